@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { redact } from '../../src/core/log';
 
-test('redact removes bearer tokens, JSON tokens and known secrets', () => {
+void test('redact removes bearer tokens, JSON tokens and known secrets', () => {
   const token = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCD';
   const line = `GET /api/v1/user/ Authorization: Bearer ${token} {"token": "SECRET64CHARS", "name": "acme+ci"} docker login -u='acme+ci' -p='ROBOTTOKEN' quay.io`;
   const out = redact(line, ['ROBOTTOKEN']);

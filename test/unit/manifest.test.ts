@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Commands, Views } from '../../src/constants';
+
+const root = join(__dirname, '..', '..', '..');
+interface Manifest {
+  engines: { vscode: string };
+  contributes: { commands: { command: string; title: string; category?: string }[]; views: Record<string, { id: string }[]> };
+  menus?: unknown;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+}
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Manifest;
+const nls = JSON.parse(readFileSync(join(root, 'package.nls.json'), 'utf8')) as Record<string, string>;
+
+void test('package.json commands equal the registered command set', () => {
+  const declared = pkg.contributes.commands.map((c) => c.command).sort();
+  assert.deepEqual(declared, Object.values(Commands).sort());
+  for (const c of pkg.contributes.commands) assert.equal(c.category, 'Quay', `${c.command} has category Quay`);
+});
+
+void test('every %key% of the manifest has an English string', () => {
+  const keys = [...JSON.stringify(pkg).matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]);
+  assert.ok(keys.length > 10);
+  for (const k of keys) assert.ok(nls[k] !== undefined, `package.nls.json lacks ${k}`);
+});
+
+void test('the view ids match constants and the engine loads in code-server 4.100 (VS Code 1.100)', () => {
+  assert.deepEqual(pkg.contributes.views[Views.container]?.map((v) => v.id), [Views.registry]);
+  assert.equal(pkg.engines.vscode, '^1.100.0');
+  assert.equal(pkg.devDependencies['@types/vscode'], '1.100.0');
+});
+
+void test('no archived or replaced dependency: keytar, js-yaml, @vscode/webview-ui-toolkit', () => {
+  const all = { ...pkg.dependencies, ...pkg.devDependencies };
+  for (const banned of ['keytar', 'js-yaml', '@vscode/webview-ui-toolkit']) assert.equal(all[banned], undefined, banned);
+  assert.match(pkg.dependencies.undici ?? '', /^\^7\./);
+  assert.ok(pkg.dependencies.yaml !== undefined);
+});
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+void test('src/core never imports vscode (it is tested in plain Node)', () => {
+  const offenders = walk(join(root, 'src', 'core'))
+    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => /(?:from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/.test(readFileSync(f, 'utf8')));
+  assert.deepEqual(offenders, []);
+});
