@@ -1,7 +1,40 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
+import { ContextKeys, Views } from './constants';
+import { LoadCache } from './core/cache';
+import type { CommandContext } from './commands/commandContext';
+import { registerCommands } from './commands/registerCommands';
+import { ClientRegistry } from './host/clientRegistry';
+import { InstanceStore } from './host/instanceStore';
+import { OutputChannelLogger } from './host/logger';
+import { RegistryTreeProvider } from './views/registryTreeProvider';
+import type { TreeContext } from './views/treeContext';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Composition root: filled in by the walking skeleton.
+/** Composition root: builds the object graph once, registers it, and nothing else. */
+export function activate(context: vscode.ExtensionContext): void {
+  const logger = new OutputChannelLogger('Quay');
+  const store = new InstanceStore(context.secrets, logger);
+  const clients = new ClientRegistry(store, logger.tagged('http'));
+  // Nodes ask the view to redraw them; the view exists only once the context does, hence the late binding.
+  const redraw: { to?: RegistryTreeProvider } = {};
+  const treeContext: TreeContext = {
+    cache: new LoadCache(),
+    store,
+    logger: logger.tagged('tree'),
+    filters: new Map(),
+    client: (id) => clients.get(id),
+    redraw: (node) => redraw.to?.redraw(node),
+    now: () => new Date(),
+  };
+  const tree = new RegistryTreeProvider(treeContext, store);
+  redraw.to = tree;
+  const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });
+  const commandContext: CommandContext = { store, clients, tree, logger };
+
+  const updateInstanceCount = () => void vscode.commands.executeCommand('setContext', ContextKeys.instanceCount, store.list().length);
+  updateInstanceCount();
+
+  context.subscriptions.push(logger, store, clients, tree, view, store.onDidChange(updateInstanceCount), ...registerCommands(commandContext));
+  logger.info(`Quay Robot Accounts activated (${store.list().length} instance(s) configured).`);
 }
 
 export function deactivate(): void {}

@@ -132,8 +132,26 @@ export interface VSCodeSession {
  * Starts code-server with the extension installed and opens the workbench in headless Chromium.
  * Builds nothing: run `npm run build` first (the E2E scripts do).
  */
-export async function startVSCode(opts: StartOptions = {}): Promise<VSCodeSession> {
-  const started = Date.now();
+/** A running code-server with the extension installed, and no browser (the demo uses this directly). */
+export interface CodeServer {
+  readonly root: string;
+  readonly userDataDir: string;
+  readonly extensionsDir: string;
+  readonly workspace: string;
+  readonly port: number;
+  /** Workbench URL, `http://127.0.0.1:<port>/?folder=<workspace>`. */
+  readonly url: string;
+  /** code-server's own output so far. */
+  readonly output: string[];
+  /** Stops code-server and its children; removes the temp folders unless QUAY_E2E_KEEP=1 or `keep`. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Installs the extension into a fresh extensions dir, writes the user settings and starts code-server on
+ * loopback (`port` 0 = any free port). Builds nothing: run `npm run build` first.
+ */
+export async function startCodeServer(opts: StartOptions & { port?: number; keep?: boolean } = {}): Promise<CodeServer> {
   if (!fs.existsSync(CODE_SERVER_BIN)) {
     throw new Error(`code-server is not installed at ${CODE_SERVER_BIN}: run \`bash scripts/install-code-server.sh\``);
   }
@@ -148,20 +166,37 @@ export async function startVSCode(opts: StartOptions = {}): Promise<VSCodeSessio
     installExtensionFolder(ext, extensionsDir);
   }
   writeUserSettings(userDataDir, { ...DEFAULT_SETTINGS, ...opts.settings });
-
   const output: string[] = [];
-  const consoleLines: string[] = [];
-  const server = spawnCodeServer(root, userDataDir, extensionsDir, opts.env ?? {}, output);
-  let browser: Browser | undefined;
-  const cleanup = async (): Promise<void> => {
-    await browser?.close().catch(() => undefined);
+  const server = spawnCodeServer(root, userDataDir, extensionsDir, opts.env ?? {}, output, opts.port ?? 0);
+  const stop = async (): Promise<void> => {
     await stopProcessGroup(server);
-    if (process.env.QUAY_E2E_KEEP !== '1') fs.rmSync(root, { recursive: true, force: true });
+    if (process.env.QUAY_E2E_KEEP !== '1' && opts.keep !== true) fs.rmSync(root, { recursive: true, force: true });
   };
-  const collectLogs = (): string => renderLogs(output, consoleLines, userDataDir);
   try {
     const port = await waitForListening(server, output, 30_000);
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
+    return { root, userDataDir, extensionsDir, workspace, port, url, output, stop };
+  } catch (e) {
+    const file = path.join(RESULTS_DIR, `startup-failure-${safeName(opts.name ?? defaultName())}.log`);
+    fs.mkdirSync(RESULTS_DIR, { recursive: true });
+    fs.writeFileSync(file, output.join(''));
+    await stop();
+    throw new Error(`code-server did not start: ${errorMessage(e)}\n(logs in ${file})\n${tail(output.join(''), 3000)}`);
+  }
+}
+
+export async function startVSCode(opts: StartOptions = {}): Promise<VSCodeSession> {
+  const started = Date.now();
+  const cs = await startCodeServer(opts);
+  const { userDataDir, extensionsDir, workspace, output, port, url } = cs;
+  const consoleLines: string[] = [];
+  let browser: Browser | undefined;
+  const cleanup = async (): Promise<void> => {
+    await browser?.close().catch(() => undefined);
+    await cs.stop();
+  };
+  const collectLogs = (): string => renderLogs(output, consoleLines, userDataDir);
+  try {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: VIEWPORT });
     const page = await context.newPage();
@@ -308,7 +343,7 @@ export async function waitForActivation(
  * Files under the session's user-data dir and workspace whose content contains `needle` (e.g. a token that must
  * never be written to settings, logs or files). SecretStorage lives in the browser profile, not in these folders.
  */
-export function filesContaining(session: VSCodeSession, needle: string): string[] {
+export function filesContaining(session: Pick<VSCodeSession, 'userDataDir' | 'workspace'>, needle: string): string[] {
   const bytes = Buffer.from(needle, 'utf8');
   return [session.userDataDir, session.workspace]
     .flatMap((dir) => listFiles(dir))
@@ -1183,7 +1218,7 @@ function writeUserSettings(userDataDir: string, settings: Record<string, unknown
   fs.writeFileSync(file, JSON.stringify(settings, null, 2));
 }
 
-function spawnCodeServer(root: string, userDataDir: string, extensionsDir: string, extraEnv: Record<string, string>, output: string[]): ChildProcess {
+function spawnCodeServer(root: string, userDataDir: string, extensionsDir: string, extraEnv: Record<string, string>, output: string[], port: number): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Variables that would steer code-server elsewhere, or leak a surrounding VS Code session into this one.
   for (const key of Object.keys(env)) {
@@ -1191,7 +1226,7 @@ function spawnCodeServer(root: string, userDataDir: string, extensionsDir: strin
   }
   const args = [
     '--config', path.join(root, 'code-server.yaml'),
-    '--bind-addr', '127.0.0.1:0',
+    '--bind-addr', `127.0.0.1:${port}`,
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',

@@ -1,0 +1,43 @@
+import * as vscode from 'vscode';
+import { Commands, type CommandId } from '../constants';
+import type { CommandContext } from './commandContext';
+import { addInstance } from './instance/addInstance';
+import { removeInstance } from './instance/removeInstance';
+import { signIn } from './instance/signIn';
+import { wrapCommand } from './runCommand';
+import { copyName, revealInQuay } from './view/copyName';
+import { clearFilter, filter, loadMore } from './view/filter';
+import { refresh, retry } from './view/refresh';
+
+type Handler = (c: CommandContext, ...args: never[]) => Promise<unknown>;
+
+/**
+ * The one registration table. Typed as a Record over CommandId, so a command declared in constants.ts
+ * (and therefore in package.json, test/unit/manifest.test.ts) without a handler does not compile.
+ */
+const table: Record<CommandId, Handler> = {
+  [Commands.addInstance]: addInstance,
+  [Commands.removeInstance]: removeInstance,
+  [Commands.signIn]: signIn,
+  [Commands.refresh]: refresh,
+  [Commands.refreshAll]: (c) => refresh(c),
+  [Commands.retry]: retry,
+  [Commands.showLog]: (c) => {
+    c.logger.channel.show();
+    return Promise.resolve();
+  },
+  [Commands.copyName]: copyName,
+  [Commands.revealInQuay]: revealInQuay,
+  [Commands.filter]: filter,
+  [Commands.clearFilter]: clearFilter,
+  [Commands.loadMore]: loadMore,
+};
+
+export function registerCommands(c: CommandContext): vscode.Disposable[] {
+  return Object.entries(table).map(([id, handler]) =>
+    vscode.commands.registerCommand(
+      id,
+      wrapCommand(id, c.logger.tagged(id), (...args: unknown[]) => (handler as (c: CommandContext, ...a: unknown[]) => Promise<unknown>)(c, ...args)),
+    ),
+  );
+}

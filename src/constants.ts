@@ -1,0 +1,88 @@
+/**
+ * Every identifier the extension shares with package.json, in one typed place.
+ * No `vscode` import here: test/unit/manifest.test.ts checks these against package.json in plain Node.
+ */
+export const ExtensionId = 'quaytools.quay-robots';
+
+export const Commands = {
+  addInstance: 'quay.addInstance',
+  removeInstance: 'quay.removeInstance',
+  signIn: 'quay.signIn',
+  refresh: 'quay.refresh',
+  refreshAll: 'quay.refreshAll',
+  retry: 'quay.retry',
+  showLog: 'quay.showLog',
+  copyName: 'quay.copyName',
+  revealInQuay: 'quay.revealInQuay',
+  filter: 'quay.filter',
+  clearFilter: 'quay.clearFilter',
+  loadMore: 'quay.loadMore',
+} as const;
+export type CommandId = (typeof Commands)[keyof typeof Commands];
+
+export const Views = {
+  container: 'quay',
+  registry: 'quay.registry',
+} as const;
+
+export const ContextKeys = {
+  instanceCount: 'quay.instanceCount',
+} as const;
+
+export const Settings = {
+  section: 'quay',
+  instances: 'instances',
+  maxConcurrentRequests: 'maxConcurrentRequests',
+  requestTimeoutSeconds: 'requestTimeoutSeconds',
+} as const;
+
+/** SecretStorage key of an instance's OAuth token. One key per instance, never anything else in it. */
+export function tokenSecretKey(instanceId: string): string {
+  return `quay.token:${instanceId}`;
+}
+
+/**
+ * contextValue grammar (house-style §6): `quay:<kind>` plus `+<flag>` modifiers.
+ * `when` clauses match them with anchored regexes, e.g. `viewItem =~ /^quay:robot\b/`.
+ */
+export const NodeKinds = {
+  instance: 'instance',
+  namespace: 'namespace',
+  organization: 'org',
+  group: 'group',
+  robot: 'robot',
+  repository: 'repo',
+  prototype: 'prototype',
+  team: 'team',
+  /** A row under a robot, repository or team: a repository grant, a team, a federation entry, a member, a permission. */
+  grant: 'grant',
+  federation: 'federation',
+  member: 'member',
+  loadMore: 'loadmore',
+  error: 'error',
+  message: 'message',
+} as const;
+export type NodeKind = (typeof NodeKinds)[keyof typeof NodeKinds];
+
+export const NodeFlags = {
+  admin: 'admin',
+  signIn: 'signin',
+  retry: 'retry',
+  user: 'user',
+  robots: 'robots',
+  repos: 'repos',
+  prototypes: 'prototypes',
+  teams: 'teams',
+  filtered: 'filtered',
+  federated: 'federated',
+  unused: 'unused',
+  noAccess: 'noaccess',
+  public: 'public',
+  robot: 'robot',
+  insecure: 'insecure',
+} as const;
+export type NodeFlag = (typeof NodeFlags)[keyof typeof NodeFlags];
+
+export function contextValue(kind: NodeKind, flags: readonly NodeFlag[] = []): string {
+  return [`quay:${kind}`, ...flags.map((f) => `+${f}`)].join('');
+}

@@ -1,0 +1,102 @@
+import { date, listAt, obj, optBool, optDate, optObjAt, optStr, str } from './parse';
+import { repoDisplay, repoPath, seg } from './paths';
+import type { Transport } from './transport';
+import type { CallOptions, LogEntry, LogPage, LogQuery, LogTarget } from './types';
+
+/** Usage logs of an organization, the signed-in user or a repository (contract §8); 20 per page, newest first. */
+
+function target(t: LogTarget): { path: string; object: string; forbidden: string } {
+  switch (t.kind) {
+    case 'org':
+      return {
+        path: `/api/v1/organization/${seg(t.name)}/logs`,
+        object: t.name,
+        forbidden: `Usage logs of ${t.name} need organization admin rights and a token with the org:admin scope.`,
+      };
+    case 'user':
+      return { path: '/api/v1/user/logs', object: 'your namespace', forbidden: 'Your usage logs need a token with the user:admin scope.' };
+    case 'repository':
+      return {
+        path: `/api/v1/repository/${repoPath(t.repository)}/logs`,
+        object: repoDisplay(t.repository),
+        forbidden: `Usage logs of ${repoDisplay(t.repository)} need admin rights on it and a token with the repo:admin scope.`,
+      };
+  }
+}
+
+/** `MM/DD/YYYY` of the UTC day, the only format Quay reads (anything else silently means "default"). */
+export function formatLogDate(d: Date): string {
+  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
+  const dd = String(d.getUTCDate()).padStart(2, '0');
+  return `${mm}/${dd}/${d.getUTCFullYear()}`;
+}
+
+/**
+ * One page of logs. For repository logs Quay ignores `performer`, so the entries are filtered here
+ * (a filtered page may then be short or empty while `nextPage` is still set).
+ */
+export function listLogsPage(t: Transport, of: LogTarget, query: LogQuery = {}, nextPage?: string, options: CallOptions = {}): Promise<LogPage> {
+  const where = target(of);
+  const performerSupported = of.kind !== 'repository';
+  return t.call(
+    {
+      method: 'GET',
+      path: where.path,
+      query: {
+        starttime: query.starttime !== undefined ? formatLogDate(query.starttime) : undefined,
+        endtime: query.endtime !== undefined ? formatLogDate(query.endtime) : undefined,
+        performer: performerSupported ? query.performer : undefined,
+        next_page: nextPage,
+      },
+      operation: { action: 'read the usage logs of', object: where.object, hints: { forbidden: where.forbidden } },
+      signal: options.signal,
+    },
+    (body) => {
+      const page = parseLogPage(body);
+      if (performerSupported || query.performer === undefined) return page;
+      return { ...page, logs: page.logs.filter((l) => l.performer?.name === query.performer) };
+    },
+  );
+}
+
+/** Every page, following `next_page`; stops early if Quay repeats a token. */
+export async function* listLogs(t: Transport, of: LogTarget, query: LogQuery = {}, options: CallOptions = {}): AsyncGenerator<LogPage, void, undefined> {
+  let next: string | undefined;
+  const seen = new Set<string>();
+  do {
+    const page = await listLogsPage(t, of, query, next, options);
+    yield page;
+    next = page.nextPage;
+    if (next !== undefined) {
+      if (seen.has(next)) return;
+      seen.add(next);
+    }
+  } while (next !== undefined);
+}
+
+export function parseLogPage(body: unknown): LogPage {
+  const o = obj(body, '');
+  const nextPage = optStr(o, 'next_page', '');
+  return {
+    startTime: optDate(o, 'start_time', ''),
+    endTime: optDate(o, 'end_time', ''),
+    logs: listAt(o, 'logs', '').map((entry, i) => parseLogEntry(entry, `logs[${i}]`)),
+    ...(nextPage !== undefined && nextPage !== '' ? { nextPage } : {}),
+  };
+}
+
+export function parseLogEntry(value: unknown, at: string): LogEntry {
+  const o = obj(value, at);
+  const ip = optStr(o, 'ip', at);
+  const performer = optObjAt(o, 'performer', at);
+  const pAt = `${at}.performer`;
+  return {
+    kind: str(o, 'kind', at),
+    datetime: date(o, 'datetime', at),
+    ...(ip !== undefined ? { ip } : {}),
+    ...(performer !== undefined
+      ? { performer: { name: str(performer, 'name', pAt), kind: optStr(performer, 'kind', pAt) ?? 'user', isRobot: optBool(performer, 'is_robot', pAt) ?? false } }
+      : {}),
+    metadata: optObjAt(o, 'metadata', at) ?? {},
+  };
+}

@@ -1,0 +1,41 @@
+import type { Namespace, RepositoryRef } from './types';
+
+/**
+ * Path building for the API (contract §0.1: trailing slashes are significant, so each path is written
+ * exactly as Quay declares it at the call site).
+ */
+
+/** One path segment, percent-encoded; `+` stays literal (robot names read better in logs, and Werkzeug accepts both). */
+export function seg(value: string): string {
+  return encodeURIComponent(value).replace(/%2B/gi, '+');
+}
+
+/** `namespace/name` with each segment encoded; nested names keep their slashes (`apirepopath`). */
+export function repoPath(repo: RepositoryRef): string {
+  return [repo.namespace, ...repo.name.split('/')].map(seg).join('/');
+}
+
+export function repoDisplay(repo: RepositoryRef): string {
+  return `${repo.namespace}/${repo.name}`;
+}
+
+/** `/api/v1/organization/{org}/robots` or `/api/v1/user/robots`. */
+export function robotsBase(ns: Namespace): string {
+  return ns.kind === 'org' ? `/api/v1/organization/${seg(ns.name)}/robots` : '/api/v1/user/robots';
+}
+
+/**
+ * Accepts a short name (`ci`) or a full name (`acme+ci`) and returns the short name. A full name of
+ * another namespace is a programming error, not a request for Quay.
+ */
+export function robotShortName(ns: Namespace, name: string): string {
+  const plus = name.indexOf('+');
+  if (plus < 0) return name;
+  const prefix = name.slice(0, plus);
+  if (ns.name !== '' && prefix !== ns.name) throw new TypeError(`Robot ${name} does not belong to namespace ${ns.name}`);
+  return name.slice(plus + 1);
+}
+
+export function robotFullName(ns: Namespace, name: string): string {
+  return name.includes('+') ? name : `${ns.name}+${name}`;
+}

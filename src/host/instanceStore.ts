@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import { Settings, tokenSecretKey } from '../constants';
+import { parseInstances, type InstanceConfig } from '../core/instances';
+import type { OutputChannelLogger } from './logger';
+
+/**
+ * Where instances live: their non-secret description in the `quay.instances` setting, their token in
+ * SecretStorage (the OS keychain) under `quay.token:<origin>`. Nothing else ever holds a token.
+ */
+export class InstanceStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when the instance list or any instance's token changes. */
+  readonly onDidChange = this.changed.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private reportedProblems = '';
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    private readonly logger: OutputChannelLogger,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.disposables.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${Settings.section}.${Settings.instances}`)) this.changed.fire();
+      }),
+      secrets.onDidChange((e) => {
+        if (e.key.startsWith('quay.token:')) this.changed.fire();
+      }),
+    );
+  }
+
+  list(): InstanceConfig[] {
+    const raw = vscode.workspace.getConfiguration(Settings.section).get<unknown>(Settings.instances);
+    const { instances, problems } = parseInstances(raw);
+    const text = problems.join('\n');
+    if (text !== '' && text !== this.reportedProblems) {
+      this.logger.warn(`Ignoring invalid entries in the quay.instances setting:\n${text}`);
+    }
+    this.reportedProblems = text;
+    return instances;
+  }
+
+  get(instanceId: string): InstanceConfig | undefined {
+    return this.list().find((i) => i.url === instanceId);
+  }
+
+  /**
+   * The instance's token. When the keychain has none and the instance names an environment variable
+   * that holds one, it is imported into the keychain once (so the variable can be dropped later).
+   */
+  async getToken(instanceId: string): Promise<string | undefined> {
+    const key = tokenSecretKey(instanceId);
+    let token = await this.secrets.get(key);
+    if (token === undefined) {
+      const variable = this.get(instanceId)?.tokenEnvironmentVariable;
+      const fromEnv = variable !== undefined ? this.env[variable]?.trim() : undefined;
+      if (fromEnv !== undefined && fromEnv !== '') {
+        await this.secrets.store(key, fromEnv);
+        this.logger.info(`Imported the token for ${instanceId} from the environment variable ${variable} into the keychain.`);
+        token = fromEnv;
+      }
+    }
+    this.logger.rememberSecret(token);
+    return token;
+  }
+
+  async setToken(instanceId: string, token: string): Promise<void> {
+    this.logger.rememberSecret(token);
+    await this.secrets.store(tokenSecretKey(instanceId), token);
+  }
+
+  /** Adds or updates an instance in the user's settings and stores its token. */
+  async save(instance: InstanceConfig, token: string): Promise<void> {
+    await this.setToken(instance.url, token);
+    const config = vscode.workspace.getConfiguration(Settings.section);
+    const current = (config.inspect<unknown[]>(Settings.instances)?.globalValue ?? []).filter(
+      (e) => !(typeof e === 'object' && e !== null && normalise((e as { url?: unknown }).url) === instance.url),
+    );
+    await config.update(Settings.instances, [...current, instance], vscode.ConfigurationTarget.Global);
+  }
+
+  /** Removes the instance from the user's settings and deletes its token from the keychain. */
+  async remove(instanceId: string): Promise<void> {
+    await this.secrets.delete(tokenSecretKey(instanceId));
+    const config = vscode.workspace.getConfiguration(Settings.section);
+    const current = config.inspect<unknown[]>(Settings.instances)?.globalValue ?? [];
+    const kept = current.filter((e) => !(typeof e === 'object' && e !== null && normalise((e as { url?: unknown }).url) === instanceId));
+    await config.update(Settings.instances, kept.length > 0 ? kept : undefined, vscode.ConfigurationTarget.Global);
+    const stillThere = this.get(instanceId);
+    if (stillThere !== undefined) {
+      throw new Error(
+        `${instanceId} is also listed in the workspace or folder settings (quay.instances); remove it there too. Its token was deleted.`,
+      );
+    }
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+}
+
+function normalise(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  const { instances } = parseInstances([{ url, allowHttp: true }]);
+  return instances[0]?.url;
+}

@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+import { contextValue, NodeFlags, NodeKinds } from '../../constants';
+import { instanceHost, instanceLabel, type InstanceConfig } from '../../core/instances';
+import type { CurrentUser } from '../../core/quay/types';
+import type { TreeContext } from '../treeContext';
+import { errorNode, escapeMd, MessageNode } from './messageNode';
+import { NamespaceNode } from './namespaceNode';
+import { TreeNode } from './treeNode';
+
+/** A configured Quay instance; children are the user's own namespace and the organizations it sees. */
+export class InstanceNode extends TreeNode {
+  constructor(
+    readonly instance: InstanceConfig,
+    ctx: TreeContext,
+  ) {
+    super(`quay://${instanceHost(instance)}`, undefined, ctx);
+  }
+
+  get instanceId(): string {
+    return this.instance.url;
+  }
+
+  override get copyName(): string {
+    return this.instance.url;
+  }
+
+  override get webUrl(): string {
+    return this.instance.url;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(instanceLabel(this.instance), vscode.TreeItemCollapsibleState.Expanded);
+    item.id = this.id;
+    const insecure = this.instance.verifyTls === false || (this.instance.allowHttp === true && this.instance.url.startsWith('http:'));
+    item.contextValue = contextValue(NodeKinds.instance, insecure ? [NodeFlags.insecure] : []);
+    item.iconPath = new vscode.ThemeIcon(insecure ? 'warning' : 'server');
+    const user = this.ctx.cache.peek<CurrentUser>(this.userKey);
+    const parts = [user !== undefined ? user.username : undefined, insecure ? vscode.l10n.t('TLS verification off') : undefined];
+    if (this.instance.verifyTls !== false && this.instance.url.startsWith('http:')) parts[1] = vscode.l10n.t('plain http');
+    item.description = parts.filter((p) => p !== undefined).join(' · ');
+    const md = new vscode.MarkdownString(`**${escapeMd(instanceLabel(this.instance))}**\n\n${escapeMd(this.instance.url)}`);
+    if (user !== undefined) md.appendMarkdown(`\n\n${vscode.l10n.t('Signed in as')} **${escapeMd(user.username)}**`);
+    if (this.instance.verifyTls === false) md.appendMarkdown(`\n\n$(warning) ${vscode.l10n.t('TLS certificate verification is turned off for this instance.')}`);
+    if (this.instance.caFile !== undefined) md.appendMarkdown(`\n\n${vscode.l10n.t('Custom CA')}: \`${this.instance.caFile}\``);
+    md.supportThemeIcons = true;
+    item.tooltip = md;
+    return item;
+  }
+
+  private get userKey(): string {
+    return `${this.id}/~user`;
+  }
+
+  override async getChildren(): Promise<TreeNode[]> {
+    const token = await this.ctx.store.getToken(this.instanceId);
+    if (token === undefined) {
+      return [
+        new MessageNode(this, this.ctx, vscode.l10n.t('Not signed in — Sign in'), {
+          detail: vscode.l10n.t('No token in the keychain for this instance'),
+          flags: [NodeFlags.signIn],
+          icon: 'key',
+        }),
+      ];
+    }
+    try {
+      const user = await this.ctx.cache.get(this.userKey, () => this.ctx.client(this.instanceId).getCurrentUser());
+      return [
+        new NamespaceNode(this, this.ctx, { kind: 'user', name: user.username }, { admin: true }),
+        ...user.organizations.map(
+          (org) => new NamespaceNode(this, this.ctx, { kind: 'org', name: org.name }, { admin: org.isOrgAdmin }),
+        ),
+      ];
+    } catch (error) {
+      return [errorNode(this, this.ctx, error, vscode.l10n.t('the signed-in user'))];
+    }
+  }
+}

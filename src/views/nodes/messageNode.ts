@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { Commands, contextValue, NodeFlags, NodeKinds, type NodeFlag } from '../../constants';
+import { QuayApiError } from '../../core/quay/errors';
+import type { TreeContext } from '../treeContext';
+import { TreeNode } from './treeNode';
+
+/**
+ * Loading failures and empty states render as nodes, never as toasts (house-style §5).
+ * An error node carries `+signin` or `+retry` so its inline action appears.
+ */
+export class MessageNode extends TreeNode {
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    private readonly label: string,
+    private readonly options: { detail?: string; flags?: NodeFlag[]; icon?: string; error?: boolean; key?: string } = {},
+  ) {
+    super(`${parent.id}/~message${options.key !== undefined ? `-${options.key}` : ''}`, parent, ctx);
+  }
+
+  get instanceId(): string {
+    return this.parent!.instanceId;
+  }
+
+  /** The node to refresh when the user clicks "Retry" on this message. */
+  get retryTarget(): TreeNode {
+    return this.parent!;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    const flags = this.options.flags ?? [];
+    item.contextValue = contextValue(this.options.error === true ? NodeKinds.error : NodeKinds.message, flags);
+    item.iconPath = new vscode.ThemeIcon(
+      this.options.icon ?? (this.options.error === true ? 'error' : 'info'),
+      this.options.error === true ? new vscode.ThemeColor('list.errorForeground') : undefined,
+    );
+    if (this.options.detail !== undefined) {
+      item.description = this.options.detail;
+      item.tooltip = new vscode.MarkdownString(`**${escapeMd(this.label)}**\n\n${escapeMd(this.options.detail)}`);
+    }
+    if (flags.includes(NodeFlags.signIn)) {
+      item.command = { command: Commands.signIn, title: vscode.l10n.t('Sign in again'), arguments: [this] };
+    } else if (flags.includes(NodeFlags.retry)) {
+      item.command = { command: Commands.retry, title: vscode.l10n.t('Retry'), arguments: [this] };
+    }
+    return item;
+  }
+}
+
+/** Turns a loading failure into the node that explains it and offers the way out. */
+export function errorNode(parent: TreeNode, ctx: TreeContext, error: unknown, what: string, key?: string): MessageNode {
+  const k = key !== undefined ? { key } : {};
+  if (QuayApiError.is(error, 'unauthorized')) {
+    return new MessageNode(parent, ctx, vscode.l10n.t('Token rejected — Sign in again'), {
+      detail: error.serverMessage ?? error.message,
+      flags: [NodeFlags.signIn],
+      error: true,
+      ...k,
+    });
+  }
+  if (QuayApiError.is(error, 'forbidden')) {
+    return new MessageNode(parent, ctx, vscode.l10n.t('No access to {0}', what), {
+      detail: error.userHint ?? error.serverMessage ?? error.message,
+      icon: 'lock',
+      flags: [NodeFlags.retry],
+      error: true,
+      ...k,
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.logger.warn(`Could not load ${what}: ${message}`);
+  const reason = error instanceof QuayApiError ? error.reason : 'error';
+  return new MessageNode(parent, ctx, vscode.l10n.t('Could not load {0} ({1}) — Retry', what, reason), {
+    detail: message,
+    flags: [NodeFlags.retry],
+    error: true,
+    ...k,
+  });
+}
+
+export function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+}

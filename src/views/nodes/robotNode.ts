@@ -1,0 +1,148 @@
+import * as vscode from 'vscode';
+import { contextValue, NodeFlags, NodeKinds, type NodeFlag } from '../../constants';
+import type { FederationEntry, Namespace, Robot, RobotPermission } from '../../core/quay/types';
+import { exactTime, relativeTime } from '../../core/time';
+import type { TreeContext } from '../treeContext';
+import { webUrls } from '../webUrls';
+import { ItemNode } from './itemNode';
+import { errorNode, escapeMd } from './messageNode';
+import { TreeNode } from './treeNode';
+
+/**
+ * A robot account. Expanding it loads its direct repository grants (`GET …/robots/{r}/permissions`) and its
+ * federation entries; its teams come with the list. Each part fails on its own, in place.
+ */
+export class RobotNode extends TreeNode {
+  constructor(
+    parent: TreeNode,
+    ctx: TreeContext,
+    readonly robot: Robot,
+    /** The namespace the robot belongs to (org or the user's own): decides its API paths. */
+    readonly namespace: Namespace,
+  ) {
+    super(`${parent.id.replace(/\/robots$/, '')}/robot/${encodeURIComponent(robot.shortName)}`, parent, ctx);
+  }
+
+  get instanceId(): string {
+    return this.parent!.instanceId;
+  }
+
+  override get copyName(): string {
+    return this.robot.fullName;
+  }
+
+  override get webUrl(): string {
+    return webUrls.namespaceTab(this.instanceId, this.namespace, 'robots');
+  }
+
+  private get federationKey(): string {
+    return `${this.id}/federation`;
+  }
+
+  private get permissionsKey(): string {
+    return `${this.id}/permissions`;
+  }
+
+  /** No direct grant and no team: the robot can pull nothing private. Unknown when the list lacked permissions. */
+  get hasNoAccess(): boolean {
+    const r = this.robot;
+    const grants = this.ctx.cache.peek<readonly RobotPermission[]>(this.permissionsKey)?.length ?? r.repositories?.length;
+    return grants === 0 && (r.teams?.length ?? 0) === 0;
+  }
+
+  toTreeItem(): vscode.TreeItem {
+    const r = this.robot;
+    const item = new vscode.TreeItem(r.shortName, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    const federation = this.ctx.cache.peek<readonly FederationEntry[]>(this.federationKey);
+    const flags: NodeFlag[] = [];
+    if (federation !== undefined && federation.length > 0) flags.push(NodeFlags.federated);
+    if (r.lastAccessed === undefined) flags.push(NodeFlags.unused);
+    if (this.hasNoAccess) flags.push(NodeFlags.noAccess);
+    if (this.namespace.kind === 'user') flags.push(NodeFlags.user);
+    item.contextValue = contextValue(NodeKinds.robot, flags);
+    item.iconPath = flags.includes(NodeFlags.federated)
+      ? new vscode.ThemeIcon('shield')
+      : this.hasNoAccess
+        ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
+        : r.lastAccessed === undefined
+          ? new vscode.ThemeIcon('robot', new vscode.ThemeColor('disabledForeground'))
+          : new vscode.ThemeIcon('robot');
+    const now = this.ctx.now();
+    const used = r.lastAccessed === undefined ? vscode.l10n.t('never used') : vscode.l10n.t('used {0}', relativeTime(r.lastAccessed, now));
+    item.description = [r.description, used, this.hasNoAccess ? vscode.l10n.t('no repository access') : ''].filter((p) => p !== '').join(' · ');
+    const md = new vscode.MarkdownString(`$(robot) **${escapeMd(r.fullName)}**`, true);
+    if (r.description !== '') md.appendMarkdown(`\n\n${escapeMd(r.description)}`);
+    md.appendMarkdown(`\n\n${vscode.l10n.t('Created')}: ${r.created !== undefined ? `${exactTime(r.created)} (${relativeTime(r.created, now)})` : '—'}`);
+    md.appendMarkdown(
+      `  \n${vscode.l10n.t('Last accessed')}: ${r.lastAccessed !== undefined ? `${exactTime(r.lastAccessed)} (${relativeTime(r.lastAccessed, now)})` : vscode.l10n.t('never')}`,
+    );
+    if (r.repositories !== undefined) md.appendMarkdown(`  \n${vscode.l10n.t('Direct repository permissions')}: ${r.repositories.length}`);
+    if (r.teams !== undefined && r.teams.length > 0) md.appendMarkdown(`  \n${vscode.l10n.t('Teams')}: ${r.teams.map(escapeMd).join(', ')}`);
+    if (federation !== undefined && federation.length > 0) md.appendMarkdown(`  \n${vscode.l10n.t('Keyless federation')}: ${federation.length}`);
+    item.tooltip = md;
+    return item;
+  }
+
+  override async getChildren(): Promise<TreeNode[]> {
+    const client = this.ctx.client(this.instanceId);
+    const fresh = !this.ctx.cache.has(this.federationKey) || !this.ctx.cache.has(this.permissionsKey);
+    const [grants, federation] = await Promise.allSettled([
+      this.ctx.cache.get(this.permissionsKey, () => client.getRobotPermissions(this.namespace, this.robot.shortName)),
+      this.ctx.cache.get(this.federationKey, () => client.getFederation(this.namespace, this.robot.shortName)),
+    ]);
+    const nodes: TreeNode[] = [];
+    const repoNs = this.namespace.name;
+    if (grants.status === 'fulfilled') {
+      for (const g of [...grants.value].sort((a, b) => a.repository.localeCompare(b.repository))) {
+        nodes.push(
+          new ItemNode(this, this.ctx, `grant/${encodeURIComponent(g.repository)}`, {
+            label: g.repository,
+            description: g.role,
+            icon: g.isPublic ? 'repo' : 'lock',
+            kind: NodeKinds.grant,
+            flags: [NodeFlags.repos],
+            tooltip: vscode.l10n.t('{0} has {1} on {2}/{3} (direct permission)', this.robot.fullName, g.role, repoNs, g.repository),
+            name: `${repoNs}/${g.repository}`,
+            webUrl: webUrls.repository(this.instanceId, `${repoNs}/${g.repository}`),
+          }),
+        );
+      }
+      if (grants.value.length === 0) nodes.push(new ItemNode(this, this.ctx, 'grant/~none', { label: vscode.l10n.t('No direct repository permissions'), icon: 'circle-slash', kind: NodeKinds.message }));
+    } else {
+      nodes.push(errorNode(this, this.ctx, grants.reason, vscode.l10n.t('repository permissions of {0}', this.robot.fullName), 'grants'));
+    }
+    for (const team of this.robot.teams ?? []) {
+      nodes.push(
+        new ItemNode(this, this.ctx, `team/${encodeURIComponent(team)}`, {
+          label: team,
+          description: vscode.l10n.t('team'),
+          icon: 'organization',
+          kind: NodeKinds.grant,
+          flags: [NodeFlags.teams],
+          name: team,
+          ...(this.namespace.kind === 'org' ? { webUrl: webUrls.team(this.instanceId, this.namespace.name, team) } : {}),
+        }),
+      );
+    }
+    if (federation.status === 'fulfilled') {
+      federation.value.forEach((f, i) =>
+        nodes.push(
+          new ItemNode(this, this.ctx, `federation/${i}`, {
+            label: f.subject,
+            description: f.issuer,
+            icon: 'shield',
+            kind: NodeKinds.federation,
+            tooltip: new vscode.MarkdownString(`**${vscode.l10n.t('Keyless federation')}**\n\n${vscode.l10n.t('Issuer')}: \`${f.issuer}\`  \n${vscode.l10n.t('Subject')}: \`${f.subject}\``),
+            name: f.subject,
+          }),
+        ),
+      );
+    } else {
+      nodes.push(errorNode(this, this.ctx, federation.reason, vscode.l10n.t('federation of {0}', this.robot.fullName), 'federation'));
+    }
+    // The icon and description depend on what was just learnt (federation, no access): redraw this row once.
+    if (fresh) this.ctx.redraw(this);
+    return nodes;
+  }
+}

@@ -1,0 +1,19 @@
+import type { LoadCache } from '../core/cache';
+import type { Logger } from '../core/log';
+import type { QuayClient } from '../core/quay/client';
+import type { InstanceStore } from '../host/instanceStore';
+import type { TreeNode } from './nodes/treeNode';
+
+/** What every tree node may use: the shared cache, the clients, the instance store and a logger. */
+export interface TreeContext {
+  readonly cache: LoadCache;
+  readonly store: InstanceStore;
+  readonly logger: Logger;
+  client(instanceId: string): QuayClient;
+  /** Substring filters per group node id ("Filter robots…"); applied without refetching. */
+  readonly filters: Map<string, string>;
+  /** Redraws a node's row (label, icon, description) from what is cached, without reloading anything. */
+  redraw(node: TreeNode): void;
+  /** The current time, injectable so relative dates are testable. */
+  now(): Date;
+}
