@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
+import type { Page } from '../../core/pagedList';
 import { contextValue, NodeFlags, NodeKinds, type NodeFlag } from '../../constants';
 import type { TreeContext } from '../treeContext';
 import { errorNode, MessageNode } from './messageNode';
 import { TreeNode } from './treeNode';
 
 /** What a group has loaded: the items so far and, for paged lists, the token of the next page. */
-export interface Loaded<T> {
-  readonly items: readonly T[];
-  readonly nextPage?: string | undefined;
-}
+export type Loaded<T> = Page<T>;
 
 /**
  * A group under an organization ("Robot accounts", "Repositories", …): loads its list once through the

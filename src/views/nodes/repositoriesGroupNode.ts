@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, contextValue, NodeFlags, NodeKinds } from '../../constants';
+import { PagedList } from '../../core/pagedList';
 import type { Namespace, Repository } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { ListGroupNode, type Loaded } from './listGroupNode';
@@ -25,21 +26,19 @@ export class RepositoriesGroupNode extends ListGroupNode<Repository> {
     this.what = vscode.l10n.t('repositories of {0}', namespace.name);
   }
 
-  protected async load(): Promise<Loaded<Repository>> {
-    const page = await this.ctx.client(this.instanceId).listRepositoriesPage({ namespace: this.namespace.name, lastModified: true });
-    return { items: page.repositories, nextPage: page.nextPage };
+  protected load(): Promise<PagedList<Repository>> {
+    const client = this.ctx.client(this.instanceId);
+    return PagedList.load(async (next) => {
+      const page = await client.listRepositoriesPage({ namespace: this.namespace.name, lastModified: true }, next);
+      return { items: page.repositories, nextPage: page.nextPage };
+    });
   }
 
-  /** Fetches the next page and appends it to what is cached; concurrent clicks share one request. */
+  /** Appends the next page to the cached list (concurrent clicks share one request) and redraws the group. */
   async loadMore(): Promise<void> {
-    const current = this.loaded;
-    if (current?.nextPage === undefined) return;
-    const next = await this.ctx.cache.get(`${this.id}/~page:${current.nextPage}`, () =>
-      this.ctx.client(this.instanceId).listRepositoriesPage({ namespace: this.namespace.name, lastModified: true }, current.nextPage),
-    );
-    const latest = this.loaded;
-    if (latest?.nextPage !== current.nextPage) return; // already appended by a concurrent click
-    this.ctx.cache.set<Loaded<Repository>>(this.id, { items: [...latest.items, ...next.repositories], nextPage: next.nextPage });
+    const list = this.loaded;
+    if (!(list instanceof PagedList)) return;
+    await list.loadMore();
     this.ctx.redraw(this);
   }
 
