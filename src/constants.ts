@@ -17,6 +17,11 @@ export const Commands = {
   filter: 'quay.filter',
   clearFilter: 'quay.clearFilter',
   loadMore: 'quay.loadMore',
+  createRobot: 'quay.createRobot',
+  deleteRobot: 'quay.deleteRobot',
+  grantRepositories: 'quay.grantRepositories',
+  changeRole: 'quay.changeRole',
+  revokePermission: 'quay.revokePermission',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -58,6 +63,8 @@ export const NodeKinds = {
   grant: 'grant',
   federation: 'federation',
   member: 'member',
+  /** A robot's membership of a team, under the robot. */
+  membership: 'membership',
   loadMore: 'loadmore',
   error: 'error',
   message: 'message',

@@ -4,6 +4,10 @@ import type { CommandContext } from './commandContext';
 import { addInstance } from './instance/addInstance';
 import { removeInstance } from './instance/removeInstance';
 import { signIn } from './instance/signIn';
+import { changeRole, revokePermission } from './permissions/changePermission';
+import { grantRepositories } from './permissions/grantRepositories';
+import { createRobot } from './robots/createRobot';
+import { deleteRobot } from './robots/deleteRobot';
 import { wrapCommand } from './runCommand';
 import { copyName, revealInQuay } from './view/copyName';
 import { clearFilter, filter, loadMore } from './view/filter';
@@ -31,6 +35,11 @@ const table: Record<CommandId, Handler> = {
   [Commands.filter]: filter,
   [Commands.clearFilter]: clearFilter,
   [Commands.loadMore]: loadMore,
+  [Commands.createRobot]: createRobot,
+  [Commands.deleteRobot]: deleteRobot,
+  [Commands.grantRepositories]: grantRepositories,
+  [Commands.changeRole]: changeRole,
+  [Commands.revokePermission]: revokePermission,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {

@@ -12,6 +12,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
+  /** The node objects last handed to VS Code, by id: events must name those exact objects. */
+  private readonly live = new Map<string, TreeNode>();
 
   constructor(
     private readonly ctx: TreeContext,
@@ -24,9 +26,22 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return node.toTreeItem();
   }
 
-  getChildren(node?: TreeNode): Promise<TreeNode[]> {
-    if (node === undefined) return Promise.resolve(this.ctx.store.list().map((i) => new InstanceNode(i, this.ctx)));
-    return node.getChildren();
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    const children = node === undefined ? this.ctx.store.list().map((i) => new InstanceNode(i, this.ctx)) : await node.getChildren();
+    for (const child of children) this.live.set(child.id, child);
+    return children;
+  }
+
+  /**
+   * After a change: forgets what was loaded under each id and redraws the nodes that are on screen, so only
+   * the robot, repositories or groups that the change touched are fetched again.
+   */
+  refreshIds(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.ctx.cache.invalidate(id);
+      const node = this.live.get(id);
+      if (node !== undefined) this.changed.fire(node);
+    }
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -35,7 +50,10 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   /** Reloads one node (and what is below it), or the whole tree. */
   refresh(node?: TreeNode): void {
-    if (node === undefined) this.ctx.cache.clear();
+    if (node === undefined) {
+      this.ctx.cache.clear();
+      this.live.clear();
+    }
     else this.ctx.cache.invalidate(node.id);
     this.changed.fire(node);
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { contextValue, NodeFlags, NodeKinds } from '../../constants';
-import { instanceHost, instanceLabel, type InstanceConfig } from '../../core/instances';
+import { instanceLabel, type InstanceConfig } from '../../core/instances';
+import { nodeIds } from '../nodeIds';
 import type { CurrentUser } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { errorNode, escapeMd, MessageNode } from './messageNode';
@@ -13,7 +14,7 @@ export class InstanceNode extends TreeNode {
     readonly instance: InstanceConfig,
     ctx: TreeContext,
   ) {
-    super(`quay://${instanceHost(instance)}`, undefined, ctx);
+    super(nodeIds.instance(instance.url), undefined, ctx);
   }
 
   get instanceId(): string {

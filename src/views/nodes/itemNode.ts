@@ -1,7 +1,17 @@
 import * as vscode from 'vscode';
 import { contextValue, type NodeFlag, type NodeKind } from '../../constants';
+import type { Namespace, Role } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { TreeNode } from './treeNode';
+
+/** The repository permission a row stands for, so "Change Role…" and "Revoke" can act on it. */
+export interface PermissionRef {
+  readonly namespace: Namespace;
+  readonly repository: string;
+  readonly principal: string;
+  readonly principalKind: 'user' | 'robot' | 'team';
+  readonly role: Role;
+}
 
 export interface ItemSpec {
   readonly label: string;
@@ -12,6 +22,7 @@ export interface ItemSpec {
   readonly tooltip?: vscode.MarkdownString | string;
   readonly name?: string;
   readonly webUrl?: string;
+  readonly permission?: PermissionRef;
 }
 
 /**

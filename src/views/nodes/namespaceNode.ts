@@ -3,6 +3,7 @@ import { contextValue, NodeFlags, NodeKinds } from '../../constants';
 import type { Namespace } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { escapeMd } from './messageNode';
+import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { PrototypesGroupNode } from './prototypesGroupNode';
 import { RepositoriesGroupNode } from './repositoriesGroupNode';
@@ -19,7 +20,7 @@ export class NamespaceNode extends TreeNode {
     /** Whether the caller administers it; undefined when the token cannot tell (no user:admin scope). */
     private readonly access: { admin: boolean | undefined },
   ) {
-    super(`${parent.id}/${namespace.kind}/${encodeURIComponent(namespace.name)}`, parent, ctx);
+    super(nodeIds.namespace(parent.instanceId, namespace), parent, ctx);
   }
 
   get instanceId(): string {

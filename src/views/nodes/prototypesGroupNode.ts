@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { NodeFlags, NodeKinds } from '../../constants';
 import type { Prototype } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
+import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { ItemNode } from './itemNode';
 import { ListGroupNode, type Loaded } from './listGroupNode';
@@ -36,7 +37,7 @@ export class PrototypesGroupNode extends ListGroupNode<Prototype> {
     ctx: TreeContext,
     readonly org: string,
   ) {
-    super(`${parent.id}/prototypes`, parent, ctx);
+    super(nodeIds.prototypes(parent.instanceId, { kind: 'org', name: org }), parent, ctx);
     this.what = vscode.l10n.t('default permissions of {0}', org);
   }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Commands, contextValue, NodeFlags, NodeKinds } from '../../constants';
 import { PagedList } from '../../core/pagedList';
 import type { Namespace, Repository } from '../../core/quay/types';
+import { nodeIds } from '../nodeIds';
 import type { TreeContext } from '../treeContext';
 import { ListGroupNode, type Loaded } from './listGroupNode';
 import { RepositoryNode } from './repositoryNode';
@@ -22,7 +23,7 @@ export class RepositoriesGroupNode extends ListGroupNode<Repository> {
     ctx: TreeContext,
     readonly namespace: Namespace,
   ) {
-    super(`${parent.id}/repos`, parent, ctx);
+    super(nodeIds.repositories(parent.instanceId, namespace), parent, ctx);
     this.what = vscode.l10n.t('repositories of {0}', namespace.name);
   }
 
@@ -43,7 +44,7 @@ export class RepositoriesGroupNode extends ListGroupNode<Repository> {
   }
 
   protected toNode(repo: Repository): TreeNode {
-    return new RepositoryNode(this, this.ctx, repo);
+    return new RepositoryNode(this, this.ctx, repo, this.namespace);
   }
 
   protected filterText(repo: Repository): string {

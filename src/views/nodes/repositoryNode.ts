@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { contextValue, NodeFlags, NodeKinds } from '../../constants';
-import type { Permission, Repository } from '../../core/quay/types';
+import type { Namespace, Permission, Repository } from '../../core/quay/types';
 import { exactTime, relativeTime } from '../../core/time';
 import type { TreeContext } from '../treeContext';
+import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { ItemNode } from './itemNode';
 import { errorNode, escapeMd, MessageNode } from './messageNode';
@@ -16,8 +17,9 @@ export class RepositoryNode extends TreeNode {
     parent: TreeNode,
     ctx: TreeContext,
     readonly repository: Repository,
+    readonly namespace: Namespace,
   ) {
-    super(`${parent.id.replace(/\/repos$/, '')}/repo/${encodeURIComponent(repository.name)}`, parent, ctx);
+    super(nodeIds.repository(parent.instanceId, namespace, repository.name), parent, ctx);
   }
 
   get instanceId(): string {
@@ -75,6 +77,7 @@ export class RepositoryNode extends TreeNode {
           flags: [p.kind === 'robot' ? NodeFlags.robot : p.kind === 'team' ? NodeFlags.teams : NodeFlags.user],
           tooltip: vscode.l10n.t('{0} {1} has {2} on {3}', p.kind, p.name, p.role, this.fullName),
           name: p.name,
+          permission: { namespace: this.namespace, repository: this.repository.name, principal: p.name, principalKind: p.kind, role: p.role },
         }),
     );
   }

@@ -3,6 +3,7 @@ import { contextValue, NodeFlags, NodeKinds, type NodeFlag } from '../../constan
 import type { FederationEntry, Namespace, Robot, RobotPermission } from '../../core/quay/types';
 import { exactTime, relativeTime } from '../../core/time';
 import type { TreeContext } from '../treeContext';
+import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { ItemNode } from './itemNode';
 import { errorNode, escapeMd } from './messageNode';
@@ -20,7 +21,7 @@ export class RobotNode extends TreeNode {
     /** The namespace the robot belongs to (org or the user's own): decides its API paths. */
     readonly namespace: Namespace,
   ) {
-    super(`${parent.id.replace(/\/robots$/, '')}/robot/${encodeURIComponent(robot.shortName)}`, parent, ctx);
+    super(nodeIds.robot(parent.instanceId, namespace, robot.shortName), parent, ctx);
   }
 
   get instanceId(): string {
@@ -104,6 +105,7 @@ export class RobotNode extends TreeNode {
             flags: [NodeFlags.repos],
             tooltip: vscode.l10n.t('{0} has {1} on {2}/{3} (direct permission)', this.robot.fullName, g.role, repoNs, g.repository),
             name: `${repoNs}/${g.repository}`,
+            permission: { namespace: this.namespace, repository: g.repository, principal: this.robot.fullName, principalKind: 'robot', role: g.role },
             webUrl: webUrls.repository(this.instanceId, `${repoNs}/${g.repository}`),
           }),
         );
@@ -118,7 +120,7 @@ export class RobotNode extends TreeNode {
           label: team,
           description: vscode.l10n.t('team'),
           icon: 'organization',
-          kind: NodeKinds.grant,
+          kind: NodeKinds.membership,
           flags: [NodeFlags.teams],
           name: team,
           ...(this.namespace.kind === 'org' ? { webUrl: webUrls.team(this.instanceId, this.namespace.name, team) } : {}),

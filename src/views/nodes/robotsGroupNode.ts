@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { NodeFlags } from '../../constants';
 import type { Namespace, Robot } from '../../core/quay/types';
+import { nodeIds } from '../nodeIds';
 import type { TreeContext } from '../treeContext';
 import { ListGroupNode, type Loaded } from './listGroupNode';
 import { RobotNode } from './robotNode';
@@ -21,7 +22,7 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
     ctx: TreeContext,
     readonly namespace: Namespace,
   ) {
-    super(`${parent.id}/robots`, parent, ctx);
+    super(nodeIds.robots(parent.instanceId, namespace), parent, ctx);
     this.what = vscode.l10n.t('robot accounts of {0}', namespace.name);
   }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { contextValue, NodeFlags, NodeKinds } from '../../constants';
 import type { Team, TeamMember } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
+import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { ItemNode } from './itemNode';
 import { ListGroupNode, type Loaded } from './listGroupNode';
@@ -20,7 +21,7 @@ export class TeamsGroupNode extends ListGroupNode<Team> {
     ctx: TreeContext,
     readonly org: string,
   ) {
-    super(`${parent.id}/teams`, parent, ctx);
+    super(nodeIds.teams(parent.instanceId, { kind: 'org', name: org }), parent, ctx);
     this.what = vscode.l10n.t('teams of {0}', org);
   }
 
@@ -45,7 +46,7 @@ export class TeamNode extends TreeNode {
     readonly org: string,
     readonly team: Team,
   ) {
-    super(`${parent.id.replace(/\/teams$/, '')}/team/${encodeURIComponent(team.name)}`, parent, ctx);
+    super(nodeIds.team(parent.instanceId, { kind: 'org', name: org }, team.name), parent, ctx);
   }
 
   get instanceId(): string {

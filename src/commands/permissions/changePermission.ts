@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import { ItemNode } from '../../views/nodes/itemNode';
+import { nodeIds } from '../../views/nodeIds';
+import type { CommandContext } from '../commandContext';
+import { UserCancelled } from '../runCommand';
+import { pickRole } from './grantRepositories';
+
+function permissionOf(node: unknown): { node: ItemNode; p: NonNullable<ItemNode['spec']['permission']> } {
+  if (node instanceof ItemNode && node.spec.permission !== undefined) return { node, p: node.spec.permission };
+  throw new Error(vscode.l10n.t('Run this from a repository permission in the Quay tree.'));
+}
+
+function refresh(c: CommandContext, node: ItemNode, p: NonNullable<ItemNode['spec']['permission']>): void {
+  const url = node.instanceId;
+  const robotShort = p.principalKind === 'robot' ? p.principal.slice(p.principal.indexOf('+') + 1) : undefined;
+  c.tree.refreshIds([
+    `${nodeIds.repository(url, p.namespace, p.repository)}/access`,
+    ...(robotShort !== undefined ? [nodeIds.robot(url, p.namespace, robotShort), nodeIds.robots(url, p.namespace)] : []),
+  ]);
+}
+
+/** "Change Role…" on a permission row (under a robot or a repository). */
+export async function changeRole(c: CommandContext, target?: unknown): Promise<void> {
+  const { node, p } = permissionOf(target);
+  const role = await pickRole(vscode.l10n.t('Role of {0} on {1}/{2} (now {3})', p.principal, p.namespace.name, p.repository, p.role), p.role);
+  if (role === p.role) return;
+  const client = c.clients.get(node.instanceId);
+  const ref = { namespace: p.namespace.name, name: p.repository };
+  if (p.principalKind === 'team') await client.setRepoTeamPermission(ref, p.principal, role);
+  else await client.setRepoUserPermission(ref, p.principal, role);
+  c.logger.info(`${p.principal} now has ${role} on ${p.namespace.name}/${p.repository} (was ${p.role}).`);
+  refresh(c, node, p);
+}
+
+/** "Revoke" on a permission row, after a modal. */
+export async function revokePermission(c: CommandContext, target?: unknown): Promise<void> {
+  const { node, p } = permissionOf(target);
+  const revoke = vscode.l10n.t('Revoke');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Revoke {0} of {1} on {2}/{3}?', p.role, p.principal, p.namespace.name, p.repository),
+    { modal: true, detail: vscode.l10n.t('Pulls and pushes that rely on this direct permission fail from now on (team permissions still apply).') },
+    revoke,
+  );
+  if (choice !== revoke) throw new UserCancelled();
+  const client = c.clients.get(node.instanceId);
+  const ref = { namespace: p.namespace.name, name: p.repository };
+  if (p.principalKind === 'team') await client.deleteRepoTeamPermission(ref, p.principal);
+  else await client.deleteRepoUserPermission(ref, p.principal);
+  c.logger.info(`Revoked ${p.role} of ${p.principal} on ${p.namespace.name}/${p.repository}.`);
+  refresh(c, node, p);
+}

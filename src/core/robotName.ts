@@ -1,0 +1,11 @@
+/** Quay's robot short-name rule (util/validation.py `validate_username`): the regex and 2-255 characters. */
+export const ROBOT_NAME_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+
+/** Why a short name would be refused, in words; undefined when Quay would accept it. */
+export function robotNameProblem(shortName: string): string | undefined {
+  if (shortName.length < 2 || shortName.length > 255) return 'A robot name has 2 to 255 characters.';
+  if (!ROBOT_NAME_PATTERN.test(shortName)) {
+    return 'Use lowercase letters and digits, separated by single ".", "_" or "-" (Quay: ^[a-z0-9]+(?:[._-][a-z0-9]+)*$).';
+  }
+  return undefined;
+}
