@@ -25,6 +25,7 @@ function run(title, cmd, args, { count = false } = {}) {
 run('lint', 'npx', ['eslint', '.']);
 run('compile (strict type check)', 'npx', ['tsc', '-p', 'tsconfig.json']);
 run('bundle', 'node', ['scripts/build.mjs']);
+run('package .vsix', 'node', ['scripts/check-package.mjs']);
 run('unit tests', 'node', ['--test', '--test-reporter=tap', 'out/test/unit/'], { count: true });
 if (!skipE2e) {
   run('install code-server (cached)', 'bash', ['scripts/install-code-server.sh']);
