@@ -22,6 +22,7 @@ export const Commands = {
   grantRepositories: 'quay.grantRepositories',
   changeRole: 'quay.changeRole',
   revokePermission: 'quay.revokePermission',
+  copyCredentials: 'quay.copyCredentials',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -17,8 +17,8 @@ export async function pickNamespace(c: CommandContext, instance: InstanceConfig,
   const fromNode = (node as { namespace?: unknown } | undefined)?.namespace;
   if (typeof fromNode === 'object' && fromNode !== null && 'kind' in fromNode && 'name' in fromNode) return fromNode as Namespace;
   const user = await c.clients.get(instance.url).getCurrentUser();
-  const items = [
-    { label: user.username, description: vscode.l10n.t('your namespace'), ns: { kind: 'user', name: user.username } as Namespace },
+  const items: (vscode.QuickPickItem & { ns: Namespace })[] = [
+    { label: user.username, description: vscode.l10n.t('your namespace'), ns: { kind: 'user', name: user.username } },
     ...user.organizations.map((o) => ({
       label: o.name,
       description: o.isOrgAdmin === true ? vscode.l10n.t('admin') : o.isOrgAdmin === false ? vscode.l10n.t('member') : '',

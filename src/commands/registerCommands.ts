@@ -7,6 +7,7 @@ import { signIn } from './instance/signIn';
 import { changeRole, revokePermission } from './permissions/changePermission';
 import { grantRepositories } from './permissions/grantRepositories';
 import { createRobot } from './robots/createRobot';
+import { copyCredentials } from './robots/credentials';
 import { deleteRobot } from './robots/deleteRobot';
 import { wrapCommand } from './runCommand';
 import { copyName, revealInQuay } from './view/copyName';
@@ -40,6 +41,7 @@ const table: Record<CommandId, Handler> = {
   [Commands.grantRepositories]: grantRepositories,
   [Commands.changeRole]: changeRole,
   [Commands.revokePermission]: revokePermission,
+  [Commands.copyCredentials]: copyCredentials,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {
