@@ -22,7 +22,7 @@ export async function pickNamespace(c: CommandContext, instance: InstanceConfig,
     ...user.organizations.map((o) => ({
       label: o.name,
       description: o.isOrgAdmin === true ? vscode.l10n.t('admin') : o.isOrgAdmin === false ? vscode.l10n.t('member') : '',
-      ns: { kind: 'org', name: o.name },
+      ns: { kind: 'org' as const, name: o.name },
     })),
   ];
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Organization or your namespace'), ignoreFocusOut: true });
