@@ -25,7 +25,7 @@ export async function checkToken(client: QuayClient, host: string, signal?: Abor
         return {
           ok: false,
           reason: 'scope',
-          message: `${host} accepted the token, but it lacks the "user:read" scope ("View all visible repositories"… is not enough). Generate a token with at least user:read; for managing robots also org:admin, repo:admin and user:admin.`,
+          message: `${host} accepted the token, but it lacks the "user:read" scope (Quay: "Read User Information"). Generate a token with at least user:read; managing robots also needs org:admin, repo:admin and user:admin.`,
         };
       }
       return {
