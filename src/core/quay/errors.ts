@@ -103,7 +103,8 @@ function composeMessage(init: QuayApiErrorInit): string {
   const where = `Quay at ${init.instance}`;
   const what = target(init.operation);
   const status = init.status !== undefined ? ` (HTTP ${init.status})` : '';
-  const said = (init.serverMessage ?? init.detail ?? '') + (init.note !== undefined ? ` (${init.note})` : '') || undefined;
+  const text = init.serverMessage ?? init.detail;
+  const said = init.note === undefined ? text : text === undefined ? init.note : `${text.replace(/\.$/, '')} — ${init.note}`;
   switch (init.reason) {
     case 'network':
       return `Could not reach ${where} to ${what}: ${init.detail ?? 'network error'}`;

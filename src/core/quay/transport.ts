@@ -1,7 +1,7 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import { redact, type Logger } from '../log';
-import { extractServerMessage, hintForAnswer, QuayApiError, reasonForStatus, type Operation, type QuayErrorReason } from './errors';
+import { extractServerMessage, hintForAnswer, QuayApiError, reasonForStatus, type Operation, type QuayApiErrorInit, type QuayErrorReason } from './errors';
 import { ShapeError } from './parse';
 import { abortError, Semaphore } from './semaphore';
 
@@ -88,6 +88,10 @@ const MAX_REDIRECTS = 5;
 const MAX_BACKOFF_MS = 8000;
 /** A 429 always waits at least this long (one token of a 5 r/s bucket refills in 200 ms). */
 const RATE_LIMIT_FLOOR_MS = 250;
+/** Pacing starts at one request per 200 ms (nginx's 5 r/s) and is never slower than one per 2 s. */
+const PACING_START_MS = 200;
+const PACING_MAX_MS = 2000;
+const PACING_HOLD_MS = 10_000;
 const USER_AGENT = 'quay-robots-vscode (undici)';
 
 const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
@@ -137,6 +141,15 @@ export class Transport {
   private readonly counters = { requests: 0, retries: 0, rateLimited: 0, redirects: 0, inFlight: 0, maxInFlight: 0 };
   /** After a 429 every request of this instance waits until then, so a burst does not keep hitting the limit. */
   private cooldownUntil = 0;
+  /**
+   * Pacing after 429s (AIMD): minimum spacing between request starts. Raised on every 429, lowered
+   * slowly on other answers, 0 when Quay has not rate-limited us lately. nginx's limit (5 r/s per IP,
+   * contract §0.7) then costs one 429 instead of one per request.
+   */
+  private pacingMs = 0;
+  private nextStart = 0;
+  private lastPacingBump = 0;
+  private last429 = 0;
 
   constructor(private readonly options: TransportOptions) {
     let base: URL;
@@ -196,7 +209,7 @@ export class Transport {
 
   /** Sends the request (retrying and following redirects as allowed); resolves with a 2xx answer or throws a QuayApiError. */
   async request(spec: RequestSpec): Promise<TransportResponse> {
-    const fail = (init: Omit<ConstructorParameters<typeof QuayApiError>[0], 'instance' | 'method' | 'path' | 'operation'>): QuayApiError =>
+    const fail = (init: Omit<QuayApiErrorInit, 'instance' | 'method' | 'path' | 'operation'>): QuayApiError =>
       new QuayApiError({ instance: this.instanceLabel, method: spec.method, path: this.logPath(spec), operation: spec.operation, ...init });
     if (spec.signal?.aborted === true) throw fail({ reason: 'cancelled', cause: spec.signal.reason });
     const token = spec.basicAuth === undefined ? await this.options.getToken() : undefined;
@@ -307,6 +320,38 @@ export class Transport {
     return this.random() * Math.min(MAX_BACKOFF_MS, base * 2 ** attempt);
   }
 
+  /**
+   * On the first 429, pace at nginx's 5 r/s; if 429s go on (another client behind the same IP), slow
+   * down by half at most once a second. Back to no pacing after 10 s without a 429.
+   */
+  private adjustPacing(rateLimited: boolean): void {
+    const now = this.clock();
+    if (rateLimited) {
+      this.last429 = now;
+      if (this.pacingMs === 0) this.pacingMs = PACING_START_MS;
+      else if (now - this.lastPacingBump >= 1000) this.pacingMs = Math.min(PACING_MAX_MS, this.pacingMs * 1.5);
+      else return;
+      this.lastPacingBump = now;
+    } else if (this.pacingMs > 0) {
+      if (now - this.last429 > PACING_HOLD_MS) this.pacingMs = 0;
+      else if (this.pacingMs > PACING_START_MS) this.pacingMs = Math.max(PACING_START_MS, this.pacingMs * 0.95);
+    }
+  }
+
+  /** Waits for this request's start slot while pacing is on (after the concurrency slot is taken). */
+  private async pace(signal: AbortSignal | undefined): Promise<void> {
+    if (this.pacingMs <= 0) return;
+    const now = this.clock();
+    const start = Math.max(now, this.nextStart);
+    this.nextStart = start + this.pacingMs;
+    if (start <= now) return;
+    try {
+      await this.sleep(start - now, signal);
+    } catch {
+      throw new Cancelled();
+    }
+  }
+
   private async waitForCooldown(signal: AbortSignal | undefined): Promise<void> {
     const wait = this.cooldownUntil - this.clock();
     if (wait <= 0) return;
@@ -383,6 +428,12 @@ export class Transport {
     } catch {
       throw new Cancelled();
     }
+    try {
+      await this.pace(spec.signal);
+    } catch (error) {
+      release();
+      throw error;
+    }
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -399,6 +450,7 @@ export class Transport {
     try {
       const res = await request(url, { method, headers, body, signal: controller.signal, dispatcher: this.dispatcher });
       const text = await res.body.text();
+      this.adjustPacing(res.statusCode === 429);
       this.options.logger.debug(redact(`${shown} → ${res.statusCode} in ${Math.round(this.clock() - started)} ms`, secrets));
       return { status: res.statusCode, headers: res.headers, text };
     } catch (error) {
