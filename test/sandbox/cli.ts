@@ -1,0 +1,145 @@
+/**
+ * `npm run sandbox -- [options]`: runs the Quay sandbox until SIGINT/SIGTERM.
+ */
+import { startSandbox, type SandboxOptions, type SeedName } from './server';
+
+const USAGE = `Usage: npm run sandbox -- [options]
+
+Starts the Quay-compatible sandbox on 127.0.0.1 and prints its URL, hostname, ready-made OAuth
+tokens and the test OIDC issuer. Runs until Ctrl-C (SIGINT) or SIGTERM.
+
+Options:
+  --port N            port to listen on (default: a random free port)
+  --seed NAME         demo | large | empty (default: demo)
+  --latency-ms N      delay added to every response
+  --rate-limit N      nginx-style limit on /api/: N requests/s per client IP (429 HTML beyond the burst)
+  --rate-burst N      burst for --rate-limit (default 25)
+  --fail-rate R       share (0..1) of /api/ requests answered with a raw 500
+  --drop-rate R       share (0..1) of /api/ requests whose connection is dropped without a response
+  --robots-disallow   behave as with ROBOTS_DISALLOW (robot creation refused)
+  --tls               serve https with a throwaway CA (its PEM is printed)
+  --random-seed N     make fail/drop decisions reproducible
+  --help              show this help
+`;
+
+class UsageError extends Error {}
+
+function parseArgs(argv: readonly string[]): SandboxOptions | 'help' {
+  const options: SandboxOptions = {};
+  const number = (flag: string, value: string | undefined, { min = -Infinity, max = Infinity, integer = false } = {}): number => {
+    const n = Number(value);
+    if (value === undefined || value === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      throw new UsageError(`${flag} needs a ${integer ? 'whole ' : ''}number${Number.isFinite(min) ? ` ≥ ${min}` : ''}${Number.isFinite(max) ? ` ≤ ${max}` : ''}`);
+    }
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i] ?? '';
+    const eq = raw.indexOf('=');
+    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
+    const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined;
+    const value = (): string | undefined => inline ?? argv[++i];
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--port':
+        options.port = number(flag, value(), { min: 0, max: 65535, integer: true });
+        break;
+      case '--seed': {
+        const seed = value();
+        if (seed !== 'demo' && seed !== 'large' && seed !== 'empty') throw new UsageError('--seed must be demo, large or empty');
+        options.seed = seed satisfies SeedName;
+        break;
+      }
+      case '--latency-ms':
+        options.latencyMs = number(flag, value(), { min: 0 });
+        break;
+      case '--rate-limit':
+        options.rateLimit = number(flag, value(), { min: 0 });
+        break;
+      case '--rate-burst':
+        options.rateBurst = number(flag, value(), { min: 0, integer: true });
+        break;
+      case '--fail-rate':
+        options.failRate = number(flag, value(), { min: 0, max: 1 });
+        break;
+      case '--drop-rate':
+        options.dropRate = number(flag, value(), { min: 0, max: 1 });
+        break;
+      case '--robots-disallow':
+        options.robotsDisallow = true;
+        break;
+      case '--tls':
+        options.tls = true;
+        break;
+      case '--random-seed':
+        options.randomSeed = number(flag, value(), { integer: true });
+        break;
+      default:
+        throw new UsageError(`Unknown option: ${raw}`);
+    }
+  }
+  return options;
+}
+
+async function main(): Promise<void> {
+  let options: SandboxOptions | 'help';
+  try {
+    options = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`${e.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const sandbox = await startSandbox(options);
+  const faults = [
+    options.latencyMs ? `latency ${options.latencyMs} ms` : '',
+    options.rateLimit ? `rate limit ${options.rateLimit}/s burst ${options.rateBurst ?? 25}` : '',
+    options.failRate ? `fail rate ${options.failRate}` : '',
+    options.dropRate ? `drop rate ${options.dropRate}` : '',
+    options.robotsDisallow ? 'ROBOTS_DISALLOW' : '',
+  ].filter(Boolean);
+  const lines = [
+    `Quay sandbox (seed ${options.seed ?? 'demo'}) listening`,
+    `  URL              ${sandbox.url}`,
+    `  SERVER_HOSTNAME  ${sandbox.hostname}`,
+    `  OIDC issuer      ${sandbox.issuer.url}   (mint a token: POST ${sandbox.issuer.url}/mint with a JSON claims body)`,
+    '',
+    'OAuth tokens (use as "Authorization: Bearer <token>"):',
+    `  admin          ${sandbox.tokens.admin}   alice, all scopes (user:admin user:read org:admin repo:admin repo:create repo:write repo:read)`,
+    `  orgAdminOnly   ${sandbox.tokens.orgAdminOnly}   alice, org:admin`,
+    `  member         ${sandbox.tokens.member}   bob, all scopes`,
+    `  userReadOnly   ${sandbox.tokens.userReadOnly}   alice, user:read`,
+  ];
+  if (faults.length) lines.push('', `Faults: ${faults.join(', ')}`);
+  if (sandbox.caPem) lines.push('', 'TLS CA certificate (trust it to verify the server):', sandbox.caPem.trimEnd());
+  lines.push('', 'Ctrl-C to stop.');
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the sandbox…\n`);
+    sandbox.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

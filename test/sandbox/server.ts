@@ -1,0 +1,286 @@
+/**
+ * The Quay sandbox: a Quay-compatible HTTP(S) server on loopback for tests, benchmarks and the demo.
+ * It follows `quay-api-contract.md` (shared docs) quirks included; see `AGENTS.md` for how to use it.
+ *
+ * In front of the Quay application (`app.ts`) it plays the parts a real deployment has around Quay:
+ * nginx's per-IP rate limiting on `/api/`, plus fault injection (raw 500s, dropped connections) and
+ * latency, all decided before a request has any effect.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
+import { QuayApp } from './app';
+import type { Services } from './api/common';
+import { renderGunicorn500, renderNginx429, type Reply } from './context';
+import { FederationService } from './federation';
+import { ALL_SCOPES, Model, type SandboxState } from './model';
+import { generateRsaKey, TestIssuer, type MintOptions } from './oidc';
+import { PageTokens } from './pageToken';
+import { applySeed, type SeedName } from './seeds';
+import { makeTlsMaterial } from './tls';
+import { seededRandom, sleep } from './util';
+
+export type { SeedName } from './seeds';
+export type { SandboxState, RobotView, RepositoryView, PrototypeView, TeamView, LogView, TokenView, RepoRole, TeamRole, FederationEntry } from './model';
+
+export interface SandboxOptions {
+  /** 0 / undefined = a random free port. */
+  port?: number;
+  /** Default `demo`. */
+  seed?: SeedName;
+  /** Added to every response. */
+  latencyMs?: number;
+  /** nginx-style: N requests/s per client IP on `/api/`, burst `rateBurst` (default 25), nodelay; excess → 429 HTML, no Retry-After. */
+  rateLimit?: number;
+  rateBurst?: number;
+  /** 0..1: share of `/api/` requests answered with a raw 500, decided before the request has any effect. */
+  failRate?: number;
+  /** 0..1: share of `/api/` requests whose socket is destroyed without a response (before any effect). */
+  dropRate?: number;
+  /** `ROBOTS_DISALLOW`. */
+  robotsDisallow?: boolean;
+  /** Serve https with a throwaway CA (see `caPem`). */
+  tls?: boolean;
+  /** Makes fail/drop decisions reproducible. */
+  randomSeed?: number;
+}
+
+export interface SandboxFaults {
+  latencyMs?: number;
+  failRate?: number;
+  dropRate?: number;
+  /** `undefined` turns rate limiting off. */
+  rateLimit?: number | undefined;
+}
+
+export interface SandboxIssuer {
+  /** `${url}/oidc`. */
+  readonly url: string;
+  /** An RS256/RS384 JWT signed by the issuer key; defaults iss = url, iat = now, exp = now + expiresInS (600). */
+  mint(claims: Record<string, unknown>, opts?: MintOptions): string;
+}
+
+export interface SandboxStats {
+  /** Every request received (including dropped ones). */
+  readonly requests: number;
+  /** Responses by status; dropped connections count under 0. */
+  readonly byStatus: Record<number, number>;
+  reset(): void;
+}
+
+export interface Sandbox {
+  /** e.g. `http://127.0.0.1:41234` (no trailing slash). */
+  readonly url: string;
+  /** `SERVER_HOSTNAME`, e.g. `127.0.0.1:41234` — used in registry hosts / auths keys. */
+  readonly hostname: string;
+  /** The CA that signed the server certificate (when `tls`). */
+  readonly caPem?: string;
+  /** Ready-made OAuth tokens (40 chars `[A-Z0-9]`). */
+  readonly tokens: {
+    /** alice, all scopes. */
+    readonly admin: string;
+    /** alice, `org:admin` only. */
+    readonly orgAdminOnly: string;
+    /** bob (plain member of acme), all scopes. */
+    readonly member: string;
+    /** alice, `user:read` only. */
+    readonly userReadOnly: string;
+  };
+  mintToken(username: string, scopes: readonly string[]): string;
+  /** Later requests with it act as anonymous (Quay: no immediate 401). */
+  revokeToken(token: string): void;
+  setFaults(f: SandboxFaults): void;
+  readonly issuer: SandboxIssuer;
+  readonly state: SandboxState;
+  readonly stats: SandboxStats;
+  close(): Promise<void>;
+}
+
+/** nginx `limit_req` (leaky bucket in milli-requests, `nodelay`): rejected requests are not counted. */
+class RateLimiter {
+  private readonly buckets = new Map<string, { excess: number; last: number }>();
+  constructor(
+    private readonly rate: number,
+    private readonly burst: number,
+  ) {}
+
+  allow(key: string, now = Date.now()): boolean {
+    const b = this.buckets.get(key);
+    if (!b) {
+      this.buckets.set(key, { excess: 0, last: now });
+      return true;
+    }
+    const ms = Math.max(0, now - b.last);
+    const excess = Math.max(0, b.excess - (this.rate * 1000 * ms) / 1000 + 1000);
+    if (excess > this.burst * 1000) return false;
+    b.excess = excess;
+    if (ms) b.last = now;
+    return true;
+  }
+}
+
+function clientIp(socket: Socket): string {
+  const a = socket.remoteAddress ?? '';
+  return a.startsWith('::ffff:') ? a.slice(7) : a;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const [tls, instanceKey, issuerKey] = await Promise.all([options.tls ? makeTlsMaterial() : Promise.resolve(undefined), generateRsaKey(), generateRsaKey()]);
+  const faults = {
+    latencyMs: options.latencyMs ?? 0,
+    failRate: options.failRate ?? 0,
+    dropRate: options.dropRate ?? 0,
+    limiter: options.rateLimit ? new RateLimiter(options.rateLimit, options.rateBurst ?? 25) : undefined,
+  };
+  const burst = options.rateBurst ?? 25;
+  const random = options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed);
+  const counters = { requests: 0, byStatus: {} as Record<number, number> };
+  const count = (status: number): void => {
+    counters.byStatus[status] = (counters.byStatus[status] ?? 0) + 1;
+  };
+
+  /** Set once the model is seeded (right after `listen`, before any request can be handled). */
+  const holder: { app?: QuayApp } = {};
+  const scheme = tls ? 'https' : 'http';
+  const sockets = new Set<Socket>();
+
+  const send = (res: http.ServerResponse, reply: Reply): void => {
+    const headers: Record<string, string | string[]> = {};
+    for (const [k, v] of Object.entries(reply.headers)) headers[k] = typeof v === 'string' ? v : [...v];
+    if (reply.close) headers['Connection'] = 'close';
+    headers['Content-Length'] = String(Buffer.byteLength(reply.body));
+    res.writeHead(reply.status, headers);
+    res.end(reply.body);
+  };
+
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    counters.requests++;
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const isApi = path.startsWith('/api/');
+    const ip = clientIp(req.socket);
+    // Decided on arrival, before the request has any effect.
+    let fate: 'ok' | 'rate-limited' | 'drop' | 'fail' = 'ok';
+    if (isApi && faults.limiter && !faults.limiter.allow(ip)) fate = 'rate-limited';
+    else if (isApi && faults.dropRate > 0 && random() < faults.dropRate) fate = 'drop';
+    else if (isApi && faults.failRate > 0 && random() < faults.failRate) fate = 'fail';
+    res.on('finish', () => count(res.statusCode));
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= 16 * 1024 * 1024) chunks.push(c);
+    });
+    req.on('error', () => undefined);
+    req.on('end', () => {
+      void (async () => {
+        if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+        if (fate === 'drop') {
+          count(0);
+          req.socket.destroy();
+          return;
+        }
+        if (fate === 'rate-limited') return send(res, renderNginx429());
+        if (fate === 'fail') return send(res, renderGunicorn500());
+        const app = holder.app;
+        if (!app) return send(res, renderGunicorn500());
+        let url: URL;
+        try {
+          url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? '127.0.0.1'}`);
+        } catch {
+          url = new URL(`${scheme}://127.0.0.1/`);
+        }
+        const reply = await app.handle({ method: req.method ?? 'GET', url, headers: req.headers, body: Buffer.concat(chunks), ip });
+        send(res, reply);
+      })().catch((e: unknown) => {
+        console.error('[quay-sandbox] request failed:', e);
+        if (!res.headersSent) send(res, renderGunicorn500());
+      });
+    });
+  };
+
+  const server: http.Server = tls ? https.createServer({ key: tls.keyPem, cert: tls.certPem }, onRequest) : http.createServer(onRequest);
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('secureConnection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('clientError', (_err, socket: Socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostname = `127.0.0.1:${port}`;
+  const url = `${scheme}://${hostname}`;
+
+  // Everything below is synchronous, so no request is served before the model is seeded.
+  const model = new Model();
+  const issuer = new TestIssuer(`${url}/oidc`, issuerKey);
+  applySeed(model, options.seed ?? 'demo', issuer.url);
+  const services: Services = {
+    model,
+    config: { robotsDisallow: options.robotsDisallow ?? false, hostname },
+    pageTokens: new PageTokens(),
+    federation: new FederationService(model, instanceKey, hostname),
+    issuer,
+  };
+  holder.app = new QuayApp(services);
+  const tokens = {
+    admin: model.mintToken('alice', ALL_SCOPES),
+    orgAdminOnly: model.mintToken('alice', ['org:admin']),
+    member: model.mintToken('bob', ALL_SCOPES),
+    userReadOnly: model.mintToken('alice', ['user:read']),
+  };
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    hostname,
+    ...(tls ? { caPem: tls.caPem } : {}),
+    tokens,
+    mintToken: (username, scopes) => {
+      if (!model.user(username)) throw new Error(`Unknown sandbox user: ${username}`);
+      return model.mintToken(username, scopes);
+    },
+    revokeToken: (token) => {
+      const rec = model.tokens.get(token);
+      if (rec) rec.revoked = true;
+    },
+    setFaults: (f) => {
+      if (f.latencyMs !== undefined) faults.latencyMs = f.latencyMs;
+      if (f.failRate !== undefined) faults.failRate = f.failRate;
+      if (f.dropRate !== undefined) faults.dropRate = f.dropRate;
+      if ('rateLimit' in f) faults.limiter = f.rateLimit ? new RateLimiter(f.rateLimit, burst) : undefined;
+    },
+    issuer: { url: issuer.url, mint: (claims, opts) => issuer.mint(claims, opts) },
+    state: model,
+    stats: {
+      get requests() {
+        return counters.requests;
+      },
+      get byStatus() {
+        return counters.byStatus;
+      },
+      reset() {
+        counters.requests = 0;
+        counters.byStatus = {};
+      },
+    },
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
+      })),
+  };
+}

@@ -1,0 +1,35 @@
+/**
+ * A throwaway CA and a server certificate for 127.0.0.1/localhost, made with the `openssl` CLI in a
+ * temporary directory (removed afterwards). Used by `tls: true` to test private-CA setups.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TlsMaterial {
+  readonly caPem: string;
+  readonly certPem: string;
+  readonly keyPem: string;
+}
+
+function openssl(args: readonly string[], cwd: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile('openssl', args, { cwd }, (err, _stdout, stderr) => (err ? reject(new Error(`openssl ${args[0] ?? ''} failed: ${stderr || err.message}`)) : resolve()));
+  });
+}
+
+export async function makeTlsMaterial(): Promise<TlsMaterial> {
+  const dir = await mkdtemp(join(tmpdir(), 'quay-sandbox-tls-'));
+  try {
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+    await openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '7', '-subj', '/CN=Quay sandbox test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+    await openssl(['req', '-new', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1'], dir);
+    await writeFile(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
+    await openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '7', '-extfile', 'server.ext'], dir);
+    const [caPem, certPem, keyPem] = await Promise.all([readFile(join(dir, 'ca.pem'), 'utf8'), readFile(join(dir, 'server.pem'), 'utf8'), readFile(join(dir, 'server.key'), 'utf8')]);
+    return { caPem, certPem, keyPem };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

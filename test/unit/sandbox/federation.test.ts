@@ -1,0 +1,191 @@
+/** Contract §6: federation config (§6.1) and the token exchange (§6.2) with the sandbox's own OIDC issuer. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { call, expectRaw500, expectShapeA, expectShapeD, expectStatus, obj, type CallResult } from './helpers';
+
+let sb: Sandbox;
+let t: string;
+
+before(async () => {
+  sb = await startSandbox({ seed: 'demo' });
+  t = sb.tokens.admin;
+});
+after(async () => {
+  await sb.close();
+});
+
+const FED = '/api/v1/organization/acme/robots/keyless/federation';
+const SUBJECT = 'system:serviceaccount:prod:app';
+
+async function exchange(user: string, password: string): Promise<CallResult> {
+  const auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  return call(sb, 'GET', '/oauth2/federation/robot/token', { headers: { Authorization: auth } });
+}
+
+function decode(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
+  const [h = '', p = ''] = jwt.split('.');
+  return { header: JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>, payload: JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown> };
+}
+
+void test('the test issuer: discovery and JWKS under <url>/oidc', async () => {
+  assert.equal(sb.issuer.url, `${sb.url}/oidc`);
+  const d = obj(await call(sb, 'GET', '/oidc/.well-known/openid-configuration'));
+  assert.equal(d['issuer'], sb.issuer.url);
+  assert.equal(d['jwks_uri'], `${sb.issuer.url}/jwks`);
+  const keys = obj(await call(sb, 'GET', '/oidc/jwks'))['keys'] as Record<string, unknown>[];
+  assert.equal(keys[0]?.['kty'], 'RSA');
+  assert.equal(decode(sb.issuer.mint({ sub: 'x' })).header['kid'], keys[0]?.['kid']);
+  const minted = obj(await call(sb, 'POST', '/oidc/mint', { body: { sub: SUBJECT } }));
+  assert.equal(decode(String(minted['token'])).payload['sub'], SUBJECT);
+});
+
+void test('§6.1 seeded config; POST replaces everything (200), drops extra keys; [] clears; DELETE 204', async () => {
+  const seeded = (await call(sb, 'GET', FED, { token: t })).json;
+  assert.deepEqual(seeded, [
+    { issuer: sb.issuer.url, subject: SUBJECT },
+    { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:acme/app:ref:refs/heads/main' },
+  ]);
+  const body = [{ issuer: 'https://issuer.example.com', subject: 'one', audiences: ['x'] }];
+  const r = await call(sb, 'POST', FED, { token: t, body });
+  expectStatus(r, 200);
+  assert.deepEqual(r.json, [{ issuer: 'https://issuer.example.com', subject: 'one' }]);
+  assert.deepEqual(sb.state.robot('acme+keyless')?.federation, [{ issuer: 'https://issuer.example.com', subject: 'one' }]);
+  expectStatus(await call(sb, 'POST', FED, { token: t, body: [] }), 200);
+  assert.deepEqual((await call(sb, 'GET', FED, { token: t })).json, []);
+  expectStatus(await call(sb, 'POST', FED, { token: t, body: [{ issuer: sb.issuer.url, subject: SUBJECT }] }), 200);
+  expectStatus(await call(sb, 'DELETE', '/api/v1/organization/acme/robots/unused_bot/federation', { token: t }), 204);
+  assert.deepEqual((await call(sb, 'GET', '/api/v1/organization/acme/robots/unused_bot/federation', { token: t })).json, []);
+});
+
+void test('§6.1 validation order and messages', async () => {
+  const post = (body: unknown): Promise<CallResult> => call(sb, 'POST', FED, { token: t, body });
+  const schema = await post([{ subject: 'x' }]);
+  expectStatus(schema, 400);
+  assert.equal(String(obj(schema)['detail']).split('\n')[0], "'issuer' is a required property");
+  expectShapeA(sb, await post([{ issuer: '', subject: 'x' }]), 400, 'invalid_request', 'Missing one or more required fields (issuer, subject)');
+  expectShapeA(sb, await post([{ issuer: 'issuer.example.com', subject: 'x' }]), 400, 'invalid_request', 'Issuer must be a URL (http:// or https://)');
+  expectShapeA(sb, await post([{ issuer: 'https://a', subject: 'x' }, { issuer: 'https://a', subject: 'x' }]), 400, 'invalid_request', 'Duplicate federation config entry');
+  expectShapeA(sb, await call(sb, 'POST', FED, { token: t, rawBody: 'null' }), 400, 'invalid_request', 'Missing JSON body');
+  // The config is validated before the robot is looked up.
+  expectShapeA(sb, await call(sb, 'POST', '/api/v1/organization/acme/robots/ghost/federation', { token: t, body: [{ issuer: 'nope', subject: 'x' }] }), 400, 'invalid_request', 'Issuer must be a URL (http:// or https://)');
+  expectShapeD(await call(sb, 'POST', '/api/v1/organization/acme/robots/ghost/federation', { token: t, body: [] }), 'Could not find robot with specified username');
+  expectShapeD(await call(sb, 'GET', '/api/v1/organization/acme/robots/ghost/federation', { token: t }), 'Could not find robot with specified username');
+});
+
+void test('§6.2 exchange success: a Quay robot JWT (RS256, instance key, 3600 s) and an audit entry', async () => {
+  const r = await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, aud: 'anything', nbf: Math.floor(Date.now() / 1000) + 3600 }));
+  expectStatus(r, 200);
+  assert.equal(r.contentType, 'application/json');
+  const { header, payload } = decode(String(obj(r)['token']));
+  assert.equal(header['alg'], 'RS256');
+  assert.equal(typeof header['kid'], 'string');
+  assert.equal(payload['iss'], 'quay');
+  assert.equal(payload['aud'], sb.hostname);
+  assert.equal(payload['sub'], 'acme+keyless');
+  assert.equal(Number(payload['exp']) - Number(payload['iat']), 3600);
+  assert.deepEqual(payload['access'], []);
+  assert.deepEqual(payload['context'], {
+    version: 2,
+    entity_kind: 'robot',
+    entity_reference: 'acme+keyless',
+    kind: 'user',
+    user: 'acme+keyless',
+    'com.apostille.roots': null,
+    'com.apostille.root': '$disabled',
+  });
+  const log = sb.state.logs('acme')[0];
+  assert.equal(log?.kind, 'federated_robot_token_exchange');
+  assert.equal(log?.performer, null);
+  assert.deepEqual(log?.metadata, { subject: SUBJECT, issuer: sb.issuer.url, robot: 'keyless' });
+  // RS384 is accepted too.
+  expectStatus(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT }, { alg: 'RS384' })), 200);
+});
+
+void test('§6.2 header errors are 401 {"error"}', async () => {
+  const raw = (authorization?: string): Promise<CallResult> => call(sb, 'GET', '/oauth2/federation/robot/token', { headers: authorization ? { Authorization: authorization } : {} });
+  const expect401 = (r: CallResult, error: string): void => {
+    expectStatus(r, 401);
+    assert.deepEqual(r.json, { error });
+  };
+  expect401(await raw(), 'No auth header');
+  expect401(await raw('Bearer abc'), 'Invalid basic auth header');
+  expect401(await raw('Basic abc def'), 'Invalid basic auth header');
+  expect401(await raw('Basic a'), 'Could not parse basic auth header');
+  expect401(await raw(`Basic ${Buffer.from('no-colon').toString('base64')}`), 'Unexpected number of credentials found in basic auth header');
+  expect401(await exchange('keyless', 'x'), 'Invalid robot');
+  // GET only: POST is Flask's HTML 405.
+  const post = await call(sb, 'POST', '/oauth2/federation/robot/token');
+  expectStatus(post, 405);
+  assert.match(post.contentType, /^text\/html/);
+});
+
+void test('§6.2 robot, issuer and config errors are 400 shape D; a non-JWT password is a raw 500', async () => {
+  expectShapeD(await exchange('acme+ghost', sb.issuer.mint({ sub: SUBJECT })), 'Could not find robot with specified username');
+  expectRaw500(await exchange('acme+keyless', 'not-a-jwt'));
+  expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: undefined })), 'Token does not contain issuer');
+  expectShapeD(await exchange('acme+unused_bot', sb.issuer.mint({ sub: SUBJECT })), 'Robot does not have federated login configured');
+  expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: 'https://other.example.com' })), 'issuer https://other.example.com not configured for this robot');
+});
+
+void test('§6.2 JWT errors: kid, expiry (30 s leeway), iat, signature, algorithm, subject', async () => {
+  expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT }, { kid: null })), 'Invalid token: Missing `kid` header');
+  const now = Math.floor(Date.now() / 1000);
+  expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iat: now - 600, exp: now - 60 })), 'Invalid token: Signature has expired');
+  expectStatus(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iat: now - 600, exp: now - 10 })), 200);
+  expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iat: undefined })), 'Invalid token: Token is missing the "iat" claim');
+  expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, exp: undefined })), 'Invalid token: Token is missing the "exp" claim');
+  const good = sb.issuer.mint({ sub: SUBJECT });
+  const p = good.split('.')[1] ?? '';
+  const tampered = `${good.split('.')[0] ?? ''}.${Buffer.from(JSON.stringify({ ...decode(good).payload, sub: 'someone-else' })).toString('base64url')}.${good.split('.')[2]}`;
+  expectShapeD(await exchange('acme+keyless', tampered), 'Invalid token: Signature verification failed');
+  const hs256 = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: decode(good).header['kid'] })).toString('base64url')}.${p}.c2ln`;
+  expectShapeD(await exchange('acme+keyless', hs256), 'Invalid token: The specified alg value is not allowed');
+  expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: 'system:serviceaccount:prod:other' })), 'Token does not match robot');
+});
+
+void test('§6.2 iss vs discovery issuer: trailing-slash-insensitive, else "not in configured issuers"', async () => {
+  // A loopback IdP whose discovery document names another issuer (and serves the sandbox issuer's keys).
+  const keys = JSON.stringify((await call(sb, 'GET', '/oidc/jwks')).json);
+  const idp = createServer((req, res) => {
+    const port = (idp.address() as AddressInfo).port;
+    res.setHeader('Content-Type', 'application/json');
+    res.end(req.url?.endsWith('/jwks') ? keys : JSON.stringify({ issuer: 'https://idp.example.com', jwks_uri: `http://127.0.0.1:${port}/jwks` }));
+  });
+  await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+  try {
+    const other = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
+    const slashed = `${sb.issuer.url}/`;
+    await call(sb, 'POST', FED, { token: t, body: [{ issuer: sb.issuer.url, subject: SUBJECT }, { issuer: other, subject: SUBJECT }, { issuer: slashed, subject: SUBJECT }] });
+    expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: other })), `Invalid token: Issuer '${other}' not in configured issuers: ['https://idp.example.com']`);
+    expectStatus(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: slashed })), 200);
+  } finally {
+    await new Promise<void>((resolve) => idp.close(() => resolve()));
+  }
+});
+
+void test('§6.2 an unknown kid and an unreachable issuer are raw 500s', async () => {
+  await call(sb, 'POST', FED, { token: t, body: [{ issuer: sb.issuer.url, subject: SUBJECT }, { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:acme/app:ref:refs/heads/main' }] });
+  expectRaw500(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT }, { kid: 'unknown-kid' })));
+  // The sandbox never leaves loopback: GitHub's issuer is "unreachable".
+  expectRaw500(await exchange('acme+keyless', sb.issuer.mint({ sub: 'repo:acme/app:ref:refs/heads/main', iss: 'https://token.actions.githubusercontent.com' })));
+});
+
+void test('§6.2 the returned token is not an API bearer token (401 "Issuer quay not configured")', async () => {
+  const r = await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT }));
+  const token = String(obj(r)['token']);
+  const api = await call(sb, 'GET', '/api/v1/user/', { token });
+  expectStatus(api, 401);
+  assert.deepEqual(api.json, { error: 'Issuer quay not configured' });
+});
+
+void test('user-namespace federation endpoints', async () => {
+  const path = '/api/v1/user/robots/laptop/federation';
+  assert.deepEqual((await call(sb, 'GET', path, { token: t })).json, []);
+  expectStatus(await call(sb, 'POST', path, { token: t, body: [{ issuer: sb.issuer.url, subject: 'laptop' }] }), 200);
+  expectStatus(await exchange('alice+laptop', sb.issuer.mint({ sub: 'laptop' })), 200);
+  expectStatus(await call(sb, 'DELETE', path, { token: t }), 204);
+  expectShapeA(sb, await call(sb, 'GET', path, { token: sb.tokens.orgAdminOnly }), 403, 'insufficient_scope', 'Unauthorized');
+});
