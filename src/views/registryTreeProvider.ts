@@ -60,7 +60,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   /** Redraws a node from the cache, loading nothing (after "Load more", or when a row learnt something). */
   redraw(node: TreeNode): void {
-    this.changed.fire(node);
+    // Events must carry the very object VS Code registered for this id, not an earlier twin.
+    this.changed.fire(this.live.get(node.id) ?? node);
   }
 
   /** Sets or clears (empty text) a group's filter and redraws it; nothing is refetched. */

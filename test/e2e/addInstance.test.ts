@@ -85,7 +85,7 @@ void test('the tree lists the robots of the demo organization with description a
   await session.screenshot('add-instance-03-acme-robots');
 });
 
-void test('the token is in no file, setting or log line; the setting holds only the URL', async () => {
+void test('the token is in no file, setting or log line; the setting holds only the URL', () => {
   const { session } = vscode;
   assert.deepEqual(filesContaining(session, sandbox.tokens.admin), []);
   const settings = JSON.parse(readFileSync(join(session.userDataDir, 'User', 'settings.json'), 'utf8')) as Record<string, unknown>;

@@ -650,6 +650,26 @@ export function viewPane(page: Page, viewTitle: Text): Locator {
     .first();
 }
 
+/**
+ * Scrolls a view's tree until a row with `label` is rendered (VS Code renders only the visible rows of a
+ * long tree). Scrolls down first, then back up; throws when the row is not found either way.
+ */
+export async function scrollToTreeItem(page: Page, viewTitle: Text, label: Text, maxSteps = 40): Promise<void> {
+  const list = viewPane(page, viewTitle).locator('.monaco-list').first();
+  const present = async () => (await treeItems(page, viewTitle)).some((r) => (typeof label === 'string' ? r.label === label : label.test(r.label)));
+  if (await present()) return;
+  // Keyboard, as a person would: focus the tree and page through it (wheel events are unreliable headless).
+  await list.focus();
+  for (const key of ['PageDown', 'PageUp']) {
+    for (let i = 0; i < maxSteps; i++) {
+      if (await present()) return;
+      await page.keyboard.press(key);
+      await page.waitForTimeout(100);
+    }
+  }
+  if (!(await present())) throw new Error(`Tree item ${String(label)} not found in ${String(viewTitle)} after scrolling`);
+}
+
 /** Waits for the view's pane and expands it when collapsed. Returns the pane. */
 export async function ensureViewExpanded(page: Page, viewTitle: Text, timeout = UI_TIMEOUT): Promise<Locator> {
   const pane = viewPane(page, viewTitle);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { contextValue, NodeFlags, NodeKinds } from '../../constants';
-import { instanceLabel, type InstanceConfig } from '../../core/instances';
+import { instanceLabel, isLoopbackHost, type InstanceConfig } from '../../core/instances';
 import { nodeIds } from '../nodeIds';
 import type { CurrentUser } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
@@ -32,12 +32,17 @@ export class InstanceNode extends TreeNode {
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(instanceLabel(this.instance), vscode.TreeItemCollapsibleState.Expanded);
     item.id = this.id;
-    const insecure = this.instance.verifyTls === false || (this.instance.allowHttp === true && this.instance.url.startsWith('http:'));
+    // Flagged: TLS verification turned off, or plain http to a host that is not loopback.
+    const plainHttp = this.instance.url.startsWith('http:') && !isLoopbackHost(new URL(this.instance.url).hostname);
+    const insecure = this.instance.verifyTls === false || plainHttp;
     item.contextValue = contextValue(NodeKinds.instance, insecure ? [NodeFlags.insecure] : []);
     item.iconPath = new vscode.ThemeIcon(insecure ? 'warning' : 'server');
     const user = this.ctx.cache.peek<CurrentUser>(this.userKey);
-    const parts = [user !== undefined ? user.username : undefined, insecure ? vscode.l10n.t('TLS verification off') : undefined];
-    if (this.instance.verifyTls !== false && this.instance.url.startsWith('http:')) parts[1] = vscode.l10n.t('plain http');
+    const parts = [
+      user !== undefined ? user.username : undefined,
+      this.instance.verifyTls === false ? vscode.l10n.t('TLS verification off') : undefined,
+      plainHttp ? vscode.l10n.t('plain http') : undefined,
+    ];
     item.description = parts.filter((p) => p !== undefined).join(' · ');
     const md = new vscode.MarkdownString(`**${escapeMd(instanceLabel(this.instance))}**\n\n${escapeMd(this.instance.url)}`);
     if (user !== undefined) md.appendMarkdown(`\n\n${vscode.l10n.t('Signed in as')} **${escapeMd(user.username)}**`);
@@ -64,7 +69,10 @@ export class InstanceNode extends TreeNode {
       ];
     }
     try {
+      const fresh = !this.ctx.cache.has(this.userKey);
       const user = await this.ctx.cache.get(this.userKey, () => this.ctx.client(this.instanceId).getCurrentUser());
+      // The row shows who is signed in: redraw it once the user is known.
+      if (fresh) this.ctx.redraw(this);
       return [
         new NamespaceNode(this, this.ctx, { kind: 'user', name: user.username }, { admin: true }),
         ...user.organizations.map(

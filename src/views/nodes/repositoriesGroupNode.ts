@@ -38,8 +38,13 @@ export class RepositoriesGroupNode extends ListGroupNode<Repository> {
   /** Appends the next page to the cached list (concurrent clicks share one request) and redraws the group. */
   async loadMore(): Promise<void> {
     const list = this.loaded;
-    if (!(list instanceof PagedList)) return;
-    await list.loadMore();
+    if (!(list instanceof PagedList) || this.ctx.busy.has(this.id)) return; // a second click while loading: one redraw is enough
+    this.ctx.busy.add(this.id);
+    try {
+      await list.loadMore();
+    } finally {
+      this.ctx.busy.delete(this.id);
+    }
     this.ctx.redraw(this);
   }
 

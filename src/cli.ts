@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+/**
+ * `quay-robots`: the extension's manifest logic on the command line (same planners and builders as the
+ * code actions, src/core/yaml and src/core/k8s).
+ *
+ *   quay-robots add-pull-secret FILE --secret NAME [--write]
+ *   quay-robots pull-secret --host HOST --robot NS+NAME --scope registry|org [--namespace NS] [--name NAME]
+ *
+ * Exit codes: 0 done (changed or already present), 2 refused or bad arguments, 1 unexpected failure.
+ * The token for `pull-secret` is read from standard input and only ever written, encoded, into the manifest.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { pullSecretManifest } from './core/k8s/manifests';
+import type { SecretScope } from './core/k8s/credentials';
+import { planAddImagePullSecret } from './core/yaml/addImagePullSecret';
+import type { PlannedTarget } from './core/yaml/addImagePullSecret';
+import { applyEdits } from './core/yaml/edits';
+import { parseManifests } from './core/yaml/parse';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin: () => Promise<string>;
+  readonly readFile: (path: string) => Promise<Uint8Array>;
+  readonly writeFile: (path: string, text: string) => Promise<void>;
+  /** True when standard input is a terminal (a prompt is then shown on stderr). */
+  readonly stdinIsTTY: boolean;
+}
+
+export const USAGE = `Usage:
+  quay-robots add-pull-secret FILE --secret NAME [--write]
+      Add "imagePullSecrets: - name: NAME" to every pod spec (Pod, Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, PodTemplate, also inside a List)
+      and every ServiceAccount in FILE, as minimal edits (comments and layout kept). FILE "-" reads stdin.
+      Prints the result on stdout, or with --write rewrites FILE in place (only when something changed).
+      Exit 0 when changed or already present; 2 when refused (invalid YAML, templates, tabs, no workload).
+
+  quay-robots pull-secret --host HOST --robot NS+NAME --scope registry|org [--namespace NS] [--name NAME]
+      Print the robot's pull Secret exactly as Quay's UI renders it (name <prefix>-pull-secret unless
+      --name). The robot token is read from standard input. --scope org keys the credentials by HOST/NS,
+      registry by HOST.
+
+  quay-robots --help
+`;
+
+class UsageError extends Error {}
+
+function fail(io: CliIo, message: string): number {
+  io.stderr(`quay-robots: ${message}\n`);
+  return 2;
+}
+
+export function nodeIo(): CliIo {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    readFile: (p) => readFile(p),
+    writeFile: (p, t) => writeFile(p, t, 'utf8'),
+    stdinIsTTY: process.stdin.isTTY === true,
+  };
+}
+
+/** Run the CLI; resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      if (command === undefined) {
+        io.stderr(USAGE);
+        return 2;
+      }
+      io.stdout(USAGE);
+      return 0;
+    }
+    if (command === 'add-pull-secret') return await addPullSecret(rest, io);
+    if (command === 'pull-secret') return await pullSecret(rest, io);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      return fail(io, `${e.message}\nRun "quay-robots --help" for usage.`);
+    }
+    throw e;
+  }
+}
+
+function describe(t: PlannedTarget): string {
+  const where = t.itemIndex !== undefined ? `document ${t.documentIndex + 1}, item ${t.itemIndex + 1}` : `document ${t.documentIndex + 1}`;
+  return `${t.kind}${t.name !== undefined ? ` "${t.name}"` : ''} (${where})`;
+}
+
+async function addPullSecret(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { secret: { type: 'string' }, write: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help === true) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('add-pull-secret takes exactly one FILE');
+  const file = positionals[0] ?? '';
+  const secret = values.secret;
+  if (secret === undefined || secret === '') throw new UsageError('--secret NAME is required');
+  if (file === '-' && values.write) throw new UsageError('--write needs a FILE, not stdin');
+
+  let bytes: Uint8Array;
+  try {
+    bytes = file === '-' ? Buffer.from(await io.readStdin(), 'utf8') : await io.readFile(file);
+  } catch (e) {
+    return fail(io, `${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let text: string;
+  try {
+    // ignoreBOM keeps a byte-order mark in the text, so it is written back as it was.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return fail(io, `${file}: not UTF-8 text; refusing to edit it.`);
+  }
+  const plan = planAddImagePullSecret(parseManifests(text), secret);
+  if (plan.status === 'refused') return fail(io, `${file}: ${plan.reason}`);
+  const added = plan.targets.filter((t) => t.outcome === 'added');
+  const present = plan.targets.filter((t) => t.outcome === 'present');
+  const output = plan.status === 'changed' ? applyEdits(text, plan.edits) : text;
+  if (values.write) {
+    if (plan.status === 'changed') await io.writeFile(file, output);
+  } else io.stdout(output);
+  const parts: string[] = [];
+  if (added.length > 0) parts.push(`added "${secret}" to ${added.map(describe).join(', ')}`);
+  if (present.length > 0) parts.push(`already present in ${present.map(describe).join(', ')}`);
+  io.stderr(`quay-robots: ${file}: ${parts.join('; ')}${values.write && plan.status === 'changed' ? ' (written)' : ''}\n`);
+  return 0;
+}
+
+async function pullSecret(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      host: { type: 'string' },
+      robot: { type: 'string' },
+      scope: { type: 'string' },
+      namespace: { type: 'string' },
+      name: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help === true) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError('pull-secret takes no positional arguments (the token comes from stdin)');
+  const { host, robot, scope, namespace, name } = values;
+  if (host === undefined) throw new UsageError('--host HOST is required');
+  if (robot === undefined) throw new UsageError('--robot NS+NAME is required');
+  if (scope !== 'registry' && scope !== 'org') throw new UsageError('--scope must be "registry" or "org"');
+  if (io.stdinIsTTY) io.stderr('Paste the robot token, then press Enter and Ctrl-D:\n');
+  const token = (await io.readStdin()).trim();
+  if (token === '') return fail(io, 'no token on standard input (pipe it in, e.g. from your secret manager).');
+  let manifest: string;
+  try {
+    manifest = pullSecretManifest({ host, robot, token, scope: scope satisfies SecretScope, namespace, name });
+  } catch (e) {
+    // Builder messages never contain the token.
+    return fail(io, e instanceof Error ? e.message : 'invalid arguments');
+  }
+  io.stdout(`${manifest}\n`);
+  return 0;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`quay-robots: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,130 @@
+/**
+ * Robot credentials rendered exactly as Quay's web UIs do (quay-api-contract.md §9; quay/quay
+ * `web/src/components/modals/RobotTokensModal.tsx` and the Angular `credentials-dialog.js`), so a file made
+ * here is byte-identical to the one a user would download from Quay.
+ */
+
+/** Quay's "Secret scope" selector: `org` (the UI's default "Organization") keys auths by `host/namespace`. */
+export type SecretScope = 'registry' | 'org';
+
+export interface RobotCredentials {
+  /** Quay's SERVER_HOSTNAME, e.g. `quay.io` or `quay.example.com:8443` (a scheme and trailing `/` are dropped). */
+  readonly host: string;
+  /** Full robot name `namespace+short`. */
+  readonly robot: string;
+  /** The robot token. Never logged or put in an error message. */
+  readonly token: string;
+  readonly scope: SecretScope;
+}
+
+const HOST_PATTERN = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::\d{1,5})?$/;
+const ROBOT_PATTERN = /^[^\s+:/]+\+[^\s+:/]+$/;
+
+/**
+ * The UI's file-name prefix: every character outside `[A-Za-z0-9]` becomes `-`, then one leading `-` is
+ * dropped; no lower-casing. `myorg+ci_bot` → `myorg-ci-bot`.
+ */
+export function robotPrefix(fullName: string): string {
+  const escaped = fullName.replace(/[^A-Za-z0-9]/g, '-');
+  return escaped.startsWith('-') ? escaped.slice(1) : escaped;
+}
+
+/** The Secret name the UI uses: `<prefix>-pull-secret`. */
+export function pullSecretName(fullName: string): string {
+  return `${robotPrefix(fullName)}-pull-secret`;
+}
+
+/** The namespace (organization or user) a robot belongs to: the part before `+`. */
+export function robotNamespace(fullName: string): string {
+  const plus = fullName.indexOf('+');
+  return plus < 0 ? fullName : fullName.slice(0, plus);
+}
+
+/** `https://quay.example.com/` → `quay.example.com`; throws when what is left is not `host[:port]`. */
+export function registryHost(input: string): string {
+  const host = input.trim().replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '').replace(/\/+$/, '');
+  if (!HOST_PATTERN.test(host)) throw new Error(`"${input}" is not a registry host (expected host or host:port, e.g. quay.io).`);
+  return host;
+}
+
+/** Throws unless the name is `namespace+short`. */
+export function checkRobotName(fullName: string): void {
+  if (!ROBOT_PATTERN.test(fullName)) throw new Error(`"${fullName}" is not a full robot name (expected namespace+name).`);
+}
+
+/** Throws (without echoing it) unless the token is non-empty and has no whitespace or control characters. */
+export function checkToken(token: string): void {
+  // The message never includes the token.
+  if (token.length === 0) throw new Error('The robot token is empty.');
+  if ([...token].some((ch) => /\s/.test(ch) || ch.charCodeAt(0) < 32 || ch.charCodeAt(0) === 127)) throw new Error('The robot token contains whitespace or control characters.');
+}
+
+/** The `auths` key for a scope: `host` (registry) or `host/<namespace>` (org). */
+export function authsKey(host: string, robot: string, scope: SecretScope): string {
+  const h = registryHost(host);
+  return scope === 'org' ? `${h}/${robotNamespace(robot)}` : h;
+}
+
+/** base64("<robot>:<token>"), the `auth` field both Quay and Docker use. */
+export function basicAuth(robot: string, token: string): string {
+  return Buffer.from(`${robot}:${token}`, 'utf8').toString('base64');
+}
+
+/**
+ * The Docker configuration exactly as Quay renders it (`<prefix>-auth.json`):
+ * `{"auths": {"<key>": {"auth": "<base64>", "email": ""}}}`, 2-space pretty JSON, no trailing newline.
+ */
+export function dockerConfigJson(c: RobotCredentials): string {
+  checkRobotName(c.robot);
+  checkToken(c.token);
+  const key = authsKey(c.host, c.robot, c.scope);
+  return JSON.stringify({ auths: { [key]: { auth: basicAuth(c.robot, c.token), email: '' } } }, null, 2);
+}
+
+/**
+ * What `kubectl create secret docker-registry` stores instead, for comparison and for reading Secrets made that
+ * way (kubectl `pkg/cmd/create/create_secret_docker.go`: Go `json.Marshal` of
+ * `DockerConfigJSON{Auths: map[server]DockerConfigEntry{Username, Password, Email omitempty, Auth}}`), compact,
+ * field order username, password, email (omitted when empty), auth.
+ */
+export function kubectlDockerConfigJson(server: string, username: string, password: string, email = ''): string {
+  const entry: Record<string, string> = { username, password };
+  if (email !== '') entry.email = email;
+  entry.auth = basicAuth(username, password);
+  return JSON.stringify({ auths: { [server]: entry } });
+}
+
+export interface DockerAuthEntry {
+  readonly key: string;
+  /** The user name, from `username` or else decoded from `auth`. */
+  readonly username: string | undefined;
+}
+
+/**
+ * The registries a `.dockerconfigjson` (`{"auths": {...}}`) or legacy `.dockercfg` (`{...}` keyed by registry)
+ * holds credentials for; undefined when the JSON is not one of those. Passwords are not returned.
+ */
+export function readDockerConfig(json: string, legacy = false): DockerAuthEntry[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const auths: unknown = legacy ? parsed : (parsed as Record<string, unknown>).auths;
+  if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) return undefined;
+  return Object.entries(auths as Record<string, unknown>).map(([key, value]) => {
+    let username: string | undefined;
+    if (typeof value === 'object' && value !== null) {
+      const v = value as Record<string, unknown>;
+      if (typeof v.username === 'string') username = v.username;
+      else if (typeof v.auth === 'string') {
+        const decoded = Buffer.from(v.auth, 'base64').toString('utf8');
+        const colon = decoded.indexOf(':');
+        if (colon > 0) username = decoded.slice(0, colon);
+      }
+    }
+    return { key, username };
+  });
+}

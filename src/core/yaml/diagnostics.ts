@@ -1,0 +1,127 @@
+/**
+ * Pull-failure prevention (peers.md §3 point 5), for images on configured Quay hosts:
+ * - `quay-missing-pull-secret` (Information): the pod spec has no `imagePullSecrets` and no ServiceAccount
+ *   in the same text (its `serviceAccountName`, else `default`, same namespace when both say one) gives it one.
+ * - `quay-pull-secret-mismatch` (Warning): every pull secret the pod uses (its own, else its ServiceAccount's)
+ *   is a known docker-config Secret (in this text or `workspaceSecrets`), and none has credentials whose
+ *   `auths` key covers the image's host or `host/<org>`. A secret that cannot be found might cover the image,
+ *   so its presence suppresses the warning.
+ * Documents that cannot be read (YAML errors, templates) get nothing here: the YAML tooling reports those.
+ */
+import { authsKeyCovers, parseImageReference, parseAuthsKey } from '../k8s/imageReference';
+import type { ImageReference } from '../k8s/imageReference';
+import type { TextRange } from './edits';
+import { documentRefusal } from './guards';
+import type { ParsedManifests } from './parse';
+import { findPullSecrets } from './pullSecrets';
+import type { PullSecretInfo } from './pullSecrets';
+import { findWorkloads, isServiceAccount } from './workloads';
+import type { Workload } from './workloads';
+
+export const DIAGNOSTIC_MISSING_PULL_SECRET = 'quay-missing-pull-secret';
+export const DIAGNOSTIC_PULL_SECRET_MISMATCH = 'quay-pull-secret-mismatch';
+
+export type DiagnosticCode = typeof DIAGNOSTIC_MISSING_PULL_SECRET | typeof DIAGNOSTIC_PULL_SECRET_MISMATCH;
+
+export interface ManifestDiagnostic {
+  /** The image scalar. */
+  readonly range: TextRange;
+  readonly severity: 'information' | 'warning';
+  readonly code: DiagnosticCode;
+  readonly message: string;
+  /** What a quick fix needs. */
+  readonly data: {
+    readonly documentIndex: number;
+    readonly itemIndex: number | undefined;
+    readonly host: string;
+    readonly namespace: string;
+    readonly repository: string;
+    /** Secrets considered (mismatch only). */
+    readonly secrets: readonly string[];
+  };
+}
+
+export interface DiagnoseOptions {
+  /** Configured Quay hosts (`quay.io`, `quay.example.com:8443`; a scheme or trailing `/` is ignored). */
+  readonly quayHosts: readonly string[];
+  /** Pull Secrets found elsewhere in the workspace (from {@link findPullSecrets} on other files). */
+  readonly workspaceSecrets?: readonly PullSecretInfo[];
+}
+
+function sameNamespace(a: string | undefined, b: string | undefined): boolean {
+  return a === undefined || b === undefined || a === b;
+}
+
+function normalizeHosts(hosts: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (const h of hosts) {
+    const k = parseAuthsKey(h);
+    if (k !== undefined) out.add(k.host);
+  }
+  return out;
+}
+
+function display(ref: ImageReference): string {
+  return ref.namespace === '' ? ref.host : `${ref.host}/${ref.namespace}`;
+}
+
+export function diagnoseDocument(parsed: ParsedManifests, options: DiagnoseOptions): ManifestDiagnostic[] {
+  const hosts = normalizeHosts(options.quayHosts);
+  if (hosts.size === 0) return [];
+  const all = findWorkloads(parsed);
+  const readable = (w: Workload): boolean => {
+    const d = parsed.documents[w.documentIndex];
+    return d !== undefined && documentRefusal(parsed, d) === undefined;
+  };
+  const accounts = all.filter((w) => isServiceAccount(w) && readable(w));
+  let secrets: PullSecretInfo[] | undefined;
+  const knownSecrets = (): PullSecretInfo[] => (secrets ??= [...findPullSecrets(parsed), ...(options.workspaceSecrets ?? [])]);
+  const out: ManifestDiagnostic[] = [];
+  for (const w of all) {
+    if (isServiceAccount(w) || w.images.length === 0 || !readable(w)) continue;
+    let used: readonly string[] = w.imagePullSecrets.map((s) => s.name);
+    let via = 'this pod spec';
+    if (used.length === 0) {
+      const saName = w.serviceAccountName ?? 'default';
+      const sa = accounts.find((a) => a.name === saName && sameNamespace(a.namespace, w.namespace) && a.imagePullSecrets.length > 0);
+      if (sa !== undefined) {
+        used = sa.imagePullSecrets.map((s) => s.name);
+        via = `ServiceAccount "${saName}"`;
+      }
+    }
+    for (const image of w.images) {
+      const ref = parseImageReference(image.image);
+      if (ref === undefined || !hosts.has(ref.host)) continue;
+      const data = { documentIndex: w.documentIndex, itemIndex: w.itemIndex, host: ref.host, namespace: ref.namespace, repository: ref.repository };
+      if (used.length === 0) {
+        out.push({
+          range: image.range,
+          severity: 'information',
+          code: DIAGNOSTIC_MISSING_PULL_SECRET,
+          message: `${ref.host} is a Quay registry, but this pod spec has no imagePullSecrets and no ServiceAccount in this file (${w.serviceAccountName ?? 'default'}) gives it one; a private repository will fail with ImagePullBackOff.`,
+          data: { ...data, secrets: [] },
+        });
+        continue;
+      }
+      const matched: PullSecretInfo[] = [];
+      let unknown = false;
+      for (const name of used) {
+        const s = knownSecrets().find((x) => x.name === name && sameNamespace(x.namespace, w.namespace) && x.problem === undefined);
+        if (s === undefined) unknown = true;
+        else matched.push(s);
+      }
+      if (unknown || matched.length === 0) continue;
+      if (matched.some((s) => s.authsKeys.some((k) => authsKeyCovers(k, ref)))) continue;
+      const keys = [...new Set(matched.flatMap((s) => s.authsKeys))];
+      const names = matched.map((s) => `"${s.name ?? ''}"`).join(', ');
+      out.push({
+        range: image.range,
+        severity: 'warning',
+        code: DIAGNOSTIC_PULL_SECRET_MISMATCH,
+        message: `Pull secret ${names} (from ${via}) has credentials for ${keys.length > 0 ? keys.join(', ') : 'no registry'}, not for ${display(ref)}; pulling ${image.image} will not use them.`,
+        data: { ...data, secrets: matched.map((s) => s.name ?? '') },
+      });
+    }
+  }
+  return out;
+}

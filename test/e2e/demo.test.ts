@@ -1,0 +1,51 @@
+/**
+ * `npm run demo` as a user meets it: the workbench opens with the sandbox instance already configured (its
+ * token imported from the environment into SecretStorage), the tree lists the demo robots, and the sample
+ * manifests point at the sandbox.
+ */
+import * as assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startDemo, type Demo } from '../demo/demo';
+import { expandTreeItem, openViewContainer, treeItems, waitForTreeItem, filesContaining } from './harness';
+
+let demo: Demo;
+let browser: Browser;
+let page: Page;
+
+before(async () => {
+  demo = await startDemo();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(demo.codeServer.url);
+  await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+}, { timeout: 120_000 });
+
+after(async () => {
+  await browser.close();
+  await demo.stop();
+});
+
+void test('the demo workbench shows the sandbox instance signed in, with the acme robots', async () => {
+  await openViewContainer(page, 'Quay');
+  await waitForTreeItem(page, 'Quay sandbox (demo)', { viewTitle: 'Registry', timeout: 30_000 });
+  await waitForTreeItem(page, 'acme', { viewTitle: 'Registry' });
+  await expandTreeItem(page, 'acme', { viewTitle: 'Registry' });
+  await expandTreeItem(page, 'Robot accounts', { viewTitle: 'Registry' });
+  await waitForTreeItem(page, 'k8s_prod_puller', { viewTitle: 'Registry' });
+  const labels = (await treeItems(page, 'Registry')).map((i) => i.label);
+  for (const robot of ['ci_pull', 'ci_push', 'keyless', 'unused_bot']) assert.ok(labels.includes(robot), labels.join(', '));
+  const instance = (await treeItems(page, 'Registry')).find((i) => i.label === 'Quay sandbox (demo)');
+  assert.equal(instance?.description, 'alice');
+  await page.screenshot({ path: 'test-results/screenshots/demo-01-tree.png' });
+});
+
+void test('the demo never writes the token to disk', () => {
+  assert.deepEqual(
+    filesContaining(demo.codeServer, demo.sandbox.tokens.admin),
+    [],
+  );
+});

@@ -1,0 +1,173 @@
+/**
+ * The registry explorer through the UI: two instances at once (alice, an admin, and bob, a plain member),
+ * every node kind, "Load more" on a 5,000-repository organization, filters, and what a member is told
+ * where the API refuses. Instances are preconfigured in settings; their tokens come from the environment.
+ */
+import * as assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import {
+  clickInlineAction,
+  clickTreeItem,
+  scrollToTreeItem,
+  collapseTreeItem,
+  expandTreeItem,
+  openViewContainer,
+  treeItems,
+  typeInQuickInput,
+  useVSCode,
+  waitForQuickInput,
+  waitForQuickInputClosed,
+  waitForTreeItem,
+  waitUntil,
+  type TreeItemInfo,
+} from './harness';
+
+let sandbox: Sandbox;
+after(async () => {
+  await sandbox.close();
+});
+
+const ALICE = 'Sandbox as alice';
+const BOB = 'Sandbox as bob';
+const view = { viewTitle: 'Registry' };
+
+const vscode = useVSCode(async () => {
+  sandbox = await startSandbox({ seed: 'large' });
+  return {
+  settings: {
+    'quay.instances': [
+      { url: sandbox.url, label: ALICE, tokenEnvironmentVariable: 'QUAY_E2E_ALICE' },
+      // The same sandbox under another origin is another instance for the extension.
+      { url: sandbox.url.replace('127.0.0.1', 'localhost'), label: BOB, tokenEnvironmentVariable: 'QUAY_E2E_BOB' },
+    ],
+  },
+  env: { QUAY_E2E_ALICE: sandbox.tokens.admin, QUAY_E2E_BOB: sandbox.tokens.member },
+  };
+});
+
+async function rows(): Promise<TreeItemInfo[]> {
+  return treeItems(vscode.page, 'Registry');
+}
+
+async function row(label: string): Promise<TreeItemInfo> {
+  return waitUntil(async () => (await rows()).find((r) => r.label === label), { message: `tree row ${label}` });
+}
+
+void test('two instances are shown at once, each signed in with its own token', async () => {
+  const { page, session } = vscode;
+  await openViewContainer(page, 'Quay');
+  await waitForTreeItem(page, ALICE, view);
+  await waitForTreeItem(page, BOB, view);
+  await waitUntil(async () => (await row(ALICE)).description === 'alice' && (await row(BOB)).description === 'bob', { message: 'both signed in' });
+  await collapseTreeItem(page, BOB, view);
+  await session.screenshot('tree-01-two-instances');
+});
+
+void test('robot → its repositories with roles, its teams and its federation entries', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, 'acme', view);
+  const groups = (await rows()).map((r) => r.label);
+  for (const g of ['Robot accounts', 'Repositories', 'Default permissions', 'Teams']) assert.ok(groups.includes(g), groups.join(', '));
+  await expandTreeItem(page, 'Robot accounts', view);
+  await expandTreeItem(page, 'k8s_prod_puller', view);
+  await waitForTreeItem(page, 'gateway', view);
+  for (const repo of ['frontend', 'backend', 'payments', 'gateway']) assert.equal((await row(repo)).description, 'read', repo);
+  await session.screenshot('tree-02-robot-repositories');
+  await collapseTreeItem(page, 'k8s_prod_puller', view);
+
+  await expandTreeItem(page, 'ci_push', view);
+  await waitForTreeItem(page, 'deployers', view);
+  assert.equal((await row('deployers')).description, 'team');
+  assert.equal((await row('frontend')).description, 'write');
+  await collapseTreeItem(page, 'ci_push', view);
+
+  await expandTreeItem(page, 'keyless', view);
+  await waitForTreeItem(page, 'system:serviceaccount:prod:app', view);
+  assert.equal((await row('system:serviceaccount:prod:app')).description, `${sandbox.url}/oidc`);
+  assert.equal((await row('repo:acme/app:ref:refs/heads/main')).description, 'https://token.actions.githubusercontent.com');
+  await session.screenshot('tree-03-robot-federation');
+  await collapseTreeItem(page, 'keyless', view);
+  assert.match((await row('unused_bot')).description ?? '', /never used.*no repository access/);
+  await collapseTreeItem(page, 'Robot accounts', view);
+});
+
+void test('repository → who can access it, robots marked, teams with their roles', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, 'Repositories', view);
+  await expandTreeItem(page, 'frontend', view);
+  await waitForTreeItem(page, 'acme+k8s_prod_puller', view);
+  assert.equal((await row('acme+k8s_prod_puller')).description, 'read · robot');
+  assert.equal((await row('acme+ci_push')).description, 'write · robot');
+  await session.screenshot('tree-04-repository-access');
+  await collapseTreeItem(page, 'frontend', view);
+  await collapseTreeItem(page, 'Repositories', view);
+});
+
+void test('default permissions read as sentences, teams list their members', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, 'Default permissions', view);
+  await waitForTreeItem(page, 'acme+ci_pull gets read', view);
+  assert.equal((await row('acme+ci_pull gets read')).description, 'on new repositories created by anyone');
+  assert.equal((await row('team developers gets write')).description, 'on new repositories created by alice');
+  await collapseTreeItem(page, 'Default permissions', view);
+  await expandTreeItem(page, 'Teams', view);
+  await expandTreeItem(page, 'deployers', view);
+  await waitForTreeItem(page, 'acme+ci_push', view);
+  assert.match((await row('acme+ci_push')).description ?? '', /^robot/);
+  await session.screenshot('tree-05-prototypes-teams');
+  await collapseTreeItem(page, 'Teams', view);
+  await collapseTreeItem(page, 'acme', view);
+});
+
+void test('a 5,000-repository organization shows 100 repositories and "Load more…"', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, 'bigcorp', view);
+  await expandTreeItem(page, 'Repositories', view);
+  await waitForTreeItem(page, 'api-0001', view);
+  await scrollToTreeItem(page, 'Registry', 'Load more…');
+  assert.equal((await row('Load more…')).description, '100 loaded');
+  await clickTreeItem(page, 'Load more…', view);
+  await scrollToTreeItem(page, 'Registry', 'api-0101'); // the second page arrived
+  await scrollToTreeItem(page, 'Registry', 'Load more…');
+  assert.equal((await row('Load more…')).description, '200 loaded');
+  await session.screenshot('tree-06-load-more');
+  await scrollToTreeItem(page, 'Registry', 'Repositories');
+  assert.equal((await row('Repositories')).description, '200+');
+  await collapseTreeItem(page, 'Repositories', view);
+});
+
+void test('a filter narrows robots without refetching, and clearing it restores the list', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, 'Robot accounts', view);
+  await waitForTreeItem(page, /^api_bot_/, view);
+  await clickInlineAction(page, 'Robot accounts', 'Filter…', view);
+  await waitForQuickInput(page, { titleOrPlaceholder: /Filter robot accounts/ });
+  await typeInQuickInput(page, '042', { submit: true });
+  await waitForQuickInputClosed(page);
+  await waitUntil(async () => /^filter: "042" · \d+\/500$/.test((await row('Robot accounts')).description ?? ''), { message: 'filtered description (count of the loaded 500)' });
+  const shown = (await rows()).filter((r) => r.level === 4);
+  assert.ok(shown.every((r) => r.label.includes('042')), shown.map((r) => r.label).join(', '));
+  await session.screenshot('tree-07-filter');
+  await clickInlineAction(page, 'Robot accounts', 'Clear Filter', view);
+  await waitUntil(async () => (await row('Robot accounts')).description === '500', { message: 'filter cleared: all 500 robots' });
+  await collapseTreeItem(page, 'Robot accounts', view);
+  await collapseTreeItem(page, 'bigcorp', view);
+  await collapseTreeItem(page, ALICE, view);
+});
+
+void test('a plain member sees what the API refuses explained in place, and the rest', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, BOB, view);
+  await expandTreeItem(page, 'acme', view);
+  await expandTreeItem(page, 'Robot accounts', view);
+  await expandTreeItem(page, 'ci_pull', view);
+  await waitForTreeItem(page, /^No access to repository permissions of acme\+ci_pull/, view);
+  const denied = (await rows()).find((r) => r.label.startsWith('No access to repository permissions'));
+  assert.match(denied?.description ?? '', /user:admin scope and organization admin rights in acme/);
+  await expandTreeItem(page, 'Default permissions', view);
+  await waitForTreeItem(page, /^No access to default permissions of acme/, view);
+  await expandTreeItem(page, 'Repositories', view);
+  await waitUntil(async () => (await rows()).some((r) => r.label === 'frontend' || r.label === 'docs'), { message: 'bob sees repositories' });
+  await session.screenshot('tree-08-member-explanations');
+});
