@@ -21,5 +21,5 @@ void test('config.json has the exact Quay UI structure for both scopes', () => {
   assert.equal(registry, JSON.stringify({ auths: { 'quay.example.com:8443': { auth: Buffer.from('acme+ci_bot:ABC123').toString('base64'), email: '' } } }, null, 2));
   const org = JSON.parse(dockerConfigJson(creds, 'org')) as { auths: Record<string, { auth: string; email: string }> };
   assert.deepEqual(Object.keys(org.auths), ['quay.example.com:8443/acme']);
-  assert.equal(Buffer.from(org.auths['quay.example.com:8443/acme']!.auth, 'base64').toString(), 'acme+ci_bot:ABC123');
+  assert.equal(Buffer.from(org.auths['quay.example.com:8443/acme'].auth, 'base64').toString(), 'acme+ci_bot:ABC123');
 });
