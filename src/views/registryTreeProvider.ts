@@ -60,8 +60,10 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   /** Redraws a node from the cache, loading nothing (after "Load more", or when a row learnt something). */
   redraw(node: TreeNode): void {
-    // Events must carry the very object VS Code registered for this id, not an earlier twin.
-    this.changed.fire(this.live.get(node.id) ?? node);
+    // Nodes ask for a redraw from inside getChildren, when they learn what their row should show. VS Code
+    // registers the children only after getChildren resolves; a change event before that makes it fetch the
+    // same children twice ("Element with id … is already registered"). A macrotask later is safely after.
+    setTimeout(() => this.changed.fire(this.live.get(node.id) ?? node), 0);
   }
 
   /** Sets or clears (empty text) a group's filter and redraws it; nothing is refetched. */

@@ -87,7 +87,6 @@ export class RobotNode extends TreeNode {
 
   override async getChildren(): Promise<TreeNode[]> {
     const client = this.ctx.client(this.instanceId);
-    const fresh = !this.ctx.cache.has(this.federationKey) || !this.ctx.cache.has(this.permissionsKey);
     const [grants, federation] = await Promise.allSettled([
       this.ctx.cache.get(this.permissionsKey, () => client.getRobotPermissions(this.namespace, this.robot.shortName)),
       this.ctx.cache.get(this.federationKey, () => client.getFederation(this.namespace, this.robot.shortName)),
@@ -143,8 +142,6 @@ export class RobotNode extends TreeNode {
     } else {
       nodes.push(errorNode(this, this.ctx, federation.reason, vscode.l10n.t('federation of {0}', this.robot.fullName), 'federation'));
     }
-    // The icon and description depend on what was just learnt (federation, no access): redraw this row once.
-    if (fresh) this.ctx.redraw(this);
     return nodes;
   }
 }

@@ -1,0 +1,175 @@
+/**
+ * Robot and permission management through the UI, checked against the sandbox's state afterwards: create a
+ * robot with a repository grant (live name validation, Quay's own refusal), grant in bulk with a plan (twice:
+ * the second run changes nothing), change a role, revoke, save a Docker config.json (git warning), delete,
+ * and Quay's "used by a mirror" refusal.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import {
+  acceptQuickInput,
+  clickDialogButton,
+  collapseTreeItem,
+  contextMenu,
+  expandTreeItem,
+  modalDialog,
+  openViewContainer,
+  pickQuickItem,
+  quickInputState,
+  runCommand,
+  typeInQuickInput,
+  useVSCode,
+  waitForNotification,
+  waitForQuickInput,
+  waitForQuickInputClosed,
+  waitForQuickInputMessage,
+  waitForTreeItem,
+  waitForTreeItemGone,
+  waitUntil,
+} from './harness';
+
+let sandbox: Sandbox;
+after(async () => {
+  await sandbox.close();
+});
+
+const vscode = useVSCode(async () => {
+  sandbox = await startSandbox({ seed: 'demo' });
+  return {
+    settings: { 'quay.instances': [{ url: sandbox.url, label: 'Sandbox', tokenEnvironmentVariable: 'QUAY_E2E_TOKEN' }] },
+    env: { QUAY_E2E_TOKEN: sandbox.tokens.admin },
+  };
+});
+const view = { viewTitle: 'Registry' };
+
+void test('Create Robot Account: live name check, a repository grant, then the robot exists in Quay', async () => {
+  const { page, session } = vscode;
+  await openViewContainer(page, 'Quay');
+  await waitForTreeItem(page, 'acme', view);
+  await runCommand(page, 'Quay: Create Robot Account…');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(1\/5\)/ });
+  await pickQuickItem(page, 'acme');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(2\/5\)/ });
+  await typeInQuickInput(page, 'E2E Puller');
+  await waitForQuickInputMessage(page, /lowercase letters and digits/);
+  await session.screenshot('robots-01-name-validation');
+  await typeInQuickInput(page, 'e2e_puller', { submit: true });
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(3\/5\)/ });
+  await typeInQuickInput(page, 'Created by the E2E test', { submit: true });
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(4\/5\)/ });
+  await waitUntil(async () => !(await quickInputState(page)).busy, { message: 'repositories listed' });
+  await pickQuickItem(page, 'frontend');
+  await acceptQuickInput(page);
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(4\/5\)/ });
+  await pickQuickItem(page, 'read');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(5\/5\)/ });
+  await acceptQuickInput(page);
+  await waitForNotification(page, 'Created robot acme+e2e_puller.');
+  await session.screenshot('robots-02-created');
+  assert.equal(sandbox.state.robot('acme+e2e_puller')?.description, 'Created by the E2E test');
+  assert.equal(sandbox.state.userPermission('acme/frontend', 'acme+e2e_puller'), 'read');
+});
+
+void test("Quay's own refusal is shown when the name exists", async () => {
+  const { page } = vscode;
+  await runCommand(page, 'Quay: Create Robot Account…');
+  await pickQuickItem(page, 'acme');
+  await typeInQuickInput(page, 'ci_pull', { submit: true });
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(3\/5\)/ });
+  await typeInQuickInput(page, '', { submit: true });
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(4\/5\)/ });
+  await acceptQuickInput(page);
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(5\/5\)/ });
+  await acceptQuickInput(page);
+  await waitForNotification(page, /Existing robot with name: acme\+ci_pull/);
+});
+
+void test('Grant Access to Repositories shows a plan, applies it, and a second run changes nothing', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, 'acme', view);
+  await expandTreeItem(page, 'Robot accounts', view);
+  await waitForTreeItem(page, 'e2e_puller', view);
+  const grant = async (): Promise<void> => {
+    await contextMenu(page, 'e2e_puller', 'Grant Access to Repositories…', view);
+    await waitForQuickInput(page, { titleOrPlaceholder: /\(1\/3\)/ });
+    await waitUntil(async () => !(await quickInputState(page)).busy, { message: 'repositories listed' });
+    await pickQuickItem(page, 'frontend');
+    await pickQuickItem(page, 'backend');
+    await acceptQuickInput(page);
+    await pickQuickItem(page, 'read');
+  };
+  await grant();
+  const plan = await waitForQuickInput(page, { titleOrPlaceholder: /plan/ });
+  assert.match(plan.placeholder ?? '', /1 to add, 1 unchanged/);
+  await session.screenshot('robots-03-plan');
+  await pickQuickItem(page, /Apply 1 changes/);
+  await waitForNotification(page, /Grant read to acme\+e2e_puller: 1 applied\./);
+  assert.equal(sandbox.state.userPermission('acme/backend', 'acme+e2e_puller'), 'read');
+
+  await grant();
+  await waitForNotification(page, /nothing to change \(2 unchanged\)/);
+  await waitForQuickInputClosed(page);
+});
+
+void test('Change Role… and Revoke Permission… on the rows under a robot', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, 'e2e_puller', view);
+  await waitForTreeItem(page, 'backend', view);
+  await contextMenu(page, 'backend', 'Change Role…', view);
+  await pickQuickItem(page, 'write');
+  await waitUntil(() => sandbox.state.userPermission('acme/backend', 'acme+e2e_puller') === 'write', { message: 'role write in Quay' });
+  await contextMenu(page, 'frontend', 'Revoke Permission…', view);
+  const dialog = await modalDialog(page);
+  assert.match(dialog.message, /Revoke read of acme\+e2e_puller on acme\/frontend\?/);
+  await clickDialogButton(page, 'Revoke');
+  await waitUntil(() => sandbox.state.userPermission('acme/frontend', 'acme+e2e_puller') === undefined, { message: 'revoked in Quay' });
+  await waitForTreeItemGone(page, 'frontend', view);
+  await session.screenshot('robots-04-after-change-and-revoke');
+  await collapseTreeItem(page, 'e2e_puller', view);
+});
+
+void test('Copy Credentials → Docker config.json warns inside a git work tree and writes the Quay UI format', async () => {
+  const { page, session } = vscode;
+  mkdirSync(join(session.workspace, '.git'), { recursive: true });
+  await contextMenu(page, 'e2e_puller', 'Copy Credentials…', view);
+  await pickQuickItem(page, /Save Docker config.json \(organization scope\)/);
+  const target = join(session.workspace, 'e2e-auth.json');
+  await waitForQuickInput(page);
+  await typeInQuickInput(page, target, { submit: true });
+  const dialog = await modalDialog(page);
+  assert.match(dialog.message, /inside the git work tree/);
+  await session.screenshot('robots-05-git-warning');
+  await clickDialogButton(page, 'Save Anyway');
+  await waitForNotification(page, /Saved the Docker config for acme\+e2e_puller/);
+  const config = JSON.parse(readFileSync(target, 'utf8')) as { auths: Record<string, { auth: string; email: string }> };
+  const entry = config.auths[`${sandbox.hostname}/acme`];
+  assert.equal(entry?.email, '');
+  assert.equal(Buffer.from(entry?.auth ?? '', 'base64').toString(), `acme+e2e_puller:${sandbox.state.robot('acme+e2e_puller')?.token ?? '?'}`);
+});
+
+void test('Delete Robot Account asks with the consequences, then the robot is gone from Quay and the tree', async () => {
+  const { page, session } = vscode;
+  await contextMenu(page, 'e2e_puller', 'Delete Robot Account…', view);
+  const dialog = await modalDialog(page);
+  assert.match(dialog.message, /Delete robot acme\+e2e_puller\?/);
+  assert.match(dialog.detail, /stops working at once/);
+  await session.screenshot('robots-06-delete-modal');
+  await clickDialogButton(page, 'Delete Robot');
+  await waitForTreeItemGone(page, 'e2e_puller', view);
+  assert.equal(sandbox.state.robot('acme+e2e_puller'), undefined);
+});
+
+void test('"Robot is being used by a mirror" is shown as Quay says it', async () => {
+  const { page } = vscode;
+  await collapseTreeItem(page, 'acme', view);
+  await expandTreeItem(page, 'platform', view);
+  await expandTreeItem(page, 'Robot accounts', view);
+  await contextMenu(page, 'mirror_bot', 'Delete Robot Account…', view);
+  await modalDialog(page);
+  await clickDialogButton(page, 'Delete Robot');
+  await waitForNotification(page, /refused to delete robot platform\+mirror_bot: Robot is being used by a mirror/);
+  assert.ok(sandbox.state.robot('platform+mirror_bot') !== undefined);
+});
