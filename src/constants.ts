@@ -23,6 +23,14 @@ export const Commands = {
   changeRole: 'quay.changeRole',
   revokePermission: 'quay.revokePermission',
   copyCredentials: 'quay.copyCredentials',
+  showActivity: 'quay.showActivity',
+  addPermission: 'quay.addPermission',
+  createPrototype: 'quay.createPrototype',
+  changePrototypeRole: 'quay.changePrototypeRole',
+  deletePrototype: 'quay.deletePrototype',
+  applyPrototype: 'quay.applyPrototype',
+  addToTeam: 'quay.addToTeam',
+  removeFromTeam: 'quay.removeFromTeam',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -6,7 +6,11 @@ import { removeInstance } from './instance/removeInstance';
 import { signIn } from './instance/signIn';
 import { changeRole, revokePermission } from './permissions/changePermission';
 import { grantRepositories } from './permissions/grantRepositories';
+import { addPermission } from './permissions/addPermission';
+import { applyPrototype, changePrototypeRole, createPrototype, deletePrototype } from './prototypes/prototypeCommands';
 import { createRobot } from './robots/createRobot';
+import { showActivity } from './robots/showActivity';
+import { addToTeam, removeFromTeam } from './teams/teamMembership';
 import { copyCredentials } from './robots/credentials';
 import { deleteRobot } from './robots/deleteRobot';
 import { wrapCommand } from './runCommand';
@@ -42,6 +46,14 @@ const table: Record<CommandId, Handler> = {
   [Commands.changeRole]: changeRole,
   [Commands.revokePermission]: revokePermission,
   [Commands.copyCredentials]: copyCredentials,
+  [Commands.showActivity]: showActivity,
+  [Commands.addPermission]: addPermission,
+  [Commands.createPrototype]: createPrototype,
+  [Commands.changePrototypeRole]: changePrototypeRole,
+  [Commands.deletePrototype]: deletePrototype,
+  [Commands.applyPrototype]: applyPrototype,
+  [Commands.addToTeam]: addToTeam,
+  [Commands.removeFromTeam]: removeFromTeam,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {

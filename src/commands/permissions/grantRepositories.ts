@@ -84,7 +84,14 @@ export async function confirmPlan(title: string, plan: readonly PlannedChange[])
 }
 
 /** Applies a plan for one user or robot with a cancellable progress notification; reports each failure. */
-export async function applyGrants(c: CommandContext, instanceUrl: string, ns: Namespace, principal: string, changes: readonly PlannedChange[]): Promise<BulkReport<PlannedChange>> {
+export async function applyGrants(
+  c: CommandContext,
+  instanceUrl: string,
+  ns: Namespace,
+  principal: string,
+  changes: readonly PlannedChange[],
+  kind: 'user' | 'team' = 'user',
+): Promise<BulkReport<PlannedChange>> {
   const client = c.clients.get(instanceUrl);
   const report = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Quay: changing access of {0}', principal), cancellable: true },
@@ -95,6 +102,11 @@ export async function applyGrants(c: CommandContext, instanceUrl: string, ns: Na
         changes,
         (change, signal) => {
           const ref = { namespace: ns.name, name: change.repository };
+          if (kind === 'team') {
+            return change.to === undefined
+              ? client.deleteRepoTeamPermission(ref, principal, { signal })
+              : client.setRepoTeamPermission(ref, principal, change.to, { signal }).then(() => undefined);
+          }
           return change.to === undefined
             ? client.deleteRepoUserPermission(ref, principal, { signal })
             : client.setRepoUserPermission(ref, principal, change.to, { signal }).then(() => undefined);

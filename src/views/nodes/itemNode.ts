@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { contextValue, type NodeFlag, type NodeKind } from '../../constants';
-import type { Namespace, Role } from '../../core/quay/types';
+import type { Namespace, Prototype, Role } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { TreeNode } from './treeNode';
 
@@ -23,6 +23,10 @@ export interface ItemSpec {
   readonly name?: string;
   readonly webUrl?: string;
   readonly permission?: PermissionRef;
+  /** For a default-permission row: the organization and the rule. */
+  readonly prototype?: { readonly org: string; readonly rule: Prototype };
+  /** For a team-membership row (under a robot or a team): the organization, team and member. */
+  readonly membership?: { readonly org: string; readonly team: string; readonly member: string };
 }
 
 /**

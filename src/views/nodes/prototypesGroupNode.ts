@@ -57,6 +57,7 @@ export class PrototypesGroupNode extends ListGroupNode<Prototype> {
       tooltip: md,
       name: p.delegate.name,
       webUrl: `${webUrls.org(this.instanceId, this.org)}?tab=defaultpermissions`,
+      prototype: { org: this.org, rule: p },
     });
   }
 

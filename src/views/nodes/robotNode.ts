@@ -122,6 +122,7 @@ export class RobotNode extends TreeNode {
           kind: NodeKinds.membership,
           flags: [NodeFlags.teams],
           name: team,
+          ...(this.namespace.kind === 'org' ? { membership: { org: this.namespace.name, team, member: this.robot.fullName } } : {}),
           ...(this.namespace.kind === 'org' ? { webUrl: webUrls.team(this.instanceId, this.namespace.name, team) } : {}),
         }),
       );

@@ -95,6 +95,7 @@ export class TeamNode extends TreeNode {
             kind: NodeKinds.member,
             flags: m.isRobot ? [NodeFlags.robot] : [NodeFlags.user],
             name: m.name,
+            membership: { org: this.org, team: this.team.name, member: m.name },
           }),
       );
   }

@@ -1,0 +1,25 @@
+import type { LogEntry } from './quay/types';
+
+/** Log kinds that concern a robot as their subject (contract §8), beside everything it performed itself. */
+const SUBJECT_KEYS = ['robot', 'username', 'delegate_user', 'member'] as const;
+
+/** Whether a usage-log entry is about `robotFullName`: performed by it, or naming it as robot, grantee, delegate or member. */
+export function concernsRobot(entry: LogEntry, robotFullName: string): boolean {
+  if (entry.performer?.name === robotFullName) return true;
+  const short = robotFullName.slice(robotFullName.indexOf('+') + 1);
+  return SUBJECT_KEYS.some((key) => {
+    const v = entry.metadata[key];
+    return v === robotFullName || (key === 'robot' && v === short);
+  });
+}
+
+/** One readable line per entry: `2026-11-25 08:12 UTC  change_repo_permission  by alice  repo=frontend role=read`. */
+export function describeLogEntry(entry: LogEntry): string {
+  const when = `${entry.datetime.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const who = entry.performer !== undefined ? `by ${entry.performer.name}` : '';
+  const details = Object.entries(entry.metadata)
+    .filter(([k, v]) => !k.startsWith('oauth_token') && v !== null && typeof v !== 'object')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
+  return [when, entry.kind, who, details].filter((p) => p !== '').join('  ');
+}

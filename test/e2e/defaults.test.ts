@@ -1,0 +1,127 @@
+/**
+ * Default permissions, team membership, activity and repository permissions through the UI, checked against
+ * the sandbox: create a default permission, apply it to every existing repository through the plan, delete it;
+ * add a robot to a team and remove it from the team's side; read the robot's activity; add a permission
+ * from a repository.
+ */
+import * as assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import {
+  clickDialogButton,
+  clickInlineAction,
+  collapseTreeItem,
+  contextMenu,
+  expandTreeItem,
+  modalDialog,
+  openViewContainer,
+  pickQuickItem,
+  useVSCode,
+  waitForNotification,
+  waitForQuickInput,
+  waitForTreeItem,
+  waitForTreeItemGone,
+  waitUntil,
+} from './harness';
+
+let sandbox: Sandbox;
+after(async () => {
+  await sandbox.close();
+});
+const vscode = useVSCode(async () => {
+  sandbox = await startSandbox({ seed: 'demo' });
+  return {
+    settings: { 'quay.instances': [{ url: sandbox.url, label: 'Sandbox', tokenEnvironmentVariable: 'QUAY_E2E_TOKEN' }] },
+    env: { QUAY_E2E_TOKEN: sandbox.tokens.admin },
+  };
+});
+const view = { viewTitle: 'Registry' };
+const RULE = 'acme+k8s_prod_puller gets write';
+
+void test('create a default permission for a robot, with Quay rules explained', async () => {
+  const { page, session } = vscode;
+  await openViewContainer(page, 'Quay');
+  await expandTreeItem(page, 'acme', view);
+  await expandTreeItem(page, 'Default permissions', view);
+  await clickInlineAction(page, 'Default permissions', 'Create Default Permission…', view);
+  const first = await waitForQuickInput(page, { titleOrPlaceholder: /Create Default Permission \(1\/4\)/ });
+  assert.match(first.placeholder ?? '', /only to repositories created after the rule/);
+  await pickQuickItem(page, 'Robot account');
+  await pickQuickItem(page, 'acme+k8s_prod_puller');
+  await pickQuickItem(page, 'write');
+  await pickQuickItem(page, 'Anyone');
+  await waitForNotification(page, /Default permission created: acme\+k8s_prod_puller gets write on new repositories created by anyone/);
+  await waitForTreeItem(page, RULE, view);
+  assert.ok(sandbox.state.prototypes('acme').some((p) => p.delegate.name === 'acme+k8s_prod_puller' && p.role === 'write' && p.activatingUser === null));
+  await session.screenshot('defaults-01-created');
+});
+
+void test('"Apply to Existing Repositories" plans upgrades and additions, then every repository has the role', async () => {
+  const { page, session } = vscode;
+  await contextMenu(page, RULE, 'Apply to Existing Repositories…', view);
+  const plan = await waitForQuickInput(page, { titleOrPlaceholder: /plan/ });
+  const repos = sandbox.state.repositories('acme').length;
+  assert.match(plan.placeholder ?? '', new RegExp(`${repos - 4} to add, 4 to upgrade`));
+  await session.screenshot('defaults-02-apply-plan');
+  await pickQuickItem(page, /Apply \d+ changes/);
+  await waitForNotification(page, new RegExp(`: ${repos} applied\\.`));
+  for (const r of sandbox.state.repositories('acme')) assert.equal(sandbox.state.userPermission(`acme/${r.name}`, 'acme+k8s_prod_puller'), 'write', r.name);
+});
+
+void test('delete the default permission after a modal', async () => {
+  const { page } = vscode;
+  await contextMenu(page, RULE, 'Delete Default Permission…', view);
+  const dialog = await modalDialog(page);
+  assert.match(dialog.detail, /Existing repositories keep/);
+  await clickDialogButton(page, 'Delete Default Permission');
+  await waitForTreeItemGone(page, RULE, view);
+  assert.ok(!sandbox.state.prototypes('acme').some((p) => p.delegate.name === 'acme+k8s_prod_puller'));
+  await collapseTreeItem(page, 'Default permissions', view);
+});
+
+void test('add a robot to a team from the robot, remove it from the team', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, 'Robot accounts', view);
+  await contextMenu(page, 'unused_bot', 'Add to Team…', view);
+  await pickQuickItem(page, 'deployers');
+  await waitForNotification(page, 'Added acme+unused_bot to team deployers.');
+  assert.ok(sandbox.state.teamMembers('acme', 'deployers')?.includes('acme+unused_bot'));
+  await collapseTreeItem(page, 'Robot accounts', view);
+  await expandTreeItem(page, 'Teams', view);
+  await expandTreeItem(page, 'deployers', view);
+  await waitForTreeItem(page, 'acme+unused_bot', view);
+  await session.screenshot('defaults-03-team-member');
+  await contextMenu(page, 'acme+unused_bot', 'Remove from Team…', view);
+  await modalDialog(page);
+  await clickDialogButton(page, 'Remove from Team');
+  await waitForTreeItemGone(page, 'acme+unused_bot', view);
+  assert.ok(!(sandbox.state.teamMembers('acme', 'deployers') ?? []).includes('acme+unused_bot'));
+  await collapseTreeItem(page, 'Teams', view);
+});
+
+void test('Show Activity lists the events that concern the robot, newest first', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, 'Robot accounts', view);
+  await contextMenu(page, 'unused_bot', 'Show Activity', view);
+  const text = await waitUntil(async () => {
+    const t = (await page.locator('.monaco-editor .view-lines').first().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
+    return t.includes('Activity of acme+unused_bot') ? t : undefined;
+  }, { message: 'activity document' });
+  const remove = text.indexOf('org_remove_team_member');
+  const add = text.indexOf('org_add_team_member');
+  assert.ok(remove > 0 && add > remove, text);
+  assert.ok(!text.includes('k8s_prod_puller'), 'other robots are left out');
+  await session.screenshot('defaults-04-activity');
+  await collapseTreeItem(page, 'Robot accounts', view);
+});
+
+void test('Add Permission… on a repository grants a robot a role', async () => {
+  const { page } = vscode;
+  await expandTreeItem(page, 'Repositories', view);
+  await contextMenu(page, 'docs', 'Add Permission…', view);
+  await pickQuickItem(page, 'Robot account');
+  await pickQuickItem(page, 'acme+ci_pull');
+  await pickQuickItem(page, 'admin');
+  await waitForNotification(page, 'acme+ci_pull now has admin on acme/docs.');
+  assert.equal(sandbox.state.userPermission('acme/docs', 'acme+ci_pull'), 'admin');
+});
