@@ -193,7 +193,7 @@ function quotingOf(map: MapNode): { key: QuoteStyle; value: QuoteStyle } {
 function planForSpec(ctx: Ctx, spec: MapNode, secret: string, w: Workload): SpecEdit | Refusal {
   const found = findPair(ctx.doc, spec, 'imagePullSecrets');
   const label = `${w.kind}${w.name !== undefined ? ` "${w.name}"` : ''}`;
-  if (found === undefined) return addKey(ctx, spec, secret, found);
+  if (found === undefined) return addKey(ctx, spec, secret);
   const raw = found.pair.value;
   const shared = found.merged || found.owner !== spec || spec.anchor !== undefined;
   if (raw === null || isEmptyValue(raw)) return addUnderEmptyKey(ctx, found.owner, found.pair, secret, shared);
@@ -238,7 +238,7 @@ function addUnderEmptyKey(ctx: Ctx, owner: MapNode, pair: MapPair, secret: strin
 }
 
 /** No `imagePullSecrets` key: add one as the map's last key. */
-function addKey(ctx: Ctx, spec: MapNode, secret: string, _found: undefined): SpecEdit | Refusal {
+function addKey(ctx: Ctx, spec: MapNode, secret: string): SpecEdit | Refusal {
   const quoting = quotingOf(spec);
   const k = (s: string): string => quoteAs(s, quoting.key);
   const v = (s: string): string => quoteAs(s, quoting.value);
@@ -318,7 +318,9 @@ function appendBlock(ctx: Ctx, list: SeqNode, secret: string, quoting: { key: Qu
   const last = list.items[list.items.length - 1] as ParsedNode | null | undefined;
   if (lastDash === undefined || !last) return refusal('unknown-shape', 'Cannot locate the imagePullSecrets items.', ctx.documentIndex);
   const dashCol = columnOf(ctx.text, lastDash);
-  const gap = last.range[0] > lastDash && lineStart(ctx.text, last.range[0]) === lineStart(ctx.text, lastDash) ? last.range[0] - lastDash - 1 : 1;
+  // Spaces after the last `-`, when its item starts on that line (an empty item `-` gives none to copy).
+  const sameLine = lineStart(ctx.text, last.range[0]) === lineStart(ctx.text, lastDash);
+  const gap = sameLine && last.range[0] - lastDash - 1 >= 1 ? last.range[0] - lastDash - 1 : 1;
   const body = itemLike(ctx, last, secret) ?? `${quoteAs('name', quoting.key)}: ${quoteAs(secret, quoting.value)}`;
   const line = `${pad(dashCol)}-${pad(gap)}${body}`;
   const point = lineAfter(ctx.text, contentEnd(list), dashCol);

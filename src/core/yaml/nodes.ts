@@ -19,6 +19,11 @@ function isKey(node: ParsedNode | null, key: string): boolean {
   return isScalar(node) && node.value === key;
 }
 
+/** `<<` (a Symbol value when parsed with `merge: true`, the string otherwise). */
+export function isMergeKey(node: ParsedNode | null): boolean {
+  return isScalar(node) && (node.value === '<<' || (typeof node.value === 'symbol' && node.source === '<<'));
+}
+
 /** The direct pair with this scalar key (quoted or plain alike). */
 export function directPair(map: MapNode, key: string): MapPair | undefined {
   for (const pair of map.items) if (isKey(pair.key, key)) return pair;
@@ -34,7 +39,7 @@ export function findPair(doc: YamlDocument, map: MapNode, key: string, depth = 0
   if (own !== undefined) return { pair: own, owner: map, merged: false };
   if (depth > 8) return undefined;
   for (const pair of map.items) {
-    if (!isKey(pair.key, '<<')) continue;
+    if (!isMergeKey(pair.key)) continue;
     const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
     for (const source of sources) {
       const target = resolve(doc, source);

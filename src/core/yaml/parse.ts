@@ -1,11 +1,15 @@
 /**
- * Parse a manifest file once and keep what every planner needs: the composed documents (with their CST
- * tokens, `keepSourceTokens`), the CST document tokens (for `---` / `...` positions), a LineCounter, the
- * file's line ending and BOM. Planners, finders and diagnostics all take this object, so a code-action or
- * diagnostics pass over a large file costs one parse (the benchmark in test/bench/yaml.ts measures that).
+ * Parse a manifest file once and keep what every planner needs: the composed documents (nodes linked to
+ * their CST tokens, `keepSourceTokens`), the CST document tokens (for `---` / `...` / directive positions),
+ * a LineCounter, the file's line ending and BOM. Planners, finders and diagnostics all take this object and
+ * memoise their findings on it, so a code-action or diagnostics pass over a large file costs one parse.
+ * A later version of the same file can be parsed from this one, re-parsing only the documents whose text
+ * changed (chunks.ts, parseCache.ts); test/bench/yaml.ts measures both.
  */
-import { Composer, LineCounter, Parser, isMap, isScalar } from 'yaml';
-import type { CST, Document, ParsedNode, YAMLError } from 'yaml';
+import { isMap, isScalar } from 'yaml';
+import type { CST, Document, LineCounter, ParsedNode, YAMLError } from 'yaml';
+import { parseChunk, parseStream, shiftChunk, splitChunks } from './chunks';
+import type { ChunkParse } from './chunks';
 import type { TextRange } from './edits';
 
 export type YamlDocument = Document.Parsed<ParsedNode, true>;
@@ -54,6 +58,10 @@ export class ParsedManifests {
     readonly lineCounter: LineCounter,
     /** Errors that belong to no document (e.g. directives with no document after them). */
     readonly streamErrors: readonly YAMLError[],
+    /** The per-document chunks, for re-parsing a later version (chunks.ts). */
+    readonly chunks: readonly ChunkParse[] = [],
+    /** False when the chunks did not line up with the documents (then a later parse starts from scratch). */
+    readonly reusable = false,
   ) {}
 
   /** The file's line ending, from its first line break (LF when there is none). */
@@ -94,11 +102,53 @@ export class ParsedManifests {
   }
 }
 
-/** Parse every document of a manifest file (YAML 1.2 core schema, `<<` merge keys honoured as Kubernetes does). */
-export function parseManifests(text: string): ParsedManifests {
-  const lineCounter = new LineCounter();
-  const parser = new Parser(lineCounter.addNewLine);
-  const composer = new Composer({ keepSourceTokens: true, merge: true });
+/**
+ * Parse every document of a manifest file (YAML 1.2 core schema, `<<` merge keys honoured as Kubernetes does).
+ *
+ * With `previous` (the parse of an earlier version of the same file), documents whose text is unchanged are
+ * reused instead of parsed again, their offsets moved when an edit before them changed their position: an
+ * edit in one document of a 500-document file re-parses one document. `previous` is consumed: its documents
+ * may now carry offsets of the new text, so it must not be used again (ManifestParseCache does this for you).
+ */
+export function parseManifests(text: string, previous?: ParsedManifests): ParsedManifests {
+  const { chunks: spans, lineCounter } = splitChunks(text);
+  let chunks: ChunkParse[] | undefined;
+  let streamErrors: readonly YAMLError[] = [];
+  let reusable = true;
+  if (previous !== undefined && previous.reusable) {
+    const pool = new Map<string, ChunkParse[]>();
+    for (const c of previous.chunks) {
+      const list = pool.get(c.text);
+      if (list === undefined) pool.set(c.text, [c]);
+      else list.push(c);
+    }
+    chunks = [];
+    for (const span of spans) {
+      const candidates = pool.get(text.slice(span.start, span.end));
+      const reused = candidates?.shift();
+      if (reused !== undefined && reused.hasContent === span.hasContent) {
+        shiftChunk(reused, span.start - reused.start);
+        chunks.push(reused);
+        continue;
+      }
+      const fresh = parseChunk(text, span);
+      if (fresh === undefined) {
+        chunks = undefined;
+        break;
+      }
+      chunks.push(fresh);
+    }
+  }
+  if (chunks === undefined) {
+    const stream = parseStream(text, spans);
+    chunks = stream.chunks;
+    streamErrors = stream.streamErrors;
+    reusable = stream.fits;
+  }
+  return new ParsedManifests(text, buildDocuments(text, chunks), lineCounter, streamErrors, chunks, reusable);
+}
+
+function buildDocuments(text: string, chunks: readonly ChunkParse[]): ManifestDocument[] {
   const docs: YamlDocument[] = [];
   const docTokens: CST.Document[] = [];
   /** For each document token, the `doc-end` token that closes it, if any. */
@@ -106,20 +156,19 @@ export function parseManifests(text: string): ParsedManifests {
   /** Offsets of the first token of each document's region (directives come before `---`). */
   const regionStarts: number[] = [];
   let pendingRegionStart: number | undefined;
-
-  for (const token of parser.parse(text)) {
-    if (token.type === 'directive') pendingRegionStart ??= token.offset;
-    else if (token.type === 'document') {
-      regionStarts.push(pendingRegionStart ?? token.offset);
-      pendingRegionStart = undefined;
-      docTokens.push(token);
-    } else if (token.type === 'doc-end' && docTokens.length > 0) docEnds.set(docTokens.length - 1, token);
-    for (const doc of composer.next(token)) docs.push(doc);
+  for (const chunk of chunks) {
+    docs.push(...chunk.docs);
+    for (const token of chunk.tokens) {
+      if (token.type === 'directive') pendingRegionStart ??= token.offset;
+      else if (token.type === 'document') {
+        regionStarts.push(pendingRegionStart ?? token.offset);
+        pendingRegionStart = undefined;
+        docTokens.push(token);
+      } else if (token.type === 'doc-end' && docTokens.length > 0) docEnds.set(docTokens.length - 1, token);
+    }
   }
-  for (const doc of composer.end(false, text.length)) docs.push(doc);
-
   const tokensMatch = docTokens.length === docs.length;
-  const documents: ManifestDocument[] = docs.map((doc, index) => {
+  return docs.map((doc, index) => {
     const cst = tokensMatch ? docTokens[index] : undefined;
     const end = tokensMatch ? docEnds.get(index) : undefined;
     let insertionOffset: number;
@@ -147,8 +196,6 @@ export function parseManifests(text: string): ParsedManifests {
       errors: doc.errors,
     };
   });
-  const streamErrors = docs.length === 0 ? composer.streamInfo().errors : [];
-  return new ParsedManifests(text, documents, lineCounter, streamErrors);
 }
 
 function lineStart(text: string, offset: number): number {

@@ -58,7 +58,7 @@ function observePair(text: string, pair: MapPair, ev: Evidence): void {
     if (dash === undefined || lineStart(text, dash) === keyLine) return;
     vote(ev.seqOffset, columnOf(text, dash) - keyCol);
     const first = value.items[0] as ParsedNode | null | undefined;
-    if (first && first.range[0] > dash && lineStart(text, first.range[0]) === lineStart(text, dash)) {
+    if (first && first.range[0] - dash - 1 >= 1 && lineStart(text, first.range[0]) === lineStart(text, dash)) {
       vote(ev.dashGap, first.range[0] - dash - 1);
     }
   } else if (isMap(value) && value.flow !== true) {

@@ -1,0 +1,161 @@
+/** The `quay-robots` CLI, in process through `main(argv, io)` and as a child process (`node out/src/cli.js`). */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { main, USAGE } from '../../../src/cli';
+import type { CliIo } from '../../../src/cli';
+import { pullSecretManifest } from '../../../src/core/k8s/manifests';
+import { FIXTURES, repoRoot } from '../yaml/helpers';
+
+const TOKEN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ01';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  files: Map<string, string>;
+}
+
+async function run(argv: string[], opts: { stdin?: string; files?: Record<string, string | Uint8Array> } = {}): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const files = new Map<string, string | Uint8Array>(Object.entries(opts.files ?? {}));
+  const written = new Map<string, string>();
+  const io: CliIo = {
+    stdout: (t) => (stdout += t),
+    stderr: (t) => (stderr += t),
+    readStdin: () => Promise.resolve(opts.stdin ?? ''),
+    readFile: (p) => {
+      const f = files.get(p);
+      if (f === undefined) return Promise.reject(new Error(`ENOENT: no such file, open '${p}'`));
+      return Promise.resolve(typeof f === 'string' ? Buffer.from(f, 'utf8') : f);
+    },
+    writeFile: (p, t) => {
+      written.set(p, t);
+      return Promise.resolve();
+    },
+    stdinIsTTY: false,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr, files: written };
+}
+
+const DEPLOY = readFileSync(join(FIXTURES, 'deployment-indented', 'input.yaml'), 'utf8');
+const DEPLOY_EXPECTED = readFileSync(join(FIXTURES, 'deployment-indented', 'expected.yaml'), 'utf8');
+
+void test('--help prints the usage; no arguments or an unknown command exit 2', async () => {
+  const help = await run(['--help']);
+  assert.equal(help.code, 0);
+  assert.equal(help.stdout, USAGE);
+  assert.equal((await run([])).code, 2);
+  const unknown = await run(['frobnicate']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  assert.equal((await run(['add-pull-secret', '--help'])).code, 0);
+});
+
+void test('add-pull-secret prints the edited file, or writes it with --write', async () => {
+  const out = await run(['add-pull-secret', 'd.yaml', '--secret', 'quay-pull'], { files: { 'd.yaml': DEPLOY } });
+  assert.equal(out.code, 0);
+  assert.equal(out.stdout, DEPLOY_EXPECTED);
+  assert.match(out.stderr, /added "quay-pull" to Deployment "api" \(document 1\)/);
+  assert.equal(out.files.size, 0);
+  const written = await run(['add-pull-secret', 'd.yaml', '--secret=quay-pull', '--write'], { files: { 'd.yaml': DEPLOY } });
+  assert.equal(written.code, 0);
+  assert.equal(written.stdout, '');
+  assert.equal(written.files.get('d.yaml'), DEPLOY_EXPECTED);
+  // Already present: exit 0, nothing written.
+  const again = await run(['add-pull-secret', 'd.yaml', '--secret', 'quay-pull', '--write'], { files: { 'd.yaml': DEPLOY_EXPECTED } });
+  assert.equal(again.code, 0);
+  assert.equal(again.files.size, 0);
+  assert.match(again.stderr, /already present/);
+  // stdin.
+  const piped = await run(['add-pull-secret', '-', '--secret', 'quay-pull'], { stdin: DEPLOY });
+  assert.equal(piped.stdout, DEPLOY_EXPECTED);
+});
+
+void test('add-pull-secret refusals and bad arguments exit 2 with a message on stderr', async () => {
+  const tpl = readFileSync(join(FIXTURES, 'refuse-helm-template', 'input.yaml'), 'utf8');
+  const refused = await run(['add-pull-secret', 't.yaml', '--secret', 'quay-pull'], { files: { 't.yaml': tpl } });
+  assert.equal(refused.code, 2);
+  assert.equal(refused.stdout, '');
+  assert.match(refused.stderr, /^quay-robots: t\.yaml: Document 1 contains a template directive/);
+  assert.equal((await run(['add-pull-secret', 'd.yaml'], { files: { 'd.yaml': DEPLOY } })).code, 2);
+  assert.equal((await run(['add-pull-secret', '--secret', 'x'])).code, 2);
+  assert.equal((await run(['add-pull-secret', 'd.yaml', '--secret', 'x', '--bogus'], { files: { 'd.yaml': DEPLOY } })).code, 2);
+  assert.equal((await run(['add-pull-secret', 'missing.yaml', '--secret', 'x'])).code, 2);
+  assert.equal((await run(['add-pull-secret', '-', '--secret', 'x', '--write'])).code, 2);
+  const invalidName = await run(['add-pull-secret', 'd.yaml', '--secret', 'Bad_Name'], { files: { 'd.yaml': DEPLOY } });
+  assert.equal(invalidName.code, 2);
+  const latin1 = await run(['add-pull-secret', 'l.yaml', '--secret', 'x'], { files: { 'l.yaml': Uint8Array.from([0x61, 0x3a, 0x20, 0xe9, 0x0a]) } });
+  assert.equal(latin1.code, 2);
+  assert.match(latin1.stderr, /not UTF-8/);
+});
+
+void test('add-pull-secret keeps a BOM and CRLF', async () => {
+  const text = '\ufeffapiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers:\r\n  - name: c\r\n    image: quay.io/a/b\r\n';
+  const r = await run(['add-pull-secret', 'p.yaml', '--secret', 's', '--write'], { files: { 'p.yaml': Buffer.from(text, 'utf8') } });
+  assert.equal(r.files.get('p.yaml'), `${text}  imagePullSecrets:\r\n  - name: s\r\n`);
+});
+
+void test('pull-secret prints the UI manifest; the token comes from stdin and appears nowhere in clear', async () => {
+  const r = await run(['pull-secret', '--host', 'quay.io', '--robot', 'acme+ci_bot', '--scope', 'org', '--namespace', 'prod'], { stdin: `${TOKEN}\n` });
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, `${pullSecretManifest({ host: 'quay.io', robot: 'acme+ci_bot', token: TOKEN, scope: 'org', namespace: 'prod' })}\n`);
+  assert.ok(!r.stdout.includes(TOKEN));
+  assert.equal(r.stderr, '');
+  const named = await run(['pull-secret', '--host', 'quay.io', '--robot', 'acme+ci', '--scope', 'registry', '--name', 'creds'], { stdin: TOKEN });
+  assert.match(named.stdout, /^ {2}name: creds$/m);
+});
+
+void test('pull-secret argument errors exit 2 without echoing the token', async () => {
+  const bad: string[][] = [
+    ['pull-secret', '--robot', 'acme+ci', '--scope', 'org'],
+    ['pull-secret', '--host', 'quay.io', '--scope', 'org'],
+    ['pull-secret', '--host', 'quay.io', '--robot', 'acme+ci'],
+    ['pull-secret', '--host', 'quay.io', '--robot', 'acme+ci', '--scope', 'team'],
+    ['pull-secret', '--host', 'quay.io', '--robot', 'not-a-robot', '--scope', 'org'],
+    ['pull-secret', '--host', 'quay.io/x', '--robot', 'acme+ci', '--scope', 'org'],
+    ['pull-secret', '--host', 'quay.io', '--robot', 'acme+ci', '--scope', 'org', '--name', 'Bad'],
+    ['pull-secret', '--host', 'quay.io', '--robot', 'acme+ci', '--scope', 'org', 'extra'],
+  ];
+  for (const argv of bad) {
+    const r = await run(argv, { stdin: TOKEN });
+    assert.equal(r.code, 2, argv.join(' '));
+    assert.equal(r.stdout, '');
+    assert.ok(!r.stderr.includes(TOKEN), 'token not echoed');
+  }
+  const empty = await run(['pull-secret', '--host', 'quay.io', '--robot', 'acme+ci', '--scope', 'org'], { stdin: '\n' });
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /no token/);
+});
+
+void test('as a process: node out/src/cli.js', () => {
+  const cli = join(repoRoot(), 'out', 'src', 'cli.js');
+  const help = spawnSync(process.execPath, [cli, '--help'], { encoding: 'utf8' });
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /quay-robots add-pull-secret FILE --secret NAME/);
+  const secret = spawnSync(process.execPath, [cli, 'pull-secret', '--host', 'quay.io', '--robot', 'acme+ci', '--scope', 'org'], { input: `${TOKEN}\n`, encoding: 'utf8' });
+  assert.equal(secret.status, 0, secret.stderr);
+  assert.equal(secret.stdout, `${pullSecretManifest({ host: 'quay.io', robot: 'acme+ci', token: TOKEN, scope: 'org' })}\n`);
+  assert.equal(secret.stderr, '');
+  const dir = mkdtempSync(join(tmpdir(), 'quay-robots-cli-'));
+  try {
+    const file = join(dir, 'deploy.yaml');
+    writeFileSync(file, DEPLOY);
+    const edit = spawnSync(process.execPath, [cli, 'add-pull-secret', file, '--secret', 'quay-pull', '--write'], { encoding: 'utf8' });
+    assert.equal(edit.status, 0, edit.stderr);
+    assert.equal(readFileSync(file, 'utf8'), DEPLOY_EXPECTED);
+    writeFileSync(file, 'a: [\n');
+    const refused = spawnSync(process.execPath, [cli, 'add-pull-secret', file, '--secret', 'quay-pull'], { encoding: 'utf8' });
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /not valid YAML/);
+    const bad = spawnSync(process.execPath, [cli, 'nope'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,83 @@
+/** Shared by the YAML, k8s and CLI unit tests: the repository root and the golden fixtures. */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/** The folder with package.json above this file (tests run from out/, fixtures live in the source tree). */
+export function repoRoot(): string {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`No package.json above ${__dirname}`);
+    dir = up;
+  }
+  return dir;
+}
+
+export const FIXTURES = join(repoRoot(), 'test', 'fixtures', 'yaml');
+export const CORPUS = join(repoRoot(), '..', 'shared', 'corpus', 'kubernetes-examples');
+
+export interface GoldenCase {
+  readonly description: string;
+  /** Which planner: add (default), serviceAccount, rollout, insertDocument. */
+  readonly op?: 'add' | 'serviceAccount' | 'rollout' | 'insertDocument';
+  readonly secret?: string;
+  /** `cursor`: the offset of the first occurrence of this text; or a document index. */
+  readonly target?: { readonly cursor: string } | { readonly documentIndex: number };
+  readonly include?: 'workloads' | 'serviceAccounts' | 'all';
+  readonly expect: 'changed' | 'unchanged' | 'refused';
+  readonly refusal?: string;
+  readonly serviceAccount?: string;
+  readonly namespace?: string;
+  readonly namespaces?: readonly string[];
+  readonly robot?: string;
+  readonly host?: string;
+  readonly scope?: 'registry' | 'org';
+  readonly token?: string;
+  readonly after?: number;
+  readonly manifest?: string;
+}
+
+export interface LoadedCase {
+  readonly name: string;
+  readonly dir: string;
+  readonly spec: GoldenCase;
+  readonly input: string;
+  readonly expected: string | undefined;
+}
+
+/** Read as UTF-8 without dropping a BOM (Node keeps U+FEFF at the start). */
+export function readText(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+export function loadCases(): LoadedCase[] {
+  return readdirSync(FIXTURES)
+    .filter((name) => statSync(join(FIXTURES, name)).isDirectory())
+    .sort()
+    .map((name) => {
+      const dir = join(FIXTURES, name);
+      const spec = JSON.parse(readText(join(dir, 'case.json'))) as GoldenCase;
+      const expectedPath = join(dir, 'expected.yaml');
+      return {
+        name,
+        dir,
+        spec,
+        input: readText(join(dir, 'input.yaml')),
+        expected: existsSync(expectedPath) ? readText(expectedPath) : undefined,
+      };
+    });
+}
+
+/** Every *.yaml / *.yml under a folder, sorted. */
+export function yamlFilesUnder(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/\.ya?ml$/i.test(entry.name)) out.push(p);
+    }
+  };
+  walk(root);
+  return out.sort();
+}
