@@ -1,9 +1,13 @@
 /** `npm run bench`: every benchmark, each printed beside its baseline. No thresholds fail the run. */
+import { benchBulk } from './bulk';
 import { benchTree } from './tree';
+import { benchYaml } from './yaml';
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   if (only === undefined || only === 'tree') console.log(`${(await benchTree()).text}\n`);
+  if (only === undefined || only === 'yaml') console.log(`${await benchYaml()}\n`);
+  if (only === undefined || only === 'bulk') console.log(`${await benchBulk()}\n`);
 }
 
 main().catch((e: unknown) => {

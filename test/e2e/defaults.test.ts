@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import {
+  acceptQuickInput,
   clickDialogButton,
   clickInlineAction,
   collapseTreeItem,
@@ -16,6 +17,7 @@ import {
   modalDialog,
   openViewContainer,
   pickQuickItem,
+  quickInputState,
   useVSCode,
   waitForNotification,
   waitForQuickInput,
@@ -124,4 +126,28 @@ void test('Add Permission… on a repository grants a robot a role', async () =>
   await pickQuickItem(page, 'admin');
   await waitForNotification(page, 'acme+ci_pull now has admin on acme/docs.');
   assert.equal(sandbox.state.userPermission('acme/docs', 'acme+ci_pull'), 'admin');
+});
+
+void test('with 30% injected server errors, the bulk report matches exactly what Quay holds', async () => {
+  const { page, session } = vscode;
+  await collapseTreeItem(page, 'Repositories', view);
+  await expandTreeItem(page, 'Robot accounts', view);
+  await contextMenu(page, 'keyless', 'Grant Access to Repositories…', view);
+  await waitForQuickInput(page, { titleOrPlaceholder: /\(1\/3\)/ });
+  await waitUntil(async () => !(await quickInputState(page)).busy, { message: 'repositories listed' });
+  await page.locator('.quick-input-widget .quick-input-check-all').first().check();
+  await acceptQuickInput(page);
+  await pickQuickItem(page, 'read');
+  const repos = sandbox.state.repositories('acme').map((r) => r.name);
+  const before = repos.filter((r) => sandbox.state.userPermission(`acme/${r}`, 'acme+keyless') !== undefined);
+  sandbox.setFaults({ failRate: 0.3 });
+  await pickQuickItem(page, /Apply \d+ changes/);
+  const note = await waitForNotification(page, /Grant read to acme\+keyless: \d+ applied, \d+ failed/);
+  sandbox.setFaults({ failRate: 0 });
+  await session.screenshot('defaults-05-fault-report');
+  const [, applied, failed] = /: (\d+) applied, (\d+) failed/.exec(note.message) ?? [];
+  const held = repos.filter((r) => sandbox.state.userPermission(`acme/${r}`, 'acme+keyless') === 'read');
+  assert.equal(Number(applied) + Number(failed), repos.length - before.length, 'every planned change is either applied or reported failed');
+  assert.equal(held.length, before.length + Number(applied), 'Quay holds exactly what the report says was applied');
+  assert.ok(Number(failed) > 0, 'the fault injection produced failures to report');
 });

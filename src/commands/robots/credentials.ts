@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { dockerConfigJson, loginCommand, robotPrefix, type SecretScope } from '../../core/credentials';
+import { dockerConfigJson, loginCommand, robotPrefix, type SecretScope } from '../../core/k8s/credentials';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
@@ -43,7 +43,7 @@ export async function copyCredentials(c: CommandContext, node?: unknown): Promis
   const token = (await c.clients.get(instance.url).getRobot(namespace, robot.shortName)).token;
   if (token === undefined) throw new Error(vscode.l10n.t('Quay at {0} returned no token for {1}: only organization admins can read robot tokens.', instance.url, robot.fullName));
   c.logger.rememberSecret(token);
-  const creds = { host: new URL(instance.url).host, username: robot.fullName, token };
+  const creds = { host: new URL(instance.url).host, robot: robot.fullName, token };
   if (picked.format === 'token' || picked.format === 'docker' || picked.format === 'podman') {
     await vscode.env.clipboard.writeText(picked.format === 'token' ? token : loginCommand(picked.format, creds));
     vscode.window.setStatusBarMessage(vscode.l10n.t('Copied ({0}) — the clipboard now holds a secret', picked.label), 5000);
@@ -68,7 +68,7 @@ export async function copyCredentials(c: CommandContext, node?: unknown): Promis
     if (choice !== save) throw new UserCancelled();
   }
   if (target.scheme === 'file' && existsSync(target.fsPath) && statSync(target.fsPath).isDirectory()) throw new Error(vscode.l10n.t('{0} is a folder.', target.fsPath));
-  await vscode.workspace.fs.writeFile(target, Buffer.from(`${dockerConfigJson(creds, scope)}\n`, 'utf8'));
+  await vscode.workspace.fs.writeFile(target, Buffer.from(`${dockerConfigJson({ ...creds, scope })}\n`, 'utf8'));
   c.logger.info(`Saved a Docker config.json for ${robot.fullName} (${scope} scope) to ${target.fsPath}.`);
   void vscode.window.showInformationMessage(vscode.l10n.t('Saved the Docker config for {0} to {1}.', robot.fullName, target.fsPath));
 }

@@ -128,3 +128,13 @@ export function readDockerConfig(json: string, legacy = false): DockerAuthEntry[
     return { key, username };
   });
 }
+
+/** Single-quoted for a POSIX shell. */
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The Quay UI's login commands: `docker login -u='<robot>' -p='<token>' <host>` (podman likewise). */
+export function loginCommand(tool: 'docker' | 'podman', c: Pick<RobotCredentials, 'host' | 'robot' | 'token'>): string {
+  return `${tool} login -u=${shellQuote(c.robot)} -p=${shellQuote(c.token)} ${registryHost(c.host)}`;
+}
