@@ -105,8 +105,13 @@ export function contentEnd(node: ParsedNode): number {
   return node.range[1];
 }
 
+/**
+ * The offset where the line holding `offset` starts. A leading U+FEFF is not part of line 1: when the text
+ * starts with a BOM, line 1 starts at offset 1 (so columns on that line match what the YAML parser sees).
+ */
 export function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  return start === 0 && offset > 0 && text.charCodeAt(0) === 0xfeff ? 1 : start;
 }
 
 export function columnOf(text: string, offset: number): number {

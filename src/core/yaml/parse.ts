@@ -11,6 +11,7 @@ import type { CST, Document, LineCounter, ParsedNode, YAMLError } from 'yaml';
 import { parseChunk, parseStream, shiftChunk, splitChunks } from './chunks';
 import type { ChunkParse } from './chunks';
 import type { TextRange } from './edits';
+import { lineStart } from './nodes';
 
 export type YamlDocument = Document.Parsed<ParsedNode, true>;
 
@@ -196,10 +197,6 @@ function buildDocuments(text: string, chunks: readonly ChunkParse[]): ManifestDo
       errors: doc.errors,
     };
   });
-}
-
-function lineStart(text: string, offset: number): number {
-  return text.lastIndexOf('\n', offset - 1) + 1;
 }
 
 function readHeader(doc: YamlDocument): Pick<ManifestDocument, 'apiVersion' | 'kind' | 'name' | 'namespace'> {

@@ -26,9 +26,23 @@ import type { Workload } from './workloads';
  * namespace, the first account with that name.
  */
 export function findServiceAccount(parsed: ParsedManifests, name: string, namespace?: string): Workload | undefined {
-  const accounts = findWorkloads(parsed).filter((w) => w.kind === 'ServiceAccount' && w.name === name);
-  if (namespace === undefined) return accounts[0];
-  return accounts.find((w) => w.namespace === namespace) ?? accounts.find((w) => w.namespace === undefined);
+  return pickAccount(accountsNamed(parsed, name), namespace, new Set());
+}
+
+function accountsNamed(parsed: ParsedManifests, name: string): Workload[] {
+  return findWorkloads(parsed).filter((w) => w.kind === 'ServiceAccount' && w.name === name);
+}
+
+/** Identifies one object in the file (a document, or an item of a `List` document). */
+function accountKey(w: Workload): string {
+  return `${w.documentIndex}/${w.itemIndex ?? ''}`;
+}
+
+/** `findServiceAccount`'s choice among `accounts`, skipping the ones in `used` (already claimed by a namespace). */
+function pickAccount(accounts: readonly Workload[], namespace: string | undefined, used: ReadonlySet<string>): Workload | undefined {
+  const free = accounts.filter((w) => !used.has(accountKey(w)));
+  if (namespace === undefined) return free[0];
+  return free.find((w) => w.namespace === namespace) ?? free.find((w) => w.namespace === undefined);
 }
 
 function lastDocumentIndex(parsed: ParsedManifests): number {
@@ -90,6 +104,10 @@ function planNamespaces(
   const style = styleForNewDocuments(parsed);
   const existingSecrets = findPullSecrets(parsed);
   const seen = new Set<string>();
+  // An account without a namespace can stand in for one namespace only: patching it for every namespace would
+  // add the key twice. The other namespaces get their own new account.
+  const accounts = accountsNamed(parsed, saName);
+  const claimed = new Set<string>();
   let appended = 0;
   for (const ns of namespaces) {
     const key = ns ?? '';
@@ -102,8 +120,9 @@ function planNamespaces(
         targets.push({ documentIndex: parsed.documents.length + appended++, itemIndex: undefined, kind: 'Secret', name: secretName, outcome: 'added', shared: false });
       }
     }
-    const sa = findServiceAccount(parsed, saName, ns);
+    const sa = pickAccount(accounts, ns, claimed);
     if (sa !== undefined) {
+      claimed.add(accountKey(sa));
       const d = parsed.documents[sa.documentIndex];
       const problem = d === undefined ? undefined : documentRefusal(parsed, d);
       if (problem !== undefined) return problem;

@@ -5,8 +5,11 @@ import { planAddImagePullSecret } from '../../../src/core/yaml/addImagePullSecre
 import { applyEdits, normalizeEdits } from '../../../src/core/yaml/edits';
 import { findTemplateDirective } from '../../../src/core/yaml/guards';
 import { planInsertDocument } from '../../../src/core/yaml/insertDocument';
+import { columnOf, lineStart } from '../../../src/core/yaml/nodes';
 import { parseManifests } from '../../../src/core/yaml/parse';
 import { planPullSecretRollout, planServiceAccountPatch } from '../../../src/core/yaml/serviceAccount';
+import { findWorkloads } from '../../../src/core/yaml/workloads';
+import { checkAddPlan } from './invariants';
 
 const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n    - name: c\n      image: quay.io/acme/c\n';
 
@@ -113,4 +116,50 @@ void test('planPullSecretRollout: secrets already in the file are kept; re-runni
     ['ServiceAccount', 'prod'],
   ]);
   assert.equal(planPullSecretRollout(parsed, options).status, 'unchanged');
+});
+
+void test('lineStart / columnOf: a leading BOM is not a column of line 1', () => {
+  const text = '\ufeffa: 1\nb: 2\n';
+  assert.equal(lineStart(text, 1), 1);
+  assert.equal(columnOf(text, 1), 0);
+  assert.equal(columnOf(text, 4), 3);
+  assert.equal(lineStart(text, 0), 0);
+  assert.equal(columnOf(text, 6), 0);
+  assert.equal(lineStart('a: 1\n', 2), 0);
+});
+
+void test('BOM: top-level keys are added at column 0 and the result parses (LF and CRLF)', () => {
+  for (const eol of ['\n', '\r\n']) {
+    const input = ['\ufeffapiVersion: v1', 'kind: ServiceAccount', 'metadata:', '  name: sa', ''].join(eol);
+    const outcome = checkAddPlan(input, 'quay-pull');
+    assert.equal(outcome.status, 'changed');
+    const plan = planAddImagePullSecret(parseManifests(input), 'quay-pull');
+    const out = applyEdits(input, plan.status === 'changed' ? plan.edits : []);
+    assert.ok(out.endsWith(`${eol}imagePullSecrets:${eol}  - name: quay-pull${eol}`), JSON.stringify(out));
+    assert.equal(parseManifests(out).documents[0]?.errors.length, 0);
+  }
+  const pod = '\ufeffspec:\n  containers: [{name: web, image: quay.io/acme/web:1.0}]\napiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n';
+  assert.equal(checkAddPlan(pod, 'quay-pull').status, 'changed');
+});
+
+void test('planPullSecretRollout: a namespace-less ServiceAccount is patched once; other namespaces get their own account', () => {
+  const options = { namespaces: ['a', 'b', 'c'], secret: { host: 'quay.io', robot: 'acme+deployer', token: 'T', scope: 'org' as const } };
+  const inputs = [
+    'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: default\n',
+    'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata:\n    name: default\n',
+  ];
+  for (const input of inputs) {
+    const plan = planPullSecretRollout(parseManifests(input), options);
+    assert.equal(plan.status, 'changed');
+    const out = applyEdits(input, plan.status === 'changed' ? plan.edits : []);
+    assert.equal(out.match(/imagePullSecrets:/g)?.length, 3, out);
+    const parsed = parseManifests(out);
+    for (const d of parsed.documents) assert.equal(d.errors.length, 0, `${d.errors[0]?.message ?? ''}\n${out}`);
+    const accounts = findWorkloads(parsed).filter((w) => w.kind === 'ServiceAccount');
+    assert.deepEqual(accounts.map((w) => w.namespace), [undefined, 'b', 'c']);
+    for (const w of accounts) assert.deepEqual(w.imagePullSecrets.map((s) => s.name), ['acme-deployer-pull-secret']);
+    const patched = plan.status === 'changed' ? plan.targets.filter((t) => t.kind === 'ServiceAccount' && t.documentIndex === 0) : [];
+    assert.equal(patched.length, 1, 'the existing account is a target once');
+    assert.equal(planPullSecretRollout(parsed, options).status, 'unchanged');
+  }
 });
