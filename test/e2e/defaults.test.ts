@@ -9,6 +9,7 @@ import { after, test } from 'node:test';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import {
   acceptQuickInput,
+  clearNotifications,
   clickDialogButton,
   clickInlineAction,
   collapseTreeItem,
@@ -60,13 +61,14 @@ void test('create a default permission for a robot, with Quay rules explained', 
 
 void test('"Apply to Existing Repositories" plans upgrades and additions, then every repository has the role', async () => {
   const { page, session } = vscode;
+  await clearNotifications(page);
   await contextMenu(page, RULE, 'Apply to Existing Repositories…', view);
   const plan = await waitForQuickInput(page, { titleOrPlaceholder: /plan/ });
   const repos = sandbox.state.repositories('acme').length;
   assert.match(plan.placeholder ?? '', new RegExp(`${repos - 4} to add, 4 to upgrade`));
   await session.screenshot('defaults-02-apply-plan');
   await pickQuickItem(page, /Apply \d+ changes/);
-  await waitForNotification(page, new RegExp(`: ${repos} applied\\.`));
+  await waitForNotification(page, new RegExp(`: ${repos} applied\\.`), 30_000);
   for (const r of sandbox.state.repositories('acme')) assert.equal(sandbox.state.userPermission(`acme/${r.name}`, 'acme+k8s_prod_puller'), 'write', r.name);
 });
 
@@ -135,7 +137,7 @@ void test('with 30% injected server errors, the bulk report matches exactly what
   await contextMenu(page, 'keyless', 'Grant Access to Repositories…', view);
   await waitForQuickInput(page, { titleOrPlaceholder: /\(1\/3\)/ });
   await waitUntil(async () => !(await quickInputState(page)).busy, { message: 'repositories listed' });
-  await page.locator('.quick-input-widget .quick-input-check-all').first().check();
+  for (const repo of sandbox.state.repositories('acme')) await pickQuickItem(page, repo.name);
   await acceptQuickInput(page);
   await pickQuickItem(page, 'read');
   const repos = sandbox.state.repositories('acme').map((r) => r.name);
