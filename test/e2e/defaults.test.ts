@@ -5,8 +5,7 @@
  * from a repository.
  */
 import * as assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { startSandbox, type Sandbox } from '../sandbox/server';
+import { test } from 'node:test';
 import {
   acceptQuickInput,
   clearNotifications,
@@ -19,25 +18,16 @@ import {
   openViewContainer,
   pickQuickItem,
   quickInputState,
-  useVSCode,
   waitForNotification,
   waitForQuickInput,
   waitForTreeItem,
   waitForTreeItemGone,
   waitUntil,
 } from './harness';
+import { useSandboxWorkbench } from './sandboxWorkbench';
 
-let sandbox: Sandbox;
-after(async () => {
-  await sandbox.close();
-});
-const vscode = useVSCode(async () => {
-  sandbox = await startSandbox({ seed: 'demo' });
-  return {
-    settings: { 'quay.instances': [{ url: sandbox.url, label: 'Sandbox', tokenEnvironmentVariable: 'QUAY_E2E_TOKEN' }] },
-    env: { QUAY_E2E_TOKEN: sandbox.tokens.admin },
-  };
-});
+const workbench = useSandboxWorkbench('demo');
+const { vscode } = workbench;
 const view = { viewTitle: 'Registry' };
 const RULE = 'acme+k8s_prod_puller gets write';
 
@@ -55,7 +45,7 @@ void test('create a default permission for a robot, with Quay rules explained', 
   await pickQuickItem(page, 'Anyone');
   await waitForNotification(page, /Default permission created: acme\+k8s_prod_puller gets write on new repositories created by anyone/);
   await waitForTreeItem(page, RULE, view);
-  assert.ok(sandbox.state.prototypes('acme').some((p) => p.delegate.name === 'acme+k8s_prod_puller' && p.role === 'write' && p.activatingUser === null));
+  assert.ok(workbench.sandbox.state.prototypes('acme').some((p) => p.delegate.name === 'acme+k8s_prod_puller' && p.role === 'write' && p.activatingUser === null));
   await session.screenshot('defaults-01-created');
 });
 
@@ -64,12 +54,12 @@ void test('"Apply to Existing Repositories" plans upgrades and additions, then e
   await clearNotifications(page);
   await contextMenu(page, RULE, 'Apply to Existing Repositories…', view);
   const plan = await waitForQuickInput(page, { titleOrPlaceholder: /plan/ });
-  const repos = sandbox.state.repositories('acme').length;
+  const repos = workbench.sandbox.state.repositories('acme').length;
   assert.match(plan.placeholder ?? '', new RegExp(`${repos - 4} to add, 4 to upgrade`));
   await session.screenshot('defaults-02-apply-plan');
   await pickQuickItem(page, /Apply \d+ changes/);
   await waitForNotification(page, new RegExp(`: ${repos} applied\\.`), 30_000);
-  for (const r of sandbox.state.repositories('acme')) assert.equal(sandbox.state.userPermission(`acme/${r.name}`, 'acme+k8s_prod_puller'), 'write', r.name);
+  for (const r of workbench.sandbox.state.repositories('acme')) assert.equal(workbench.sandbox.state.userPermission(`acme/${r.name}`, 'acme+k8s_prod_puller'), 'write', r.name);
 });
 
 void test('delete the default permission after a modal', async () => {
@@ -79,7 +69,7 @@ void test('delete the default permission after a modal', async () => {
   assert.match(dialog.detail, /Existing repositories keep/);
   await clickDialogButton(page, 'Delete Default Permission');
   await waitForTreeItemGone(page, RULE, view);
-  assert.ok(!sandbox.state.prototypes('acme').some((p) => p.delegate.name === 'acme+k8s_prod_puller'));
+  assert.ok(!workbench.sandbox.state.prototypes('acme').some((p) => p.delegate.name === 'acme+k8s_prod_puller'));
   await collapseTreeItem(page, 'Default permissions', view);
 });
 
@@ -89,7 +79,7 @@ void test('add a robot to a team from the robot, remove it from the team', async
   await contextMenu(page, 'unused_bot', 'Add to Team…', view);
   await pickQuickItem(page, 'deployers');
   await waitForNotification(page, 'Added acme+unused_bot to team deployers.');
-  assert.ok(sandbox.state.teamMembers('acme', 'deployers')?.includes('acme+unused_bot'));
+  assert.ok(workbench.sandbox.state.teamMembers('acme', 'deployers')?.includes('acme+unused_bot'));
   await collapseTreeItem(page, 'Robot accounts', view);
   await expandTreeItem(page, 'Teams', view);
   await expandTreeItem(page, 'deployers', view);
@@ -99,7 +89,7 @@ void test('add a robot to a team from the robot, remove it from the team', async
   await modalDialog(page);
   await clickDialogButton(page, 'Remove from Team');
   await waitForTreeItemGone(page, 'acme+unused_bot', view);
-  assert.ok(!(sandbox.state.teamMembers('acme', 'deployers') ?? []).includes('acme+unused_bot'));
+  assert.ok(!(workbench.sandbox.state.teamMembers('acme', 'deployers') ?? []).includes('acme+unused_bot'));
   await collapseTreeItem(page, 'Teams', view);
 });
 
@@ -127,7 +117,7 @@ void test('Add Permission… on a repository grants a robot a role', async () =>
   await pickQuickItem(page, 'acme+ci_pull');
   await pickQuickItem(page, 'admin');
   await waitForNotification(page, 'acme+ci_pull now has admin on acme/docs.');
-  assert.equal(sandbox.state.userPermission('acme/docs', 'acme+ci_pull'), 'admin');
+  assert.equal(workbench.sandbox.state.userPermission('acme/docs', 'acme+ci_pull'), 'admin');
 });
 
 void test('with 30% injected server errors, the bulk report matches exactly what Quay holds', async () => {
@@ -137,18 +127,18 @@ void test('with 30% injected server errors, the bulk report matches exactly what
   await contextMenu(page, 'keyless', 'Grant Access to Repositories…', view);
   await waitForQuickInput(page, { titleOrPlaceholder: /\(1\/3\)/ });
   await waitUntil(async () => !(await quickInputState(page)).busy, { message: 'repositories listed' });
-  for (const repo of sandbox.state.repositories('acme')) await pickQuickItem(page, repo.name);
+  for (const repo of workbench.sandbox.state.repositories('acme')) await pickQuickItem(page, repo.name);
   await acceptQuickInput(page);
   await pickQuickItem(page, 'read');
-  const repos = sandbox.state.repositories('acme').map((r) => r.name);
-  const before = repos.filter((r) => sandbox.state.userPermission(`acme/${r}`, 'acme+keyless') !== undefined);
-  sandbox.setFaults({ failRate: 0.3 });
+  const repos = workbench.sandbox.state.repositories('acme').map((r) => r.name);
+  const before = repos.filter((r) => workbench.sandbox.state.userPermission(`acme/${r}`, 'acme+keyless') !== undefined);
+  workbench.sandbox.setFaults({ failRate: 0.3 });
   await pickQuickItem(page, /Apply \d+ changes/);
   const note = await waitForNotification(page, /Grant read to acme\+keyless: \d+ applied, \d+ failed/);
-  sandbox.setFaults({ failRate: 0 });
+  workbench.sandbox.setFaults({ failRate: 0 });
   await session.screenshot('defaults-05-fault-report');
   const [, applied, failed] = /: (\d+) applied, (\d+) failed/.exec(note.message) ?? [];
-  const held = repos.filter((r) => sandbox.state.userPermission(`acme/${r}`, 'acme+keyless') === 'read');
+  const held = repos.filter((r) => workbench.sandbox.state.userPermission(`acme/${r}`, 'acme+keyless') === 'read');
   assert.equal(Number(applied) + Number(failed), repos.length - before.length, 'every planned change is either applied or reported failed');
   assert.equal(held.length, before.length + Number(applied), 'Quay holds exactly what the report says was applied');
   assert.ok(Number(failed) > 0, 'the fault injection produced failures to report');

@@ -7,8 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { startSandbox, type Sandbox } from '../sandbox/server';
+import { test } from 'node:test';
 import {
   acceptQuickInput,
   clickDialogButton,
@@ -21,7 +20,6 @@ import {
   quickInputState,
   runCommand,
   typeInQuickInput,
-  useVSCode,
   waitForNotification,
   waitForQuickInput,
   waitForQuickInputClosed,
@@ -30,19 +28,10 @@ import {
   waitForTreeItemGone,
   waitUntil,
 } from './harness';
+import { useSandboxWorkbench } from './sandboxWorkbench';
 
-let sandbox: Sandbox;
-after(async () => {
-  await sandbox.close();
-});
-
-const vscode = useVSCode(async () => {
-  sandbox = await startSandbox({ seed: 'demo' });
-  return {
-    settings: { 'quay.instances': [{ url: sandbox.url, label: 'Sandbox', tokenEnvironmentVariable: 'QUAY_E2E_TOKEN' }] },
-    env: { QUAY_E2E_TOKEN: sandbox.tokens.admin },
-  };
-});
+const workbench = useSandboxWorkbench('demo');
+const { vscode } = workbench;
 const view = { viewTitle: 'Registry' };
 
 void test('Create Robot Account: live name check, a repository grant, then the robot exists in Quay', async () => {
@@ -69,8 +58,8 @@ void test('Create Robot Account: live name check, a repository grant, then the r
   await acceptQuickInput(page);
   await waitForNotification(page, 'Created robot acme+e2e_puller.');
   await session.screenshot('robots-02-created');
-  assert.equal(sandbox.state.robot('acme+e2e_puller')?.description, 'Created by the E2E test');
-  assert.equal(sandbox.state.userPermission('acme/frontend', 'acme+e2e_puller'), 'read');
+  assert.equal(workbench.sandbox.state.robot('acme+e2e_puller')?.description, 'Created by the E2E test');
+  assert.equal(workbench.sandbox.state.userPermission('acme/frontend', 'acme+e2e_puller'), 'read');
 });
 
 void test("Quay's own refusal is shown when the name exists", async () => {
@@ -107,7 +96,7 @@ void test('Grant Access to Repositories shows a plan, applies it, and a second r
   await session.screenshot('robots-03-plan');
   await pickQuickItem(page, /Apply 1 changes/);
   await waitForNotification(page, /Grant read to acme\+e2e_puller: 1 applied\./);
-  assert.equal(sandbox.state.userPermission('acme/backend', 'acme+e2e_puller'), 'read');
+  assert.equal(workbench.sandbox.state.userPermission('acme/backend', 'acme+e2e_puller'), 'read');
 
   await grant();
   await waitForNotification(page, /nothing to change \(2 unchanged\)/);
@@ -120,12 +109,12 @@ void test('Change Role… and Revoke Permission… on the rows under a robot', a
   await waitForTreeItem(page, 'backend', view);
   await contextMenu(page, 'backend', 'Change Role…', view);
   await pickQuickItem(page, 'write');
-  await waitUntil(() => sandbox.state.userPermission('acme/backend', 'acme+e2e_puller') === 'write', { message: 'role write in Quay' });
+  await waitUntil(() => workbench.sandbox.state.userPermission('acme/backend', 'acme+e2e_puller') === 'write', { message: 'role write in Quay' });
   await contextMenu(page, 'frontend', 'Revoke Permission…', view);
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /Revoke read of acme\+e2e_puller on acme\/frontend\?/);
   await clickDialogButton(page, 'Revoke');
-  await waitUntil(() => sandbox.state.userPermission('acme/frontend', 'acme+e2e_puller') === undefined, { message: 'revoked in Quay' });
+  await waitUntil(() => workbench.sandbox.state.userPermission('acme/frontend', 'acme+e2e_puller') === undefined, { message: 'revoked in Quay' });
   await waitForTreeItemGone(page, 'frontend', view);
   await session.screenshot('robots-04-after-change-and-revoke');
   await collapseTreeItem(page, 'e2e_puller', view);
@@ -145,9 +134,9 @@ void test('Copy Credentials → Docker config.json warns inside a git work tree 
   await clickDialogButton(page, 'Save Anyway');
   await waitForNotification(page, /Saved the Docker config for acme\+e2e_puller/);
   const config = JSON.parse(readFileSync(target, 'utf8')) as { auths: Record<string, { auth: string; email: string }> };
-  const entry = config.auths[`${sandbox.hostname}/acme`];
+  const entry = config.auths[`${workbench.sandbox.hostname}/acme`];
   assert.equal(entry?.email, '');
-  assert.equal(Buffer.from(entry?.auth ?? '', 'base64').toString(), `acme+e2e_puller:${sandbox.state.robot('acme+e2e_puller')?.token ?? '?'}`);
+  assert.equal(Buffer.from(entry?.auth ?? '', 'base64').toString(), `acme+e2e_puller:${workbench.sandbox.state.robot('acme+e2e_puller')?.token ?? '?'}`);
 });
 
 void test('Delete Robot Account asks with the consequences, then the robot is gone from Quay and the tree', async () => {
@@ -159,7 +148,7 @@ void test('Delete Robot Account asks with the consequences, then the robot is go
   await session.screenshot('robots-06-delete-modal');
   await clickDialogButton(page, 'Delete Robot');
   await waitForTreeItemGone(page, 'e2e_puller', view);
-  assert.equal(sandbox.state.robot('acme+e2e_puller'), undefined);
+  assert.equal(workbench.sandbox.state.robot('acme+e2e_puller'), undefined);
 });
 
 void test('"Robot is being used by a mirror" is shown as Quay says it', async () => {
@@ -171,5 +160,5 @@ void test('"Robot is being used by a mirror" is shown as Quay says it', async ()
   await modalDialog(page);
   await clickDialogButton(page, 'Delete Robot');
   await waitForNotification(page, /refused to delete robot platform\+mirror_bot: Robot is being used by a mirror/);
-  assert.ok(sandbox.state.robot('platform+mirror_bot') !== undefined);
+  assert.ok(workbench.sandbox.state.robot('platform+mirror_bot') !== undefined);
 });

@@ -1,5 +1,5 @@
 import { date, listAt, obj, optBool, optDate, optObjAt, optStr, str } from './parse';
-import { repoDisplay, repoPath, seg } from './paths';
+import { followPages, repoDisplay, repoPath, seg } from './paths';
 import type { Transport } from './transport';
 import type { CallOptions, LogEntry, LogPage, LogQuery, LogTarget } from './types';
 
@@ -60,18 +60,8 @@ export function listLogsPage(t: Transport, of: LogTarget, query: LogQuery = {}, 
 }
 
 /** Every page, following `next_page`; stops early if Quay repeats a token. */
-export async function* listLogs(t: Transport, of: LogTarget, query: LogQuery = {}, options: CallOptions = {}): AsyncGenerator<LogPage, void, undefined> {
-  let next: string | undefined;
-  const seen = new Set<string>();
-  do {
-    const page = await listLogsPage(t, of, query, next, options);
-    yield page;
-    next = page.nextPage;
-    if (next !== undefined) {
-      if (seen.has(next)) return;
-      seen.add(next);
-    }
-  } while (next !== undefined);
+export function listLogs(t: Transport, of: LogTarget, query: LogQuery = {}, options: CallOptions = {}): AsyncGenerator<LogPage, void, undefined> {
+  return followPages((next) => listLogsPage(t, of, query, next, options));
 }
 
 export function parseLogPage(body: unknown): LogPage {

@@ -39,3 +39,21 @@ export function robotShortName(ns: Namespace, name: string): string {
 export function robotFullName(ns: Namespace, name: string): string {
   return name.includes('+') ? name : `${ns.name}+${name}`;
 }
+
+/**
+ * Every page of a list Quay pages with an opaque `next_page`, in order; stops when Quay sends none, or if it
+ * repeats a token (a broken server must not loop us forever).
+ */
+export async function* followPages<P extends { readonly nextPage?: string }>(fetchPage: (nextPage: string | undefined) => Promise<P>): AsyncGenerator<P, void, undefined> {
+  let next: string | undefined;
+  const seen = new Set<string>();
+  do {
+    const page = await fetchPage(next);
+    yield page;
+    next = page.nextPage;
+    if (next !== undefined) {
+      if (seen.has(next)) return;
+      seen.add(next);
+    }
+  } while (next !== undefined);
+}

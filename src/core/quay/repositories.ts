@@ -1,4 +1,5 @@
 import { bool, obj, optBool, optNum, optStr, str, listAt } from './parse';
+import { followPages } from './paths';
 import type { Transport } from './transport';
 import type { CallOptions, Repository, RepositoryPage, RepositoryRef } from './types';
 
@@ -36,18 +37,8 @@ export function listRepositoriesPage(t: Transport, query: RepositoryQuery | stri
 }
 
 /** Every page, following `next_page` until Quay stops sending one. Stops early if Quay repeats a token. */
-export async function* listRepositories(t: Transport, query: RepositoryQuery, options: CallOptions = {}): AsyncGenerator<RepositoryPage, void, undefined> {
-  let next: string | undefined;
-  const seen = new Set<string>();
-  do {
-    const page = await listRepositoriesPage(t, query, next, options);
-    yield page;
-    next = page.nextPage;
-    if (next !== undefined) {
-      if (seen.has(next)) return;
-      seen.add(next);
-    }
-  } while (next !== undefined);
+export function listRepositories(t: Transport, query: RepositoryQuery, options: CallOptions = {}): AsyncGenerator<RepositoryPage, void, undefined> {
+  return followPages((next) => listRepositoriesPage(t, query, next, options));
 }
 
 export function parseRepositoryPage(body: unknown): RepositoryPage {
