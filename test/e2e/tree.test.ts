@@ -9,6 +9,8 @@ import { startSandbox, type Sandbox } from '../sandbox/server';
 import {
   clickInlineAction,
   clickTreeItem,
+  contextMenu,
+  contextMenuItems,
   scrollToTreeItem,
   collapseTreeItem,
   expandTreeItem,
@@ -153,6 +155,32 @@ void test('a filter narrows robots without refetching, and clearing it restores 
   await waitUntil(async () => (await row('Robot accounts')).description === '500', { message: 'filter cleared: all 500 robots' });
   await collapseTreeItem(page, 'Robot accounts', view);
   await collapseTreeItem(page, 'bigcorp', view);
+});
+
+void test('a server failure is an error node with Retry; Retry recovers; nothing else breaks', async () => {
+  const { page, session } = vscode;
+  await expandTreeItem(page, 'acme', view);
+  sandbox.setFaults({ failRate: 1 });
+  await contextMenu(page, 'acme', 'Refresh', view);
+  await expandTreeItem(page, 'Repositories', view);
+  const error = await waitUntil(async () => (await rows()).find((r) => r.label.startsWith('Could not load repositories of acme')), { message: 'error node' });
+  assert.match(error.label, /\(server\) — Retry$/);
+  await session.screenshot('tree-08-server-error');
+  sandbox.setFaults({ failRate: 0 });
+  await clickInlineAction(page, error.label, 'Retry', view);
+  await waitForTreeItem(page, 'frontend', view);
+  await collapseTreeItem(page, 'Repositories', view);
+});
+
+void test('every object offers Copy Name and Reveal in Quay', async () => {
+  const { page } = vscode;
+  for (const label of ['acme', 'Robot accounts']) assert.ok((await contextMenuItems(page, label, view)).includes('Refresh'), label);
+  await expandTreeItem(page, 'Robot accounts', view);
+  for (const label of ['acme', 'k8s_prod_puller']) {
+    const items = await contextMenuItems(page, label, view);
+    assert.ok(items.includes('Copy Name') && items.includes('Reveal in Quay'), `${label}: ${items.join(', ')}`);
+  }
+  await collapseTreeItem(page, 'acme', view);
   await collapseTreeItem(page, ALICE, view);
 });
 
