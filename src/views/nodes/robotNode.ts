@@ -72,7 +72,15 @@ export class RobotNode extends TreeNode {
     const now = this.ctx.now();
     const used = r.lastAccessed === undefined ? vscode.l10n.t('never used') : vscode.l10n.t('used {0}', relativeTime(r.lastAccessed, now));
     const created = r.created !== undefined ? vscode.l10n.t('created {0}', relativeTime(r.created, now)) : '';
-    item.description = [r.description, used, created, this.hasNoAccess ? vscode.l10n.t('no repository access') : ''].filter((p) => p !== '').join(' · ');
+    item.description = [
+      r.description,
+      flags.includes(NodeFlags.federated) ? vscode.l10n.t('federated') : '',
+      used,
+      created,
+      this.hasNoAccess ? vscode.l10n.t('no repository access') : '',
+    ]
+      .filter((p) => p !== '')
+      .join(' · ');
     const md = new vscode.MarkdownString(`$(robot) **${escapeMd(r.fullName)}**`, true);
     if (r.description !== '') md.appendMarkdown(`\n\n${escapeMd(r.description)}`);
     md.appendMarkdown(`\n\n${vscode.l10n.t('Created')}: ${r.created !== undefined ? `${exactTime(r.created)} (${relativeTime(r.created, now)})` : '—'}`);

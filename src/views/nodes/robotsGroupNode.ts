@@ -11,6 +11,9 @@ import type { TreeNode } from './treeNode';
  * "Robot accounts" of one namespace. The list endpoint has no paging: it is fetched once per namespace
  * with `permissions=true&token=false` (repository and team names, never tokens).
  */
+/** Up to this many robots, federation is looked up with the list. */
+const EAGER_FEDERATION_LIMIT = 25;
+
 export class RobotsGroupNode extends ListGroupNode<Robot> {
   readonly label = vscode.l10n.t('Robot accounts');
   protected readonly icon = 'robot';
@@ -27,7 +30,20 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
   }
 
   protected async load(): Promise<Loaded<Robot>> {
-    const robots = await this.ctx.client(this.instanceId).listRobots(this.namespace, { permissions: true, token: false });
+    const client = this.ctx.client(this.instanceId);
+    const robots = await client.listRobots(this.namespace, { permissions: true, token: false });
+    // Quay's robot list says nothing about federation. For a small group, look it up with the list (the client's
+    // concurrency limit applies) so the "federated" icon is right at once; a large group learns it per robot, on
+    // expansion, to keep the first screen at two requests. A refusal (a member's token) only means "unknown".
+    if (robots.length <= EAGER_FEDERATION_LIMIT) {
+      await Promise.all(
+        robots.map((r) =>
+          this.ctx.cache
+            .get(`${nodeIds.robot(this.instanceId, this.namespace, r.shortName)}/federation`, () => client.getFederation(this.namespace, r.shortName))
+            .catch(() => undefined),
+        ),
+      );
+    }
     return { items: [...robots].sort((a, b) => a.shortName.localeCompare(b.shortName)) };
   }
 
