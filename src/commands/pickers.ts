@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { InstanceConfig } from '../core/instances';
-import type { Namespace, Robot } from '../core/quay/types';
+import type { Namespace, Prototype, Robot } from '../core/quay/types';
+import type { PermissionRef } from '../views/nodes/itemNode';
 import { RobotNode } from '../views/nodes/robotNode';
 import type { CommandContext } from './commandContext';
 import { pickInstance } from './prompts';
@@ -46,4 +47,60 @@ export async function resolveRobot(c: CommandContext, node: unknown, title: stri
   );
   if (picked === undefined) throw new UserCancelled();
   return { instance, namespace, robot: picked.robot };
+}
+
+/** An organization of an instance: the node's, or picked. */
+async function pickOrg(c: CommandContext, node: unknown, title: string): Promise<{ instance: InstanceConfig; org: string }> {
+  const instance = await pickInstance(c.store, node, title);
+  const ns = await pickNamespace(c, instance, node, title);
+  if (ns.kind !== 'org') throw new Error(vscode.l10n.t('{0} is your user namespace; pick an organization.', ns.name));
+  return { instance, org: ns.name };
+}
+
+/** A repository of an organization, picked from every page. */
+export async function pickRepository(c: CommandContext, node: unknown, title: string): Promise<{ instance: InstanceConfig; namespace: Namespace; repository: string }> {
+  const { instance, org } = await pickOrg(c, node, title);
+  const names: string[] = [];
+  for await (const page of c.clients.get(instance.url).listRepositories({ namespace: org })) names.push(...page.repositories.map((r) => r.name));
+  const picked = await vscode.window.showQuickPick(names, { title, placeHolder: vscode.l10n.t('Repository of {0}', org), ignoreFocusOut: true });
+  if (picked === undefined) throw new UserCancelled();
+  return { instance, namespace: { kind: 'org', name: org }, repository: picked };
+}
+
+/** A direct permission (user, robot or team) on a repository. */
+export async function pickPermission(c: CommandContext, node: unknown, title: string): Promise<{ instance: InstanceConfig; permission: PermissionRef }> {
+  const { instance, namespace, repository } = await pickRepository(c, node, title);
+  const client = c.clients.get(instance.url);
+  const ref = { namespace: namespace.name, name: repository };
+  const [users, teams] = await Promise.all([client.listRepoUserPermissions(ref), client.listRepoTeamPermissions(ref)]);
+  const picked = await vscode.window.showQuickPick(
+    [...users, ...teams].map((p) => ({ label: p.name, description: `${p.role} · ${p.kind}`, p })),
+    { title, placeHolder: vscode.l10n.t('Permission on {0}/{1}', namespace.name, repository), ignoreFocusOut: true },
+  );
+  if (picked === undefined) throw new UserCancelled();
+  return { instance, permission: { namespace, repository, principal: picked.p.name, principalKind: picked.p.kind, role: picked.p.role } };
+}
+
+/** A default permission of an organization. */
+export async function pickPrototype(c: CommandContext, node: unknown, title: string): Promise<{ instance: InstanceConfig; org: string; rule: Prototype }> {
+  const { instance, org } = await pickOrg(c, node, title);
+  const rules = await c.clients.get(instance.url).listPrototypes(org);
+  if (rules.length === 0) throw new Error(vscode.l10n.t('{0} has no default permissions.', org));
+  const picked = await vscode.window.showQuickPick(
+    rules.map((rule) => ({ label: `${rule.delegate.name} gets ${rule.role}`, description: `created by ${rule.activatingUser?.name ?? 'anyone'}`, rule })),
+    { title, ignoreFocusOut: true },
+  );
+  if (picked === undefined) throw new UserCancelled();
+  return { instance, org, rule: picked.rule };
+}
+
+/** A member of a team. */
+export async function pickMembership(c: CommandContext, node: unknown, title: string): Promise<{ instance: InstanceConfig; org: string; team: string; member: string }> {
+  const { instance, org } = await pickOrg(c, node, title);
+  const client = c.clients.get(instance.url);
+  const team = await vscode.window.showQuickPick((await client.getOrganization(org)).teams.map((t) => t.name), { title, placeHolder: vscode.l10n.t('Team'), ignoreFocusOut: true });
+  if (team === undefined) throw new UserCancelled();
+  const member = await vscode.window.showQuickPick((await client.listTeamMembers(org, team)).map((m) => m.name), { title, placeHolder: vscode.l10n.t('Member of {0}', team), ignoreFocusOut: true });
+  if (member === undefined) throw new UserCancelled();
+  return { instance, org, team, member };
 }

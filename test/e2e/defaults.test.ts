@@ -18,6 +18,7 @@ import {
   openViewContainer,
   pickQuickItem,
   quickInputState,
+  runCommand,
   waitForNotification,
   waitForQuickInput,
   waitForTreeItem,
@@ -142,4 +143,41 @@ void test('with 30% injected server errors, the bulk report matches exactly what
   assert.equal(Number(applied) + Number(failed), repos.length - before.length, 'every planned change is either applied or reported failed');
   assert.equal(held.length, before.length + Number(applied), 'Quay holds exactly what the report says was applied');
   assert.ok(Number(failed) > 0, 'the fault injection produced failures to report');
+});
+
+void test('from the command palette: change a role, revoke it, change and delete a default permission, remove a team member', async () => {
+  const { page } = vscode;
+  const state = workbench.sandbox.state;
+  await runCommand(page, 'Quay: Change Role…');
+  await pickQuickItem(page, 'acme');
+  await pickQuickItem(page, 'docs');
+  await pickQuickItem(page, 'acme+ci_pull');
+  await pickQuickItem(page, 'read');
+  await waitForNotification(page, 'acme+ci_pull now has read on acme/docs.');
+  assert.equal(state.userPermission('acme/docs', 'acme+ci_pull'), 'read');
+
+  await runCommand(page, 'Quay: Revoke Permission…');
+  await pickQuickItem(page, 'acme');
+  await pickQuickItem(page, 'docs');
+  await pickQuickItem(page, 'acme+ci_pull');
+  await clickDialogButton(page, 'Revoke');
+  await waitUntil(() => state.userPermission('acme/docs', 'acme+ci_pull') === undefined, { message: 'revoked' });
+
+  await runCommand(page, 'Quay: Change Default Permission Role…');
+  await pickQuickItem(page, 'acme');
+  await pickQuickItem(page, 'acme+ci_pull gets read');
+  await pickQuickItem(page, 'write');
+  await waitUntil(() => state.prototypes('acme').some((p) => p.delegate.name === 'acme+ci_pull' && p.role === 'write'), { message: 'rule now write' });
+  await runCommand(page, 'Quay: Delete Default Permission…');
+  await pickQuickItem(page, 'acme');
+  await pickQuickItem(page, 'acme+ci_pull gets write');
+  await clickDialogButton(page, 'Delete Default Permission');
+  await waitUntil(() => !state.prototypes('acme').some((p) => p.delegate.name === 'acme+ci_pull'), { message: 'rule deleted' });
+
+  await runCommand(page, 'Quay: Remove from Team…');
+  await pickQuickItem(page, 'acme');
+  await pickQuickItem(page, 'deployers');
+  await pickQuickItem(page, 'acme+ci_push');
+  await clickDialogButton(page, 'Remove from Team');
+  await waitUntil(() => !(state.teamMembers('acme', 'deployers') ?? []).includes('acme+ci_push'), { message: 'member removed' });
 });

@@ -2,15 +2,20 @@ import * as vscode from 'vscode';
 import { RepositoryNode } from '../../views/nodes/repositoryNode';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
+import { pickRepository } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { pickRole } from './grantRepositories';
 
 /** "Add Permission…" on a repository: a robot, team or user of the organization, and a role. */
 export async function addPermission(c: CommandContext, node?: unknown): Promise<void> {
-  if (!(node instanceof RepositoryNode)) throw new Error(vscode.l10n.t('Run "Add Permission…" from a repository in the Quay tree.'));
-  const ns = node.namespace;
-  const client = c.clients.get(node.instanceId);
-  const title = vscode.l10n.t('Add permission on {0}', node.fullName);
+  const target =
+    node instanceof RepositoryNode
+      ? { instanceId: node.instanceId, ns: node.namespace, repository: node.repository.name }
+      : await pickRepository(c, node, vscode.l10n.t('Add Permission')).then((p) => ({ instanceId: p.instance.url, ns: p.namespace, repository: p.repository }));
+  const { ns, instanceId } = target;
+  const fullName = `${ns.name}/${target.repository}`;
+  const client = c.clients.get(instanceId);
+  const title = vscode.l10n.t('Add permission on {0}', fullName);
   const kind = await vscode.window.showQuickPick(
     [
       { label: vscode.l10n.t('Robot account'), pick: 'robot' as const },
@@ -32,10 +37,10 @@ export async function addPermission(c: CommandContext, node?: unknown): Promise<
   }
   if (name === undefined || name === '') throw new UserCancelled();
   const role = await pickRole(title, 'read');
-  const ref = { namespace: ns.name, name: node.repository.name };
+  const ref = { namespace: ns.name, name: target.repository };
   if (kind.pick === 'team') await client.setRepoTeamPermission(ref, name, role);
   else await client.setRepoUserPermission(ref, name, role);
-  c.logger.info(`Granted ${role} to ${name} on ${node.fullName}.`);
-  c.tree.refreshIds([`${nodeIds.repository(node.instanceId, ns, node.repository.name)}/access`, nodeIds.robots(node.instanceId, ns)]);
-  void vscode.window.showInformationMessage(vscode.l10n.t('{0} now has {1} on {2}.', name, role, node.fullName));
+  c.logger.info(`Granted ${role} to ${name} on ${fullName}.`);
+  c.tree.refreshIds([`${nodeIds.repository(instanceId, ns, target.repository)}/access`, nodeIds.robots(instanceId, ns)]);
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0} now has {1} on {2}.', name, role, fullName));
 }

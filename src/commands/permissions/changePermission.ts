@@ -1,17 +1,19 @@
 import * as vscode from 'vscode';
-import { ItemNode } from '../../views/nodes/itemNode';
+import { ItemNode, type PermissionRef } from '../../views/nodes/itemNode';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
+import { pickPermission } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { pickRole } from './grantRepositories';
 
-function permissionOf(node: unknown): { node: ItemNode; p: NonNullable<ItemNode['spec']['permission']> } {
-  if (node instanceof ItemNode && node.spec.permission !== undefined) return { node, p: node.spec.permission };
-  throw new Error(vscode.l10n.t('Run this from a repository permission in the Quay tree.'));
+/** The permission a command acts on: the tree row's, or picked through instance → org → repository → permission. */
+async function permissionOf(c: CommandContext, node: unknown, title: string): Promise<{ instanceId: string; p: PermissionRef }> {
+  if (node instanceof ItemNode && node.spec.permission !== undefined) return { instanceId: node.instanceId, p: node.spec.permission };
+  const picked = await pickPermission(c, node, title);
+  return { instanceId: picked.instance.url, p: picked.permission };
 }
 
-function refresh(c: CommandContext, node: ItemNode, p: NonNullable<ItemNode['spec']['permission']>): void {
-  const url = node.instanceId;
+function refresh(c: CommandContext, url: string, p: PermissionRef): void {
   const robotShort = p.principalKind === 'robot' ? p.principal.slice(p.principal.indexOf('+') + 1) : undefined;
   c.tree.refreshIds([
     `${nodeIds.repository(url, p.namespace, p.repository)}/access`,
@@ -21,20 +23,21 @@ function refresh(c: CommandContext, node: ItemNode, p: NonNullable<ItemNode['spe
 
 /** "Change Role…" on a permission row (under a robot or a repository). */
 export async function changeRole(c: CommandContext, target?: unknown): Promise<void> {
-  const { node, p } = permissionOf(target);
+  const { instanceId, p } = await permissionOf(c, target, vscode.l10n.t('Change Role'));
   const role = await pickRole(vscode.l10n.t('Role of {0} on {1}/{2} (now {3})', p.principal, p.namespace.name, p.repository, p.role), p.role);
   if (role === p.role) return;
-  const client = c.clients.get(node.instanceId);
+  const client = c.clients.get(instanceId);
   const ref = { namespace: p.namespace.name, name: p.repository };
   if (p.principalKind === 'team') await client.setRepoTeamPermission(ref, p.principal, role);
   else await client.setRepoUserPermission(ref, p.principal, role);
   c.logger.info(`${p.principal} now has ${role} on ${p.namespace.name}/${p.repository} (was ${p.role}).`);
-  refresh(c, node, p);
+  refresh(c, instanceId, p);
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0} now has {1} on {2}/{3}.', p.principal, role, p.namespace.name, p.repository));
 }
 
 /** "Revoke" on a permission row, after a modal. */
 export async function revokePermission(c: CommandContext, target?: unknown): Promise<void> {
-  const { node, p } = permissionOf(target);
+  const { instanceId, p } = await permissionOf(c, target, vscode.l10n.t('Revoke Permission'));
   const revoke = vscode.l10n.t('Revoke');
   const choice = await vscode.window.showWarningMessage(
     vscode.l10n.t('Revoke {0} of {1} on {2}/{3}?', p.role, p.principal, p.namespace.name, p.repository),
@@ -42,10 +45,10 @@ export async function revokePermission(c: CommandContext, target?: unknown): Pro
     revoke,
   );
   if (choice !== revoke) throw new UserCancelled();
-  const client = c.clients.get(node.instanceId);
+  const client = c.clients.get(instanceId);
   const ref = { namespace: p.namespace.name, name: p.repository };
   if (p.principalKind === 'team') await client.deleteRepoTeamPermission(ref, p.principal);
   else await client.deleteRepoUserPermission(ref, p.principal);
   c.logger.info(`Revoked ${p.role} of ${p.principal} on ${p.namespace.name}/${p.repository}.`);
-  refresh(c, node, p);
+  refresh(c, instanceId, p);
 }

@@ -7,7 +7,7 @@ import { PrototypesGroupNode, describePrototype, prototypeRulesMarkdown } from '
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { applyGrants, confirmPlan, pickRole, showReport } from '../permissions/grantRepositories';
-import { pickNamespace } from '../pickers';
+import { pickNamespace, pickPrototype } from '../pickers';
 import { pickInstance } from '../prompts';
 import { UserCancelled } from '../runCommand';
 
@@ -56,21 +56,23 @@ export async function createPrototype(c: CommandContext, node?: unknown): Promis
   void vscode.window.showInformationMessage(vscode.l10n.t('Default permission created: {0} {1}. Existing repositories are unchanged; use "Apply to Existing Repositories" for them.', label, description));
 }
 
-function ruleOf(node: unknown): { node: ItemNode; org: string; rule: Prototype } {
-  if (node instanceof ItemNode && node.spec.prototype !== undefined) return { node, org: node.spec.prototype.org, rule: node.spec.prototype.rule };
-  throw new Error(vscode.l10n.t('Run this from a default permission in the Quay tree.'));
+/** The rule a command acts on: the tree row's, or picked through instance → organization → rule. */
+async function ruleOf(c: CommandContext, node: unknown, title: string): Promise<{ instanceId: string; org: string; rule: Prototype }> {
+  if (node instanceof ItemNode && node.spec.prototype !== undefined) return { instanceId: node.instanceId, org: node.spec.prototype.org, rule: node.spec.prototype.rule };
+  const picked = await pickPrototype(c, node, title);
+  return { instanceId: picked.instance.url, org: picked.org, rule: picked.rule };
 }
 
 export async function changePrototypeRole(c: CommandContext, target?: unknown): Promise<void> {
-  const { node, org, rule } = ruleOf(target);
+  const { instanceId, org, rule } = await ruleOf(c, target, vscode.l10n.t('Change Default Permission Role'));
   const role: Role = await pickRole(vscode.l10n.t('New role for {0}', describePrototype(rule).label), rule.role);
   if (role === rule.role) return;
-  await c.clients.get(node.instanceId).updatePrototype(org, rule.id, role);
-  c.tree.refreshIds([nodeIds.prototypes(node.instanceId, { kind: 'org', name: org })]);
+  await c.clients.get(instanceId).updatePrototype(org, rule.id, role);
+  c.tree.refreshIds([nodeIds.prototypes(instanceId, { kind: 'org', name: org })]);
 }
 
 export async function deletePrototype(c: CommandContext, target?: unknown): Promise<void> {
-  const { node, org, rule } = ruleOf(target);
+  const { instanceId, org, rule } = await ruleOf(c, target, vscode.l10n.t('Delete Default Permission'));
   const { label, description } = describePrototype(rule);
   const remove = vscode.l10n.t('Delete Default Permission');
   const choice = await vscode.window.showWarningMessage(
@@ -79,14 +81,14 @@ export async function deletePrototype(c: CommandContext, target?: unknown): Prom
     remove,
   );
   if (choice !== remove) throw new UserCancelled();
-  await c.clients.get(node.instanceId).deletePrototype(org, rule.id);
-  c.tree.refreshIds([nodeIds.prototypes(node.instanceId, { kind: 'org', name: org })]);
+  await c.clients.get(instanceId).deletePrototype(org, rule.id);
+  c.tree.refreshIds([nodeIds.prototypes(instanceId, { kind: 'org', name: org })]);
 }
 
 /** "Apply to Existing Repositories": the rule's delegate gets its role on every repository of the org, through the plan. */
 export async function applyPrototype(c: CommandContext, target?: unknown): Promise<void> {
-  const { node, org, rule } = ruleOf(target);
-  const client = c.clients.get(node.instanceId);
+  const { instanceId, org, rule } = await ruleOf(c, target, vscode.l10n.t('Apply to Existing Repositories'));
+  const client = c.clients.get(instanceId);
   const ns = { kind: 'org' as const, name: org };
   const repos = (await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the repositories of {0}…', org) }, async () => {
     const out: string[] = [];
@@ -107,6 +109,6 @@ export async function applyPrototype(c: CommandContext, target?: unknown): Promi
   }
   const what = vscode.l10n.t('Apply "{0}" to the existing repositories of {1}', describePrototype(rule).label, org);
   const changes = await confirmPlan(what, planBulk(repos, current, rule.role).map((p) => (p.action === 'downgrade' ? { ...p, to: p.from, action: 'unchanged' as const } : p)));
-  const report = await applyGrants(c, node.instanceId, ns, d.name, changes, d.kind === 'team' ? 'team' : 'user');
+  const report = await applyGrants(c, instanceId, ns, d.name, changes, d.kind === 'team' ? 'team' : 'user');
   await showReport(c, what, report);
 }

@@ -3,7 +3,7 @@ import { ItemNode } from '../../views/nodes/itemNode';
 import { TeamNode } from '../../views/nodes/teamsGroupNode';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
-import { resolveRobot } from '../pickers';
+import { pickMembership, resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
 
 function refresh(c: CommandContext, instanceUrl: string, org: string, team: string, member: string): void {
@@ -47,8 +47,13 @@ export async function addToTeam(c: CommandContext, node?: unknown): Promise<void
 
 /** "Remove from Team" on a membership row (under a robot or a team), after a modal. */
 export async function removeFromTeam(c: CommandContext, node?: unknown): Promise<void> {
-  const m = node instanceof ItemNode ? node.spec.membership : undefined;
-  if (m === undefined || !(node instanceof ItemNode)) throw new Error(vscode.l10n.t('Run "Remove from Team" from a team membership in the Quay tree.'));
+  let m: { instanceId: string; org: string; team: string; member: string };
+  if (node instanceof ItemNode && node.spec.membership !== undefined) {
+    m = { instanceId: node.instanceId, ...node.spec.membership };
+  } else {
+    const p = await pickMembership(c, node, vscode.l10n.t('Remove from Team'));
+    m = { instanceId: p.instance.url, org: p.org, team: p.team, member: p.member };
+  }
   const remove = vscode.l10n.t('Remove from Team');
   const choice = await vscode.window.showWarningMessage(
     vscode.l10n.t('Remove {0} from team {1}?', m.member, m.team),
@@ -56,7 +61,7 @@ export async function removeFromTeam(c: CommandContext, node?: unknown): Promise
     remove,
   );
   if (choice !== remove) throw new UserCancelled();
-  await c.clients.get(node.instanceId).removeTeamMember(m.org, m.team, m.member);
-  refresh(c, node.instanceId, m.org, m.team, m.member);
+  await c.clients.get(m.instanceId).removeTeamMember(m.org, m.team, m.member);
+  refresh(c, m.instanceId, m.org, m.team, m.member);
 }
 
