@@ -11,11 +11,14 @@ import { test } from 'node:test';
 import {
   acceptQuickInput,
   clickDialogButton,
+  clickNotificationButton,
+  closeQuickInput,
   collapseTreeItem,
   contextMenu,
   expandTreeItem,
   modalDialog,
   openViewContainer,
+  outputChannelText,
   pickQuickItem,
   quickInputState,
   runCommand,
@@ -56,8 +59,12 @@ void test('Create Robot Account: live name check, a repository grant, then the r
   await pickQuickItem(page, 'read');
   await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(5\/5\)/ });
   await acceptQuickInput(page);
-  await waitForNotification(page, 'Created robot acme+e2e_puller.');
+  const created = await waitForNotification(page, 'Created robot acme+e2e_puller.');
+  assert.deepEqual(created.buttons, ['Copy Token', 'Show Credentials']);
   await session.screenshot('robots-02-created');
+  await clickNotificationButton(page, 'Created robot acme+e2e_puller.', 'Show Credentials');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Robot Credentials: acme\+e2e_puller/ });
+  await closeQuickInput(page);
   assert.equal(workbench.sandbox.state.robot('acme+e2e_puller')?.description, 'Created by the E2E test');
   assert.equal(workbench.sandbox.state.userPermission('acme/frontend', 'acme+e2e_puller'), 'read');
 });
@@ -137,6 +144,24 @@ void test('Copy Credentials → Docker config.json warns inside a git work tree 
   const entry = config.auths[`${workbench.sandbox.hostname}/acme`];
   assert.equal(entry?.email, '');
   assert.equal(Buffer.from(entry?.auth ?? '', 'base64').toString(), `acme+e2e_puller:${workbench.sandbox.state.robot('acme+e2e_puller')?.token ?? '?'}`);
+});
+
+void test('Copy Credentials puts the token and the Quay UI login commands on the clipboard', async () => {
+  const { page } = vscode;
+  const robot = workbench.sandbox.state.robot('acme+e2e_puller');
+  const clipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText());
+  const cases: [RegExp, string][] = [
+    [/^Copy username$/, 'acme+e2e_puller'],
+    [/^Copy token$/, robot?.token ?? '?'],
+    [/^Copy docker login command$/, `docker login -u='acme+e2e_puller' -p='${robot?.token ?? '?'}' ${workbench.sandbox.hostname}`],
+    [/^Copy podman login command$/, `podman login -u='acme+e2e_puller' -p='${robot?.token ?? '?'}' ${workbench.sandbox.hostname}`],
+  ];
+  for (const [item, expected] of cases) {
+    await contextMenu(page, 'e2e_puller', 'Copy Credentials…', view);
+    await pickQuickItem(page, item);
+    await waitUntil(async () => (await clipboard()) === expected, { message: `clipboard after ${String(item)}` });
+  }
+  assert.ok(!outputChannelText(vscode.session, 'Quay').includes(robot?.token ?? '?'), 'the token never reaches the log');
 });
 
 void test('Delete Robot Account asks with the consequences, then the robot is gone from Quay and the tree', async () => {

@@ -4,6 +4,7 @@ import { robotNameProblem } from '../../core/robotName';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { pickNamespace } from '../pickers';
+import { credentialsFor } from './credentials';
 import { pickInstance } from '../prompts';
 import { UserCancelled } from '../runCommand';
 import { applyGrants, pickRepositories, pickRole } from '../permissions/grantRepositories';
@@ -76,11 +77,16 @@ export async function createRobot(c: CommandContext, node?: unknown): Promise<vo
   c.tree.refreshIds([nodeIds.robots(instance.url, ns), nodeIds.prototypes(instance.url, ns), nodeIds.teams(instance.url, ns)]);
 
   const copy = vscode.l10n.t('Copy Token');
+  const show = vscode.l10n.t('Show Credentials');
   const summary = vscode.l10n.t('Created robot {0}.', robot.fullName);
   const choice =
     problems.length > 0
-      ? await vscode.window.showWarningMessage(`${summary} ${vscode.l10n.t('Some extras failed:')} ${problems.join('; ')}`, copy)
-      : await vscode.window.showInformationMessage(summary, copy);
+      ? await vscode.window.showWarningMessage(`${summary} ${vscode.l10n.t('Some extras failed:')} ${problems.join('; ')}`, copy, show)
+      : await vscode.window.showInformationMessage(summary, copy, show);
+  if (choice === show) {
+    await credentialsFor(c, { instance, namespace: ns, robot });
+    return;
+  }
   if (choice === copy) {
     const token = robot.token ?? (await client.getRobot(ns, shortName)).token;
     if (token === undefined) throw new Error(vscode.l10n.t('Quay did not return a token for {0}.', robot.fullName));

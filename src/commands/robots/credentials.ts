@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { dockerConfigJson, loginCommand, robotPrefix, type SecretScope } from '../../core/k8s/credentials';
 import type { CommandContext } from '../commandContext';
-import { resolveRobot } from '../pickers';
+import { resolveRobot, type RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
 
 type Format = 'username' | 'token' | 'docker' | 'podman' | 'configRegistry' | 'configOrg';
@@ -21,8 +21,12 @@ export function gitWorkTree(path: string): string | undefined {
  * picks. The token is fetched on demand for this action only, never kept, never logged.
  */
 export async function copyCredentials(c: CommandContext, node?: unknown): Promise<void> {
+  await credentialsFor(c, await resolveRobot(c, node, vscode.l10n.t('Robot Credentials')));
+}
+
+/** The credentials menu for a known robot (also offered right after "Create Robot Account"). */
+export async function credentialsFor(c: CommandContext, { instance, namespace, robot }: RobotTarget): Promise<void> {
   const title = vscode.l10n.t('Robot Credentials');
-  const { instance, namespace, robot } = await resolveRobot(c, node, title);
   const items: (vscode.QuickPickItem & { format: Format })[] = [
     { label: vscode.l10n.t('Copy username'), description: robot.fullName, format: 'username' },
     { label: vscode.l10n.t('Copy token'), description: vscode.l10n.t('the robot password'), format: 'token' },
