@@ -11,6 +11,7 @@ import {
   clearNotifications,
   clickDialogButton,
   clickInlineAction,
+  clickNotificationButton,
   collapseTreeItem,
   contextMenu,
   expandTreeItem,
@@ -180,4 +181,42 @@ void test('from the command palette: change a role, revoke it, change and delete
   await pickQuickItem(page, 'acme+ci_push');
   await clickDialogButton(page, 'Remove from Team');
   await waitUntil(() => !(state.teamMembers('acme', 'deployers') ?? []).includes('acme+ci_push'), { message: 'member removed' });
+});
+
+void test('Add to Team… from a team node adds the picked robot', async () => {
+  const { page } = vscode;
+  await collapseTreeItem(page, 'Robot accounts', view);
+  await expandTreeItem(page, 'Teams', view);
+  await contextMenu(page, 'deployers', 'Add to Team…', view);
+  await pickQuickItem(page, 'acme+unused_bot');
+  await waitForNotification(page, 'Added acme+unused_bot to team deployers.');
+  assert.ok(workbench.sandbox.state.teamMembers('acme', 'deployers')?.includes('acme+unused_bot'));
+  await collapseTreeItem(page, 'Teams', view);
+});
+
+void test('Cancel during a bulk grant stops new requests; the report and Quay agree on what was applied', async () => {
+  const { page, session } = vscode;
+  const sandbox = workbench.sandbox;
+  await expandTreeItem(page, 'Robot accounts', view);
+  await contextMenu(page, 'ci_push', 'Grant Access to Repositories…', view);
+  await waitForQuickInput(page, { titleOrPlaceholder: /\(1\/3\)/ });
+  await waitUntil(async () => !(await quickInputState(page)).busy, { message: 'repositories listed' });
+  for (const repo of sandbox.state.repositories('acme')) await pickQuickItem(page, repo.name);
+  await acceptQuickInput(page);
+  await pickQuickItem(page, 'admin');
+  const planned = sandbox.state.repositories('acme').filter((r) => sandbox.state.userPermission(`acme/${r.name}`, 'acme+ci_push') !== 'admin').length;
+  sandbox.setFaults({ latencyMs: 700 });
+  try {
+    await pickQuickItem(page, /Apply \d+ changes/);
+    await clickNotificationButton(page, /changing access of acme\+ci_push/, 'Cancel');
+    const note = await waitForNotification(page, /Grant admin to acme\+ci_push: \d+ applied, \d+ not applied \(cancelled\)/, 30_000);
+    await session.screenshot('defaults-06-cancelled');
+    const [, applied, notRun] = /: (\d+) applied, (\d+) not applied/.exec(note.message) ?? [];
+    assert.ok(Number(notRun) > 0, note.message);
+    assert.equal(Number(applied) + Number(notRun), planned, 'every planned change is applied or reported as not applied');
+    const admin = sandbox.state.repositories('acme').filter((r) => sandbox.state.userPermission(`acme/${r.name}`, 'acme+ci_push') === 'admin').length;
+    assert.equal(admin, sandbox.state.repositories('acme').length - planned + Number(applied), 'Quay holds exactly what the report says');
+  } finally {
+    sandbox.setFaults({ latencyMs: 0 });
+  }
 });

@@ -98,18 +98,20 @@ export async function applyGrants(
     async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
+      // Cancel stops starting new requests; requests already sent are left to finish, so the report says
+      // exactly what Quay applied (an aborted request may still have been applied by the server).
       return runBulk(
         changes,
-        (change, signal) => {
+        (change) => {
           const ref = { namespace: ns.name, name: change.repository };
           if (kind === 'team') {
             return change.to === undefined
-              ? client.deleteRepoTeamPermission(ref, principal, { signal })
-              : client.setRepoTeamPermission(ref, principal, change.to, { signal }).then(() => undefined);
+              ? client.deleteRepoTeamPermission(ref, principal)
+              : client.setRepoTeamPermission(ref, principal, change.to).then(() => undefined);
           }
           return change.to === undefined
-            ? client.deleteRepoUserPermission(ref, principal, { signal })
-            : client.setRepoUserPermission(ref, principal, change.to, { signal }).then(() => undefined);
+            ? client.deleteRepoUserPermission(ref, principal)
+            : client.setRepoUserPermission(ref, principal, change.to).then(() => undefined);
         },
         {
           concurrency: vscode.workspace.getConfiguration('quay').get<number>('maxConcurrentRequests', 4),
