@@ -26,7 +26,7 @@ import {
   waitForTreeItemGone,
   waitUntil,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo');
 const { vscode } = workbench;
@@ -59,7 +59,7 @@ void test('"Apply to Existing Repositories" plans upgrades and additions, then e
   const repos = workbench.sandbox.state.repositories('acme').length;
   assert.match(plan.placeholder ?? '', new RegExp(`${repos - 4} to add, 4 to upgrade`));
   await session.screenshot('defaults-02-apply-plan');
-  await pickQuickItem(page, /Apply \d+ changes/);
+  await applyPlan(page);
   await waitForNotification(page, new RegExp(`: ${repos} applied\\.`), 30_000);
   for (const r of workbench.sandbox.state.repositories('acme')) assert.equal(workbench.sandbox.state.userPermission(`acme/${r.name}`, 'acme+k8s_prod_puller'), 'write', r.name);
 });
@@ -135,7 +135,7 @@ void test('with 30% injected server errors, the bulk report matches exactly what
   const repos = workbench.sandbox.state.repositories('acme').map((r) => r.name);
   const before = repos.filter((r) => workbench.sandbox.state.userPermission(`acme/${r}`, 'acme+keyless') !== undefined);
   workbench.sandbox.setFaults({ failRate: 0.3 });
-  await pickQuickItem(page, /Apply \d+ changes/);
+  await applyPlan(page);
   const note = await waitForNotification(page, /Grant read to acme\+keyless: \d+ applied, \d+ failed/);
   workbench.sandbox.setFaults({ failRate: 0 });
   await session.screenshot('defaults-05-fault-report');
@@ -207,7 +207,7 @@ void test('Cancel during a bulk grant stops new requests; the report and Quay ag
   const planned = sandbox.state.repositories('acme').filter((r) => sandbox.state.userPermission(`acme/${r.name}`, 'acme+ci_push') !== 'admin').length;
   sandbox.setFaults({ latencyMs: 700 });
   try {
-    await pickQuickItem(page, /Apply \d+ changes/);
+    await applyPlan(page);
     await clickNotificationButton(page, /changing access of acme\+ci_push/, 'Cancel');
     const note = await waitForNotification(page, /Grant admin to acme\+ci_push: \d+ applied, \d+ not applied \(cancelled\)/, 30_000);
     await session.screenshot('defaults-06-cancelled');

@@ -31,7 +31,7 @@ import {
   waitForTreeItemGone,
   waitUntil,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo');
 const { vscode } = workbench;
@@ -101,7 +101,7 @@ void test('Grant Access to Repositories shows a plan, applies it, and a second r
   const plan = await waitForQuickInput(page, { titleOrPlaceholder: /plan/ });
   assert.match(plan.placeholder ?? '', /1 to add, 1 unchanged/);
   await session.screenshot('robots-03-plan');
-  await pickQuickItem(page, /Apply 1 changes/);
+  await applyPlan(page);
   await waitForNotification(page, /Grant read to acme\+e2e_puller: 1 applied\./);
   assert.equal(workbench.sandbox.state.userPermission('acme/backend', 'acme+e2e_puller'), 'read');
 

@@ -4,7 +4,8 @@
  */
 import { after } from 'node:test';
 import { startSandbox, type Sandbox, type SeedName } from '../sandbox/server';
-import { useVSCode, type VSCodeFixture } from './harness';
+import type { Page } from 'playwright-core';
+import { acceptQuickInput, quickInputState, useVSCode, waitForQuickInputClosed, waitUntil, type VSCodeFixture } from './harness';
 
 export interface SandboxWorkbench {
   readonly vscode: VSCodeFixture;
@@ -31,4 +32,16 @@ export function useSandboxWorkbench(seed: SeedName = 'demo'): SandboxWorkbench {
       return current;
     },
   };
+}
+
+/**
+ * Accepts a bulk plan: its first row, focused when the plan opens, is "Apply N changes"; Enter applies it
+ * (a click on a quick-pick row can be lost while the list is still laying out).
+ */
+export async function applyPlan(page: Page): Promise<void> {
+  await waitUntil(async () => (await quickInputState(page)).items.find((i) => i.focused === true)?.label.match(/Apply \d+ changes/), {
+    message: 'the plan with "Apply N changes" focused',
+  });
+  await acceptQuickInput(page);
+  await waitForQuickInputClosed(page);
 }
