@@ -22,6 +22,7 @@ import {
   pickQuickItem,
   quickInputState,
   runCommand,
+  treeItems,
   typeInQuickInput,
   waitForNotification,
   waitForQuickInput,
@@ -117,6 +118,8 @@ void test('Change Role… and Revoke Permission… on the rows under a robot', a
   await contextMenu(page, 'backend', 'Change Role…', view);
   await pickQuickItem(page, 'write');
   await waitUntil(() => workbench.sandbox.state.userPermission('acme/backend', 'acme+e2e_puller') === 'write', { message: 'role write in Quay' });
+  // The robot's rows are redrawn after the change: act on them once the tree shows the new role.
+  await waitUntil(async () => (await treeItems(page, 'Registry')).find((r) => r.label === 'backend')?.description === 'write', { message: 'tree shows write' });
   await contextMenu(page, 'frontend', 'Revoke Permission…', view);
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /Revoke read of acme\+e2e_puller on acme\/frontend\?/);
