@@ -31,6 +31,12 @@ export const Commands = {
   applyPrototype: 'quay.applyPrototype',
   addToTeam: 'quay.addToTeam',
   removeFromTeam: 'quay.removeFromTeam',
+  addImagePullSecret: 'quay.addImagePullSecret',
+  insertPullSecretManifest: 'quay.insertPullSecretManifest',
+  patchServiceAccount: 'quay.patchServiceAccount',
+  rolloutPullSecret: 'quay.rolloutPullSecret',
+  grantReadForPull: 'quay.grantReadForPull',
+  revealInTree: 'quay.revealInTree',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

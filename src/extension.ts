@@ -1,4 +1,9 @@
 import * as vscode from 'vscode';
+import { ImageHoverProvider } from './codeActions/imageHover';
+import { ManifestService } from './codeActions/manifestService';
+import { PullSecretCodeActions } from './codeActions/pullSecretCodeActions';
+import { PullSecretDiagnostics } from './codeActions/pullSecretDiagnostics';
+import { RepositoryAccess } from './codeActions/repositoryAccess';
 import { ContextKeys, Views } from './constants';
 import { LoadCache } from './core/cache';
 import type { CommandContext } from './commands/commandContext';
@@ -29,12 +34,28 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new RegistryTreeProvider(treeContext, store);
   redraw.to = tree;
   const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });
-  const commandContext: CommandContext = { store, clients, tree, logger };
+  const manifests = new ManifestService(store, logger.tagged('yaml'));
+  const access = new RepositoryAccess(clients, logger.tagged('yaml'));
+  const diagnostics = new PullSecretDiagnostics(manifests, access, store, logger.tagged('yaml'));
+  const yaml: vscode.DocumentSelector = [{ language: 'yaml', scheme: 'file' }, { language: 'yaml', scheme: 'untitled' }];
+  const commandContext: CommandContext = { store, clients, tree, view, logger, editor: { manifests, access, diagnostics } };
 
   const updateInstanceCount = () => void vscode.commands.executeCommand('setContext', ContextKeys.instanceCount, store.list().length);
   updateInstanceCount();
 
-  context.subscriptions.push(logger, store, clients, tree, view, store.onDidChange(updateInstanceCount), ...registerCommands(commandContext));
+  context.subscriptions.push(
+    logger,
+    store,
+    clients,
+    tree,
+    view,
+    manifests,
+    diagnostics,
+    vscode.languages.registerCodeActionsProvider(yaml, new PullSecretCodeActions(manifests, diagnostics), PullSecretCodeActions.metadata),
+    vscode.languages.registerHoverProvider(yaml, new ImageHoverProvider(manifests, access)),
+    store.onDidChange(updateInstanceCount),
+    ...registerCommands(commandContext),
+  );
   logger.info(`Quay Robot Accounts activated (${store.list().length} instance(s) configured).`);
 }
 

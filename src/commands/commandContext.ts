@@ -1,6 +1,9 @@
+import type * as vscode from 'vscode';
+import type { EditorContext } from '../codeActions/editorContext';
 import type { ClientRegistry } from '../host/clientRegistry';
 import type { InstanceStore } from '../host/instanceStore';
 import type { OutputChannelLogger } from '../host/logger';
+import type { TreeNode } from '../views/nodes/treeNode';
 import type { RegistryTreeProvider } from '../views/registryTreeProvider';
 
 /** What command handlers may use; built once in extension.ts. */
@@ -8,5 +11,8 @@ export interface CommandContext {
   readonly store: InstanceStore;
   readonly clients: ClientRegistry;
   readonly tree: RegistryTreeProvider;
+  readonly view: vscode.TreeView<TreeNode>;
+  /** The YAML editor features (parses, workspace pull Secrets, permission checks, diagnostics). */
+  readonly editor: EditorContext;
   readonly logger: OutputChannelLogger;
 }

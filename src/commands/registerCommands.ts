@@ -14,7 +14,8 @@ import { addToTeam, removeFromTeam } from './teams/teamMembership';
 import { copyCredentials } from './robots/credentials';
 import { deleteRobot } from './robots/deleteRobot';
 import { wrapCommand } from './runCommand';
-import { copyName, revealInQuay } from './view/copyName';
+import { copyName, revealInQuay, revealInTree } from './view/copyName';
+import { addImagePullSecret, grantReadForPull, insertPullSecretManifest, patchServiceAccount, rolloutPullSecret } from './manifests/pullSecretCommands';
 import { clearFilter, filter, loadMore } from './view/filter';
 import { refresh, retry } from './view/refresh';
 
@@ -54,6 +55,12 @@ const table: Record<CommandId, Handler> = {
   [Commands.applyPrototype]: applyPrototype,
   [Commands.addToTeam]: addToTeam,
   [Commands.removeFromTeam]: removeFromTeam,
+  [Commands.addImagePullSecret]: addImagePullSecret,
+  [Commands.insertPullSecretManifest]: insertPullSecretManifest,
+  [Commands.patchServiceAccount]: patchServiceAccount,
+  [Commands.rolloutPullSecret]: rolloutPullSecret,
+  [Commands.grantReadForPull]: grantReadForPull,
+  [Commands.revealInTree]: revealInTree,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {

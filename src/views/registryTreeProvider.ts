@@ -66,6 +66,20 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     setTimeout(() => this.changed.fire(this.live.get(node.id) ?? node), 0);
   }
 
+  /**
+   * The node for the last id of a path from an instance down (instance, namespace, group, object), loading
+   * each level as an expansion would; the deepest node found when a level does not list the next id.
+   */
+  async findPath(ids: readonly string[]): Promise<TreeNode | undefined> {
+    let found: TreeNode | undefined;
+    for (const id of ids) {
+      const next = (await this.getChildren(found)).find((n) => n.id === id);
+      if (next === undefined) break;
+      found = next;
+    }
+    return found;
+  }
+
   /** Sets or clears (empty text) a group's filter and redraws it; nothing is refetched. */
   setFilter(group: TreeNode, text: string): void {
     if (text === '') this.ctx.filters.delete(group.id);

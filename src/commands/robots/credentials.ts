@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
+import { gitWorkTree } from '../../core/git';
 import { dockerConfigJson, loginCommand, robotPrefix, type SecretScope } from '../../core/k8s/credentials';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot, type RobotTarget } from '../pickers';
@@ -8,12 +8,12 @@ import { UserCancelled } from '../runCommand';
 
 type Format = 'username' | 'token' | 'docker' | 'podman' | 'configRegistry' | 'configOrg';
 
-/** The git work tree a path lies in, if any (a file saved there could be committed with its token). */
-export function gitWorkTree(path: string): string | undefined {
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) return undefined;
-  }
+/** The robot's token, fetched for one action and never kept; the logger redacts it from then on. */
+export async function fetchRobotToken(c: CommandContext, { instance, namespace, robot }: RobotTarget): Promise<string> {
+  const token = (await c.clients.get(instance.url).getRobot(namespace, robot.shortName)).token;
+  if (token === undefined) throw new Error(vscode.l10n.t('Quay at {0} returned no token for {1}: only organization admins can read robot tokens.', instance.url, robot.fullName));
+  c.logger.rememberSecret(token);
+  return token;
 }
 
 /**
@@ -44,9 +44,7 @@ export async function credentialsFor(c: CommandContext, { instance, namespace, r
     vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', robot.fullName), 3000);
     return;
   }
-  const token = (await c.clients.get(instance.url).getRobot(namespace, robot.shortName)).token;
-  if (token === undefined) throw new Error(vscode.l10n.t('Quay at {0} returned no token for {1}: only organization admins can read robot tokens.', instance.url, robot.fullName));
-  c.logger.rememberSecret(token);
+  const token = await fetchRobotToken(c, { instance, namespace, robot });
   const creds = { host: new URL(instance.url).host, robot: robot.fullName, token };
   if (picked.format === 'token' || picked.format === 'docker' || picked.format === 'podman') {
     await vscode.env.clipboard.writeText(picked.format === 'token' ? token : loginCommand(picked.format, creds));

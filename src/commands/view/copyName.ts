@@ -15,3 +15,11 @@ export async function revealInQuay(_c: CommandContext, node?: unknown): Promise<
   if (url === undefined) throw new Error(vscode.l10n.t('Run "Reveal in Quay" from an item of the Quay tree.'));
   await vscode.env.openExternal(vscode.Uri.parse(url));
 }
+
+/** Selects an object's row in the Quay view, given the ids from its instance down (links in hovers). */
+export async function revealInTree(c: CommandContext, path?: unknown): Promise<void> {
+  if (!Array.isArray(path) || !path.every((p) => typeof p === 'string')) throw new Error(vscode.l10n.t('"Show in Quay View" needs the path of a tree item.'));
+  const node = await c.tree.findPath(path);
+  if (node === undefined) throw new Error(vscode.l10n.t('{0} is not in the Quay view (is its instance configured and signed in?).', path[path.length - 1] ?? ''));
+  await c.view.reveal(node, { select: true, focus: true, expand: false });
+}

@@ -47,9 +47,14 @@ export function registryHost(input: string): string {
   return host;
 }
 
+/** True for a full robot name `namespace+short` (a docker config user name that is a Quay robot). */
+export function isRobotName(name: string): boolean {
+  return ROBOT_PATTERN.test(name);
+}
+
 /** Throws unless the name is `namespace+short`. */
 export function checkRobotName(fullName: string): void {
-  if (!ROBOT_PATTERN.test(fullName)) throw new Error(`"${fullName}" is not a full robot name (expected namespace+name).`);
+  if (!isRobotName(fullName)) throw new Error(`"${fullName}" is not a full robot name (expected namespace+name).`);
 }
 
 /** Throws (without echoing it) unless the token is non-empty and has no whitespace or control characters. */

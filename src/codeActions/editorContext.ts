@@ -1,0 +1,10 @@
+import type { ManifestService } from './manifestService';
+import type { PullSecretDiagnostics } from './pullSecretDiagnostics';
+import type { RepositoryAccess } from './repositoryAccess';
+
+/** The editor features' shared state, handed to the commands they invoke. */
+export interface EditorContext {
+  readonly manifests: ManifestService;
+  readonly access: RepositoryAccess;
+  readonly diagnostics: PullSecretDiagnostics;
+}

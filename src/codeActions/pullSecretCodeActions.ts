@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import { Commands } from '../constants';
+import { planAddImagePullSecret } from '../core/yaml/addImagePullSecret';
+import { DIAGNOSTIC_MISSING_PULL_SECRET, DIAGNOSTIC_PULL_SECRET_MISMATCH } from '../core/yaml/diagnostics';
+import { coveringSecrets, imagePulls } from '../core/yaml/pullCredentials';
+import { findPullSecrets } from '../core/yaml/pullSecrets';
+import { findWorkloads } from '../core/yaml/workloads';
+import type { ManifestService } from './manifestService';
+import { DIAGNOSTIC_SOURCE, type PullSecretDiagnostics } from './pullSecretDiagnostics';
+
+/** At most this many "Add imagePullSecrets: <name>" quick fixes per diagnostic; "Add imagePullSecrets…" lists all. */
+const MAX_NAMED_FIXES = 3;
+
+export const RefactorKinds = {
+  addImagePullSecrets: vscode.CodeActionKind.Refactor.append('quay.imagePullSecrets'),
+  insertPullSecret: vscode.CodeActionKind.Refactor.append('quay.pullSecret'),
+  serviceAccount: vscode.CodeActionKind.Refactor.append('quay.serviceAccount'),
+  rollout: vscode.CodeActionKind.Refactor.append('quay.rollout'),
+};
+
+/**
+ * Pull-secret code actions in Kubernetes YAML: quick fixes for the Quay diagnostics, and refactors offered
+ * anywhere in a workload (disabled, with the reason, where the document cannot be edited safely). Edits that
+ * need no question are computed here; the others run a command that asks first.
+ */
+export class PullSecretCodeActions implements vscode.CodeActionProvider {
+  static readonly metadata: vscode.CodeActionProviderMetadata = {
+    providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, ...Object.values(RefactorKinds)],
+  };
+
+  constructor(
+    private readonly manifests: ManifestService,
+    private readonly diagnostics: PullSecretDiagnostics,
+  ) {}
+
+  async provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
+    if (!this.manifests.isManifest(document)) return [];
+    const parsed = this.manifests.parse(document);
+    const offset = document.offsetAt(range.start);
+    const yamlDocument = parsed.documentAt(offset);
+    if (yamlDocument === undefined) return [];
+    const args = { uri: document.uri.toString(), offset };
+    const actions: vscode.CodeAction[] = [];
+    const wanted = (kind: vscode.CodeActionKind) => context.only === undefined || context.only.contains(kind);
+    const command = (title: string, kind: vscode.CodeActionKind, id: string, commandArgs: unknown, diagnostic?: vscode.Diagnostic) => {
+      const action = new vscode.CodeAction(title, kind);
+      action.command = { title, command: id, arguments: [commandArgs] };
+      if (diagnostic !== undefined) action.diagnostics = [diagnostic];
+      return action;
+    };
+
+    if (wanted(vscode.CodeActionKind.QuickFix)) {
+      const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
+      const pulls = ours.length > 0 ? imagePulls(parsed, this.manifests.quayHosts()) : [];
+      const known = ours.length > 0 ? [...findPullSecrets(parsed), ...(await this.manifests.workspaceSecrets(document.uri))] : [];
+      for (const diagnostic of ours) {
+        const at = document.offsetAt(diagnostic.range.start);
+        const fixArgs = { uri: args.uri, offset: at };
+        if (diagnostic.code === DIAGNOSTIC_MISSING_PULL_SECRET || diagnostic.code === DIAGNOSTIC_PULL_SECRET_MISMATCH) {
+          const pull = pulls.find((p) => p.range.start === at);
+          const names = pull === undefined ? [] : [...new Set(coveringSecrets(pull.ref, known).map((s) => s.name!))];
+          for (const name of names.slice(0, MAX_NAMED_FIXES)) {
+            const plan = planAddImagePullSecret(parsed, name, { target: { offset: at } });
+            if (plan.status !== 'changed') continue;
+            const action = new vscode.CodeAction(vscode.l10n.t('Add imagePullSecrets: {0}', name), vscode.CodeActionKind.QuickFix);
+            action.edit = new vscode.WorkspaceEdit();
+            for (const e of plan.edits) action.edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.text);
+            action.diagnostics = [diagnostic];
+            action.isPreferred = actions.length === 0;
+            actions.push(action);
+          }
+          actions.push(
+            command(vscode.l10n.t('Insert pull-secret manifest for a robot and reference it…'), vscode.CodeActionKind.QuickFix, Commands.insertPullSecretManifest, { ...fixArgs, addToWorkload: true }, diagnostic),
+            command(vscode.l10n.t('Add imagePullSecrets…'), vscode.CodeActionKind.QuickFix, Commands.addImagePullSecret, fixArgs, diagnostic),
+          );
+        } else {
+          for (const data of this.diagnostics.cannotPullAt(document, diagnostic.range)) {
+            const action = command(vscode.l10n.t('Grant read on {0}/{1} to {2}', data.namespace, data.repository, data.robot), vscode.CodeActionKind.QuickFix, Commands.grantReadForPull, data, diagnostic);
+            action.isPreferred = true;
+            actions.push(action);
+          }
+        }
+      }
+    }
+
+    // Refactors only in Kubernetes objects (not in other YAML: CI workflows, Helm values…).
+    if (yamlDocument.kind === undefined) return actions;
+    const workload = findWorkloads(parsed).some((w) => w.documentIndex === yamlDocument.index);
+    if (wanted(RefactorKinds.addImagePullSecrets)) {
+      const action = command(vscode.l10n.t('Add imagePullSecrets…'), RefactorKinds.addImagePullSecrets, Commands.addImagePullSecret, args);
+      const probe = planAddImagePullSecret(parsed, 'probe', { target: { offset } });
+      if (probe.status === 'refused') action.disabled = { reason: probe.reason };
+      actions.push(action);
+    }
+    if (wanted(RefactorKinds.insertPullSecret)) {
+      actions.push(command(vscode.l10n.t('Insert pull-secret manifest for a robot…'), RefactorKinds.insertPullSecret, Commands.insertPullSecretManifest, args));
+    }
+    if (workload && wanted(RefactorKinds.serviceAccount)) {
+      actions.push(command(vscode.l10n.t('Add a pull secret to a ServiceAccount…'), RefactorKinds.serviceAccount, Commands.patchServiceAccount, args));
+    }
+    if (wanted(RefactorKinds.rollout)) {
+      actions.push(command(vscode.l10n.t('Roll out a pull secret to namespaces…'), RefactorKinds.rollout, Commands.rolloutPullSecret, args));
+    }
+    return actions;
+  }
+}

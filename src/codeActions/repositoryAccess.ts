@@ -1,0 +1,114 @@
+import type { InstanceConfig } from '../core/instances';
+import type { Logger } from '../core/log';
+import { QuayApiError } from '../core/quay/errors';
+import type { Permission, Repository, RepositoryRef, Role } from '../core/quay/types';
+import type { ClientRegistry } from '../host/clientRegistry';
+
+/** Whether a robot can pull from a repository, as Quay answers it. */
+export type PullCheck =
+  | { readonly kind: 'can'; readonly roles: readonly Role[]; readonly isPublic: boolean }
+  | { readonly kind: 'cannot' }
+  /** The question could not be answered (no admin rights, repository not visible, network…): no warning. */
+  | { readonly kind: 'unknown'; readonly reason: string };
+
+/** A robot that can pull a repository: directly, or as a member of a team. */
+export interface Puller {
+  readonly robot: string;
+  readonly role: Role;
+  readonly team?: string;
+}
+
+export interface RepositoryFacts {
+  readonly repository: Repository | undefined;
+  readonly pullers: readonly Puller[] | undefined;
+  /** Why `pullers` is missing (typically: the token is not an admin of the organization). */
+  readonly pullersProblem?: string;
+}
+
+/** How long an answer is trusted: permissions may change in Quay's UI meanwhile. */
+const TTL_MS = 60_000;
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Answers the editor features' questions about Quay repositories (can this robot pull? who can?), each at
+ * most once a minute per repository: diagnostics re-run as the user types and must not hit the API each time.
+ * A command that changes a permission calls `invalidate`.
+ */
+export class RepositoryAccess {
+  private readonly answers = new Map<string, { at: number; value: Promise<unknown> }>();
+
+  constructor(
+    private readonly clients: ClientRegistry,
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private remember<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const hit = this.answers.get(key);
+    if (hit !== undefined && this.now() - hit.at < TTL_MS) return hit.value as Promise<T>;
+    const value = load();
+    this.answers.set(key, { at: this.now(), value });
+    // A failure is not remembered: the next question asks again.
+    value.catch(() => this.answers.delete(key));
+    return value;
+  }
+
+  /** Forgets what is known about one repository of an instance (after a permission change). */
+  invalidate(instance: InstanceConfig, repo: RepositoryRef): void {
+    const prefix = `${instance.url}|${repo.namespace}/${repo.name}|`;
+    for (const key of [...this.answers.keys()]) if (key.startsWith(prefix) || key === `${instance.url}|${repo.namespace}|index`) this.answers.delete(key);
+  }
+
+  /** Can `robot` (`ns+name`) pull `repo`? Direct and team grants count, and anyone can pull a public repository. */
+  canPull(instance: InstanceConfig, repo: RepositoryRef, robot: string): Promise<PullCheck> {
+    return this.remember(`${instance.url}|${repo.namespace}/${repo.name}|pull|${robot}`, async (): Promise<PullCheck> => {
+      const client = this.clients.get(instance.url);
+      try {
+        const roles = await client.getTransitivePermissions(repo, robot);
+        if (roles.length > 0) return { kind: 'can', roles, isPublic: false };
+      } catch (error) {
+        // 404 is Quay's answer for "no access" (and for an unknown robot or repository).
+        if (!QuayApiError.is(error, 'notFound')) {
+          this.logger.debug(`Could not check ${robot} on ${repo.namespace}/${repo.name} at ${instance.url}: ${message(error)}`);
+          return { kind: 'unknown', reason: message(error) };
+        }
+      }
+      const found = await this.repository(instance, repo).catch(() => undefined);
+      if (found === undefined) return { kind: 'unknown', reason: `${repo.namespace}/${repo.name} is not a repository the token can see` };
+      return found.isPublic ? { kind: 'can', roles: [], isPublic: true } : { kind: 'cannot' };
+    });
+  }
+
+  /** The repository as listed in its namespace (visibility, description); undefined when the token cannot see it. */
+  async repository(instance: InstanceConfig, repo: RepositoryRef): Promise<Repository | undefined> {
+    const all = await this.remember(`${instance.url}|${repo.namespace}|index`, async () => {
+      const byName = new Map<string, Repository>();
+      for await (const page of this.clients.get(instance.url).listRepositories({ namespace: repo.namespace, public: true })) {
+        for (const r of page.repositories) if (r.namespace === repo.namespace) byName.set(r.name, r);
+      }
+      return byName;
+    });
+    return all.get(repo.name);
+  }
+
+  /** The repository, and the robots that can pull it (direct grants, then team grants through members). */
+  facts(instance: InstanceConfig, repo: RepositoryRef): Promise<RepositoryFacts> {
+    return this.remember(`${instance.url}|${repo.namespace}/${repo.name}|facts`, async (): Promise<RepositoryFacts> => {
+      const client = this.clients.get(instance.url);
+      const repository = await this.repository(instance, repo);
+      try {
+        const [users, teams] = await Promise.all([client.listRepoUserPermissions(repo), client.listRepoTeamPermissions(repo)]);
+        const pullers: Puller[] = users.filter((p) => p.kind === 'robot').map((p) => ({ robot: p.name, role: p.role }));
+        const viaTeams = await Promise.all(
+          teams.map(async (t: Permission) => (await client.listTeamMembers(repo.namespace, t.name)).filter((m) => m.isRobot).map((m) => ({ robot: m.name, role: t.role, team: t.name }))),
+        );
+        return { repository, pullers: [...pullers, ...viaTeams.flat()] };
+      } catch (error) {
+        return { repository, pullers: undefined, pullersProblem: message(error) };
+      }
+    });
+  }
+}

@@ -1,0 +1,227 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { CannotPullData } from '../../codeActions/pullSecretDiagnostics';
+import { pullSecretName, type SecretScope } from '../../core/k8s/credentials';
+import { kubectlCreateSecretCommand, pullSecretManifest, shellQuote } from '../../core/k8s/manifests';
+import { namespaceProblem, objectNameProblem } from '../../core/k8s/names';
+import { planAddImagePullSecret } from '../../core/yaml/addImagePullSecret';
+import type { EditPlan } from '../../core/yaml/addImagePullSecret';
+import { applyEdits } from '../../core/yaml/edits';
+import { planInsertDocument } from '../../core/yaml/insertDocument';
+import { parseManifests } from '../../core/yaml/parse';
+import { planPullSecretRollout, planServiceAccountPatch } from '../../core/yaml/serviceAccount';
+import { findWorkloads } from '../../core/yaml/workloads';
+import { nodeIds } from '../../views/nodeIds';
+import type { CommandContext } from '../commandContext';
+import { resolveRobot, type RobotTarget } from '../pickers';
+import { fetchRobotToken } from '../robots/credentials';
+import { UserCancelled } from '../runCommand';
+import {
+  applyTextEdits,
+  isManifestArgs,
+  manifestTarget,
+  openUntitled,
+  pickSecretName,
+  refused,
+  singleEdit,
+  tokenDestination,
+  type ManifestTarget,
+} from './manifestEditing';
+
+function describeTargets(plan: EditPlan): string {
+  return plan.targets.map((t) => `${t.kind} ${t.name ?? ''}`.trim()).join(', ');
+}
+
+/** "Add imagePullSecrets…": the secret (given by the quick fix, or picked) goes into the pod spec(s) under the cursor. */
+export async function addImagePullSecret(c: CommandContext, args?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Add imagePullSecrets');
+  const target = (await manifestTarget(c, args, true))!;
+  const given = (args as { secret?: unknown } | undefined)?.secret;
+  // Refuse before asking anything when the document cannot be edited.
+  const probe = planAddImagePullSecret(target.parsed, 'probe', { target: { offset: target.offset } });
+  if (probe.status === 'refused') throw refused(target.document, probe);
+  const secret = typeof given === 'string' ? given : await pickSecretName(c, target, title);
+  const plan = planAddImagePullSecret(c.editor.manifests.parse(target.document), secret, { target: { offset: target.offset } });
+  if (plan.status === 'refused') throw refused(target.document, plan);
+  if (plan.status === 'unchanged') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} already lists "{1}" in imagePullSecrets.', describeTargets(plan), secret));
+    return;
+  }
+  await applyTextEdits(target.document, plan.edits);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Added imagePullSecrets "{0}" to {1}', secret, describeTargets(plan)), 5000);
+}
+
+/** Secret scope, as Quay's UI offers it: organization (its default) or the whole registry; user robots have only the latter. */
+async function pickScope(t: RobotTarget, title: string): Promise<SecretScope> {
+  const host = new URL(t.instance.url).host;
+  if (t.namespace.kind !== 'org') return 'registry';
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: vscode.l10n.t('Organization'), description: vscode.l10n.t('auths key {0}/{1}: only images of {1}', host, t.namespace.name), scope: 'org' as const },
+      { label: vscode.l10n.t('Registry'), description: vscode.l10n.t('auths key {0}: every image on {0}', host), scope: 'registry' as const },
+    ],
+    { title: `${title}: ${t.robot.fullName}`, placeHolder: vscode.l10n.t('Secret scope (which images the credentials are offered for)'), ignoreFocusOut: true },
+  );
+  if (picked === undefined) throw new UserCancelled();
+  return picked.scope;
+}
+
+/** Copies `text` (holding a token) to the clipboard and says so. */
+async function copySecretCommand(text: string, what: string): Promise<void> {
+  await vscode.env.clipboard.writeText(text);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Copied {0} to the clipboard. It holds the robot token: paste it into a terminal, not into a file.', what));
+}
+
+/**
+ * "Insert Pull-Secret Manifest for a Robot…": a `kubernetes.io/dockerconfigjson` Secret named as Quay names it,
+ * as a new document after the one under the cursor (namespace from that document), or in an untitled document
+ * when no manifest is open. From a "no pull secret" diagnostic (`addToWorkload`), the pod spec also gets the
+ * Secret in its `imagePullSecrets`, in the same edit.
+ */
+export async function insertPullSecretManifest(c: CommandContext, arg?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Insert Pull-Secret Manifest');
+  const target = await manifestTarget(c, arg, false);
+  const robot = await resolveRobot(c, isManifestArgs(arg) ? undefined : arg, title);
+  const scope = await pickScope(robot, title);
+  const namespace = target?.yamlDocument?.namespace;
+  const name = pullSecretName(robot.robot.fullName);
+  const addToWorkload = (arg as { addToWorkload?: unknown } | undefined)?.addToWorkload === true;
+  const destination = await tokenDestination(target?.document);
+  const token = await fetchRobotToken(c, robot);
+  const creds = { host: new URL(robot.instance.url).host, robot: robot.robot.fullName, token, scope, ...(namespace !== undefined ? { namespace } : {}) };
+  if (destination === 'kubectl') {
+    await copySecretCommand(kubectlCreateSecretCommand(creds), vscode.l10n.t('the kubectl command for Secret {0}', name));
+    return;
+  }
+  const manifest = pullSecretManifest(creds);
+  if (destination === 'untitled' || target === undefined) {
+    await openUntitled(`${manifest}\n`);
+    return;
+  }
+  const { document, parsed } = target;
+  let text = parsed.text;
+  if (addToWorkload) {
+    const plan = planAddImagePullSecret(parsed, name, { target: { offset: target.offset } });
+    if (plan.status === 'refused') throw refused(document, plan);
+    text = applyEdits(text, plan.edits);
+  }
+  // Insert after the same document of the (possibly edited) text.
+  const after = parseManifests(text);
+  const index = target.yamlDocument?.index ?? after.documents.length - 1;
+  text = applyEdits(text, planInsertDocument(after, index, manifest));
+  await applyTextEdits(document, [singleEdit(parsed.text, text)]);
+  c.logger.info(`Inserted the pull Secret ${name} for ${robot.robot.fullName} (${scope} scope) into ${document.uri.toString()}.`);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Inserted Secret {0} for {1}', name, robot.robot.fullName), 5000);
+}
+
+/** The ServiceAccount the cursor's object runs as (or is), else `default`. */
+function serviceAccountAt(target: ManifestTarget): string {
+  const here = findWorkloads(target.parsed).filter((w) => w.objectRange.start <= target.offset && target.offset <= w.objectRange.end);
+  const w = here[here.length - 1];
+  if (w === undefined) return 'default';
+  return w.kind === 'ServiceAccount' ? (w.name ?? 'default') : (w.serviceAccountName ?? 'default');
+}
+
+async function askServiceAccount(title: string, value: string): Promise<string> {
+  const sa = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('ServiceAccount that gets the pull secret (pods running as it can then pull)'),
+    value,
+    validateInput: (v) => objectNameProblem(v.trim()),
+    ignoreFocusOut: true,
+  });
+  if (sa === undefined) throw new UserCancelled();
+  return sa.trim();
+}
+
+/** "Add Pull Secret to a ServiceAccount…": into the ServiceAccount in the file, or a new ServiceAccount document. */
+export async function patchServiceAccount(c: CommandContext, args?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Add Pull Secret to a ServiceAccount');
+  const target = (await manifestTarget(c, args, true))!;
+  const secret = await pickSecretName(c, target, title);
+  const sa = await askServiceAccount(title, serviceAccountAt(target));
+  const plan = planServiceAccountPatch(c.editor.manifests.parse(target.document), sa, secret, target.yamlDocument?.namespace);
+  if (plan.status === 'refused') throw refused(target.document, plan);
+  if (plan.status === 'unchanged') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('ServiceAccount {0} already has the pull secret "{1}".', sa, secret));
+    return;
+  }
+  await applyTextEdits(target.document, plan.edits);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('ServiceAccount {0} now pulls with "{1}"', sa, secret), 5000);
+}
+
+/**
+ * "Roll Out a Pull Secret to Namespaces…": for each namespace the user lists, the robot's pull Secret (unless
+ * the file has it) and the ServiceAccount carrying it, as one edit; or an untitled document, or kubectl commands.
+ */
+export async function rolloutPullSecret(c: CommandContext, args?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Roll Out a Pull Secret');
+  const target = await manifestTarget(c, args, false);
+  const robot = await resolveRobot(c, isManifestArgs(args) ? undefined : args, title);
+  const input = await vscode.window.showInputBox({
+    title: `${title}: ${robot.robot.fullName}`,
+    prompt: vscode.l10n.t('Namespaces, separated by spaces or commas'),
+    value: target?.yamlDocument?.namespace ?? '',
+    validateInput: (v) => {
+      const list = v.split(/[\s,]+/).filter((n) => n !== '');
+      if (list.length === 0) return vscode.l10n.t('Enter at least one namespace');
+      for (const n of list) {
+        const problem = namespaceProblem(n);
+        if (problem !== undefined) return `${n}: ${problem}`;
+      }
+      return undefined;
+    },
+    ignoreFocusOut: true,
+  });
+  if (input === undefined) throw new UserCancelled();
+  const namespaces = [...new Set(input.split(/[\s,]+/).filter((n) => n !== ''))];
+  const sa = await askServiceAccount(title, target === undefined ? 'default' : serviceAccountAt(target));
+  const scope = await pickScope(robot, title);
+  const destination = await tokenDestination(target?.document);
+  const token = await fetchRobotToken(c, robot);
+  const secret = { host: new URL(robot.instance.url).host, robot: robot.robot.fullName, token, scope };
+  const name = pullSecretName(robot.robot.fullName);
+  if (destination === 'kubectl') {
+    const patch = shellQuote(JSON.stringify({ imagePullSecrets: [{ name }] }));
+    const lines = namespaces.flatMap((ns) => [
+      `${kubectlCreateSecretCommand({ ...secret, namespace: ns })} | kubectl apply -f -`,
+      `kubectl patch serviceaccount ${sa} --namespace=${ns} -p ${patch}`,
+    ]);
+    await copySecretCommand(`${lines.join('\n')}\n`, vscode.l10n.t('the kubectl commands for {0} namespace(s)', namespaces.length));
+    return;
+  }
+  const base = destination === 'untitled' || target === undefined ? parseManifests('') : c.editor.manifests.parse(target.document);
+  const plan = planPullSecretRollout(base, { namespaces, serviceAccount: sa, secret });
+  if (plan.status === 'refused') throw target === undefined ? new Error(plan.reason) : refused(target.document, plan);
+  if (destination === 'untitled' || target === undefined) {
+    await openUntitled(applyEdits('', plan.edits));
+    return;
+  }
+  if (plan.status === 'unchanged') {
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} already has Secret {1} and ServiceAccount {2} in every namespace listed.', basename(target.document.uri.path), name, sa));
+    return;
+  }
+  await applyTextEdits(target.document, plan.edits);
+  c.logger.info(`Rolled out the pull Secret ${name} for ${robot.robot.fullName} to ${namespaces.join(', ')} in ${target.document.uri.toString()}.`);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Pull Secret {0} and ServiceAccount {1} for {2} namespace(s)', name, sa, namespaces.length), 5000);
+}
+
+function isCannotPullData(value: unknown): value is CannotPullData {
+  const v = value as Partial<CannotPullData> | undefined;
+  return typeof v?.instanceUrl === 'string' && typeof v.namespace === 'string' && typeof v.repository === 'string' && typeof v.robot === 'string';
+}
+
+/** The "Grant read" quick fix: gives the robot behind a pull secret read on the image's repository. */
+export async function grantReadForPull(c: CommandContext, data?: unknown): Promise<void> {
+  if (!isCannotPullData(data)) throw new Error(vscode.l10n.t('Run "Grant read" from the quick fix of a pull-secret warning in a manifest.'));
+  const instance = c.store.get(data.instanceUrl);
+  if (instance === undefined) throw new Error(vscode.l10n.t('{0} is no longer a configured Quay instance.', data.instanceUrl));
+  const repo = { namespace: data.namespace, name: data.repository };
+  await c.clients.get(instance.url).setRepoUserPermission(repo, data.robot, 'read');
+  c.logger.info(`Granted read on ${data.namespace}/${data.repository} to ${data.robot} at ${instance.url}.`);
+  c.editor.access.invalidate(instance, repo);
+  c.editor.diagnostics.refreshAll();
+  const ns = { kind: 'org' as const, name: data.namespace };
+  c.tree.refreshIds([`${nodeIds.repository(instance.url, ns, data.repository)}/access`, nodeIds.robot(instance.url, ns, data.robot.slice(data.robot.indexOf('+') + 1))]);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Granted read on {0}/{1} to {2}.', data.namespace, data.repository, data.robot));
+}
