@@ -67,15 +67,6 @@ export async function applyTextEdits(document: vscode.TextDocument, edits: reado
   }
 }
 
-/** One edit that turns `before` into `after`: the span between their common prefix and common suffix. */
-export function singleEdit(before: string, after: string): TextEdit {
-  let start = 0;
-  while (start < before.length && start < after.length && before.charCodeAt(start) === after.charCodeAt(start)) start++;
-  let end = 0;
-  while (end < before.length - start && end < after.length - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
-  return { offset: start, length: before.length - start - end, text: after.slice(start, after.length - end) };
-}
-
 /**
  * Before a robot token goes into a file: when the file lies in a git work tree (tracked or not), say so in a
  * modal and offer the alternatives. Untitled documents and files outside git go straight to `insert`.

@@ -6,7 +6,7 @@ import { kubectlCreateSecretCommand, pullSecretManifest, shellQuote } from '../.
 import { namespaceProblem, objectNameProblem } from '../../core/k8s/names';
 import { planAddImagePullSecret } from '../../core/yaml/addImagePullSecret';
 import type { EditPlan } from '../../core/yaml/addImagePullSecret';
-import { applyEdits } from '../../core/yaml/edits';
+import { applyEdits, singleEdit } from '../../core/yaml/edits';
 import { planInsertDocument } from '../../core/yaml/insertDocument';
 import { parseManifests } from '../../core/yaml/parse';
 import { planPullSecretRollout, planServiceAccountPatch } from '../../core/yaml/serviceAccount';
@@ -23,7 +23,6 @@ import {
   openUntitled,
   pickSecretName,
   refused,
-  singleEdit,
   tokenDestination,
   type ManifestTarget,
 } from './manifestEditing';

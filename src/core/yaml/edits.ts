@@ -59,3 +59,24 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   }
   return out + text.slice(at);
 }
+
+/** A boundary at `i` would split a CRLF pair or a surrogate pair (editors treat both as one unit). */
+function splitsUnit(text: string, i: number): boolean {
+  const prev = text.charCodeAt(i - 1);
+  const next = text.charCodeAt(i);
+  return (prev === 13 && next === 10) || (prev >= 0xd800 && prev <= 0xdbff && next >= 0xdc00 && next <= 0xdfff);
+}
+
+/**
+ * One edit that turns `before` into `after`: the span between their common prefix and common suffix, widened so
+ * that it never starts or ends inside a CRLF or a surrogate pair.
+ */
+export function singleEdit(before: string, after: string): TextEdit {
+  let start = 0;
+  while (start < before.length && start < after.length && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  while (start > 0 && (splitsUnit(before, start) || splitsUnit(after, start))) start--;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  while (end > 0 && (splitsUnit(before, before.length - end) || splitsUnit(after, after.length - end))) end--;
+  return { offset: start, length: before.length - start - end, text: after.slice(start, after.length - end) };
+}

@@ -1,0 +1,239 @@
+/**
+ * Pull secrets in open Kubernetes YAML, through the editor as a person uses it: the diagnostic on an image with
+ * no pull secret and its lightbulb fix (the file then equals the golden file), inserting a robot's pull-secret
+ * manifest through the quick picks with the git warning, the robot-cannot-pull warning and its "Grant read"
+ * fix (checked in the sandbox), the hover, refusals, the kubectl/untitled alternatives, the ServiceAccount
+ * patch and the multi-namespace rollout.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseAllDocuments } from 'yaml';
+import type { Page } from 'playwright-core';
+import { pullSecretManifest } from '../../src/core/k8s/manifests';
+import {
+  clickDialogButton,
+  closeQuickInput,
+  editorText,
+  hoverAt,
+  modalDialog,
+  openFile,
+  outputChannelText,
+  pickCodeAction,
+  pickQuickItem,
+  runCommand,
+  triggerCodeActions,
+  typeInQuickInput,
+  waitForNotification,
+  waitForQuickInput,
+  waitUntil,
+  REPO_ROOT,
+} from './harness';
+import { useSandboxWorkbench } from './sandboxWorkbench';
+
+const workbench = useSandboxWorkbench('demo');
+const { vscode } = workbench;
+const FIXTURES = join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'manifests');
+
+function fixture(name: string): string {
+  return readFileSync(join(FIXTURES, name), 'utf8').replaceAll('QUAY_HOST', workbench.sandbox.hostname);
+}
+
+function workspaceFile(relative: string): string {
+  return readFileSync(join(vscode.session.workspace, relative), 'utf8');
+}
+
+/** The Problems panel's rows (message text), opened through the palette. */
+async function problems(page: Page): Promise<string[]> {
+  await runCommand(page, 'Problems: Focus on Problems View');
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+}
+
+async function waitForProblem(page: Page, pattern: RegExp, present = true): Promise<void> {
+  await waitUntil(async () => (await problems(page)).some((p) => pattern.test(p)) === present, { message: `${present ? 'a' : 'no'} problem ${String(pattern)}` });
+}
+
+async function save(page: Page): Promise<void> {
+  await page.keyboard.press('Control+S');
+}
+
+/** The 1-based line holding `needle` in a workspace file. */
+function lineOf(relative: string, needle: string): number {
+  const lines = workspaceFile(relative).split('\n');
+  const i = lines.findIndex((l) => l.includes(needle));
+  assert.ok(i >= 0, `${needle} in ${relative}`);
+  return i + 1;
+}
+
+void test('An image on the Quay host without a pull secret gets a diagnostic; the lightbulb fix edits the file as the golden file says', async () => {
+  const { page, session } = vscode;
+  const ws = session.workspace;
+  mkdirSync(join(ws, 'k8s'), { recursive: true });
+  for (const f of ['frontend.yaml', 'jobs.yaml', 'payments.yaml', 'chart.yaml']) writeFileSync(join(ws, 'k8s', f), fixture(f));
+  const token = workbench.sandbox.state.robot('acme+k8s_prod_puller')?.token ?? '?';
+  writeFileSync(join(ws, 'k8s', 'pull-secret.yaml'), `${pullSecretManifest({ host: workbench.sandbox.hostname, robot: 'acme+k8s_prod_puller', token, scope: 'org', namespace: 'prod' })}\n`);
+  // A real git repository with the manifests committed: the token warnings must say "tracked".
+  execFileSync('git', ['init', '-q', ws]);
+  execFileSync('git', ['-C', ws, '-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'add', 'k8s']);
+  execFileSync('git', ['-C', ws, '-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', 'commit', '-qm', 'manifests']);
+
+  await openFile(page, 'k8s/frontend.yaml');
+  await waitForProblem(page, /is a Quay registry, but this pod spec has no imagePullSecrets/);
+  await session.screenshot('manifests-01-diagnostic');
+  await openFile(page, 'k8s/frontend.yaml');
+  const items = await triggerCodeActions(page, { line: lineOf('k8s/frontend.yaml', 'image:'), column: 20 });
+  assert.ok(items.includes('Add imagePullSecrets: acme-k8s-prod-puller-pull-secret'), JSON.stringify(items));
+  assert.ok(items.includes('Insert pull-secret manifest for a robot and reference it…'), JSON.stringify(items));
+  await session.screenshot('manifests-02-lightbulb');
+  await pickCodeAction(page, 'Add imagePullSecrets: acme-k8s-prod-puller-pull-secret');
+  await save(page);
+  const expected = readFileSync(join(FIXTURES, 'frontend.expected.yaml'), 'utf8').replaceAll('QUAY_HOST', workbench.sandbox.hostname);
+  await waitUntil(() => workspaceFile('k8s/frontend.yaml') === expected, { message: 'frontend.yaml saved as the golden file' });
+  await waitForProblem(page, /this pod spec has no imagePullSecrets.*frontend/, false);
+});
+
+void test('Insert pull-secret manifest through the quick picks: the git warning, then the Secret and the reference in one edit', async () => {
+  const { page, session } = vscode;
+  await openFile(page, 'k8s/jobs.yaml');
+  await triggerCodeActions(page, { line: lineOf('k8s/jobs.yaml', 'image:'), column: 22 });
+  await pickCodeAction(page, 'Insert pull-secret manifest for a robot and reference it…');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Organization or your namespace/ });
+  await pickQuickItem(page, 'acme');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Robot account/ });
+  await pickQuickItem(page, 'k8s_prod_puller');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Secret scope/ });
+  await pickQuickItem(page, 'Organization');
+  const dialog = await modalDialog(page);
+  assert.match(dialog.message, /jobs\.yaml is tracked by git/);
+  assert.match(dialog.detail, /committing the file would publish it/);
+  await session.screenshot('manifests-03-git-warning');
+  await clickDialogButton(page, 'Insert Anyway');
+  await save(page);
+  await waitUntil(() => workspaceFile('k8s/jobs.yaml').includes('kind: Secret'), { message: 'the Secret saved in jobs.yaml' });
+  const docs = parseAllDocuments(workspaceFile('k8s/jobs.yaml')).map((d) => d.toJS() as Record<string, unknown>);
+  assert.equal(docs.length, 2);
+  const job = docs[0] as { spec: { jobTemplate: { spec: { template: { spec: { imagePullSecrets: { name: string }[] } } } } } };
+  assert.deepEqual(job.spec.jobTemplate.spec.template.spec.imagePullSecrets, [{ name: 'acme-k8s-prod-puller-pull-secret' }]);
+  const secret = docs[1] as { metadata: { name: string; namespace: string }; type: string; data: Record<string, string> };
+  assert.deepEqual(secret.metadata, { name: 'acme-k8s-prod-puller-pull-secret', namespace: 'prod' });
+  assert.equal(secret.type, 'kubernetes.io/dockerconfigjson');
+  const config = JSON.parse(Buffer.from(secret.data['.dockerconfigjson'] ?? '', 'base64').toString()) as { auths: Record<string, { auth: string }> };
+  const token = workbench.sandbox.state.robot('acme+k8s_prod_puller')?.token ?? '?';
+  assert.equal(Buffer.from(config.auths[`${workbench.sandbox.hostname}/acme`]?.auth ?? '', 'base64').toString(), `acme+k8s_prod_puller:${token}`);
+  assert.ok(!outputChannelText(session, 'Quay').includes(token), 'the token never reaches the log');
+  await session.screenshot('manifests-04-inserted');
+});
+
+void test('A robot without read on the image\'s repository gets a warning; "Grant read" fixes it in Quay', async () => {
+  const { page, session } = vscode;
+  // jobs.yaml now pulls acme/analytics with k8s_prod_puller's secret, and that robot has no read there.
+  assert.equal(workbench.sandbox.state.userPermission('acme/analytics', 'acme+k8s_prod_puller'), undefined);
+  await waitForProblem(page, /Robot acme\+k8s_prod_puller .* has no read permission on acme\/analytics/);
+  await session.screenshot('manifests-05-cannot-pull');
+  await openFile(page, 'k8s/jobs.yaml');
+  const items = await triggerCodeActions(page, { line: lineOf('k8s/jobs.yaml', 'image:'), column: 22 });
+  assert.ok(items.includes('Grant read on acme/analytics to acme+k8s_prod_puller'), JSON.stringify(items));
+  await pickCodeAction(page, 'Grant read on acme/analytics to acme+k8s_prod_puller');
+  await waitForNotification(page, /Granted read on acme\/analytics to acme\+k8s_prod_puller/);
+  assert.equal(workbench.sandbox.state.userPermission('acme/analytics', 'acme+k8s_prod_puller'), 'read');
+  await waitForProblem(page, /has no read permission on acme\/analytics/, false);
+});
+
+void test('Hover on an image shows the repository, its visibility and the robots that can pull it', async () => {
+  const { page, session } = vscode;
+  await openFile(page, 'k8s/frontend.yaml');
+  const text = await hoverAt(page, lineOf('k8s/frontend.yaml', 'image:'), 24);
+  assert.match(text, new RegExp(`${workbench.sandbox.hostname.replace(/[.]/g, '\\.')}/acme/frontend`));
+  assert.match(text, /Private: pulls need credentials with read/);
+  assert.match(text, /Customer-facing web frontend/);
+  assert.match(text, /acme\+k8s_prod_puller read/);
+  assert.match(text, /acme\+ci_push write/);
+  await session.screenshot('manifests-06-hover');
+  await page.locator('.monaco-hover a', { hasText: 'Show in Quay view' }).first().click();
+  await waitUntil(async () => (await page.locator('.monaco-list-row.selected', { hasText: 'k8s_prod_puller' }).count()) > 0, { message: 'the robot selected in the Quay view' });
+  await session.screenshot('manifests-07-revealed');
+});
+
+void test('A Helm template is refused: the refactor is disabled with the reason, and the command says why', async () => {
+  const { page, session } = vscode;
+  await openFile(page, 'k8s/chart.yaml');
+  await runCommand(page, 'Go to Line/Column...');
+  await typeInQuickInput(page, ':9:11', { submit: true });
+  await runCommand(page, 'Refactor...');
+  // VS Code lists disabled refactors behind "Show Disabled".
+  await page.locator('.action-widget').getByText('Show Disabled').first().dispatchEvent('click');
+  const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Add imagePullSecrets…' }).first();
+  await row.waitFor({ state: 'visible' });
+  assert.match((await row.getAttribute('class')) ?? '', /option-disabled/);
+  await session.screenshot('manifests-08-refactor-disabled');
+  await page.keyboard.press('Escape');
+  // Invoked explicitly, the same reason (the one VS Code shows when hovering the disabled entry) is notified.
+  await runCommand(page, 'Quay: Add imagePullSecrets…');
+  await waitForNotification(page, /No change to chart\.yaml: .*template/i);
+  assert.equal(workspaceFile('k8s/chart.yaml'), fixture('chart.yaml'));
+});
+
+void test('Generate Pull-Secret Manifest offers the kubectl command and an untitled document instead of a tracked file', async () => {
+  const { page } = vscode;
+  const token = workbench.sandbox.state.robot('acme+ci_pull')?.token ?? '?';
+  const host = workbench.sandbox.hostname;
+  for (const choice of ['Copy kubectl Command', 'Open in Untitled Document']) {
+    await openFile(page, 'k8s/payments.yaml');
+    await runCommand(page, 'Quay: Generate Pull-Secret Manifest…');
+    await pickQuickItem(page, 'acme');
+    await pickQuickItem(page, 'ci_pull');
+    await pickQuickItem(page, 'Registry');
+    await modalDialog(page);
+    await clickDialogButton(page, choice);
+    if (choice === 'Copy kubectl Command') {
+      await waitForNotification(page, /Copied the kubectl command for Secret acme-ci-pull-pull-secret/);
+      const clip = await page.evaluate(() => navigator.clipboard.readText());
+      assert.equal(clip, `kubectl create secret docker-registry acme-ci-pull-pull-secret --docker-server=${host} --docker-username=acme+ci_pull --docker-password=${token} --namespace=prod --dry-run=client -o yaml`);
+    } else {
+      await waitUntil(async () => (await page.locator('.part.editor .tab.active').first().getAttribute('aria-label'))?.includes('Untitled'), { message: 'an untitled editor' });
+      const text = await editorText(page);
+      assert.match(text, /^apiVersion: v1\nkind: Secret\nmetadata:\n {2}name: acme-ci-pull-pull-secret\n {2}namespace: prod\ndata:\n {2}\.dockerconfigjson: [A-Za-z0-9+/=]+\ntype: kubernetes\.io\/dockerconfigjson/);
+    }
+  }
+  assert.ok(!workspaceFile('k8s/payments.yaml').includes('kind: Secret'), 'payments.yaml untouched');
+  await runCommand(page, 'View: Revert and Close Editor');
+});
+
+void test('ServiceAccount patch and multi-namespace rollout add exactly the expected objects', async () => {
+  const { page, session } = vscode;
+  await openFile(page, 'k8s/frontend.yaml');
+  await triggerCodeActions(page, { line: lineOf('k8s/frontend.yaml', 'replicas'), column: 3 });
+  await pickCodeAction(page, 'Add a pull secret to a ServiceAccount…');
+  await pickQuickItem(page, 'acme-k8s-prod-puller-pull-secret');
+  await waitForQuickInput(page, { titleOrPlaceholder: /ServiceAccount/ });
+  await typeInQuickInput(page, 'frontend', { submit: true });
+  await save(page);
+  await waitUntil(() => workspaceFile('k8s/frontend.yaml').includes('kind: ServiceAccount'), { message: 'the ServiceAccount saved' });
+  const sa = parseAllDocuments(workspaceFile('k8s/frontend.yaml')).map((d) => d.toJS() as { kind: string }).find((d) => d.kind === 'ServiceAccount');
+  assert.deepEqual(sa, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'frontend', namespace: 'prod' }, imagePullSecrets: [{ name: 'acme-k8s-prod-puller-pull-secret' }] });
+
+  await openFile(page, 'k8s/payments.yaml');
+  await runCommand(page, 'Quay: Roll Out Pull Secret to Namespaces…');
+  await pickQuickItem(page, 'acme');
+  await pickQuickItem(page, 'k8s_prod_puller');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Namespaces/ });
+  await typeInQuickInput(page, 'prod, staging', { submit: true });
+  await waitForQuickInput(page, { titleOrPlaceholder: /ServiceAccount/ });
+  await typeInQuickInput(page, 'payments', { submit: true });
+  await pickQuickItem(page, 'Organization');
+  await modalDialog(page);
+  await clickDialogButton(page, 'Insert Anyway');
+  await save(page);
+  await waitUntil(() => workspaceFile('k8s/payments.yaml').includes('kind: Secret'), { message: 'the rollout saved' });
+  const objects = parseAllDocuments(workspaceFile('k8s/payments.yaml')).map((d) => d.toJS() as { kind: string; metadata: { name: string; namespace?: string }; imagePullSecrets?: unknown });
+  assert.deepEqual(
+    objects.map((o) => `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`),
+    ['ServiceAccount/prod/payments', 'StatefulSet/prod/payments', 'Secret/prod/acme-k8s-prod-puller-pull-secret', 'Secret/staging/acme-k8s-prod-puller-pull-secret', 'ServiceAccount/staging/payments'],
+  );
+  assert.deepEqual(objects[4]?.imagePullSecrets, [{ name: 'acme-k8s-prod-puller-pull-secret' }]);
+  await session.screenshot('manifests-09-rollout');
+  await closeQuickInput(page);
+});
