@@ -16,6 +16,7 @@ import type { Refusal } from './guards';
 import { planInsertDocument } from './insertDocument';
 import type { ParsedManifests } from './parse';
 import { findPullSecrets } from './pullSecrets';
+import type { PullSecretInfo } from './pullSecrets';
 import { blockStyleFor } from './style';
 import { findWorkloads } from './workloads';
 import type { Workload } from './workloads';
@@ -108,14 +109,18 @@ function planNamespaces(
   // add the key twice. The other namespaces get their own new account.
   const accounts = accountsNamed(parsed, saName);
   const claimed = new Set<string>();
+  const claimedSecrets = new Set<PullSecretInfo>();
   let appended = 0;
   for (const ns of namespaces) {
     const key = ns ?? '';
     if (seen.has(key)) continue;
     seen.add(key);
     if (secret !== undefined) {
-      const present = existingSecrets.some((s) => s.name === secretName && (s.namespace === ns || s.namespace === undefined));
-      if (!present) {
+      // Like an account, a Secret without a namespace stands in for one namespace only.
+      const named = existingSecrets.filter((s) => s.name === secretName);
+      const present = named.find((s) => s.namespace === ns) ?? named.find((s) => s.namespace === undefined && !claimedSecrets.has(s));
+      if (present !== undefined) claimedSecrets.add(present);
+      else {
         newDocs.push(pullSecretManifest({ ...secret, name: secretName, namespace: ns }));
         targets.push({ documentIndex: parsed.documents.length + appended++, itemIndex: undefined, kind: 'Secret', name: secretName, outcome: 'added', shared: false });
       }

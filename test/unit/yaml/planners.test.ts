@@ -118,6 +118,19 @@ void test('planPullSecretRollout: secrets already in the file are kept; re-runni
   assert.equal(planPullSecretRollout(parsed, options).status, 'unchanged');
 });
 
+void test('planPullSecretRollout: a Secret without a namespace stands in for one namespace only', () => {
+  const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: acme-deployer-pull-secret\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: e30=\n';
+  const plan = planPullSecretRollout(parseManifests(text), { namespaces: ['dev', 'prod'], secret: { host: 'quay.io', robot: 'acme+deployer', token: 'T', scope: 'org' as const } });
+  assert.equal(plan.status, 'changed');
+  const out = parseManifests(applyEdits(text, plan.status === 'changed' ? plan.edits : []));
+  assert.deepEqual(out.documents.map((d) => [d.kind, d.namespace]), [
+    ['Secret', undefined],
+    ['ServiceAccount', 'dev'],
+    ['Secret', 'prod'],
+    ['ServiceAccount', 'prod'],
+  ]);
+});
+
 void test('lineStart / columnOf: a leading BOM is not a column of line 1', () => {
   const text = '\ufeffa: 1\nb: 2\n';
   assert.equal(lineStart(text, 1), 1);
