@@ -26,7 +26,6 @@ export function activate(context: vscode.ExtensionContext): void {
     store,
     logger: logger.tagged('tree'),
     filters: new Map(),
-    busy: new Set(),
     client: (id) => clients.get(id),
     redraw: (node) => redraw.to?.redraw(node),
     now: () => new Date(),

@@ -57,11 +57,17 @@ async function pickOrg(c: CommandContext, node: unknown, title: string): Promise
   return { instance, org: ns.name };
 }
 
+/** Every repository name of an organization (all pages): for pickers and bulk plans, never for the tree. */
+export async function repositoryNames(c: CommandContext, instanceUrl: string, org: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const page of c.clients.get(instanceUrl).listRepositories({ namespace: org })) names.push(...page.repositories.map((r) => r.name));
+  return names;
+}
+
 /** A repository of an organization, picked from every page. */
 export async function pickRepository(c: CommandContext, node: unknown, title: string): Promise<{ instance: InstanceConfig; namespace: Namespace; repository: string }> {
   const { instance, org } = await pickOrg(c, node, title);
-  const names: string[] = [];
-  for await (const page of c.clients.get(instance.url).listRepositories({ namespace: org })) names.push(...page.repositories.map((r) => r.name));
+  const names = await repositoryNames(c, instance.url, org);
   const picked = await vscode.window.showQuickPick(names, { title, placeHolder: vscode.l10n.t('Repository of {0}', org), ignoreFocusOut: true });
   if (picked === undefined) throw new UserCancelled();
   return { instance, namespace: { kind: 'org', name: org }, repository: picked };

@@ -31,9 +31,17 @@ export class PagedList<T> implements Page<T> {
     return this.next;
   }
 
-  loadMore(): Promise<void> {
-    if (this.next === undefined) return Promise.resolve();
-    this.pending ??= this.fetchPage(this.next)
+  /**
+   * Appends the next page. Resolves true for the call that fetched it, false for calls that joined a fetch
+   * already under way or found no next page: exactly one caller learns "the list changed".
+   */
+  async loadMore(): Promise<boolean> {
+    if (this.next === undefined) return false;
+    if (this.pending !== undefined) {
+      await this.pending;
+      return false;
+    }
+    this.pending = this.fetchPage(this.next)
       .then((page) => {
         this.pages = [...this.pages, ...page.items];
         this.next = page.nextPage;
@@ -41,6 +49,7 @@ export class PagedList<T> implements Page<T> {
       .finally(() => {
         this.pending = undefined;
       });
-    return this.pending;
+    await this.pending;
+    return true;
   }
 }

@@ -10,8 +10,6 @@ export interface TreeContext {
   readonly store: InstanceStore;
   readonly logger: Logger;
   client(instanceId: string): QuayClient;
-  /** Ids of nodes with a user action in progress (e.g. "Load more"), so a second click does not race the first. */
-  readonly busy: Set<string>;
   /** Substring filters per group node id ("Filter robots…"); applied without refetching. */
   readonly filters: Map<string, string>;
   /** Redraws a node's row (label, icon, description) from what is cached, without reloading anything. */

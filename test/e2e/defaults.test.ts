@@ -16,6 +16,7 @@ import {
   contextMenu,
   expandTreeItem,
   modalDialog,
+  notificationHistory,
   openViewContainer,
   pickQuickItem,
   quickInputState,
@@ -60,8 +61,14 @@ void test('"Apply to Existing Repositories" plans upgrades and additions, then e
   assert.match(plan.placeholder ?? '', new RegExp(`${repos - 4} to add, 4 to upgrade`));
   await session.screenshot('defaults-02-apply-plan');
   await applyPlan(page);
-  await waitForNotification(page, new RegExp(`: ${repos} applied\\.`), 30_000);
-  for (const r of workbench.sandbox.state.repositories('acme')) assert.equal(workbench.sandbox.state.userPermission(`acme/${r.name}`, 'acme+k8s_prod_puller'), 'write', r.name);
+  const all = workbench.sandbox.state.repositories('acme');
+  await waitUntil(() => all.every((r) => workbench.sandbox.state.userPermission(`acme/${r.name}`, 'acme+k8s_prod_puller') === 'write'), {
+    timeout: 30_000,
+    message: 'write on every acme repository in Quay',
+    describe: () => JSON.stringify(all.map((r) => [r.name, workbench.sandbox.state.userPermission(`acme/${r.name}`, 'acme+k8s_prod_puller')])),
+  });
+  // The report may already have left the screen (VS Code hides information toasts after a while): read the center.
+  await waitUntil(async () => (await notificationHistory(page)).some((m) => new RegExp(`: ${repos} applied\\.`).test(m)), { message: 'the report in the notification center' });
 });
 
 void test('delete the default permission after a modal', async () => {

@@ -958,6 +958,19 @@ export async function waitForNotification(page: Page, message: Text, timeout = U
   });
 }
 
+/**
+ * Messages in the notification center (every notification not yet dismissed, including toasts VS Code has
+ * already hidden after their timeout); opens the center to read it and closes it again.
+ */
+export async function notificationHistory(page: Page): Promise<string[]> {
+  await runCommand(page, 'Notifications: Show Notifications');
+  const center = page.locator('.notifications-center');
+  await center.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  const messages = await center.locator('.notification-list-item-message').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()));
+  await runCommand(page, 'Notifications: Hide Notifications');
+  return messages;
+}
+
 /** Clicks a button of the toast whose message matches. */
 export async function clickNotificationButton(page: Page, message: Text, button: Text, timeout = UI_TIMEOUT): Promise<void> {
   await waitForNotification(page, message, timeout);

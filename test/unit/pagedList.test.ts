@@ -38,7 +38,8 @@ void test('the first page loads alone; load more appends page by page until the 
 void test('concurrent "load more" clicks share one request and append once', async () => {
   const api = endpoint(300, 100);
   const list = await PagedList.load(api.fetch);
-  await Promise.all([list.loadMore(), list.loadMore(), list.loadMore()]);
+  const fetched = await Promise.all([list.loadMore(), list.loadMore(), list.loadMore()]);
+  assert.deepEqual(fetched, [true, false, false], 'only the call that fetched reports a change');
   assert.equal(list.items.length, 200);
   assert.deepEqual(api.calls, [undefined, '100']);
 });

@@ -7,7 +7,7 @@ import { PrototypesGroupNode, describePrototype, prototypeRulesMarkdown } from '
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { applyGrants, confirmPlan, pickRole, showReport } from '../permissions/grantRepositories';
-import { pickNamespace, pickPrototype } from '../pickers';
+import { pickNamespace, pickPrototype, repositoryNames } from '../pickers';
 import { pickInstance } from '../prompts';
 import { UserCancelled } from '../runCommand';
 
@@ -90,11 +90,9 @@ export async function applyPrototype(c: CommandContext, target?: unknown): Promi
   const { instanceId, org, rule } = await ruleOf(c, target, vscode.l10n.t('Apply to Existing Repositories'));
   const client = c.clients.get(instanceId);
   const ns = { kind: 'org' as const, name: org };
-  const repos = (await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the repositories of {0}…', org) }, async () => {
-    const out: string[] = [];
-    for await (const page of client.listRepositories({ namespace: org })) out.push(...page.repositories.map((r) => r.name));
-    return out;
-  }));
+  const repos = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the repositories of {0}…', org) }, () =>
+    repositoryNames(c, instanceId, org),
+  );
   const current = new Map<string, Role>();
   const d = rule.delegate;
   if (d.kind === 'robot') for (const p of await client.getRobotPermissions(ns, d.name)) current.set(p.repository, p.role);

@@ -38,14 +38,8 @@ export class RepositoriesGroupNode extends ListGroupNode<Repository> {
   /** Appends the next page to the cached list (concurrent clicks share one request) and redraws the group. */
   async loadMore(): Promise<void> {
     const list = this.loaded;
-    if (!(list instanceof PagedList) || this.ctx.busy.has(this.id)) return; // a second click while loading: one redraw is enough
-    this.ctx.busy.add(this.id);
-    try {
-      await list.loadMore();
-    } finally {
-      this.ctx.busy.delete(this.id);
-    }
-    this.ctx.redraw(this);
+    // A second click while a page is loading joins that load; only the click that fetched redraws.
+    if (list instanceof PagedList && (await list.loadMore())) this.ctx.redraw(this);
   }
 
   protected toNode(repo: Repository): TreeNode {
