@@ -56,7 +56,7 @@ export class ManifestService implements vscode.Disposable {
 
   /** YAML files (and untitled YAML documents) are the manifests the features look at. */
   isManifest(document: vscode.TextDocument): boolean {
-    return document.languageId === 'yaml' && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled' || document.uri.scheme === 'vscode-remote');
+    return document.languageId === 'yaml' && (document.uri.scheme === 'file' || document.uri.scheme === 'untitled');
   }
 
   /** The parse of the document's current version. */

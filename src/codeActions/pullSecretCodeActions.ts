@@ -83,8 +83,9 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
       }
     }
 
-    // Refactors only in Kubernetes objects (not in other YAML: CI workflows, Helm values…).
-    if (yamlDocument.kind === undefined) return actions;
+    // Refactors only in Kubernetes objects (not in other YAML: CI workflows, Helm values…), and only when asked
+    // (Ctrl+., the Refactor menu): the automatic lightbulb is kept for the diagnostics' fixes.
+    if (yamlDocument.kind === undefined || context.triggerKind !== vscode.CodeActionTriggerKind.Invoke) return actions;
     const workload = findWorkloads(parsed).some((w) => w.documentIndex === yamlDocument.index);
     if (wanted(RefactorKinds.addImagePullSecrets)) {
       const action = command(vscode.l10n.t('Add imagePullSecrets…'), RefactorKinds.addImagePullSecrets, Commands.addImagePullSecret, args);
