@@ -58,7 +58,7 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
         const fixArgs = { uri: args.uri, offset: at };
         if (diagnostic.code === DIAGNOSTIC_MISSING_PULL_SECRET || diagnostic.code === DIAGNOSTIC_PULL_SECRET_MISMATCH) {
           const pull = pulls.find((p) => p.range.start === at);
-          const names = pull === undefined ? [] : [...new Set(coveringSecrets(pull.ref, known).map((s) => s.name!))];
+          const names = pull === undefined ? [] : [...new Set(coveringSecrets(pull, known).map((s) => s.name!))];
           for (const name of names.slice(0, MAX_NAMED_FIXES)) {
             const plan = planAddImagePullSecret(parsed, name, { target: { offset: at } });
             if (plan.status !== 'changed') continue;

@@ -16,6 +16,11 @@ import { pullSecretManifest } from '../../src/core/k8s/manifests';
 import {
   clickDialogButton,
   closeQuickInput,
+  collapseTreeItem,
+  contextMenu,
+  expandTreeItem,
+  goToLine,
+  openViewContainer,
   editorText,
   hoverAt,
   modalDialog,
@@ -35,6 +40,7 @@ import { useSandboxWorkbench } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo');
 const { vscode } = workbench;
+const view = { viewTitle: 'Registry' };
 const FIXTURES = join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'manifests');
 
 function fixture(name: string): string {
@@ -157,6 +163,25 @@ void test('Hover on an image shows the repository, its visibility and the robots
   await session.screenshot('manifests-07-revealed');
 });
 
+void test('A pull secret for another registry gets a warning; adding a covering secret from the workspace clears it', async () => {
+  const { page, session } = vscode;
+  const dockerHub = Buffer.from(JSON.stringify({ auths: { 'https://index.docker.io/v1/': { auth: Buffer.from('someone:pw').toString('base64') } } })).toString('base64');
+  writeFileSync(
+    join(session.workspace, 'k8s', 'mismatch.yaml'),
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: api\n  namespace: prod\nspec:\n  imagePullSecrets:\n    - name: dockerhub-creds\n  containers:\n    - name: api\n      image: ${workbench.sandbox.hostname}/acme/backend:2.0\n---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: dockerhub-creds\n  namespace: prod\ntype: kubernetes.io/dockerconfigjson\ndata:\n  .dockerconfigjson: ${dockerHub}\n`,
+  );
+  await openFile(page, 'k8s/mismatch.yaml');
+  await waitForProblem(page, /Pull secret "dockerhub-creds" \(from this pod spec\) has credentials for https:\/\/index\.docker\.io\/v1\/, not for .*\/acme/);
+  await session.screenshot('manifests-08-mismatch');
+  await openFile(page, 'k8s/mismatch.yaml');
+  const items = await triggerCodeActions(page, { line: 11, column: 14 });
+  assert.ok(items.includes('Insert pull-secret manifest for a robot and reference it…'), JSON.stringify(items));
+  await pickCodeAction(page, 'Add imagePullSecrets: acme-k8s-prod-puller-pull-secret');
+  await waitForProblem(page, /Pull secret "dockerhub-creds"/, false);
+  await save(page);
+  await waitUntil(() => workspaceFile('k8s/mismatch.yaml').includes('    - name: dockerhub-creds\n    - name: acme-k8s-prod-puller-pull-secret\n'), { message: 'the secret appended to the block list' });
+});
+
 void test('A Helm template is refused: the refactor is disabled with the reason, and the command says why', async () => {
   const { page, session } = vscode;
   await openFile(page, 'k8s/chart.yaml');
@@ -168,7 +193,7 @@ void test('A Helm template is refused: the refactor is disabled with the reason,
   const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Add imagePullSecrets…' }).first();
   await row.waitFor({ state: 'visible' });
   assert.match((await row.getAttribute('class')) ?? '', /option-disabled/);
-  await session.screenshot('manifests-08-refactor-disabled');
+  await session.screenshot('manifests-09-refactor-disabled');
   await page.keyboard.press('Escape');
   // Invoked explicitly, the same reason (the one VS Code shows when hovering the disabled entry) is notified.
   await runCommand(page, 'Quay: Add imagePullSecrets…');
@@ -200,6 +225,22 @@ void test('Generate Pull-Secret Manifest offers the kubectl command and an untit
   }
   assert.ok(!workspaceFile('k8s/payments.yaml').includes('kind: Secret'), 'payments.yaml untouched');
   await runCommand(page, 'View: Revert and Close Editor');
+});
+
+void test('From the tree, a robot\'s "Generate Pull-Secret Manifest…" uses the active manifest\'s namespace', async () => {
+  const { page } = vscode;
+  await openFile(page, 'k8s/frontend.yaml');
+  await goToLine(page, 5, 3);
+  await openViewContainer(page, 'Quay');
+  await expandTreeItem(page, 'Robot accounts', view);
+  await contextMenu(page, 'ci_push', 'Generate Pull-Secret Manifest…', view);
+  await pickQuickItem(page, 'Organization');
+  const dialog = await modalDialog(page);
+  assert.match(dialog.message, /frontend\.yaml is tracked by git/);
+  await clickDialogButton(page, 'Open in Untitled Document');
+  await waitUntil(async () => (await editorText(page)).includes('name: acme-ci-push-pull-secret\n  namespace: prod'), { message: 'the Secret in an untitled editor' });
+  await runCommand(page, 'View: Revert and Close Editor');
+  await collapseTreeItem(page, 'Robot accounts', view);
 });
 
 void test('ServiceAccount patch and multi-namespace rollout add exactly the expected objects', async () => {
@@ -234,6 +275,6 @@ void test('ServiceAccount patch and multi-namespace rollout add exactly the expe
     ['ServiceAccount/prod/payments', 'StatefulSet/prod/payments', 'Secret/prod/acme-k8s-prod-puller-pull-secret', 'Secret/staging/acme-k8s-prod-puller-pull-secret', 'ServiceAccount/staging/payments'],
   );
   assert.deepEqual(objects[4]?.imagePullSecrets, [{ name: 'acme-k8s-prod-puller-pull-secret' }]);
-  await session.screenshot('manifests-09-rollout');
+  await session.screenshot('manifests-10-rollout');
   await closeQuickInput(page);
 });

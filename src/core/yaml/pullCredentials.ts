@@ -112,7 +112,7 @@ export function pullRobots(pull: ImagePull, known: readonly PullSecretInfo[]): P
   return out;
 }
 
-/** Known Secrets (this file's and the workspace's) whose credentials cover the image: names to suggest. */
-export function coveringSecrets(ref: ImageReference, known: readonly PullSecretInfo[]): PullSecretInfo[] {
-  return known.filter((s) => s.name !== undefined && s.problem === undefined && s.authsKeys.some((k) => authsKeyCovers(k, ref)));
+/** Known Secrets (this file's and the workspace's) in the pull's namespace whose credentials cover its image: names to suggest. */
+export function coveringSecrets(pull: ImagePull, known: readonly PullSecretInfo[]): PullSecretInfo[] {
+  return known.filter((s) => s.name !== undefined && s.problem === undefined && sameNamespace(s.namespace, pull.namespace) && s.authsKeys.some((k) => authsKeyCovers(k, pull.ref)));
 }

@@ -57,7 +57,7 @@ void test('the robots behind the pull secrets are those whose auths key covers t
   const known = findPullSecrets(parsed);
   const [pull] = imagePulls(parsed, ['quay.io']);
   assert.deepEqual(pullRobots(pull, known), [{ secret: 'acme-puller-pull-secret', robot: 'acme+puller', key: 'quay.io/acme' }]);
-  assert.deepEqual(coveringSecrets(pull.ref, known).map((s) => s.name), ['acme-puller-pull-secret']);
+  assert.deepEqual(coveringSecrets(pull, known).map((s) => s.name), ['acme-puller-pull-secret']);
   // A Secret in another namespace is not the one the pod uses.
   const elsewhere = parseManifests([deployment('quay.io/acme/api:1', '      imagePullSecrets: [{name: acme-puller-pull-secret}]\n'), secret('acme+puller', 'registry', 'quay.io', 'dev')].join('---\n'));
   assert.deepEqual(pullRobots(imagePulls(elsewhere, ['quay.io'])[0], findPullSecrets(elsewhere)), []);
