@@ -4,7 +4,10 @@
  * editor does on it, each measured from the text (one parse included), median of 30 runs after warm-up:
  * - code actions: parse + findWorkloads + the add-imagePullSecret plan for the document under a cursor;
  * - diagnostics: parse + diagnoseDocument over the whole file;
- * against the floor: one `parseAllDocuments` of the same text. Targets: ≤ 3× the floor and < 50 ms.
+ * - after a one-line edit, and a code-action request on the parse the editor already holds for the version;
+ * against the floor: one `parseAllDocuments` of the same text. Targets: ≤ 3× the floor and < 50 ms. From scratch
+ * the floor itself is above 50 ms on a 2-core machine, so only the editor's incremental and shared-parse paths
+ * can meet the absolute target.
  */
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
@@ -207,6 +210,14 @@ export async function benchYaml(): Promise<string> {
     const fresh = new ParsedManifests(parsedOnce.text, parsedOnce.documents, parsedOnce.lineCounter, parsedOnce.streamErrors);
     sink += diagnoseDocument(fresh, { quayHosts: ['quay.io'] }).length;
   });
+  // The editor's code-action request: ManifestParseCache hands the provider the parse diagnostics already made
+  // for this document version, so a request costs the finders (recomputed here) and the plan at the cursor.
+  const warmCodeActions = measure((i) => {
+    const fresh = new ParsedManifests(parsedOnce.text, parsedOnce.documents, parsedOnce.lineCounter, parsedOnce.streamErrors);
+    sink += findWorkloads(fresh).length;
+    const plan = planAddImagePullSecret(fresh, 'quay-pull', { target: { offset: cursors[i] ?? 0 } });
+    sink += plan.status === 'refused' ? 0 : plan.edits.length;
+  });
   await Promise.resolve();
 
   const rows: [string, number, string][] = [
@@ -215,6 +226,7 @@ export async function benchYaml(): Promise<string> {
     ['code actions: parse + findWorkloads + plan at cursor', codeActions, ''],
     ['diagnostics: parse + diagnoseDocument (whole file)', diagnostics, ''],
     ['after a one-line edit: incremental parse + code actions + diagnostics', incremental, ''],
+    ['code actions on the open document (parse shared with diagnostics)', warmCodeActions, ''],
     ['diagnostics on an existing parse (finders recomputed)', warmDiagnostics, '(info)'],
   ];
   const verdict = (ms: number): string => `${ms <= 3 * floor ? 'ratio ok' : 'ratio over'}, ${ms < 50 ? '< 50 ms ok' : '≥ 50 ms'}`;
