@@ -8,15 +8,13 @@
  *   so its presence suppresses the warning.
  * Documents that cannot be read (YAML errors, templates) get nothing here: the YAML tooling reports those.
  */
-import { authsKeyCovers, parseImageReference, parseAuthsKey } from '../k8s/imageReference';
+import { authsKeyCovers } from '../k8s/imageReference';
 import type { ImageReference } from '../k8s/imageReference';
 import type { TextRange } from './edits';
-import { documentRefusal } from './guards';
 import type { ParsedManifests } from './parse';
+import { imagePulls, secretsOf } from './pullCredentials';
 import { findPullSecrets } from './pullSecrets';
 import type { PullSecretInfo } from './pullSecrets';
-import { findWorkloads, isServiceAccount } from './workloads';
-import type { Workload } from './workloads';
 
 export const DIAGNOSTIC_MISSING_PULL_SECRET = 'quay-missing-pull-secret';
 export const DIAGNOSTIC_PULL_SECRET_MISMATCH = 'quay-pull-secret-mismatch';
@@ -48,80 +46,41 @@ export interface DiagnoseOptions {
   readonly workspaceSecrets?: readonly PullSecretInfo[];
 }
 
-function sameNamespace(a: string | undefined, b: string | undefined): boolean {
-  return a === undefined || b === undefined || a === b;
-}
-
-function normalizeHosts(hosts: readonly string[]): Set<string> {
-  const out = new Set<string>();
-  for (const h of hosts) {
-    const k = parseAuthsKey(h);
-    if (k !== undefined) out.add(k.host);
-  }
-  return out;
-}
-
 function display(ref: ImageReference): string {
   return ref.namespace === '' ? ref.host : `${ref.host}/${ref.namespace}`;
 }
 
 export function diagnoseDocument(parsed: ParsedManifests, options: DiagnoseOptions): ManifestDiagnostic[] {
-  const hosts = normalizeHosts(options.quayHosts);
-  if (hosts.size === 0) return [];
-  const all = findWorkloads(parsed);
-  const readable = (w: Workload): boolean => {
-    const d = parsed.documents[w.documentIndex];
-    return d !== undefined && documentRefusal(parsed, d) === undefined;
-  };
-  const accounts = all.filter((w) => isServiceAccount(w) && readable(w));
   let secrets: PullSecretInfo[] | undefined;
   const knownSecrets = (): PullSecretInfo[] => (secrets ??= [...findPullSecrets(parsed), ...(options.workspaceSecrets ?? [])]);
   const out: ManifestDiagnostic[] = [];
-  for (const w of all) {
-    if (isServiceAccount(w) || w.images.length === 0 || !readable(w)) continue;
-    let used: readonly string[] = w.imagePullSecrets.map((s) => s.name);
-    let via = 'this pod spec';
-    if (used.length === 0) {
-      const saName = w.serviceAccountName ?? 'default';
-      const sa = accounts.find((a) => a.name === saName && sameNamespace(a.namespace, w.namespace) && a.imagePullSecrets.length > 0);
-      if (sa !== undefined) {
-        used = sa.imagePullSecrets.map((s) => s.name);
-        via = `ServiceAccount "${saName}"`;
-      }
-    }
-    for (const image of w.images) {
-      const ref = parseImageReference(image.image);
-      if (ref === undefined || !hosts.has(ref.host)) continue;
-      const data = { documentIndex: w.documentIndex, itemIndex: w.itemIndex, host: ref.host, namespace: ref.namespace, repository: ref.repository };
-      if (used.length === 0) {
-        out.push({
-          range: image.range,
-          severity: 'information',
-          code: DIAGNOSTIC_MISSING_PULL_SECRET,
-          message: `${ref.host} is a Quay registry, but this pod spec has no imagePullSecrets and no ServiceAccount in this file (${w.serviceAccountName ?? 'default'}) gives it one; a private repository will fail with ImagePullBackOff.`,
-          data: { ...data, secrets: [] },
-        });
-        continue;
-      }
-      const matched: PullSecretInfo[] = [];
-      let unknown = false;
-      for (const name of used) {
-        const s = knownSecrets().find((x) => x.name === name && sameNamespace(x.namespace, w.namespace) && x.problem === undefined);
-        if (s === undefined) unknown = true;
-        else matched.push(s);
-      }
-      if (unknown || matched.length === 0) continue;
-      if (matched.some((s) => s.authsKeys.some((k) => authsKeyCovers(k, ref)))) continue;
-      const keys = [...new Set(matched.flatMap((s) => s.authsKeys))];
-      const names = matched.map((s) => `"${s.name ?? ''}"`).join(', ');
+  for (const pull of imagePulls(parsed, options.quayHosts)) {
+    const { ref } = pull;
+    const data = { documentIndex: pull.documentIndex, itemIndex: pull.itemIndex, host: ref.host, namespace: ref.namespace, repository: ref.repository };
+    if (pull.secrets.length === 0) {
       out.push({
-        range: image.range,
-        severity: 'warning',
-        code: DIAGNOSTIC_PULL_SECRET_MISMATCH,
-        message: `Pull secret ${names} (from ${via}) has credentials for ${keys.length > 0 ? keys.join(', ') : 'no registry'}, not for ${display(ref)}; pulling ${image.image} will not use them.`,
-        data: { ...data, secrets: matched.map((s) => s.name ?? '') },
+        range: pull.range,
+        severity: 'information',
+        code: DIAGNOSTIC_MISSING_PULL_SECRET,
+        message: `${ref.host} is a Quay registry, but this pod spec has no imagePullSecrets and no ServiceAccount in this file (${pull.serviceAccountName ?? 'default'}) gives it one; a private repository will fail with ImagePullBackOff.`,
+        data: { ...data, secrets: [] },
       });
+      continue;
     }
+    // A secret that cannot be found might cover the image: its presence suppresses the warning.
+    const found = secretsOf(pull, knownSecrets());
+    const matched = found.filter((s) => s !== undefined);
+    if (matched.length < found.length || matched.length === 0) continue;
+    if (matched.some((s) => s.authsKeys.some((k) => authsKeyCovers(k, ref)))) continue;
+    const keys = [...new Set(matched.flatMap((s) => s.authsKeys))];
+    const names = matched.map((s) => `"${s.name ?? ''}"`).join(', ');
+    out.push({
+      range: pull.range,
+      severity: 'warning',
+      code: DIAGNOSTIC_PULL_SECRET_MISMATCH,
+      message: `Pull secret ${names} (from ${pull.via}) has credentials for ${keys.length > 0 ? keys.join(', ') : 'no registry'}, not for ${display(ref)}; pulling ${pull.image} will not use them.`,
+      data: { ...data, secrets: matched.map((s) => s.name ?? '') },
+    });
   }
   return out;
 }
