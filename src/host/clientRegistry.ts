@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Settings } from '../constants';
 import { instanceLabel, type InstanceConfig } from '../core/instances';
 import type { Logger } from '../core/log';
+import { proxyFor } from '../core/quay/proxy';
 import { QuayClient } from '../core/quay/client';
 import type { InstanceStore } from './instanceStore';
 
@@ -16,7 +17,7 @@ export class ClientRegistry implements vscode.Disposable {
     private readonly logger: Logger,
   ) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(Settings.section)) this.disposeClients();
+      if (e.affectsConfiguration(Settings.section) || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) this.disposeClients();
     });
   }
 
@@ -45,8 +46,17 @@ export class ClientRegistry implements vscode.Disposable {
         );
       }
     }
+    const http = vscode.workspace.getConfiguration('http');
+    const env = process.env;
+    const setting = http.get<string>('proxy')?.trim();
+    const proxy = proxyFor(instance.url, {
+      httpsProxy: setting !== undefined && setting !== '' ? setting : (env.HTTPS_PROXY ?? env.https_proxy),
+      httpProxy: setting !== undefined && setting !== '' ? setting : (env.HTTP_PROXY ?? env.http_proxy),
+      noProxy: [...(http.get<string[]>('noProxy') ?? []), ...(env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/)],
+    });
     return new QuayClient({
       baseUrl: instance.url,
+      ...(proxy !== undefined ? { proxy } : {}),
       instanceLabel: instanceLabel(instance),
       getToken,
       logger: this.logger,

@@ -1,8 +1,9 @@
 import { rootCertificates } from 'node:tls';
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
 import { redact, type Logger } from '../log';
 import { extractServerMessage, hintForAnswer, QuayApiError, reasonForStatus, type Operation, type QuayApiErrorInit, type QuayErrorReason } from './errors';
 import { ShapeError } from './parse';
+import { displayProxy } from './proxy';
 import { abortError, Semaphore } from './semaphore';
 
 /**
@@ -25,6 +26,8 @@ export interface TransportOptions {
   readonly dispatcher?: Dispatcher;
   /** `ca` is added to Node's root certificates; `rejectUnauthorized: false` turns verification off (warned once). */
   readonly tls?: { readonly ca?: string; readonly rejectUnauthorized?: boolean };
+  /** HTTP proxy URL (`http://[user:pass@]proxy:3128`) every request goes through; https is tunnelled (CONNECT). */
+  readonly proxy?: string;
   /** Allow plain http:// to a host that is not loopback (the token would travel unencrypted). */
   readonly allowInsecureHttp?: boolean;
   /** Requests in flight at once for this instance (default 4). */
@@ -178,17 +181,17 @@ export class Transport {
       this.dispatcher = options.dispatcher;
       this.ownsDispatcher = false;
     } else {
-      this.dispatcher = new Agent({
-        keepAliveTimeout: 10_000,
-        connections: Math.max(1, options.maxConcurrency ?? 4),
-        connect: {
-          timeout: this.timeoutMs,
-          // `ca` replaces Node's trust store; keep the public roots so redirects to public hosts still verify.
-          ...(options.tls?.ca !== undefined ? { ca: [...rootCertificates, options.tls.ca] } : {}),
-          rejectUnauthorized: options.tls?.rejectUnauthorized !== false,
-        },
-      });
+      const tls = {
+        timeout: this.timeoutMs,
+        // `ca` replaces Node's trust store; keep the public roots so redirects to public hosts still verify.
+        ...(options.tls?.ca !== undefined ? { ca: [...rootCertificates, options.tls.ca] } : {}),
+        rejectUnauthorized: options.tls?.rejectUnauthorized !== false,
+      };
+      const pool = { keepAliveTimeout: 10_000, connections: Math.max(1, options.maxConcurrency ?? 4) };
+      // Through a proxy, the instance's TLS settings apply to the tunnelled connection, not to the proxy's.
+      this.dispatcher = options.proxy !== undefined ? new ProxyAgent({ ...pool, uri: options.proxy, requestTls: tls, proxyTls: { timeout: this.timeoutMs } }) : new Agent({ ...pool, connect: tls });
       this.ownsDispatcher = true;
+      if (options.proxy !== undefined) options.logger.info(`Requests to ${this.instanceLabel} go through the proxy ${displayProxy(options.proxy)}.`);
     }
     if (this.insecureTls) {
       options.logger.warn(
