@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startCodeServer, REPO_ROOT, type CodeServer } from '../e2e/harness';
+import { pullSecretManifest } from '../../src/core/k8s/manifests';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 
 export const DEMO_TOKEN_VARIABLE = 'QUAY_DEMO_TOKEN';
@@ -37,6 +38,11 @@ export async function startDemo(options: { codeServerPort?: number; sandboxPort?
   try {
     const workspace = path.join(REPO_ROOT, '.cache', 'demo', 'workspace');
     writeDemoWorkspace(workspace, sandbox.hostname);
+    // The pull Secret payments.yaml's ServiceAccount names, with the sandbox robot's token (a throwaway one):
+    // with it, the editor's diagnostics can ask Quay whether that robot may pull what the manifests use.
+    const robot = 'acme+k8s_prod_puller';
+    const token = sandbox.state.robot(robot)?.token ?? '';
+    fs.writeFileSync(path.join(workspace, 'k8s', 'pull-secret.yaml'), `${pullSecretManifest({ host: sandbox.hostname, robot, token, scope: 'org', namespace: 'prod' })}\n`);
     const codeServer = await startCodeServer({
       workspace,
       name: 'demo',

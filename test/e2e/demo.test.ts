@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDemo, type Demo } from '../demo/demo';
-import { expandTreeItem, openViewContainer, treeItems, waitForTreeItem, filesContaining } from './harness';
+import { expandTreeItem, openFile, openViewContainer, runCommand, treeItems, waitForTreeItem, waitUntil, filesContaining } from './harness';
 
 let demo: Demo;
 let browser: Browser;
@@ -41,6 +41,16 @@ void test('the demo workbench shows the sandbox instance signed in, with the acm
   const instance = (await treeItems(page, 'Registry')).find((i) => i.label === 'Quay sandbox (demo)');
   assert.equal(instance?.description, 'alice');
   await page.screenshot({ path: 'test-results/screenshots/demo-01-tree.png' });
+});
+
+void test('the demo manifests get their pull-secret diagnostics', async () => {
+  await openFile(page, 'k8s/frontend.yaml');
+  await waitUntil(async () => {
+    await runCommand(page, 'Problems: Focus on Problems View');
+    const rows = await page.locator('.markers-panel .monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+    return rows.some((r) => /frontend:1\.4\.2|is a Quay registry, but this pod spec has no imagePullSecrets/.test(r));
+  }, { message: 'the missing-pull-secret diagnostic on frontend.yaml' });
+  await page.screenshot({ path: 'test-results/screenshots/demo-02-diagnostics.png' });
 });
 
 void test('the demo never writes the token to disk', () => {
