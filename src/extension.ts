@@ -3,7 +3,7 @@ import { ImageHoverProvider } from './codeActions/imageHover';
 import { ManifestService } from './codeActions/manifestService';
 import { PullSecretCodeActions } from './codeActions/pullSecretCodeActions';
 import { PullSecretDiagnostics } from './codeActions/pullSecretDiagnostics';
-import { RepositoryAccess } from './codeActions/repositoryAccess';
+import { RepositoryAccess } from './core/repositoryAccess';
 import { ContextKeys, Views } from './constants';
 import { LoadCache } from './core/cache';
 import type { CommandContext } from './commands/commandContext';
@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): void {
   redraw.to = tree;
   const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });
   const manifests = new ManifestService(store, logger.tagged('yaml'));
-  const access = new RepositoryAccess(clients, logger.tagged('yaml'));
+  const access = new RepositoryAccess((url) => clients.get(url), logger.tagged('yaml'));
   const diagnostics = new PullSecretDiagnostics(manifests, access, store, logger.tagged('yaml'));
   const yaml: vscode.DocumentSelector = [{ language: 'yaml', scheme: 'file' }, { language: 'yaml', scheme: 'untitled' }];
   const commandContext: CommandContext = { store, clients, tree, view, logger, editor: { manifests, access, diagnostics } };

@@ -1,6 +1,6 @@
 import type { ManifestService } from './manifestService';
 import type { PullSecretDiagnostics } from './pullSecretDiagnostics';
-import type { RepositoryAccess } from './repositoryAccess';
+import type { RepositoryAccess } from '../core/repositoryAccess';
 
 /** The editor features' shared state, handed to the commands they invoke. */
 export interface EditorContext {

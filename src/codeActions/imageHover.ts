@@ -7,7 +7,7 @@ import { nodeIds } from '../views/nodeIds';
 import { escapeMd } from '../views/nodes/messageNode';
 import { webUrls } from '../views/webUrls';
 import type { ManifestService } from './manifestService';
-import type { RepositoryAccess } from './repositoryAccess';
+import type { RepositoryAccess } from '../core/repositoryAccess';
 
 function commandLink(title: string, command: string, args: unknown): string {
   return `[${title}](command:${command}?${encodeURIComponent(JSON.stringify([args]))})`;

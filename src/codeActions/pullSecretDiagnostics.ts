@@ -6,7 +6,7 @@ import { imagePulls, pullRobots, secretsOf } from '../core/yaml/pullCredentials'
 import { findPullSecrets } from '../core/yaml/pullSecrets';
 import type { InstanceStore } from '../host/instanceStore';
 import type { ManifestService } from './manifestService';
-import type { RepositoryAccess } from './repositoryAccess';
+import type { RepositoryAccess } from '../core/repositoryAccess';
 
 export const DIAGNOSTIC_SOURCE = 'Quay';
 /** The robot behind a pull secret has no read permission on the image's repository. */

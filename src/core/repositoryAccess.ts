@@ -1,8 +1,8 @@
-import type { InstanceConfig } from '../core/instances';
-import type { Logger } from '../core/log';
-import { QuayApiError } from '../core/quay/errors';
-import type { Permission, Repository, RepositoryRef, Role } from '../core/quay/types';
-import type { ClientRegistry } from '../host/clientRegistry';
+import type { InstanceConfig } from './instances';
+import type { Logger } from './log';
+import type { QuayClient } from './quay/client';
+import { QuayApiError } from './quay/errors';
+import type { Permission, Repository, RepositoryRef, Role } from './quay/types';
 
 /** Whether a robot can pull from a repository, as Quay answers it. */
 export type PullCheck =
@@ -41,7 +41,8 @@ export class RepositoryAccess {
   private readonly answers = new Map<string, { at: number; value: Promise<unknown> }>();
 
   constructor(
-    private readonly clients: ClientRegistry,
+    /** The client of an instance (by URL). */
+    private readonly client: (instanceUrl: string) => QuayClient,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {}
@@ -65,7 +66,7 @@ export class RepositoryAccess {
   /** Can `robot` (`ns+name`) pull `repo`? Direct and team grants count, and anyone can pull a public repository. */
   canPull(instance: InstanceConfig, repo: RepositoryRef, robot: string): Promise<PullCheck> {
     return this.remember(`${instance.url}|${repo.namespace}/${repo.name}|pull|${robot}`, async (): Promise<PullCheck> => {
-      const client = this.clients.get(instance.url);
+      const client = this.client(instance.url);
       try {
         const roles = await client.getTransitivePermissions(repo, robot);
         if (roles.length > 0) return { kind: 'can', roles, isPublic: false };
@@ -86,7 +87,7 @@ export class RepositoryAccess {
   async repository(instance: InstanceConfig, repo: RepositoryRef): Promise<Repository | undefined> {
     const all = await this.remember(`${instance.url}|${repo.namespace}|index`, async () => {
       const byName = new Map<string, Repository>();
-      for await (const page of this.clients.get(instance.url).listRepositories({ namespace: repo.namespace, public: true })) {
+      for await (const page of this.client(instance.url).listRepositories({ namespace: repo.namespace, public: true })) {
         for (const r of page.repositories) if (r.namespace === repo.namespace) byName.set(r.name, r);
       }
       return byName;
@@ -97,7 +98,7 @@ export class RepositoryAccess {
   /** The repository, and the robots that can pull it (direct grants, then team grants through members). */
   facts(instance: InstanceConfig, repo: RepositoryRef): Promise<RepositoryFacts> {
     return this.remember(`${instance.url}|${repo.namespace}/${repo.name}|facts`, async (): Promise<RepositoryFacts> => {
-      const client = this.clients.get(instance.url);
+      const client = this.client(instance.url);
       const repository = await this.repository(instance, repo);
       try {
         const [users, teams] = await Promise.all([client.listRepoUserPermissions(repo), client.listRepoTeamPermissions(repo)]);
