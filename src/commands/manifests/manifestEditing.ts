@@ -32,6 +32,8 @@ export function isManifestArgs(value: unknown): value is ManifestArgs {
 }
 
 /** The code action's document and offset, else the active editor's YAML document and cursor. */
+export async function manifestTarget(c: CommandContext, args: unknown, required: true): Promise<ManifestTarget>;
+export async function manifestTarget(c: CommandContext, args: unknown, required: false): Promise<ManifestTarget | undefined>;
 export async function manifestTarget(c: CommandContext, args: unknown, required: boolean): Promise<ManifestTarget | undefined> {
   let document: vscode.TextDocument | undefined;
   let offset = 0;

@@ -34,7 +34,7 @@ function describeTargets(plan: EditPlan): string {
 /** "Add imagePullSecrets…": the secret (given by the quick fix, or picked) goes into the pod spec(s) under the cursor. */
 export async function addImagePullSecret(c: CommandContext, args?: unknown): Promise<void> {
   const title = vscode.l10n.t('Add imagePullSecrets');
-  const target = (await manifestTarget(c, args, true))!;
+  const target = await manifestTarget(c, args, true);
   const given = (args as { secret?: unknown } | undefined)?.secret;
   // Refuse before asking anything when the document cannot be edited.
   const probe = planAddImagePullSecret(target.parsed, 'probe', { target: { offset: target.offset } });
@@ -136,7 +136,7 @@ async function askServiceAccount(title: string, value: string): Promise<string> 
 /** "Add Pull Secret to a ServiceAccount…": into the ServiceAccount in the file, or a new ServiceAccount document. */
 export async function patchServiceAccount(c: CommandContext, args?: unknown): Promise<void> {
   const title = vscode.l10n.t('Add Pull Secret to a ServiceAccount');
-  const target = (await manifestTarget(c, args, true))!;
+  const target = await manifestTarget(c, args, true);
   const secret = await pickSecretName(c, target, title);
   const sa = await askServiceAccount(title, serviceAccountAt(target));
   const plan = planServiceAccountPatch(c.editor.manifests.parse(target.document), sa, secret, target.yamlDocument?.namespace);
