@@ -93,13 +93,15 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
       if (probe.status === 'refused') action.disabled = { reason: probe.reason };
       actions.push(action);
     }
-    if (wanted(RefactorKinds.insertPullSecret)) {
+    // Without a configured instance there is no robot to take a pull secret from.
+    const instances = this.manifests.quayHosts().length > 0;
+    if (instances && wanted(RefactorKinds.insertPullSecret)) {
       actions.push(command(vscode.l10n.t('Insert pull-secret manifest for a robot…'), RefactorKinds.insertPullSecret, Commands.insertPullSecretManifest, args));
     }
     if (workload && wanted(RefactorKinds.serviceAccount)) {
       actions.push(command(vscode.l10n.t('Add a pull secret to a ServiceAccount…'), RefactorKinds.serviceAccount, Commands.patchServiceAccount, args));
     }
-    if (wanted(RefactorKinds.rollout)) {
+    if (instances && wanted(RefactorKinds.rollout)) {
       actions.push(command(vscode.l10n.t('Roll out a pull secret to namespaces…'), RefactorKinds.rollout, Commands.rolloutPullSecret, args));
     }
     return actions;
