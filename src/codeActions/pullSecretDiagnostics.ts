@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { robotNamespace } from '../core/k8s/credentials';
 import type { Logger } from '../core/log';
 import { diagnoseDocument } from '../core/yaml/diagnostics';
 import type { ManifestDiagnostic } from '../core/yaml/diagnostics';
@@ -112,32 +113,31 @@ export class PullSecretDiagnostics implements vscode.Disposable {
         const answers = await Promise.all(robots.map((r) => this.access.canPull(instance, repo, r.robot)));
         // Any robot that can pull (or that we cannot judge) is enough for the kubelet.
         if (!answers.every((a) => a.kind === 'cannot')) return undefined;
-        const r = robots[0];
-        const range = toRange(document, pull.range);
+        // Quay grants a robot access only to repositories of its own namespace.
+        const grantable = robots.find((x) => robotNamespace(x.robot) === repo.namespace);
         const names = robots.map((x) => x.robot).join(', ');
-        const diagnostic = new vscode.Diagnostic(
-          range,
-          vscode.l10n.t(
-            'Robot {0} (pull secret "{1}", from {2}) has no read permission on {3}/{4} at {5}; pulling {6} will fail with "unauthorized".',
-            names,
-            r.secret,
-            pull.via,
-            pull.ref.namespace,
-            pull.ref.repository,
-            pull.ref.host,
-            pull.image,
-          ),
-          vscode.DiagnosticSeverity.Warning,
+        let message = vscode.l10n.t(
+          'Robot {0} (pull secret "{1}", from {2}) has no read permission on {3}/{4} at {5}; pulling {6} will fail with "unauthorized".',
+          names,
+          (grantable ?? robots[0]).secret,
+          pull.via,
+          repo.namespace,
+          repo.name,
+          pull.ref.host,
+          pull.image,
         );
+        if (grantable === undefined) message += ` ${vscode.l10n.t('Quay gives robots access only to repositories of their own namespace: use a pull secret of a robot of {0}.', repo.namespace)}`;
+        const diagnostic = new vscode.Diagnostic(toRange(document, pull.range), message, vscode.DiagnosticSeverity.Warning);
         diagnostic.source = DIAGNOSTIC_SOURCE;
         diagnostic.code = DIAGNOSTIC_ROBOT_CANNOT_PULL;
-        return { diagnostic, data: { instanceUrl: instance.url, namespace: repo.namespace, repository: repo.name, robot: r.robot, secret: r.secret } };
+        const data = grantable && { instanceUrl: instance.url, namespace: repo.namespace, repository: repo.name, robot: grantable.robot, secret: grantable.secret };
+        return { diagnostic, data };
       });
     const extra = (await Promise.all(checks)).filter((x) => x !== undefined);
     if (document.isClosed || document.version !== version) return;
     this.cannotPull.set(
       document.uri.toString(),
-      extra.map((x) => ({ range: x.diagnostic.range, data: x.data })),
+      extra.flatMap((x) => (x.data !== undefined ? [{ range: x.diagnostic.range, data: x.data }] : [])),
     );
     if (extra.length > 0) this.collection.set(document.uri, [...base, ...extra.map((x) => x.diagnostic)]);
   }

@@ -146,6 +146,18 @@ void test('A robot without read on the image\'s repository gets a warning; "Gran
   await waitForNotification(page, /Granted read on acme\/analytics to acme\+k8s_prod_puller/);
   assert.equal(workbench.sandbox.state.userPermission('acme/analytics', 'acme+k8s_prod_puller'), 'read');
   await waitForProblem(page, /has no read permission on acme\/analytics/, false);
+
+  // A robot of another organization cannot be granted access to acme's repositories: said, and no "Grant read".
+  const scanner = pullSecretManifest({ host: workbench.sandbox.hostname, robot: 'platform+scanner', token: 'not-used', scope: 'registry', namespace: 'prod' });
+  writeFileSync(
+    join(session.workspace, 'k8s', 'scanner.yaml'),
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: scan\n  namespace: prod\nspec:\n  imagePullSecrets: [{name: platform-scanner-pull-secret}]\n  containers:\n    - name: scan\n      image: ${workbench.sandbox.hostname}/acme/billing:1\n---\n${scanner}\n`,
+  );
+  await openFile(page, 'k8s/scanner.yaml');
+  await waitForProblem(page, /Robot platform\+scanner .* no read permission on acme\/billing.*only to repositories of their own namespace/);
+  const offered = await triggerCodeActions(page, { line: 10, column: 14 });
+  assert.ok(!offered.some((t) => t.startsWith('Grant read')), JSON.stringify(offered));
+  await page.keyboard.press('Escape');
 });
 
 void test('Hover on an image shows the repository, its visibility and the robots that can pull it', async () => {
