@@ -99,17 +99,21 @@ export class RepositoryAccess {
   facts(instance: InstanceConfig, repo: RepositoryRef): Promise<RepositoryFacts> {
     return this.remember(`${instance.url}|${repo.namespace}/${repo.name}|facts`, async (): Promise<RepositoryFacts> => {
       const client = this.client(instance.url);
-      const repository = await this.repository(instance, repo);
-      try {
-        const [users, teams] = await Promise.all([client.listRepoUserPermissions(repo), client.listRepoTeamPermissions(repo)]);
-        const pullers: Puller[] = users.filter((p) => p.kind === 'robot').map((p) => ({ robot: p.name, role: p.role }));
-        const viaTeams = await Promise.all(
-          teams.map(async (t: Permission) => (await client.listTeamMembers(repo.namespace, t.name)).filter((m) => m.isRobot).map((m) => ({ robot: m.name, role: t.role, team: t.name }))),
-        );
-        return { repository, pullers: [...pullers, ...viaTeams.flat()] };
-      } catch (error) {
-        return { repository, pullers: undefined, pullersProblem: message(error) };
-      }
+      const pullers = async (): Promise<Omit<RepositoryFacts, 'repository'>> => {
+        try {
+          const [users, teams] = await Promise.all([client.listRepoUserPermissions(repo), client.listRepoTeamPermissions(repo)]);
+          const direct: Puller[] = users.filter((p) => p.kind === 'robot').map((p) => ({ robot: p.name, role: p.role }));
+          const viaTeams = await Promise.all(
+            teams.map(async (t: Permission) => (await client.listTeamMembers(repo.namespace, t.name)).filter((m) => m.isRobot).map((m) => ({ robot: m.name, role: t.role, team: t.name }))),
+          );
+          return { pullers: [...direct, ...viaTeams.flat()] };
+        } catch (error) {
+          return { pullers: undefined, pullersProblem: message(error) };
+        }
+      };
+      // Both at once; a repository listing that fails leaves the repository unknown, not the whole answer.
+      const [repository, who] = await Promise.all([this.repository(instance, repo).catch(() => undefined), pullers()]);
+      return { repository, ...who };
     });
   }
 }
