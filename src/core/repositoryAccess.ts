@@ -2,7 +2,7 @@ import type { InstanceConfig } from './instances';
 import type { Logger } from './log';
 import type { QuayClient } from './quay/client';
 import { QuayApiError } from './quay/errors';
-import type { Permission, Repository, RepositoryRef, Role } from './quay/types';
+import type { Permission, Repository, RepositoryPage, RepositoryRef, Role } from './quay/types';
 
 /** Whether a robot can pull from a repository, as Quay answers it. */
 export type PullCheck =
@@ -39,6 +39,8 @@ function message(error: unknown): string {
  */
 export class RepositoryAccess {
   private readonly answers = new Map<string, { at: number; value: Promise<unknown> }>();
+  /** Per namespace, the repositories listed so far and the pages not read yet. */
+  private readonly listings = new Map<string, { at: number; byName: Map<string, Repository>; pages: AsyncGenerator<RepositoryPage, void> | undefined; done: Promise<void> }>();
 
   constructor(
     /** The client of an instance (by URL). */
@@ -60,7 +62,8 @@ export class RepositoryAccess {
   /** Forgets what is known about one repository of an instance (after a permission change). */
   invalidate(instance: InstanceConfig, repo: RepositoryRef): void {
     const prefix = `${instance.url}|${repo.namespace}/${repo.name}|`;
-    for (const key of [...this.answers.keys()]) if (key.startsWith(prefix) || key === `${instance.url}|${repo.namespace}|index`) this.answers.delete(key);
+    for (const key of [...this.answers.keys()]) if (key.startsWith(prefix)) this.answers.delete(key);
+    this.listings.delete(`${instance.url}|${repo.namespace}|index`);
   }
 
   /** Can `robot` (`ns+name`) pull `repo`? Direct and team grants count, and anyone can pull a public repository. */
@@ -83,16 +86,33 @@ export class RepositoryAccess {
     });
   }
 
-  /** The repository as listed in its namespace (visibility, description); undefined when the token cannot see it. */
+  /**
+   * The repository as listed in its namespace (visibility, description); undefined when the token cannot see it.
+   * Pages are read only until the name turns up (an organization may have thousands), and later questions
+   * about the same namespace go on from there.
+   */
   async repository(instance: InstanceConfig, repo: RepositoryRef): Promise<Repository | undefined> {
-    const all = await this.remember(`${instance.url}|${repo.namespace}|index`, async () => {
-      const byName = new Map<string, Repository>();
-      for await (const page of this.client(instance.url).listRepositories({ namespace: repo.namespace, public: true })) {
-        for (const r of page.repositories) if (r.namespace === repo.namespace) byName.set(r.name, r);
+    const key = `${instance.url}|${repo.namespace}|index`;
+    let listing = this.listings.get(key);
+    if (listing === undefined || this.now() - listing.at >= TTL_MS) {
+      listing = { at: this.now(), byName: new Map(), pages: this.client(instance.url).listRepositories({ namespace: repo.namespace, public: true }), done: Promise.resolve() };
+      this.listings.set(key, listing);
+    }
+    const l = listing;
+    // One reader of the pages at a time.
+    const read = l.done.then(async () => {
+      while (!l.byName.has(repo.name) && l.pages !== undefined) {
+        const page = await l.pages.next();
+        if (page.done === true) l.pages = undefined;
+        else for (const r of page.value.repositories) if (r.namespace === repo.namespace) l.byName.set(r.name, r);
       }
-      return byName;
     });
-    return all.get(repo.name);
+    l.done = read.catch(() => {
+      // A failed page: the next question starts the listing again.
+      if (this.listings.get(key) === l) this.listings.delete(key);
+    });
+    await read;
+    return l.byName.get(repo.name);
   }
 
   /** The repository, and the robots that can pull it (direct grants, then team grants through members). */

@@ -58,3 +58,25 @@ void test('facts: the repository and the robots that can pull it; without admin 
   assert.match(partial.pullersProblem ?? '', /.+/);
   assert.equal((await limited.canPull(instance, repo('frontend'), 'acme+ci_pull')).kind, 'unknown');
 });
+
+void test('repository: in a 5,000-repository organization, pages are read only until the name turns up', async () => {
+  const large = await startSandbox({ port: 0, seed: 'large' });
+  const client = new QuayClient({ baseUrl: large.url, getToken: () => Promise.resolve(large.tokens.admin), logger: memoryLogger().logger });
+  try {
+    const instance = { url: large.url };
+    const names = large.state.repositories('bigcorp').map((r) => r.name);
+    const access = new RepositoryAccess(() => client, memoryLogger().logger);
+    const pages = () => client.stats.requests;
+    assert.equal((await access.repository(instance, { namespace: 'bigcorp', name: names[5] }))?.name, names[5]);
+    assert.equal(pages(), 1);
+    assert.equal((await access.repository(instance, { namespace: 'bigcorp', name: names[150] }))?.name, names[150]);
+    assert.equal(pages(), 2, 'went on from the second page');
+    assert.equal((await access.repository(instance, { namespace: 'bigcorp', name: names[7] }))?.name, names[7]);
+    assert.equal(pages(), 2, 'already listed');
+    assert.equal(await access.repository(instance, { namespace: 'bigcorp', name: 'no-such-repository' }), undefined);
+    assert.equal(pages(), 50, 'every page once');
+  } finally {
+    await client.close();
+    await large.close();
+  }
+});
