@@ -9,24 +9,46 @@ import type { OutputChannelLogger } from './logger';
  */
 export class InstanceStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
-  /** Fires when the instance list or any instance's token changes. */
+  /**
+   * Fires once when the instance list or a token changes: right after this store's own writes, and for changes
+   * made elsewhere (settings.json edited, another window). The editor's own echo of a write (the configuration
+   * and keychain events that follow it a moment later) is not fired again: a second, late refresh of the tree
+   * would race with what the user does next.
+   */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private reportedProblems = '';
+  /** The instance list as last announced, to tell an external change from the echo of our own. */
+  private announced = '';
+  /** Each token as this store last read or wrote it. */
+  private readonly tokens = new Map<string, string | undefined>();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly logger: OutputChannelLogger,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
+    this.announced = JSON.stringify(this.list());
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${Settings.section}.${Settings.instances}`)) this.changed.fire();
+        if (e.affectsConfiguration(`${Settings.section}.${Settings.instances}`)) this.announceIfChanged();
       }),
       secrets.onDidChange((e) => {
-        if (e.key.startsWith('quay.token:')) this.changed.fire();
+        if (!e.key.startsWith('quay.token:')) return;
+        void secrets.get(e.key).then((value) => {
+          if (this.tokens.has(e.key) && this.tokens.get(e.key) === value) return;
+          this.tokens.set(e.key, value);
+          this.changed.fire();
+        });
       }),
     );
+  }
+
+  private announceIfChanged(): void {
+    const now = JSON.stringify(this.list());
+    if (now === this.announced) return;
+    this.announced = now;
+    this.changed.fire();
   }
 
   list(): InstanceConfig[] {
@@ -55,37 +77,50 @@ export class InstanceStore implements vscode.Disposable {
       const variable = this.get(instanceId)?.tokenEnvironmentVariable;
       const fromEnv = variable !== undefined ? this.env[variable]?.trim() : undefined;
       if (fromEnv !== undefined && fromEnv !== '') {
+        this.tokens.set(key, fromEnv);
         await this.secrets.store(key, fromEnv);
         this.logger.info(`Imported the token for ${instanceId} from the environment variable ${variable} into the keychain.`);
         token = fromEnv;
       }
     }
+    this.tokens.set(key, token);
     this.logger.rememberSecret(token);
     return token;
   }
 
   async setToken(instanceId: string, token: string): Promise<void> {
+    await this.writeToken(instanceId, token);
+    this.changed.fire();
+  }
+
+  private async writeToken(instanceId: string, token: string): Promise<void> {
     this.logger.rememberSecret(token);
+    this.tokens.set(tokenSecretKey(instanceId), token);
     await this.secrets.store(tokenSecretKey(instanceId), token);
   }
 
   /** Adds or updates an instance in the user's settings and stores its token. */
   async save(instance: InstanceConfig, token: string): Promise<void> {
-    await this.setToken(instance.url, token);
+    await this.writeToken(instance.url, token);
     const config = vscode.workspace.getConfiguration(Settings.section);
     const current = (config.inspect<unknown[]>(Settings.instances)?.globalValue ?? []).filter(
       (e) => !(typeof e === 'object' && e !== null && normalise((e as { url?: unknown }).url) === instance.url),
     );
     await config.update(Settings.instances, [...current, instance], vscode.ConfigurationTarget.Global);
+    this.announced = JSON.stringify(this.list());
+    this.changed.fire();
   }
 
   /** Removes the instance from the user's settings and deletes its token from the keychain. */
   async remove(instanceId: string): Promise<void> {
+    this.tokens.set(tokenSecretKey(instanceId), undefined);
     await this.secrets.delete(tokenSecretKey(instanceId));
     const config = vscode.workspace.getConfiguration(Settings.section);
     const current = config.inspect<unknown[]>(Settings.instances)?.globalValue ?? [];
     const kept = current.filter((e) => !(typeof e === 'object' && e !== null && normalise((e as { url?: unknown }).url) === instanceId));
     await config.update(Settings.instances, kept.length > 0 ? kept : undefined, vscode.ConfigurationTarget.Global);
+    this.announced = JSON.stringify(this.list());
+    this.changed.fire();
     const stillThere = this.get(instanceId);
     if (stillThere !== undefined) {
       throw new Error(
