@@ -35,13 +35,16 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
 
   async provideCodeActions(document: vscode.TextDocument, range: vscode.Range, context: vscode.CodeActionContext): Promise<vscode.CodeAction[]> {
     if (!this.manifests.isManifest(document)) return [];
+    const wanted = (kind: vscode.CodeActionKind) => context.only === undefined || context.only.contains(kind);
+    const ours = wanted(vscode.CodeActionKind.QuickFix) ? context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE) : [];
+    // Anything awaited comes before the parse: the edits below are computed from the text as it is now.
+    const workspaceSecrets = ours.length > 0 ? await this.manifests.workspaceSecrets(document.uri) : [];
     const parsed = this.manifests.parse(document);
     const offset = document.offsetAt(range.start);
     const yamlDocument = parsed.documentAt(offset);
     if (yamlDocument === undefined) return [];
     const args = { uri: document.uri.toString(), offset };
     const actions: vscode.CodeAction[] = [];
-    const wanted = (kind: vscode.CodeActionKind) => context.only === undefined || context.only.contains(kind);
     const command = (title: string, kind: vscode.CodeActionKind, id: string, commandArgs: unknown, diagnostic?: vscode.Diagnostic) => {
       const action = new vscode.CodeAction(title, kind);
       action.command = { title, command: id, arguments: [commandArgs] };
@@ -49,10 +52,9 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
       return action;
     };
 
-    if (wanted(vscode.CodeActionKind.QuickFix)) {
-      const ours = context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE);
-      const pulls = ours.length > 0 ? imagePulls(parsed, this.manifests.quayHosts()) : [];
-      const known = ours.length > 0 ? [...findPullSecrets(parsed), ...(await this.manifests.workspaceSecrets(document.uri))] : [];
+    if (ours.length > 0) {
+      const pulls = imagePulls(parsed, this.manifests.quayHosts());
+      const known = [...findPullSecrets(parsed), ...workspaceSecrets];
       for (const diagnostic of ours) {
         const at = document.offsetAt(diagnostic.range.start);
         const fixArgs = { uri: args.uri, offset: at };

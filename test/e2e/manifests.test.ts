@@ -290,3 +290,21 @@ void test('ServiceAccount patch and multi-namespace rollout add exactly the expe
   await session.screenshot('manifests-10-rollout');
   await closeQuickInput(page);
 });
+
+void test('Typing in the manifest while a command asks its questions: nothing is written, and the command says so', async () => {
+  const { page } = vscode;
+  await openFile(page, 'k8s/jobs.yaml');
+  await goToLine(page, 1, 1);
+  await runCommand(page, 'Quay: Add imagePullSecrets…');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Pull Secret to reference/ });
+  // The picker stays open (ignoreFocusOut) while the user edits the file.
+  await page.locator('.part.editor .monaco-editor .view-lines').first().click();
+  await page.keyboard.press('Control+Home');
+  await page.keyboard.type('# edited meanwhile\n');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Pull Secret to reference/ });
+  await pickQuickItem(page, 'acme-k8s-prod-puller-pull-secret');
+  await waitForNotification(page, /jobs\.yaml changed while the command was asking its questions; nothing was written/);
+  const text = await editorText(page);
+  assert.match(text, /^# edited meanwhile\napiVersion: batch\/v1/);
+  await runCommand(page, 'File: Revert File');
+});

@@ -16,6 +16,8 @@ import { UserCancelled } from '../runCommand';
 export interface ManifestTarget {
   readonly document: vscode.TextDocument;
   readonly offset: number;
+  /** The document version `parsed` and `offset` belong to. */
+  readonly version: number;
   readonly parsed: ParsedManifests;
   /** The YAML document (of the stream) at the offset. */
   readonly yamlDocument: ManifestDocument | undefined;
@@ -52,7 +54,7 @@ export async function manifestTarget(c: CommandContext, args: unknown, required:
     return undefined;
   }
   const parsed = c.editor.manifests.parse(document);
-  return { document, offset, parsed, yamlDocument: parsed.documentAt(offset) };
+  return { document, offset, version: document.version, parsed, yamlDocument: parsed.documentAt(offset) };
 }
 
 /** A planner's refusal as the error the command reports. */
@@ -60,8 +62,24 @@ export function refused(document: vscode.TextDocument, r: Refusal): Error {
   return new Error(vscode.l10n.t('No change to {0}: {1}', basename(document.uri.path), r.reason));
 }
 
-/** Applies core text edits to a document; fails loudly when VS Code refuses (the document changed meanwhile). */
-export async function applyTextEdits(document: vscode.TextDocument, edits: readonly TextEdit[]): Promise<void> {
+/**
+ * Throws, before anything is planned or written, when the document was edited since the target was taken (while
+ * the user answered the questions): `target.parsed` and `offset` describe the old text.
+ */
+export function assertUnchanged(target: ManifestTarget): void {
+  const { document } = target;
+  if (document.isClosed || document.version !== target.version) {
+    throw new Error(vscode.l10n.t('{0} changed while the command was asking its questions; nothing was written. Run it again.', basename(document.uri.path)));
+  }
+}
+
+/**
+ * Applies edits planned on `target.parsed` to its document. Refuses, changing nothing, when the document was
+ * edited since (while the user answered the questions): offsets planned on the old text would corrupt the new.
+ */
+export async function applyTextEdits(target: ManifestTarget, edits: readonly TextEdit[]): Promise<void> {
+  assertUnchanged(target);
+  const { document } = target;
   const edit = new vscode.WorkspaceEdit();
   for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.text);
   if (!(await vscode.workspace.applyEdit(edit))) {

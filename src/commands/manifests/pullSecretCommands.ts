@@ -18,6 +18,7 @@ import { fetchRobotToken } from '../robots/credentials';
 import { UserCancelled } from '../runCommand';
 import {
   applyTextEdits,
+  assertUnchanged,
   isManifestArgs,
   manifestTarget,
   openUntitled,
@@ -40,13 +41,14 @@ export async function addImagePullSecret(c: CommandContext, args?: unknown): Pro
   const probe = planAddImagePullSecret(target.parsed, 'probe', { target: { offset: target.offset } });
   if (probe.status === 'refused') throw refused(target.document, probe);
   const secret = typeof given === 'string' ? given : await pickSecretName(c, target, title);
-  const plan = planAddImagePullSecret(c.editor.manifests.parse(target.document), secret, { target: { offset: target.offset } });
+  assertUnchanged(target);
+  const plan = planAddImagePullSecret(target.parsed, secret, { target: { offset: target.offset } });
   if (plan.status === 'refused') throw refused(target.document, plan);
   if (plan.status === 'unchanged') {
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} already lists "{1}" in imagePullSecrets.', describeTargets(plan), secret));
     return;
   }
-  await applyTextEdits(target.document, plan.edits);
+  await applyTextEdits(target, plan.edits);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Added imagePullSecrets "{0}" to {1}', secret, describeTargets(plan)), 5000);
 }
 
@@ -97,6 +99,7 @@ export async function insertPullSecretManifest(c: CommandContext, arg?: unknown)
     await openUntitled(`${manifest}\n`);
     return;
   }
+  assertUnchanged(target);
   const { document, parsed } = target;
   let text = parsed.text;
   if (addToWorkload) {
@@ -108,7 +111,7 @@ export async function insertPullSecretManifest(c: CommandContext, arg?: unknown)
   const after = parseManifests(text);
   const index = target.yamlDocument?.index ?? after.documents.length - 1;
   text = applyEdits(text, planInsertDocument(after, index, manifest));
-  await applyTextEdits(document, [singleEdit(parsed.text, text)]);
+  await applyTextEdits(target, [singleEdit(parsed.text, text)]);
   c.logger.info(`Inserted the pull Secret ${name} for ${robot.robot.fullName} (${scope} scope) into ${document.uri.toString()}.`);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Inserted Secret {0} for {1}', name, robot.robot.fullName), 5000);
 }
@@ -139,13 +142,14 @@ export async function patchServiceAccount(c: CommandContext, args?: unknown): Pr
   const target = await manifestTarget(c, args, true);
   const secret = await pickSecretName(c, target, title);
   const sa = await askServiceAccount(title, serviceAccountAt(target));
-  const plan = planServiceAccountPatch(c.editor.manifests.parse(target.document), sa, secret, target.yamlDocument?.namespace);
+  assertUnchanged(target);
+  const plan = planServiceAccountPatch(target.parsed, sa, secret, target.yamlDocument?.namespace);
   if (plan.status === 'refused') throw refused(target.document, plan);
   if (plan.status === 'unchanged') {
     void vscode.window.showInformationMessage(vscode.l10n.t('ServiceAccount {0} already has the pull secret "{1}".', sa, secret));
     return;
   }
-  await applyTextEdits(target.document, plan.edits);
+  await applyTextEdits(target, plan.edits);
   vscode.window.setStatusBarMessage(vscode.l10n.t('ServiceAccount {0} now pulls with "{1}"', sa, secret), 5000);
 }
 
@@ -189,10 +193,12 @@ export async function rolloutPullSecret(c: CommandContext, args?: unknown): Prom
     await copySecretCommand(`${lines.join('\n')}\n`, vscode.l10n.t('the kubectl commands for {0} namespace(s)', namespaces.length));
     return;
   }
-  const base = destination === 'untitled' || target === undefined ? parseManifests('') : c.editor.manifests.parse(target.document);
+  const intoFile = destination !== 'untitled' && target !== undefined;
+  if (intoFile) assertUnchanged(target);
+  const base = intoFile ? target.parsed : parseManifests('');
   const plan = planPullSecretRollout(base, { namespaces, serviceAccount: sa, secret });
-  if (plan.status === 'refused') throw target === undefined ? new Error(plan.reason) : refused(target.document, plan);
-  if (destination === 'untitled' || target === undefined) {
+  if (plan.status === 'refused') throw intoFile ? refused(target.document, plan) : new Error(plan.reason);
+  if (!intoFile) {
     await openUntitled(applyEdits('', plan.edits));
     return;
   }
@@ -200,7 +206,7 @@ export async function rolloutPullSecret(c: CommandContext, args?: unknown): Prom
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} already has Secret {1} and ServiceAccount {2} in every namespace listed.', basename(target.document.uri.path), name, sa));
     return;
   }
-  await applyTextEdits(target.document, plan.edits);
+  await applyTextEdits(target, plan.edits);
   c.logger.info(`Rolled out the pull Secret ${name} for ${robot.robot.fullName} to ${namespaces.join(', ')} in ${target.document.uri.toString()}.`);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Pull Secret {0} and ServiceAccount {1} for {2} namespace(s)', name, sa, namespaces.length), 5000);
 }
