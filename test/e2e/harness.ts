@@ -101,6 +101,8 @@ export interface StartOptions {
   extraExtensions?: string[];
   /** Name used for diagnostics files (default: the test file's name). */
   name?: string;
+  /** User keybindings (`keybindings.json` entries), for commands that take arguments. */
+  keybindings?: { key: string; command: string; args?: unknown }[];
 }
 
 export interface VSCodeSession {
@@ -166,6 +168,7 @@ export async function startCodeServer(opts: StartOptions & { port?: number; keep
     installExtensionFolder(ext, extensionsDir);
   }
   writeUserSettings(userDataDir, { ...DEFAULT_SETTINGS, ...opts.settings });
+  if (opts.keybindings !== undefined) fs.writeFileSync(path.join(userDataDir, 'User', 'keybindings.json'), JSON.stringify(opts.keybindings, null, 2));
   const output: string[] = [];
   const server = spawnCodeServer(root, userDataDir, extensionsDir, opts.env ?? {}, output, opts.port ?? 0);
   const stop = async (): Promise<void> => {

@@ -38,7 +38,9 @@ import {
 } from './harness';
 import { useSandboxWorkbench } from './sandboxWorkbench';
 
-const workbench = useSandboxWorkbench('demo');
+/** Applies the "Add imagePullSecrets…" refactor directly: VS Code then shows its disabled reason, if any. */
+const APPLY_REFACTOR_KEY = { key: 'ctrl+alt+k', command: 'editor.action.codeAction', args: { kind: 'refactor.quay.imagePullSecrets', apply: 'first' } };
+const workbench = useSandboxWorkbench('demo', { keybindings: [APPLY_REFACTOR_KEY] });
 const { vscode } = workbench;
 const view = { viewTitle: 'Registry' };
 const FIXTURES = join(REPO_ROOT, 'test', 'e2e', 'fixtures', 'manifests');
@@ -207,9 +209,23 @@ void test('A Helm template is refused: the refactor is disabled with the reason,
   assert.match((await row.getAttribute('class')) ?? '', /option-disabled/);
   await session.screenshot('manifests-09-refactor-disabled');
   await page.keyboard.press('Escape');
-  // Invoked explicitly, the same reason (the one VS Code shows when hovering the disabled entry) is notified.
+  // A keybinding that applies the refactor directly (VS Code's documented way) shows the disabled reason.
+  const overlay = page.locator('.monaco-editor-overlaymessage');
+  await waitUntil(
+    async () => {
+      await goToLine(page, 9, 11);
+      await page.keyboard.press('Control+Alt+k');
+      return /template/i.test((await overlay.first().textContent({ timeout: 1000 }).catch(() => '')) ?? '');
+    },
+    { message: 'the disabled reason shown by the keybinding' },
+  );
+  const reason = (await overlay.first().textContent()) ?? '';
+  await session.screenshot('manifests-09b-refactor-disabled-reason');
+  await page.keyboard.press('Escape');
+  // Invoked from the palette, the command notifies the same reason.
   await runCommand(page, 'Quay: Add imagePullSecrets…');
-  await waitForNotification(page, /No change to chart\.yaml: .*template/i);
+  const notified = await waitForNotification(page, /No change to chart\.yaml: .*template/i);
+  assert.ok(notified.message.includes(reason.trim()), `${notified.message} / ${reason}`);
   assert.equal(workspaceFile('k8s/chart.yaml'), fixture('chart.yaml'));
 });
 

@@ -5,7 +5,7 @@
 import { after } from 'node:test';
 import { startSandbox, type Sandbox, type SeedName } from '../sandbox/server';
 import type { Page } from 'playwright-core';
-import { acceptQuickInput, quickInputState, useVSCode, waitForQuickInputClosed, waitUntil, type VSCodeFixture } from './harness';
+import { acceptQuickInput, quickInputState, useVSCode, waitForQuickInputClosed, waitUntil, type StartOptions, type VSCodeFixture } from './harness';
 
 export interface SandboxWorkbench {
   readonly vscode: VSCodeFixture;
@@ -13,7 +13,7 @@ export interface SandboxWorkbench {
   readonly sandbox: Sandbox;
 }
 
-export function useSandboxWorkbench(seed: SeedName = 'demo'): SandboxWorkbench {
+export function useSandboxWorkbench(seed: SeedName = 'demo', extra: Pick<StartOptions, 'keybindings'> = {}): SandboxWorkbench {
   let current: Sandbox | undefined;
   after(async () => {
     await current?.close();
@@ -21,6 +21,7 @@ export function useSandboxWorkbench(seed: SeedName = 'demo'): SandboxWorkbench {
   const vscode = useVSCode(async () => {
     current = await startSandbox({ seed });
     return {
+      ...extra,
       settings: { 'quay.instances': [{ url: current.url, label: 'Sandbox', tokenEnvironmentVariable: 'QUAY_E2E_TOKEN' }] },
       env: { QUAY_E2E_TOKEN: current.tokens.admin },
     };
