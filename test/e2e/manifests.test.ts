@@ -33,6 +33,8 @@ import {
   typeInQuickInput,
   waitForNotification,
   waitForQuickInput,
+  waitForQuickInputMessage,
+  quickInputState,
   waitUntil,
   REPO_ROOT,
 } from './harness';
@@ -323,4 +325,33 @@ void test('Typing in the manifest while a command asks its questions: nothing is
   const text = await editorText(page);
   assert.match(text, /^# edited meanwhile\napiVersion: batch\/v1/);
   await runCommand(page, 'File: Revert File');
+});
+
+void test('The Secret picker offers the workspace\'s pull Secrets, the robots of the image\'s organization, and a typed name (validated)', async () => {
+  const { page, session } = vscode;
+  const host = workbench.sandbox.hostname;
+  const before = ['# batch workers', 'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: worker', '  namespace: batch', 'spec:', '  template:', '    spec:', '      containers:', '        - name: worker  # main', `          image: ${host}/acme/website:2`, ''];
+  writeFileSync(join(session.workspace, 'k8s', 'worker.yaml'), before.join('\r\n'));
+  await openFile(page, 'k8s/worker.yaml');
+  await goToLine(page, 12, 20);
+  await runCommand(page, 'Quay: Add imagePullSecrets…');
+  const picker = await waitUntil(
+    async () => {
+      const s = await quickInputState(page);
+      return s.items.some((i) => i.label === 'acme-ci-pull-pull-secret') && s;
+    },
+    { message: 'the robots of acme in the Secret picker' },
+  );
+  const labels = picker.items.map((i) => i.label);
+  // Workspace Secrets first (the one written by the first test covers this host), then Quay's names for acme's robots.
+  assert.ok(labels.indexOf('acme-k8s-prod-puller-pull-secret') < labels.indexOf('acme-ci-pull-pull-secret'), JSON.stringify(labels));
+  assert.equal(picker.items.find((i) => i.label === 'acme-ci-pull-pull-secret')?.description, 'robot acme+ci_pull');
+  await session.screenshot('manifests-11-secret-picker');
+  await pickQuickItem(page, /Enter a Secret name/);
+  await typeInQuickInput(page, 'Registry_Creds');
+  await waitForQuickInputMessage(page, /"Registry_Creds" is not a valid Kubernetes object name/);
+  await typeInQuickInput(page, 'registry-creds', { submit: true });
+  await save(page);
+  const after = [...before.slice(0, 12), '      imagePullSecrets:', '        - name: registry-creds', ''];
+  await waitUntil(() => workspaceFile('k8s/worker.yaml') === after.join('\r\n'), { message: 'worker.yaml with the typed Secret, CRLF and comments kept' });
 });
