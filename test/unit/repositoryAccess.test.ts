@@ -59,6 +59,25 @@ void test('facts: the repository and the robots that can pull it; without admin 
   assert.equal((await limited.canPull(instance, repo('frontend'), 'acme+ci_pull')).kind, 'unknown');
 });
 
+void test('a robot that can pull only as a member of a team: canPull says so, and facts name the team', async () => {
+  const instance = { url: sandbox.url };
+  const access = new RepositoryAccess(() => admin, memoryLogger().logger, () => now);
+  // acme+ci_push is in team "deployers" and has no grant of its own on analytics.
+  assert.deepEqual(await access.canPull(instance, repo('analytics'), 'acme+ci_push'), { kind: 'cannot' });
+  await admin.setRepoTeamPermission(repo('analytics'), 'deployers', 'read');
+  try {
+    access.invalidate(instance, repo('analytics'));
+    assert.deepEqual(await access.canPull(instance, repo('analytics'), 'acme+ci_push'), { kind: 'can', roles: ['read'], isPublic: false });
+    const facts = await access.facts(instance, repo('analytics'));
+    assert.deepEqual(
+      (facts.pullers ?? []).filter((p) => p.robot === 'acme+ci_push'),
+      [{ robot: 'acme+ci_push', role: 'read', team: 'deployers' }],
+    );
+  } finally {
+    await admin.deleteRepoTeamPermission(repo('analytics'), 'deployers');
+  }
+});
+
 void test('repository: in a 5,000-repository organization, pages are read only until the name turns up', async () => {
   const large = await startSandbox({ port: 0, seed: 'large' });
   const client = new QuayClient({ baseUrl: large.url, getToken: () => Promise.resolve(large.tokens.admin), logger: memoryLogger().logger });
