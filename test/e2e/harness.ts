@@ -167,8 +167,8 @@ export async function startCodeServer(opts: StartOptions & { port?: number; keep
   for (const ext of [main, ...(opts.extraExtensions ?? [])]) {
     installExtensionFolder(ext, extensionsDir);
   }
-  writeUserSettings(userDataDir, { ...DEFAULT_SETTINGS, ...opts.settings });
-  if (opts.keybindings !== undefined) fs.writeFileSync(path.join(userDataDir, 'User', 'keybindings.json'), JSON.stringify(opts.keybindings, null, 2));
+  writeUserFile(userDataDir, 'settings.json', { ...DEFAULT_SETTINGS, ...opts.settings });
+  if (opts.keybindings !== undefined) writeUserFile(userDataDir, 'keybindings.json', opts.keybindings);
   const output: string[] = [];
   const server = spawnCodeServer(root, userDataDir, extensionsDir, opts.env ?? {}, output, opts.port ?? 0);
   const stop = async (): Promise<void> => {
@@ -1248,10 +1248,11 @@ function installExtensionFolder(source: string, extensionsDir: string): void {
   }
 }
 
-function writeUserSettings(userDataDir: string, settings: Record<string, unknown>): void {
-  const file = path.join(userDataDir, 'User', 'settings.json');
+/** Writes a JSON file of the user profile (`settings.json`, `keybindings.json`). */
+function writeUserFile(userDataDir: string, name: string, content: unknown): void {
+  const file = path.join(userDataDir, 'User', name);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(settings, null, 2));
+  fs.writeFileSync(file, JSON.stringify(content, null, 2));
 }
 
 function spawnCodeServer(root: string, userDataDir: string, extensionsDir: string, extraEnv: Record<string, string>, output: string[], port: number): ChildProcess {

@@ -201,8 +201,7 @@ void test('A pull secret for another registry gets a warning; adding a covering 
 void test('A Helm template is refused: the refactor is disabled with the reason, and the command says why', async () => {
   const { page, session } = vscode;
   await openFile(page, 'k8s/chart.yaml');
-  await runCommand(page, 'Go to Line/Column...');
-  await typeInQuickInput(page, ':9:11', { submit: true });
+  await goToLine(page, 9, 11);
   await runCommand(page, 'Refactor...');
   // VS Code lists disabled refactors behind "Show Disabled".
   await page.locator('.action-widget').getByText('Show Disabled').first().dispatchEvent('click');
