@@ -4,7 +4,7 @@ import { planAddImagePullSecret } from '../core/yaml/addImagePullSecret';
 import { DIAGNOSTIC_MISSING_PULL_SECRET, DIAGNOSTIC_PULL_SECRET_MISMATCH } from '../core/yaml/diagnostics';
 import { coveringSecrets, imagePulls } from '../core/yaml/pullCredentials';
 import { findPullSecrets } from '../core/yaml/pullSecrets';
-import { findWorkloads } from '../core/yaml/workloads';
+import { workloadsIn } from '../core/yaml/workloads';
 import type { ManifestService } from './manifestService';
 import { DIAGNOSTIC_SOURCE, type PullSecretDiagnostics } from './pullSecretDiagnostics';
 
@@ -88,7 +88,7 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
     // Refactors only in Kubernetes objects (not in other YAML: CI workflows, Helm values…), and only when asked
     // (Ctrl+., the Refactor menu): the automatic lightbulb is kept for the diagnostics' fixes.
     if (yamlDocument.kind === undefined || context.triggerKind !== vscode.CodeActionTriggerKind.Invoke) return actions;
-    const workload = findWorkloads(parsed).some((w) => w.documentIndex === yamlDocument.index);
+    const workload = workloadsIn(parsed, yamlDocument).length > 0;
     if (wanted(RefactorKinds.addImagePullSecrets)) {
       const action = command(vscode.l10n.t('Add imagePullSecrets…'), RefactorKinds.addImagePullSecrets, Commands.addImagePullSecret, args);
       const probe = planAddImagePullSecret(parsed, 'probe', { target: { offset } });

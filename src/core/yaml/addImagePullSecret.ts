@@ -39,7 +39,7 @@ import {
 import type { MapNode, MapPair, QuoteStyle, SeqNode } from './nodes';
 import type { ManifestDocument, ParsedManifests, YamlDocument } from './parse';
 import { blockStyleFor } from './style';
-import { findWorkloads, isServiceAccount } from './workloads';
+import { isServiceAccount, workloadsIn } from './workloads';
 import type { Workload } from './workloads';
 
 export type PlanTargetSelector =
@@ -92,7 +92,7 @@ export function selectTargets(
   let documents: ManifestDocument[];
   if (target === undefined) documents = [...parsed.documents];
   else {
-    const d = 'offset' in target ? parsed.documentAt(target.offset) : parsed.documents[target.documentIndex];
+    const d = 'offset' in target ? parsed.documentAt(target.offset) : parsed.document(target.documentIndex);
     if (d === undefined) return refusal('no-target', 'There is no YAML document at that position.');
     documents = [d];
   }
@@ -100,13 +100,10 @@ export function selectTargets(
     const problem = documentRefusal(parsed, d);
     if (problem !== undefined) return problem;
   }
-  if (parsed.streamErrors.length > 0 && target === undefined) {
+  if (target === undefined && parsed.streamErrors.length > 0) {
     return refusal('yaml-error', `The file is not valid YAML: ${parsed.streamErrors[0]?.message ?? ''}`);
   }
-  const wanted = new Set(documents.map((d) => d.index));
-  let workloads = findWorkloads(parsed).filter(
-    (w) => wanted.has(w.documentIndex) && (include === 'all' || (include === 'serviceAccounts') === isServiceAccount(w)),
-  );
+  let workloads = documents.flatMap((d) => workloadsIn(parsed, d)).filter((w) => include === 'all' || (include === 'serviceAccounts') === isServiceAccount(w));
   if (target !== undefined && 'offset' in target) {
     const under = workloads.filter((w) => w.objectRange.start <= target.offset && target.offset <= w.objectRange.end);
     const items = under.filter((w) => w.itemIndex !== undefined);
@@ -156,7 +153,7 @@ export function planWorkloads(parsed: ParsedManifests, secretName: string, workl
       const label = `${w.kind}${w.name !== undefined ? ` "${w.name}"` : ''}`;
       return refusal('unknown-shape', `${label} (document ${w.documentIndex + 1}): ${w.problem ?? 'no pod spec'}.`, w.documentIndex, w.objectRange);
     }
-    const d = parsed.documents[w.documentIndex];
+    const d = parsed.document(w.documentIndex);
     if (d === undefined) continue;
     const ctx: Ctx = { parsed, text: parsed.text, eol: parsed.eol, doc: d.doc, documentIndex: d.index };
     const planned = planForSpec(ctx, spec, secretName, w);

@@ -9,7 +9,7 @@ import type { DockerAuthEntry } from '../k8s/credentials';
 import type { TextRange } from './edits';
 import { getValue, mapPath, resolve, stringOf } from './nodes';
 import type { MapNode } from './nodes';
-import type { ParsedManifests, YamlDocument } from './parse';
+import type { ManifestDocument, ParsedManifests, YamlDocument } from './parse';
 
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
 export const DOCKER_CFG_TYPE = 'kubernetes.io/dockercfg';
@@ -79,25 +79,28 @@ function readSecret(doc: YamlDocument, documentIndex: number, itemIndex: number 
 
 /** Every docker-config Secret in the file, in document order (List items included). Memoised on the parse. */
 export function findPullSecrets(parsed: ParsedManifests): readonly PullSecretInfo[] {
-  return parsed.cached('pullSecrets', () => {
-    const out: PullSecretInfo[] = [];
-    for (const d of parsed.documents) {
-      const root = d.doc.contents;
-      if (!isMap(root) || d.kind === undefined) continue;
-      if (d.kind === 'Secret') {
-        const s = readSecret(d.doc, d.index, undefined, root, d.range);
-        if (s !== undefined) out.push(s);
-      } else if (d.kind === 'List' || d.kind.endsWith('List') || d.kind === 'Template') {
-        const items = getValue(d.doc, root, d.kind === 'Template' ? 'objects' : 'items');
-        if (!isSeq(items)) continue;
-        items.items.forEach((item, i) => {
-          const obj = resolve(d.doc, item);
-          if (!isMap(obj)) return;
-          const s = readSecret(d.doc, d.index, i, obj, { start: obj.range[0], end: obj.range[1] });
-          if (s !== undefined) out.push(s);
-        });
-      }
+  return parsed.cached('pullSecrets', () => parsed.documents.flatMap((d) => pullSecretsIn(parsed, d)));
+}
+
+/** The docker-config Secrets of one document (List items included). Memoised on the parse. */
+export function pullSecretsIn(parsed: ParsedManifests, d: ManifestDocument): readonly PullSecretInfo[] {
+  return parsed.cached(`pullSecrets:${d.index}`, () => {
+    const root = d.doc.contents;
+    if (!isMap(root) || d.kind === undefined) return [];
+    if (d.kind === 'Secret') {
+      const s = readSecret(d.doc, d.index, undefined, root, d.range);
+      return s !== undefined ? [s] : [];
     }
+    if (!(d.kind === 'List' || d.kind.endsWith('List') || d.kind === 'Template')) return [];
+    const items = getValue(d.doc, root, d.kind === 'Template' ? 'objects' : 'items');
+    if (!isSeq(items)) return [];
+    const out: PullSecretInfo[] = [];
+    items.items.forEach((item, i) => {
+      const obj = resolve(d.doc, item);
+      if (!isMap(obj)) return;
+      const s = readSecret(d.doc, d.index, i, obj, { start: obj.range[0], end: obj.range[1] });
+      if (s !== undefined) out.push(s);
+    });
     return out;
   });
 }

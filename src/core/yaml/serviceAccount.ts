@@ -128,7 +128,7 @@ function planNamespaces(
     const sa = pickAccount(accounts, ns, claimed);
     if (sa !== undefined) {
       claimed.add(accountKey(sa));
-      const d = parsed.documents[sa.documentIndex];
+      const d = parsed.document(sa.documentIndex);
       const problem = d === undefined ? undefined : documentRefusal(parsed, d);
       if (problem !== undefined) return problem;
       const plan = planWorkloads(parsed, secretName, [sa]);

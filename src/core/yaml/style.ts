@@ -85,7 +85,7 @@ function fromEvidence(ev: Evidence): Partial<BlockStyle> {
 function documentStyle(parsed: ParsedManifests, documentIndex: number): Partial<BlockStyle> {
   return parsed.cached(`style:${documentIndex}`, () => {
     const ev = emptyEvidence();
-    const d = parsed.documents[documentIndex];
+    const d = parsed.document(documentIndex);
     if (d !== undefined) observeNode(parsed.text, d.doc.contents, ev);
     return fromEvidence(ev);
   });

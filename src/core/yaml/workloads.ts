@@ -8,7 +8,7 @@ import type { ParsedNode } from 'yaml';
 import type { TextRange } from './edits';
 import { directPair, findPair, getValue, mapPath, resolve, stringOf } from './nodes';
 import type { MapNode } from './nodes';
-import type { ParsedManifests, YamlDocument } from './parse';
+import type { ManifestDocument, ParsedManifests, YamlDocument } from './parse';
 
 /** Where each kind keeps its pod spec. ServiceAccount's entry is the object itself. */
 export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
@@ -25,8 +25,13 @@ export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   ServiceAccount: [],
 };
 
+/** Whether objects of this kind have a pod spec (or are a ServiceAccount). */
+export function isPodSpecKind(kind: string): boolean {
+  return Object.hasOwn(POD_SPEC_PATHS, kind);
+}
+
 export type ContainerField = 'containers' | 'initContainers' | 'ephemeralContainers';
-const CONTAINER_FIELDS: readonly ContainerField[] = ['initContainers', 'containers', 'ephemeralContainers'];
+export const CONTAINER_FIELDS: readonly ContainerField[] = ['initContainers', 'containers', 'ephemeralContainers'];
 
 export interface ContainerImage {
   /** The image string as written. */
@@ -71,7 +76,7 @@ export interface Workload {
   readonly podSpecNode: MapNode | undefined;
 }
 
-export function isServiceAccount(w: Workload): boolean {
+export function isServiceAccount(w: Pick<Workload, 'kind'>): boolean {
   return w.kind === 'ServiceAccount';
 }
 
@@ -85,30 +90,29 @@ function str(doc: YamlDocument, map: MapNode, path: readonly string[]): string |
 
 /** Every pod spec and ServiceAccount in the file, in document order. Memoised on the parse. */
 export function findWorkloads(parsed: ParsedManifests): readonly Workload[] {
-  return parsed.cached('workloads', () => {
+  return parsed.cached('workloads', () => parsed.documents.flatMap((d) => workloadsIn(parsed, d)));
+}
+
+/** The pod specs and ServiceAccounts of one document (List items included). Memoised on the parse. */
+export function workloadsIn(parsed: ParsedManifests, d: ManifestDocument): readonly Workload[] {
+  return parsed.cached(`workloads:${d.index}`, () => {
+    const root = d.doc.contents;
+    const kind = d.kind;
+    if (!isMap(root) || kind === undefined) return [];
+    const fullRange = { start: d.range.start, end: d.range.end };
+    if (isPodSpecKind(kind)) return [readWorkload(d.doc, d.index, undefined, root, kind, fullRange)];
+    const listKey = kind === 'List' || kind.endsWith('List') ? 'items' : kind === 'Template' ? 'objects' : undefined;
+    if (listKey === undefined) return [];
+    const items = getValue(d.doc, root, listKey);
+    if (!isSeq(items)) return [];
     const out: Workload[] = [];
-    for (const d of parsed.documents) {
-      const root = d.doc.contents;
-      if (!isMap(root)) continue;
-      const kind = d.kind;
-      if (kind === undefined) continue;
-      const fullRange = { start: d.range.start, end: d.range.end };
-      if (kind in POD_SPEC_PATHS) {
-        out.push(readWorkload(d.doc, d.index, undefined, root, kind, fullRange));
-        continue;
-      }
-      const listKey = kind === 'List' || kind.endsWith('List') ? 'items' : kind === 'Template' ? 'objects' : undefined;
-      if (listKey === undefined) continue;
-      const items = getValue(d.doc, root, listKey);
-      if (!isSeq(items)) continue;
-      (items).items.forEach((item, itemIndex) => {
-        const obj = resolve(d.doc, item);
-        if (!isMap(obj)) return;
-        const itemKind = str(d.doc, obj, ['kind']);
-        if (itemKind === undefined || !(itemKind in POD_SPEC_PATHS)) return;
-        out.push(readWorkload(d.doc, d.index, itemIndex, obj, itemKind, span(obj)));
-      });
-    }
+    items.items.forEach((item, itemIndex) => {
+      const obj = resolve(d.doc, item);
+      if (!isMap(obj)) return;
+      const itemKind = str(d.doc, obj, ['kind']);
+      if (itemKind === undefined || !isPodSpecKind(itemKind)) return;
+      out.push(readWorkload(d.doc, d.index, itemIndex, obj, itemKind, span(obj)));
+    });
     return out;
   });
 }

@@ -9,8 +9,8 @@ import { relative } from 'node:path';
 import { test } from 'node:test';
 import { isCollection, isNode, isPair } from 'yaml';
 import type { CST } from 'yaml';
-import { parseManifests } from '../../../src/core/yaml/parse';
-import type { ParsedManifests } from '../../../src/core/yaml/parse';
+import { parseManifests, parseManifestsAtOnce } from '../../../src/core/yaml/parse';
+import type { ManifestDocument, ParsedManifests } from '../../../src/core/yaml/parse';
 import { ManifestParseCache } from '../../../src/core/yaml/parseCache';
 import { findWorkloads } from '../../../src/core/yaml/workloads';
 import { CORPUS, loadCases, readText, yamlFilesUnder } from './helpers';
@@ -63,8 +63,12 @@ function tokens(t: CST.Token | CST.SourceToken | null | undefined, out: unknown[
 }
 
 function snapshot(p: ParsedManifests): unknown {
-  return p.documents.map((d) => {
-    const n: unknown[] = [];
+  return p.documents.map(snapshot1);
+}
+
+function snapshot1(d: ManifestDocument | undefined): unknown {
+  if (d === undefined) return undefined;
+  const n: unknown[] = [];
     nodes(d.doc.contents, n);
     const c: unknown[] = [];
     tokens(d.cst, c);
@@ -87,7 +91,6 @@ function snapshot(p: ParsedManifests): unknown {
       cst: c,
       js,
     };
-  });
 }
 
 function inputs(): { name: string; text: string }[] {
@@ -117,6 +120,14 @@ void test('incremental parse equals a fresh parse (goldens and corpus)', () => {
     const fresh = parseManifests(text);
     if (fresh.reusable) reusable++;
     const expected = snapshot(fresh);
+    // Chunk by chunk (lazily, as the editor does) equals one parse of the whole stream.
+    assert.deepEqual(expected, snapshot(parseManifestsAtOnce(text)), `${name}: chunked parse and whole-stream parse`);
+    // Documents asked for one at a time (documentAt, document) are the same as when all are parsed.
+    const lazy = parseManifests(text);
+    for (const [i, d] of fresh.documents.entries()) {
+      assert.deepEqual(snapshot1(lazy.documentAt(d.range.start)), snapshot1(d), `${name}: document ${i} at its start`);
+      assert.deepEqual(snapshot1(parseManifests(text).document(i)), snapshot1(d), `${name}: document ${i} on its own`);
+    }
     // Every chunk parsed on its own (nothing to reuse from an unrelated previous parse).
     const chunkwise = parseManifests(text, parseManifests('unrelated: true\n'));
     assert.deepEqual(snapshot(chunkwise), expected, `${name}: chunk-by-chunk parse`);
