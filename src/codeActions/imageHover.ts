@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { robotNamespace } from '../core/k8s/credentials';
 import { parseImageReference } from '../core/k8s/imageReference';
-import { findWorkloads } from '../core/yaml/workloads';
+import { documentFacts } from '../core/yaml/facts';
 import { nodeIds } from '../views/nodeIds';
 import { escapeMd } from '../views/nodes/messageNode';
 import { webUrls } from '../views/webUrls';
@@ -26,8 +26,8 @@ export class ImageHoverProvider implements vscode.HoverProvider {
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     if (!this.manifests.isManifest(document)) return undefined;
     const offset = document.offsetAt(position);
-    const image = findWorkloads(this.manifests.parse(document))
-      .flatMap((w) => w.images)
+    const image = documentFacts(this.manifests.parse(document))
+      .flatMap((f) => f.workloads.flatMap((w) => w.images))
       .find((i) => i.range.start <= offset && offset <= i.range.end);
     const ref = image === undefined ? undefined : parseImageReference(image.image);
     const instance = ref === undefined ? undefined : this.manifests.instanceForHost(ref.host);

@@ -3,7 +3,7 @@ import { Commands } from '../constants';
 import { planAddImagePullSecret } from '../core/yaml/addImagePullSecret';
 import { DIAGNOSTIC_MISSING_PULL_SECRET, DIAGNOSTIC_PULL_SECRET_MISMATCH } from '../core/yaml/diagnostics';
 import { coveringSecrets, imagePulls } from '../core/yaml/pullCredentials';
-import { findPullSecrets } from '../core/yaml/pullSecrets';
+import { filePullSecrets } from '../core/yaml/facts';
 import { workloadsIn } from '../core/yaml/workloads';
 import type { ManifestService } from './manifestService';
 import { DIAGNOSTIC_SOURCE, type PullSecretDiagnostics } from './pullSecretDiagnostics';
@@ -54,7 +54,7 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
 
     if (ours.length > 0) {
       const pulls = imagePulls(parsed, this.manifests.quayHosts());
-      const known = [...findPullSecrets(parsed), ...workspaceSecrets];
+      const known = [...filePullSecrets(parsed), ...workspaceSecrets];
       for (const diagnostic of ours) {
         const at = document.offsetAt(diagnostic.range.start);
         const fixArgs = { uri: args.uri, offset: at };

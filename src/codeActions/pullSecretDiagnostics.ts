@@ -4,7 +4,7 @@ import type { Logger } from '../core/log';
 import { diagnoseDocument } from '../core/yaml/diagnostics';
 import type { ManifestDiagnostic } from '../core/yaml/diagnostics';
 import { imagePulls, pullRobots, secretsOf } from '../core/yaml/pullCredentials';
-import { findPullSecrets } from '../core/yaml/pullSecrets';
+import { filePullSecrets } from '../core/yaml/facts';
 import type { InstanceStore } from '../host/instanceStore';
 import type { ManifestService } from './manifestService';
 import type { RepositoryAccess } from '../core/repositoryAccess';
@@ -101,7 +101,7 @@ export class PullSecretDiagnostics implements vscode.Disposable {
     this.collection.set(document.uri, base);
 
     // Then what only Quay knows: can the robot behind each pull secret read the repository?
-    const known = [...findPullSecrets(parsed), ...workspaceSecrets];
+    const known = [...filePullSecrets(parsed), ...workspaceSecrets];
     const flagged = new Set(found.map((d) => d.range.start));
     const checks = imagePulls(parsed, quayHosts)
       .filter((p) => !flagged.has(p.range.start) && p.secrets.length > 0 && !secretsOf(p, known).includes(undefined))

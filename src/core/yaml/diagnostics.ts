@@ -13,7 +13,7 @@ import type { ImageReference } from '../k8s/imageReference';
 import type { TextRange } from './edits';
 import type { ParsedManifests } from './parse';
 import { imagePulls, secretsOf } from './pullCredentials';
-import { findPullSecrets } from './pullSecrets';
+import { filePullSecrets } from './facts';
 import type { PullSecretInfo } from './pullSecrets';
 
 export const DIAGNOSTIC_MISSING_PULL_SECRET = 'quay-missing-pull-secret';
@@ -52,7 +52,7 @@ function display(ref: ImageReference): string {
 
 export function diagnoseDocument(parsed: ParsedManifests, options: DiagnoseOptions): ManifestDiagnostic[] {
   let secrets: PullSecretInfo[] | undefined;
-  const knownSecrets = (): PullSecretInfo[] => (secrets ??= [...findPullSecrets(parsed), ...(options.workspaceSecrets ?? [])]);
+  const knownSecrets = (): PullSecretInfo[] => (secrets ??= [...filePullSecrets(parsed), ...(options.workspaceSecrets ?? [])]);
   const out: ManifestDiagnostic[] = [];
   for (const pull of imagePulls(parsed, options.quayHosts)) {
     const { ref } = pull;

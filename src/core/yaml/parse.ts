@@ -3,7 +3,8 @@
  * tokens, `keepSourceTokens`), the CST document tokens (for `---` / `...` / directive positions), a LineCounter,
  * the file's line ending and BOM. Planners, finders and diagnostics all take this object and memoise their
  * findings on it. Documents are parsed one at a time when first asked for, so a code action parses the
- * document under the cursor and its neighbours, not the file. A later version of the same file can be parsed from this one,
+ * document under the cursor and its neighbours, not the file; diagnostics read most documents with the quick
+ * reader (facts.ts, scan.ts) and parse the rest. A later version of the same file can be parsed from this one,
  * reusing every parsed document whose text did not change (chunks.ts, parseCache.ts). test/bench/yaml.ts
  * measures all of it.
  */

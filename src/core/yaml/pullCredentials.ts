@@ -8,11 +8,10 @@ import { isRobotName } from '../k8s/credentials';
 import { authsKeyCovers, parseAuthsKey, parseImageReference } from '../k8s/imageReference';
 import type { ImageReference } from '../k8s/imageReference';
 import type { TextRange } from './edits';
-import { documentRefusal } from './guards';
+import { documentFacts } from './facts';
 import type { ParsedManifests } from './parse';
 import type { PullSecretInfo } from './pullSecrets';
-import { findWorkloads, isServiceAccount } from './workloads';
-import type { Workload } from './workloads';
+import { isServiceAccount } from './workloads';
 
 export interface ImagePull {
   /** The image string as written, and its scalar's span. */
@@ -57,15 +56,13 @@ export function normalizeHosts(hosts: readonly string[]): Set<string> {
 export function imagePulls(parsed: ParsedManifests, quayHosts: readonly string[]): ImagePull[] {
   const hosts = normalizeHosts(quayHosts);
   if (hosts.size === 0) return [];
-  const all = findWorkloads(parsed);
-  const readable = (w: Workload): boolean => {
-    const d = parsed.documents[w.documentIndex];
-    return d !== undefined && documentRefusal(parsed, d) === undefined;
-  };
-  const accounts = all.filter((w) => isServiceAccount(w) && readable(w));
+  const readable = documentFacts(parsed)
+    .filter((f) => f.readable)
+    .flatMap((f) => f.workloads);
+  const accounts = readable.filter(isServiceAccount);
   const out: ImagePull[] = [];
-  for (const w of all) {
-    if (isServiceAccount(w) || w.images.length === 0 || !readable(w)) continue;
+  for (const w of readable) {
+    if (isServiceAccount(w) || w.images.length === 0) continue;
     let secrets: readonly string[] = w.imagePullSecrets.map((s) => s.name);
     let via = 'this pod spec';
     if (secrets.length === 0) {
