@@ -3,7 +3,7 @@
  * no pull secret and its lightbulb fix (the file then equals the golden file), inserting a robot's pull-secret
  * manifest through the quick picks with the git warning, the robot-cannot-pull warning and its "Grant read"
  * fix (checked in the sandbox), the hover, refusals, the kubectl/untitled alternatives, the ServiceAccount
- * patch and the multi-namespace rollout.
+ * patch and the multi-namespace rollout, the Secret picker, and a 10,000-line file of 500 documents.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -353,4 +353,50 @@ void test('The Secret picker offers the workspace\'s pull Secrets, the robots of
   await save(page);
   const after = [...before.slice(0, 12), '      imagePullSecrets:', '        - name: registry-creds', ''];
   await waitUntil(() => workspaceFile('k8s/worker.yaml') === after.join('\r\n'), { message: 'worker.yaml with the typed Secret, CRLF and comments kept' });
+});
+
+/** A 9,999-line manifest of 500 Deployments in `prod`, none with a pull secret, each image on the Quay host. */
+function largeManifest(host: string): string[][] {
+  return Array.from({ length: 500 }, (_, i) => [
+    `# app ${i}`,
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    `  name: app-${i}`,
+    '  namespace: prod',
+    `  labels: {app: app-${i}, tier: web}`,
+    'spec:',
+    '  selector:',
+    `    matchLabels: {app: app-${i}}`,
+    '  template:',
+    '    metadata:',
+    `      labels: {app: app-${i}}`,
+    '    spec:',
+    '      containers:',
+    `        - name: app-${i}`,
+    `          image: ${host}/acme/app-${i}:1.0  # pinned`,
+    '          ports:',
+    '            - containerPort: 8080',
+  ]);
+}
+
+void test('A 10,000-line manifest of 500 documents: every diagnostic shows, and the fix near the end edits only its document', async () => {
+  const { page, session } = vscode;
+  const docs = largeManifest(workbench.sandbox.hostname);
+  const join3 = (ds: string[][]): string => `${ds.map((d) => d.join('\n')).join('\n---\n')}\n`;
+  writeFileSync(join(session.workspace, 'k8s', 'large.yaml'), join3(docs));
+  // Only this file's problems in the Problems view (closed files keep none of ours).
+  await runCommand(page, 'View: Close All Editors');
+  const started = Date.now();
+  await openFile(page, 'k8s/large.yaml');
+  await waitForProblem(page, /^500 problems in file large\.yaml/);
+  console.log(`large.yaml: 500 diagnostics in the Problems view ${Date.now() - started} ms after opening it (UI included)`);
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await session.screenshot('manifests-12-large-file');
+  await triggerCodeActions(page, { line: lineOf('k8s/large.yaml', '/acme/app-480:'), column: 24 });
+  await pickCodeAction(page, 'Add imagePullSecrets: acme-k8s-prod-puller-pull-secret');
+  await save(page);
+  const expected = docs.map((d, i) => (i === 480 ? [...d, '      imagePullSecrets:', '        - name: acme-k8s-prod-puller-pull-secret'] : d));
+  await waitUntil(() => workspaceFile('k8s/large.yaml') === join3(expected), { message: 'large.yaml with the secret added to document 481 only' });
+  await waitForProblem(page, /^499 problems in file large\.yaml/);
 });
