@@ -9,18 +9,7 @@ import { planAddImagePullSecret } from '../../../src/core/yaml/addImagePullSecre
 import { applyEdits } from '../../../src/core/yaml/edits';
 import { parseManifests } from '../../../src/core/yaml/parse';
 import { checkAddPlan } from './invariants';
-
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../sandbox/util';
 
 const PATHS: Record<string, string[]> = {
   Pod: ['spec'],
@@ -93,7 +82,7 @@ function checkLayout(text: string, seqOffset: number, existing: Existing): void 
 }
 
 void test('generated layouts satisfy the invariants', () => {
-  const r = rng(20261125);
+  const r = seededRandom(20261125);
   const tally = new Map<string, number>();
   for (let i = 0; i < 400; i++) {
     const { text, label, seqOffset, existing } = generate(r, i);

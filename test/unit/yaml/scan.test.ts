@@ -16,6 +16,7 @@ import { parseManifests } from '../../../src/core/yaml/parse';
 import { scanDocument } from '../../../src/core/yaml/scan';
 import { generateManifests } from '../../bench/yaml';
 import { CORPUS, loadCases, readText, yamlFilesUnder } from './helpers';
+import { seededRandom } from '../../sandbox/util';
 
 function plain(facts: readonly DocumentFacts[]): unknown {
   return facts.map((f) => ({
@@ -46,18 +47,6 @@ function compare(name: string, text: string): { scanned: number; documents: numb
   const documents = full.documents.length;
   assert.deepEqual(plain(documentFacts(quick)), plain(documentFacts(full)), `${name}: quick reader and parse differ`);
   return { scanned, documents };
-}
-
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Ways to change one line, each keeping or breaking YAML in a way the reader must notice. */
@@ -179,7 +168,7 @@ void test('the quick reader reads what the parse reads (seeded random mutations)
     ...(existsSync(CORPUS) ? yamlFilesUnder(CORPUS).map(readText) : []),
     ...EDGE_CASES,
   ].filter((t) => t.length < 20_000);
-  const r = rng(Number(process.env.SCAN_SEED ?? 20261201));
+  const r = seededRandom(Number(process.env.SCAN_SEED ?? 20261201));
   let mutants = 0;
   let scanned = 0;
   let documents = 0;
