@@ -10,7 +10,7 @@ import { documentRefusal } from './guards';
 import type { ManifestDocument, ParsedManifests } from './parse';
 import { childPath, scanDocument } from './scan';
 import type { ScanNode } from './scan';
-import { CONTAINER_FIELDS, isPodSpecKind, POD_SPEC_PATHS, workloadsIn } from './workloads';
+import { CONTAINER_FIELDS, isPodSpecKind, objectListKey, POD_SPEC_PATHS, workloadsIn } from './workloads';
 import type { ContainerImage, PullSecretRef, Workload } from './workloads';
 
 export type WorkloadFacts = Pick<Workload, 'documentIndex' | 'itemIndex' | 'kind' | 'name' | 'namespace' | 'serviceAccountName' | 'images' | 'imagePullSecrets'>;
@@ -45,7 +45,7 @@ export function scannedFacts(nodes: ReadonlyMap<string, ScanNode>, documentIndex
     const type = str('type');
     return type === DOCKER_CONFIG_JSON_TYPE || type === DOCKER_CFG_TYPE ? undefined : NOTHING;
   }
-  if (kind === 'List' || kind.endsWith('List') || kind === 'Template') return undefined;
+  if (objectListKey(kind) !== undefined) return undefined;
   if (!isPodSpecKind(kind)) return NOTHING;
   let spec: string | undefined = '';
   for (const key of POD_SPEC_PATHS[kind] ?? []) spec = spec !== undefined && node(spec)?.t === 'map' ? childPath(spec, key) : undefined;

@@ -10,6 +10,7 @@ import type { TextRange } from './edits';
 import { getValue, mapPath, resolve, stringOf } from './nodes';
 import type { MapNode } from './nodes';
 import type { ManifestDocument, ParsedManifests, YamlDocument } from './parse';
+import { objectListKey } from './workloads';
 
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
 export const DOCKER_CFG_TYPE = 'kubernetes.io/dockercfg';
@@ -91,8 +92,9 @@ export function pullSecretsIn(parsed: ParsedManifests, d: ManifestDocument): rea
       const s = readSecret(d.doc, d.index, undefined, root, d.range);
       return s !== undefined ? [s] : [];
     }
-    if (!(d.kind === 'List' || d.kind.endsWith('List') || d.kind === 'Template')) return [];
-    const items = getValue(d.doc, root, d.kind === 'Template' ? 'objects' : 'items');
+    const listKey = objectListKey(d.kind);
+    if (listKey === undefined) return [];
+    const items = getValue(d.doc, root, listKey);
     if (!isSeq(items)) return [];
     const out: PullSecretInfo[] = [];
     items.items.forEach((item, i) => {

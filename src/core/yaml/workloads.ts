@@ -30,6 +30,11 @@ export function isPodSpecKind(kind: string): boolean {
   return Object.hasOwn(POD_SPEC_PATHS, kind);
 }
 
+/** The key holding the objects of a `List` (and `*List`) or an OpenShift `Template`; undefined for other kinds. */
+export function objectListKey(kind: string): 'items' | 'objects' | undefined {
+  return kind === 'List' || kind.endsWith('List') ? 'items' : kind === 'Template' ? 'objects' : undefined;
+}
+
 export type ContainerField = 'containers' | 'initContainers' | 'ephemeralContainers';
 export const CONTAINER_FIELDS: readonly ContainerField[] = ['initContainers', 'containers', 'ephemeralContainers'];
 
@@ -101,7 +106,7 @@ export function workloadsIn(parsed: ParsedManifests, d: ManifestDocument): reado
     if (!isMap(root) || kind === undefined) return [];
     const fullRange = { start: d.range.start, end: d.range.end };
     if (isPodSpecKind(kind)) return [readWorkload(d.doc, d.index, undefined, root, kind, fullRange)];
-    const listKey = kind === 'List' || kind.endsWith('List') ? 'items' : kind === 'Template' ? 'objects' : undefined;
+    const listKey = objectListKey(kind);
     if (listKey === undefined) return [];
     const items = getValue(d.doc, root, listKey);
     if (!isSeq(items)) return [];
