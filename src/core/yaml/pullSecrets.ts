@@ -3,14 +3,14 @@
  * `kubernetes.io/dockercfg`), with the registries their credentials are for. `data` values are base64;
  * `stringData` values are the JSON itself. Tokens are never returned, only keys and user names.
  */
-import { isMap, isSeq } from 'yaml';
+import { isMap } from 'yaml';
 import { readDockerConfig } from '../k8s/credentials';
 import type { DockerAuthEntry } from '../k8s/credentials';
 import type { TextRange } from './edits';
-import { getValue, mapPath, resolve, stringOf } from './nodes';
+import { getValue, mapPath, stringOf } from './nodes';
 import type { MapNode } from './nodes';
 import type { ManifestDocument, ParsedManifests, YamlDocument } from './parse';
-import { objectListKey } from './workloads';
+import { listedObjects } from './workloads';
 
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';
 export const DOCKER_CFG_TYPE = 'kubernetes.io/dockercfg';
@@ -92,17 +92,6 @@ export function pullSecretsIn(parsed: ParsedManifests, d: ManifestDocument): rea
       const s = readSecret(d.doc, d.index, undefined, root, d.range);
       return s !== undefined ? [s] : [];
     }
-    const listKey = objectListKey(d.kind);
-    if (listKey === undefined) return [];
-    const items = getValue(d.doc, root, listKey);
-    if (!isSeq(items)) return [];
-    const out: PullSecretInfo[] = [];
-    items.items.forEach((item, i) => {
-      const obj = resolve(d.doc, item);
-      if (!isMap(obj)) return;
-      const s = readSecret(d.doc, d.index, i, obj, { start: obj.range[0], end: obj.range[1] });
-      if (s !== undefined) out.push(s);
-    });
-    return out;
+    return listedObjects(d).flatMap(({ obj, itemIndex }) => readSecret(d.doc, d.index, itemIndex, obj, { start: obj.range[0], end: obj.range[1] }) ?? []);
   });
 }

@@ -42,6 +42,11 @@ const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
 const SPACE = 32;
 const HASH = 35;
 
+/** `,` `[` `]` `{` `}` */
+function isFlowIndicator(code: number): boolean {
+  return code === 44 || code === 91 || code === 93 || code === 123 || code === 125;
+}
+
 class GiveUp extends Error {}
 
 function giveUp(): never {
@@ -107,7 +112,7 @@ function plainStart(line: Line, i: number, flow: boolean): boolean {
   if (!INDICATORS.has(c)) return c !== '';
   if (c !== '-' && c !== '?' && c !== ':') return false;
   const n = line.text.charCodeAt(i + 1);
-  return i + 1 < line.end && n !== SPACE && !(flow && (n === 44 || n === 91 || n === 93 || n === 123 || n === 125));
+  return i + 1 < line.end && n !== SPACE && !(flow && isFlowIndicator(n));
 }
 
 /**
@@ -121,7 +126,7 @@ function plain(line: Line, from: number, flow: boolean): { value: string; end: n
   while (i < line.end) {
     const c = text.charCodeAt(i);
     if (c === HASH && text.charCodeAt(i - 1) === SPACE) break;
-    if (flow && (c === 44 || c === 91 || c === 93 || c === 123 || c === 125)) break; // , [ ] { }
+    if (flow && isFlowIndicator(c)) break;
     if (c === 58 /* : */) {
       const n = text.charCodeAt(i + 1);
       if (i + 1 >= line.end || n === SPACE || (flow && (n === 44 || n === 93 || n === 125))) {

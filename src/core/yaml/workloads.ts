@@ -93,6 +93,18 @@ function str(doc: YamlDocument, map: MapNode, path: readonly string[]): string |
   return stringOf(mapPath(doc, map, path));
 }
 
+/** The objects of a `List` (`*List`) or `Template` document, aliases followed, with their item index; none for other kinds. */
+export function listedObjects(d: ManifestDocument): { obj: MapNode; itemIndex: number }[] {
+  const root = d.doc.contents;
+  const listKey = d.kind === undefined ? undefined : objectListKey(d.kind);
+  const items = listKey === undefined || !isMap(root) ? undefined : getValue(d.doc, root, listKey);
+  if (!isSeq(items)) return [];
+  return items.items.flatMap((item, itemIndex) => {
+    const obj = resolve(d.doc, item);
+    return isMap(obj) ? [{ obj, itemIndex }] : [];
+  });
+}
+
 /** Every pod spec and ServiceAccount in the file, in document order. Memoised on the parse. */
 export function findWorkloads(parsed: ParsedManifests): readonly Workload[] {
   return parsed.cached('workloads', () => parsed.documents.flatMap((d) => workloadsIn(parsed, d)));
@@ -106,19 +118,10 @@ export function workloadsIn(parsed: ParsedManifests, d: ManifestDocument): reado
     if (!isMap(root) || kind === undefined) return [];
     const fullRange = { start: d.range.start, end: d.range.end };
     if (isPodSpecKind(kind)) return [readWorkload(d.doc, d.index, undefined, root, kind, fullRange)];
-    const listKey = objectListKey(kind);
-    if (listKey === undefined) return [];
-    const items = getValue(d.doc, root, listKey);
-    if (!isSeq(items)) return [];
-    const out: Workload[] = [];
-    items.items.forEach((item, itemIndex) => {
-      const obj = resolve(d.doc, item);
-      if (!isMap(obj)) return;
+    return listedObjects(d).flatMap(({ obj, itemIndex }) => {
       const itemKind = str(d.doc, obj, ['kind']);
-      if (itemKind === undefined || !isPodSpecKind(itemKind)) return;
-      out.push(readWorkload(d.doc, d.index, itemIndex, obj, itemKind, span(obj)));
+      return itemKind !== undefined && isPodSpecKind(itemKind) ? [readWorkload(d.doc, d.index, itemIndex, obj, itemKind, span(obj))] : [];
     });
-    return out;
   });
 }
 
