@@ -4,7 +4,7 @@ import type { Logger } from '../core/log';
 import { ManifestParseCache } from '../core/yaml/parseCache';
 import { parseManifests } from '../core/yaml/parse';
 import type { ParsedManifests } from '../core/yaml/parse';
-import { findPullSecrets } from '../core/yaml/pullSecrets';
+import { filePullSecrets } from '../core/yaml/facts';
 import type { PullSecretInfo } from '../core/yaml/pullSecrets';
 import type { InstanceStore } from '../host/instanceStore';
 
@@ -95,7 +95,7 @@ export class ManifestService implements vscode.Disposable {
     try {
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
       if (!text.includes(SECRET_HINT)) return [];
-      return findPullSecrets(parseManifests(text)).map((s) => ({ ...s, uri }));
+      return filePullSecrets(parseManifests(text)).map((s) => ({ ...s, uri }));
     } catch (error) {
       // Deleted meanwhile, unreadable, or a folder named *.yaml: it holds no Secret we can use.
       this.logger.debug(`Skipped ${uri.toString()}: ${error instanceof Error ? error.message : String(error)}`);

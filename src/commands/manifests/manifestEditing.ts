@@ -6,7 +6,7 @@ import { objectNameProblem } from '../../core/k8s/names';
 import type { TextEdit } from '../../core/yaml/edits';
 import type { Refusal } from '../../core/yaml/guards';
 import type { ManifestDocument, ParsedManifests } from '../../core/yaml/parse';
-import { findPullSecrets } from '../../core/yaml/pullSecrets';
+import { filePullSecrets } from '../../core/yaml/facts';
 import { findWorkloads } from '../../core/yaml/workloads';
 import { authsKeyCovers, parseImageReference } from '../../core/k8s/imageReference';
 import type { CommandContext } from '../commandContext';
@@ -143,7 +143,7 @@ export async function pickSecretName(c: CommandContext, target: ManifestTarget, 
     const out: SecretItem[] = [];
     const seen = new Set<string>();
     const workspace = await c.editor.manifests.workspaceSecrets(target.document.uri);
-    const known = [...findPullSecrets(target.parsed).map((s) => ({ ...s, where: vscode.l10n.t('this file') })), ...workspace.map((s) => ({ ...s, where: vscode.workspace.asRelativePath(s.uri) }))];
+    const known = [...filePullSecrets(target.parsed).map((s) => ({ ...s, where: vscode.l10n.t('this file') })), ...workspace.map((s) => ({ ...s, where: vscode.workspace.asRelativePath(s.uri) }))];
     const covers = (keys: readonly string[]) => images.some((ref) => keys.some((k) => authsKeyCovers(k, ref)));
     known.sort((a, b) => Number(covers(b.authsKeys)) - Number(covers(a.authsKeys)));
     if (known.length > 0) out.push({ label: vscode.l10n.t('Pull Secrets in the workspace'), kind: vscode.QuickPickItemKind.Separator });
