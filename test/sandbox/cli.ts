@@ -10,7 +10,7 @@ tokens and the test OIDC issuer. Runs until Ctrl-C (SIGINT) or SIGTERM.
 
 Options:
   --port N            port to listen on (default: a random free port)
-  --seed NAME         demo | large | empty (default: demo)
+  --seed NAME         demo | large | history | empty (default: demo)
   --latency-ms N      delay added to every response
   --rate-limit N      nginx-style limit on /api/: N requests/s per client IP (429 HTML beyond the burst)
   --rate-burst N      burst for --rate-limit (default 25)
@@ -48,7 +48,7 @@ function parseArgs(argv: readonly string[]): SandboxOptions | 'help' {
         break;
       case '--seed': {
         const seed = value();
-        if (seed !== 'demo' && seed !== 'large' && seed !== 'empty') throw new UsageError('--seed must be demo, large or empty');
+        if (seed !== 'demo' && seed !== 'large' && seed !== 'history' && seed !== 'empty') throw new UsageError('--seed must be demo, large, history or empty');
         options.seed = seed satisfies SeedName;
         break;
       }

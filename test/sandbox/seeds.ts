@@ -1,12 +1,12 @@
 /**
  * Seed data. `demo` is what the demo, the E2E tests and the README screenshots show; keep its
  * names stable. `large` adds an organization big enough to exercise paging (5,000 repositories,
- * 500 robots); `empty` has just the two users.
+ * 500 robots); `history` adds `fleet`, 500 robots with a year of usage logs (token ages); `empty` has just the two users.
  */
 import type { JsonObject } from './json';
 import type { Entity, Model, RepoRole, Repository, RobotEntity } from './model';
 
-export type SeedName = 'demo' | 'large' | 'empty';
+export type SeedName = 'demo' | 'large' | 'history' | 'empty';
 
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
@@ -250,10 +250,49 @@ function seedLarge(s: Seeder): void {
   }
 }
 
+/**
+ * `fleet`: 500 robots created 100–600 days ago, a year of busy logs (40 pulls a day) and five rotation campaigns
+ * (10 robots regenerated on each of days 20, 75, 130, 200 and 290 ago). Token ages then come from regenerations,
+ * creations in the logs, and `created` dates the logs do not reach. `FLEET_HISTORY` is the ground truth for tests.
+ */
+export const FLEET_HISTORY = {
+  robots: 500,
+  createdDaysAgo: (r: number): number => 100 + r,
+  campaigns: [20, 75, 130, 200, 290] as const,
+  rotatedIn: (campaign: number): number[] => Array.from({ length: 10 }, (_, k) => (campaign * 37 + k * 41) % 500),
+  pullsPerDay: 40,
+  days: 366,
+  shortName: (r: number): string => `svc_${String(r).padStart(3, '0')}`,
+};
+
+function seedHistory(s: Seeder): void {
+  const m = s.model;
+  const h = FLEET_HISTORY;
+  m.addOrg('fleet', 'ops@fleet.example', 'alice', s.ago(900 * DAY));
+  for (let i = 0; i < 20; i++) s.repo('fleet', `app-${i}`, 'alice', { description: null, createdDaysAgo: 700 });
+  for (let r = 0; r < h.robots; r++) {
+    const short = h.shortName(r);
+    s.robot('fleet', short, { description: `Service ${r}`, createdDaysAgo: h.createdDaysAgo(r), lastAccessedAgoMs: HOUR + r * MIN });
+    s.grant('fleet', `app-${r % 20}`, `fleet+${short}`, 'read');
+    if (h.createdDaysAgo(r) < h.days) s.log('create_robot', 'fleet', h.createdDaysAgo(r) * DAY - 5 * HOUR, 'alice', { robot: short, description: `Service ${r}`, unstructured_metadata: {} });
+  }
+  h.campaigns.forEach((daysAgo, c) => {
+    for (const r of h.rotatedIn(c)) s.log('regenerate_robot_token', 'fleet', daysAgo * DAY - 3 * HOUR - r * MIN, 'alice', { robot: h.shortName(r) });
+  });
+  for (let d = 0; d < h.days; d++) {
+    for (let i = 0; i < h.pullsPerDay; i++) {
+      const robot = `fleet+${h.shortName((d * 7 + i * 13) % h.robots)}`;
+      const repo = `app-${i % 20}`;
+      s.log('pull_repo', 'fleet', d * DAY + 10 * MIN + i * 30 * MIN, robot, pullMeta('fleet', repo, robot, 'latest'), repo, '10.9.0.8');
+    }
+  }
+}
+
 export function applySeed(model: Model, seed: SeedName, issuerUrl: string): void {
   const s = new Seeder(model, issuerUrl);
   seedUsers(s);
   if (seed === 'empty') return;
   seedDemo(s);
   if (seed === 'large') seedLarge(s);
+  if (seed === 'history') seedHistory(s);
 }

@@ -1,5 +1,5 @@
 import { deleteFederation, exchangeFederatedToken, getFederation, setFederation } from './federation';
-import { listLogs, listLogsPage } from './logs';
+import { aggregateLogs, listLogs, listLogsPage } from './logs';
 import { getOrganization } from './organizations';
 import {
   deleteRepoTeamPermission,
@@ -19,6 +19,7 @@ import { createRobot, deleteRobot, getRobot, getRobotPermissions, listRobots, re
 import { addTeamMember, listTeamMembers, removeTeamMember } from './teams';
 import { Transport, type TransportOptions, type TransportStats } from './transport';
 import type {
+  AggregatedLogCount,
   CallOptions,
   CurrentUser,
   FederatedToken,
@@ -226,6 +227,11 @@ export class QuayClient {
   /** Async iterator of pages (20 entries each, newest first). */
   listLogs(of: LogTarget, query?: LogQuery, options?: CallOptions): AsyncGenerator<LogPage, void, undefined> {
     return listLogs(this.transport, of, query, options);
+  }
+
+  /** Per-day counts by kind over at most 31 days (§8). */
+  aggregateLogs(of: LogTarget, query?: LogQuery, options?: CallOptions): Promise<readonly AggregatedLogCount[]> {
+    return aggregateLogs(this.transport, of, query, options);
   }
 
   listLogsPage(of: LogTarget, query?: LogQuery, nextPage?: string, options?: CallOptions): Promise<LogPage> {

@@ -1,23 +1,23 @@
-import { date, listAt, obj, optBool, optDate, optObjAt, optStr, str } from './parse';
+import { date, listAt, obj, optBool, optDate, optObjAt, optStr, ShapeError, str } from './parse';
 import { followPages, repoDisplay, repoPath, seg } from './paths';
 import type { Transport } from './transport';
-import type { CallOptions, LogEntry, LogPage, LogQuery, LogTarget } from './types';
+import type { AggregatedLogCount, CallOptions, LogEntry, LogPage, LogQuery, LogTarget } from './types';
 
 /** Usage logs of an organization, the signed-in user or a repository (contract §8); 20 per page, newest first. */
 
-function target(t: LogTarget): { path: string; object: string; forbidden: string } {
+function target(t: LogTarget, suffix: 'logs' | 'aggregatelogs' = 'logs'): { path: string; object: string; forbidden: string } {
   switch (t.kind) {
     case 'org':
       return {
-        path: `/api/v1/organization/${seg(t.name)}/logs`,
+        path: `/api/v1/organization/${seg(t.name)}/${suffix}`,
         object: t.name,
         forbidden: `Usage logs of ${t.name} need organization admin rights and a token with the org:admin scope.`,
       };
     case 'user':
-      return { path: '/api/v1/user/logs', object: 'your namespace', forbidden: 'Your usage logs need a token with the user:admin scope.' };
+      return { path: `/api/v1/user/${suffix}`, object: 'your namespace', forbidden: 'Your usage logs need a token with the user:admin scope.' };
     case 'repository':
       return {
-        path: `/api/v1/repository/${repoPath(t.repository)}/logs`,
+        path: `/api/v1/repository/${repoPath(t.repository)}/${suffix}`,
         object: repoDisplay(t.repository),
         forbidden: `Usage logs of ${repoDisplay(t.repository)} need admin rights on it and a token with the repo:admin scope.`,
       };
@@ -89,4 +89,32 @@ export function parseLogEntry(value: unknown, at: string): LogEntry {
       : {}),
     metadata: optObjAt(o, 'metadata', at) ?? {},
   };
+}
+
+/**
+ * Per-day counts of each log kind between `starttime` and `endtime` (contract §8: Quay adds a day to the end and
+ * refuses a range over 31 days with 400 "Invalid date range for logs"; `performer` filters who acted).
+ */
+export function aggregateLogs(t: Transport, of: LogTarget, query: LogQuery = {}, options: CallOptions = {}): Promise<readonly AggregatedLogCount[]> {
+  const where = target(of, 'aggregatelogs');
+  return t.call(
+    {
+      method: 'GET',
+      path: where.path,
+      query: {
+        starttime: query.starttime !== undefined ? formatLogDate(query.starttime) : undefined,
+        endtime: query.endtime !== undefined ? formatLogDate(query.endtime) : undefined,
+        performer: of.kind !== 'repository' ? query.performer : undefined,
+      },
+      operation: { action: 'read the aggregated usage logs of', object: where.object, hints: { forbidden: where.forbidden } },
+      signal: options.signal,
+    },
+    (body) =>
+      listAt(obj(body, ''), 'aggregated', '').map((entry, i) => {
+        const o = obj(entry, `aggregated[${i}]`);
+        const count = o['count'];
+        if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) throw new ShapeError(`aggregated[${i}].count`, 'should be a count');
+        return { kind: str(o, 'kind', `aggregated[${i}]`), count, day: date(o, 'datetime', `aggregated[${i}]`) };
+      }),
+  );
 }

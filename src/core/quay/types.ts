@@ -179,6 +179,13 @@ export interface LogPage {
   readonly nextPage?: string;
 }
 
+/** One row of `aggregatelogs` (§8): how many entries of `kind` the UTC day `day` holds. */
+export interface AggregatedLogCount {
+  readonly kind: string;
+  readonly count: number;
+  readonly day: Date;
+}
+
 /** Whose logs: an organization, the signed-in user, or one repository (§8). */
 export type LogTarget =
   | { readonly kind: 'org'; readonly name: string }
