@@ -1,0 +1,86 @@
+import type { Logger } from '../log';
+import type { LogTarget, Namespace, Robot } from '../quay/types';
+import { tokenAges, type LogSource, type TokenAge, type TokenAges } from './tokenAge';
+
+/** Rotations this extension made, by instance and full robot name (the host keeps them in globalState). */
+export interface RotationMemory {
+  get(instanceId: string): ReadonlyMap<string, Date>;
+  remember(instanceId: string, robot: string, at: Date): Promise<void>;
+}
+
+export interface TokenAgeTrackerDeps {
+  readonly source: (instanceId: string) => LogSource;
+  readonly memory: RotationMemory;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** Told when the ages of a namespace arrive or change. */
+  readonly onDidUpdate: (instanceId: string, namespace: Namespace) => void;
+}
+
+/** Ages are computed again after this long. */
+const TTL_MS = 60 * 60 * 1000;
+
+function key(instanceId: string, ns: Namespace): string {
+  return `${instanceId}\n${ns.kind}\n${ns.name}`;
+}
+
+export function logTarget(ns: Namespace): LogTarget {
+  return ns.kind === 'org' ? { kind: 'org', name: ns.name } : { kind: 'user' };
+}
+
+/**
+ * Token ages per namespace, computed in the background (at most 20 requests each, see tokenAge.ts), cached an
+ * hour, and shared by the tree and the due list. A namespace whose logs cannot be read (no admin rights, an
+ * old Quay) simply has no ages: the tree then shows none, and the due list says why.
+ */
+export class TokenAgeTracker {
+  private readonly entries = new Map<string, { at: number; promise: Promise<TokenAges>; value?: TokenAges; error?: unknown }>();
+
+  constructor(private readonly deps: TokenAgeTrackerDeps) {}
+
+  /** What is known now, without asking Quay. */
+  peek(instanceId: string, ns: Namespace, robot: string): TokenAge | undefined {
+    return this.entries.get(key(instanceId, ns))?.value?.ages.get(robot);
+  }
+
+  /** The ages of `robots`, computing them unless a fresh answer is cached. */
+  ages(instanceId: string, ns: Namespace, robots: readonly Robot[]): Promise<TokenAges> {
+    const k = key(instanceId, ns);
+    const now = this.deps.now().getTime();
+    const cached = this.entries.get(k);
+    if (cached !== undefined && now - cached.at < TTL_MS && cached.error === undefined) return cached.promise;
+    const entry: { at: number; promise: Promise<TokenAges>; value?: TokenAges; error?: unknown } = {
+      at: now,
+      promise: tokenAges(this.deps.source(instanceId), logTarget(ns), robots, { now: this.deps.now(), remembered: this.deps.memory.get(instanceId) }),
+    };
+    this.entries.set(k, entry);
+    entry.promise.then(
+      (value) => {
+        entry.value = value;
+        this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'}: ${value.ages.size} robots, ${value.requests} requests, logs read back to ${value.examinedBack.toISOString().slice(0, 10)}`);
+        this.deps.onDidUpdate(instanceId, ns);
+      },
+      (error: unknown) => {
+        entry.error = error;
+        this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'} unavailable: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+    return entry.promise;
+  }
+
+  /** Starts `ages` in the background (the tree's robots group calls it once its list is on screen). */
+  prefetch(instanceId: string, ns: Namespace, robots: readonly Robot[]): void {
+    this.ages(instanceId, ns, robots).catch(() => undefined);
+  }
+
+  /** Records a rotation made here and forgets the namespace's cached ages. */
+  async remember(instanceId: string, ns: Namespace, robot: string, at: Date): Promise<void> {
+    await this.deps.memory.remember(instanceId, robot, at);
+    this.entries.delete(key(instanceId, ns));
+  }
+
+  invalidate(instanceId?: string): void {
+    if (instanceId === undefined) this.entries.clear();
+    else for (const k of [...this.entries.keys()]) if (k.startsWith(`${instanceId}\n`)) this.entries.delete(k);
+  }
+}
