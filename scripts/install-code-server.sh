@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the real-VS Code E2E tests need, idempotently:
-#   1. Debian packages: native build headers for VS Code's modules, ripgrep, chromium (as root, only if missing);
+#   1. Debian packages: native build headers for VS Code's modules, ripgrep, chromium, and skopeo (a registry client
+#      nobody here wrote, for test/unit/sandbox/skopeo.test.ts) — as root, only if missing;
 #   2. code-server 4.100.3 (= VS Code 1.100.3 on Node 20) into the git-ignored cache .cache/code-server.
 # A marker file makes a second run take well under a second. Recipe: ../shared/docs/real-vscode-testing.md.
 # Environment: CODE_SERVER_FORCE=1 reinstalls code-server even when the marker is present.
@@ -12,7 +13,7 @@ CACHE="$ROOT/.cache/code-server"
 # Native modules are built for this Node's ABI: a different Node major means a reinstall.
 MARKER="$CACHE/.installed-$VERSION-node$(node -p 'process.versions.node.split(".")[0]')"
 BIN="$CACHE/node_modules/.bin/code-server"
-DEBS=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium)
+DEBS=(libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config ripgrep chromium skopeo)
 
 log() { echo "[install-code-server] $*"; }
 die() { echo "[install-code-server] ERROR: $*" >&2; exit 1; }
@@ -36,6 +37,7 @@ else
 fi
 [[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium not found after installing the chromium package"
 [[ -x /usr/bin/rg ]] || die "/usr/bin/rg not found after installing the ripgrep package"
+[[ -x /usr/bin/skopeo ]] || die "/usr/bin/skopeo not found after installing the skopeo package"
 
 # ---- 2. code-server ---------------------------------------------------------------------------------------------
 if [[ -f "$MARKER" && -x "$BIN" && "${CODE_SERVER_FORCE:-0}" != 1 ]]; then

@@ -11,6 +11,7 @@ import { registerPermissions } from './api/permissions';
 import { registerPrototypes } from './api/prototypes';
 import { registerRepositories } from './api/repositories';
 import { registerRobots } from './api/robots';
+import { registerRegistry } from './registry';
 import { registerTeams } from './api/teams';
 import { AuthContext } from './auth';
 import {
@@ -39,6 +40,7 @@ function buildRouter(): Router<Route> {
   registerTeams(router);
   registerLogs(router);
   registerRepositories(router);
+  registerRegistry(router);
 
   web(router, 'GET', '/oauth2/federation/robot/token', (ctx, services) => services.federation.exchange(ctx));
   web(router, 'GET', '/oidc/.well-known/openid-configuration', (_ctx, services) => renderJsonify(200, services.issuer.discovery()));

@@ -6,8 +6,8 @@
  * is translated through the cap of the token's scopes, and permission checks then look for the
  * capped roles. This module reproduces that translation.
  */
-import type { Model, RepoRole, Repository, TeamRole, TokenRecord, UserEntity } from './model';
-import { maxRepoRole } from './model';
+import type { Model, RepoRole, Repository, RobotEntity, TeamRole, TokenRecord, UserEntity } from './model';
+import { ALL_SCOPES, maxRepoRole } from './model';
 
 const TEAM_ROLES: readonly (TeamRole | null)[] = [null, 'member', 'creator', 'admin'];
 const REPO_ROLES: readonly (RepoRole | null)[] = [null, 'read', 'write', 'admin'];
@@ -32,8 +32,8 @@ export class AuthContext {
 
   constructor(
     private readonly model: Model,
-    /** The authenticated user, or null (anonymous, or an invalid/expired/revoked token). */
-    readonly user: UserEntity | null,
+    /** The authenticated user (a robot only on the registry login), or null (anonymous, or an invalid/expired/revoked token). */
+    readonly user: UserEntity | RobotEntity | null,
     /** The validated OAuth token: skips CSRF, and its id/app go into audit-log metadata. */
     readonly token: TokenRecord | null,
   ) {}
@@ -46,8 +46,9 @@ export class AuthContext {
     return this.user !== null;
   }
 
+  /** Credentials without an OAuth token (a robot's Basic login) are not capped. */
   private get scopes(): ReadonlySet<string> {
-    return this.token?.scopes ?? new Set();
+    return this.token?.scopes ?? new Set(this.user ? ALL_SCOPES : []);
   }
 
   private teamRole(role: TeamRole): TeamRole | null {

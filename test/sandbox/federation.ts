@@ -225,7 +225,7 @@ export class FederationService {
 }
 
 /** `_parse_basic_auth_header`'s decoding: base64 (lenient like Python's), split on the first ':', UTF-8. */
-function splitBasic(encoded: string): string[] {
+export function splitBasic(encoded: string): string[] {
   const cleaned = encoded.replace(/[^A-Za-z0-9+/=]/g, '');
   const body = cleaned.replace(/=+$/, '');
   if (body.length % 4 === 1) throw new Error('Incorrect padding');

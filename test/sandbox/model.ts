@@ -27,6 +27,8 @@ interface EntityBase {
   email: string;
   readonly created: number;
   lastAccessed: number | null;
+  /** Quay's `enabled = false` (only the registry login looks at it: a disabled owner's robots cannot log in). */
+  disabled?: boolean;
 }
 export interface UserEntity extends EntityBase {
   readonly kind: 'user';
@@ -212,6 +214,8 @@ export interface SandboxState {
   createRepository(namespace: string, name: string, creator: string, options?: { visibility?: Visibility; description?: string }): RepositoryView;
   /** Records a registry login of the robot (sets `last_accessed`). */
   touchRobot(fullName: string, at?: Date): void;
+  /** Disables (or enables again) a user or organization, as a superuser can (§12.3: its robots cannot log in). */
+  setEnabled(namespace: string, enabled: boolean): void;
 }
 
 /** The sandbox's own OAuth application (what the log metadata's `oauth_token_*` keys name). */
@@ -696,5 +700,11 @@ export class Model implements SandboxState {
     const r = this.robotEntity(fullName);
     if (!r) throw new Error(`Unknown robot: ${fullName}`);
     r.lastAccessed = at.getTime();
+  }
+
+  setEnabled(namespace: string, enabled: boolean): void {
+    const e = this.entities.get(namespace);
+    if (!e || e.kind === 'robot') throw new Error(`Unknown user or organization: ${namespace}`);
+    e.disabled = !enabled;
   }
 }

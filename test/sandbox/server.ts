@@ -233,6 +233,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     pageTokens: new PageTokens(),
     federation: new FederationService(model, instanceKey, hostname),
     issuer,
+    instanceKey,
   };
   holder.app = new QuayApp(services);
   const tokens = {

@@ -15,6 +15,7 @@ import {
 } from './permissions';
 import { createPrototype, deletePrototype, listPrototypes, updatePrototype } from './prototypes';
 import { createRepository, listRepositories, listRepositoriesPage, type NewRepository, type RepositoryQuery } from './repositories';
+import { registryLogin, type RegistryLoginResult } from './registry';
 import { createRobot, deleteRobot, getRobot, getRobotPermissions, listRobots, regenerateRobotToken, type NewRobot, type RobotListQuery } from './robots';
 import { addTeamMember, listTeamMembers, removeTeamMember } from './teams';
 import { Transport, type TransportOptions, type TransportStats } from './transport';
@@ -236,5 +237,12 @@ export class QuayClient {
 
   listLogsPage(of: LogTarget, query?: LogQuery, nextPage?: string, options?: CallOptions): Promise<LogPage> {
     return listLogsPage(this.transport, of, query, nextPage, options);
+  }
+
+  // §12 registry login ----------------------------------------------------------------------------------
+
+  /** `docker login` against this instance's registry (a robot and its token or federated JWT); sends no API token. */
+  registryLogin(username: string, password: string, options?: CallOptions): Promise<RegistryLoginResult> {
+    return registryLogin(this.transport, username, password, options);
   }
 }

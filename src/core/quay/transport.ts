@@ -60,8 +60,12 @@ export interface RequestSpec {
    * override it where Quay differs (robot-create PUT is not idempotent: a repeat is a 400 "Existing robot").
    */
   readonly idempotent?: boolean;
-  /** Basic credentials instead of the bearer token (federation token exchange). */
+  /** Basic credentials instead of the bearer token (federation token exchange, registry login). */
   readonly basicAuth?: { readonly username: string; readonly password: string };
+  /** No Authorization header at all (the registry's `GET /v2/`: the API token is for the API only). */
+  readonly anonymous?: boolean;
+  /** Non-2xx statuses handed back as answers instead of errors, never retried (the registry's 401 challenge). */
+  readonly answerStatuses?: readonly number[];
   readonly operation: Operation;
   readonly signal?: AbortSignal | undefined;
 }
@@ -202,6 +206,11 @@ export class Transport {
     if (refusal !== undefined) options.logger.warn(refusal);
   }
 
+  /** `scheme://host[:port]` of the instance. */
+  get origin(): string {
+    return this.base.origin;
+  }
+
   get stats(): TransportStats {
     return { ...this.counters };
   }
@@ -215,7 +224,7 @@ export class Transport {
     const fail = (init: Omit<QuayApiErrorInit, 'instance' | 'method' | 'path' | 'operation'>): QuayApiError =>
       new QuayApiError({ instance: this.instanceLabel, method: spec.method, path: this.logPath(spec), operation: spec.operation, ...init });
     if (spec.signal?.aborted === true) throw fail({ reason: 'cancelled', cause: spec.signal.reason });
-    const token = spec.basicAuth === undefined ? await this.options.getToken() : undefined;
+    const token = spec.basicAuth === undefined && spec.anonymous !== true ? await this.options.getToken() : undefined;
     const secrets = [token, spec.basicAuth?.password].filter((s): s is string => s !== undefined && s !== '');
     const authorization =
       spec.basicAuth !== undefined
@@ -231,7 +240,7 @@ export class Transport {
       try {
         await this.waitForCooldown(spec.signal);
         const response = await this.attempt(spec, authorization, secrets);
-        if (response.status >= 200 && response.status < 300) return response;
+        if ((response.status >= 200 && response.status < 300) || spec.answerStatuses?.includes(response.status) === true) return response;
         failure = this.answerError(spec, response);
         delay = this.retryDelay(attempt, idempotent, response, failure);
       } catch (error) {

@@ -7,7 +7,7 @@ import type { Router } from '../router';
 import { avatar, formatDateOrNull } from '../util';
 import { ModelError } from '../errors';
 import type { FederationService } from '../federation';
-import type { TestIssuer } from '../oidc';
+import type { RsaKeyPair, TestIssuer } from '../oidc';
 
 export interface SandboxConfig {
   /** `ROBOTS_DISALLOW`. */
@@ -22,6 +22,8 @@ export interface Services {
   readonly pageTokens: PageTokens;
   readonly federation: FederationService;
   readonly issuer: TestIssuer;
+  /** The instance service key: signs registry JWTs (`/v2/auth`, the federation exchange). */
+  readonly instanceKey: RsaKeyPair;
 }
 
 export type Result = ApiResult | Reply;
