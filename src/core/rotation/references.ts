@@ -15,7 +15,7 @@ export interface SecretReference {
   readonly kind: ReferenceKind;
   /** The Secret it produces, reads or pushes. */
   readonly secretName: string;
-  /** 1-based, of the document's start. */
+  /** 1-based, of the document's first content. */
   readonly line: number;
   readonly column: number;
 }
@@ -116,7 +116,7 @@ export function findReferences(text: string, known: ReadonlySet<string>): Secret
   for (const d of documents) {
     const ref = referencedSecrets(d, sops);
     if (ref === undefined) continue;
-    const position = parsed.positionAt(d.regionStart);
+    const position = parsed.positionAt(d.doc.contents?.range[0] ?? d.regionStart);
     for (const secretName of new Set(ref.names)) {
       if (known.has(secretName)) out.push({ kind: ref.kind, secretName, line: position.line + 1, column: position.character + 1 });
     }
