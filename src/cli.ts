@@ -5,13 +5,18 @@
  *
  *   quay-robots add-pull-secret FILE --secret NAME [--write]
  *   quay-robots pull-secret --host HOST --robot NS+NAME --scope registry|org [--namespace NS] [--name NAME]
+ *   quay-robots find-token --robot NS+NAME [--exclude GLOB]... [DIR...]
  *
- * Exit codes: 0 done (changed or already present), 2 refused or bad arguments, 1 unexpected failure.
- * The token for `pull-secret` is read from standard input and only ever written, encoded, into the manifest.
+ * Exit codes: 0 done (changed or already present), 2 refused or bad arguments, 1 unexpected failure;
+ * find-token: 1 when it found a usage, 0 when none.
+ * The token for `pull-secret` is read from standard input and only ever written, encoded, into the manifest;
+ * the token for `find-token` is read from standard input and never printed.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { isRobotName } from './core/k8s/credentials';
 import { pullSecretManifest } from './core/k8s/manifests';
+import { findTokenUsages } from './core/rotation/finder';
 import type { SecretScope } from './core/k8s/credentials';
 import { planAddImagePullSecret } from './core/yaml/addImagePullSecret';
 import type { PlannedTarget } from './core/yaml/addImagePullSecret';
@@ -40,6 +45,13 @@ export const USAGE = `Usage:
       Print the robot's pull Secret exactly as Quay's UI renders it (name <prefix>-pull-secret unless
       --name). The robot token is read from standard input. --scope org keys the credentials by HOST/NS,
       registry by HOST.
+
+  quay-robots find-token --robot NS+NAME [--exclude GLOB]... [DIR...]
+      Find every place the robot's token is stored under DIR (default "."), git-ignored files included:
+      the token itself, "auth" values (base64 of NS+NAME:token), and Secrets' base64 data holding either
+      (.dockerconfigjson, .dockercfg, other base64). The token is read from standard input and never
+      printed. Prints one JSON object per usage: {"file","line","column","encoding"[,"inner"]}.
+      Exit 1 when it found any, 0 when none, 2 on bad input.
 
   quay-robots --help
 `;
@@ -80,6 +92,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     }
     if (command === 'add-pull-secret') return await addPullSecret(rest, io);
     if (command === 'pull-secret') return await pullSecret(rest, io);
+    if (command === 'find-token') return await findToken(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
@@ -174,6 +187,43 @@ async function pullSecret(args: readonly string[], io: CliIo): Promise<number> {
   }
   io.stdout(`${manifest}\n`);
   return 0;
+}
+
+async function findToken(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { robot: { type: 'string' }, exclude: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help === true) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  const robot = values.robot;
+  if (robot === undefined) throw new UsageError('--robot NS+NAME is required');
+  if (!isRobotName(robot)) throw new UsageError(`"${robot}" is not a full robot name (expected namespace+name)`);
+  if (io.stdinIsTTY) io.stderr('Paste the robot token, then press Enter and Ctrl-D:\n');
+  const token = (await io.readStdin()).trim();
+  if (token === '') return fail(io, 'no token on standard input (pipe it in, e.g. from your secret manager).');
+  const roots = positionals.length > 0 ? positionals : ['.'];
+  let result;
+  try {
+    result = await findTokenUsages({ robot, token, roots, excludes: values.exclude ?? [] });
+  } catch (e) {
+    // The finder's messages never contain the token.
+    return fail(io, e instanceof Error ? e.message : 'invalid input');
+  }
+  let found = 0;
+  for (const f of result.files) {
+    for (const u of f.usages) {
+      found++;
+      io.stdout(`${JSON.stringify({ file: f.file, line: u.line, column: u.column, encoding: u.encoding, ...(u.inner !== undefined ? { inner: u.inner } : {}) })}\n`);
+    }
+  }
+  for (const file of result.unreadable) io.stderr(`quay-robots: ${file}: not readable, not searched\n`);
+  for (const file of result.tooLarge) io.stderr(`quay-robots: ${file}: over 5 MiB, not searched\n`);
+  return found > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, each printed beside its baseline. No thresholds fail the run. */
 import { benchBulk } from './bulk';
+import { benchRotation } from './rotation';
 import { benchTree } from './tree';
 import { benchYaml } from './yaml';
 
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'tree') console.log(`${(await benchTree()).text}\n`);
   if (only === undefined || only === 'yaml') console.log(`${await benchYaml()}\n`);
   if (only === undefined || only === 'bulk') console.log(`${await benchBulk()}\n`);
+  if (only === undefined || only === 'rotation') console.log(`${await benchRotation()}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { main, USAGE } from '../../../src/cli';
 import type { CliIo } from '../../../src/cli';
+import { dockerConfigJson } from '../../../src/core/k8s/credentials';
 import { pullSecretManifest } from '../../../src/core/k8s/manifests';
 import { FIXTURES, repoRoot } from '../yaml/helpers';
 
@@ -157,5 +158,56 @@ void test('as a process: node out/src/cli.js', () => {
     assert.equal(bad.status, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('find-token prints one JSON line per usage, exits 1 when found and 0 when none, never prints the token', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quay-robots-find-'));
+  const auth = Buffer.from(`acme+ci:${TOKEN}`).toString('base64');
+  try {
+    writeFileSync(join(dir, '.env'), `QUAY_TOKEN=${TOKEN}\n`);
+    writeFileSync(join(dir, 'pull.yaml'), pullSecretManifest({ host: 'quay.io', robot: 'acme+ci', token: TOKEN, scope: 'org' }));
+    writeFileSync(join(dir, 'clean.md'), 'The robot acme+ci pulls images.\n');
+    const found = await run(['find-token', '--robot', 'acme+ci', dir], { stdin: `${TOKEN}\n` });
+    assert.equal(found.code, 1, found.stderr);
+    const lines = found.stdout.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    // The auth value's first byte inside the outer base64, which starts at column 22 ("  .dockerconfigjson: ").
+    const k = dockerConfigJson({ host: 'quay.io', robot: 'acme+ci', token: TOKEN, scope: 'org' }).indexOf(auth);
+    assert.deepEqual(lines, [
+      { file: join(dir, '.env'), line: 1, column: 12, encoding: 'raw' },
+      { file: join(dir, 'pull.yaml'), line: 6, column: 22 + 4 * Math.floor(k / 3) + (k % 3), encoding: 'dockerconfigjson', inner: 'auth' },
+    ]);
+    for (const out of [found.stdout, found.stderr]) assert.ok(!out.includes(TOKEN) && !out.includes(auth), 'token not printed');
+    const none = await run(['find-token', '--robot', 'acme+ci', '--exclude', '.env', '--exclude', '*.yaml', dir], { stdin: TOKEN });
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stdout, '');
+    // As a process, with "." as the default folder: relative paths.
+    const child = spawnSync(process.execPath, [join(repoRoot(), 'out', 'src', 'cli.js'), 'find-token', '--robot', 'acme+ci'], { cwd: dir, input: TOKEN, encoding: 'utf8' });
+    assert.equal(child.status, 1, child.stderr);
+    assert.deepEqual(
+      child.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { file: string }).file),
+      ['.env', 'pull.yaml'],
+    );
+    assert.ok(!child.stdout.includes(TOKEN) && !child.stderr.includes(TOKEN));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('find-token bad input exits 2 without echoing the token', async () => {
+  const bad: [string[], string][] = [
+    [['find-token'], TOKEN],
+    [['find-token', '--robot', 'not-a-robot'], TOKEN],
+    [['find-token', '--robot', 'acme+ci', '/nonexistent/quay-robots-dir'], TOKEN],
+    [['find-token', '--robot', 'acme+ci', '--bogus'], TOKEN],
+    [['find-token', '--robot', 'acme+ci'], '\n'],
+    [['find-token', '--robot', 'acme+ci'], 'SHORT'],
+    [['find-token', '--robot', 'acme+ci'], 'TWO WORDS HERE'],
+  ];
+  for (const [argv, stdin] of bad) {
+    const r = await run(argv, { stdin });
+    assert.equal(r.code, 2, `${argv.join(' ')} <<< ${stdin}`);
+    assert.equal(r.stdout, '');
+    assert.ok(!r.stderr.includes(TOKEN) && !r.stderr.includes('SHORT') && !r.stderr.includes('TWO WORDS'), r.stderr);
   }
 });

@@ -1,0 +1,241 @@
+/**
+ * The token-usage finder over folders (issue 11, section 1): every file of every root, git-ignored ones
+ * included (that is where `.env` files live), except `.git`, `node_modules`, binary files (a NUL byte in the
+ * first 8,000 bytes, as git decides), files over 5 MiB and the caller's excludes; plus the extra files the
+ * caller names (user-level credential files, `userCredentialFiles`).
+ *
+ * Speed: each file is read into one reused buffer and searched for the needles' literals as bytes
+ * (`Buffer.indexOf`); only a file holding one is decoded and scanned for real (match.ts). Reads are
+ * synchronous, in slices of about 10 ms between which the event loop runs, the signal is checked and progress
+ * is reported: asynchronous reads cost several thread-pool round trips per file, which for thousands of small
+ * files is slower than the search itself (test/bench/rotation.ts compares the whole with ripgrep).
+ */
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { TextRange } from '../yaml/edits';
+import { needlesFor, scanText } from './match';
+import type { Needles, TextUsage } from './match';
+import { conventionalSecretNames, findReferences, REFERENCE_HINT, secretsHolding } from './references';
+import type { SecretReference } from './references';
+
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const BINARY_PROBE = 8000;
+const SKIPPED_NAMES = new Set(['.git', 'node_modules']);
+const SLICE_MS = 10;
+
+export interface FindOptions {
+  /** Full robot name `namespace+short`. */
+  readonly robot: string;
+  /** The robot's current token. Never logged nor put in an error message. */
+  readonly token: string;
+  /** Folders (or files) to scan, e.g. the workspace folders. */
+  readonly roots: readonly string[];
+  /** Files scanned as well, without excludes; missing ones are ignored (e.g. `userCredentialFiles()`). */
+  readonly extraFiles?: readonly string[];
+  /** Glob patterns on paths relative to their root (`**`, `*`, `?`), e.g. `dist/**`, `**\/*.min.js`. */
+  readonly excludes?: readonly string[];
+  readonly signal?: AbortSignal;
+  /** Called between slices and at the end with the number of files read so far. */
+  readonly onProgress?: (filesScanned: number) => void;
+}
+
+export interface FileUsage extends TextUsage {
+  /** The same span in the file's bytes (a UTF-8 byte-order mark counted). */
+  readonly bytes: TextRange;
+}
+
+/** One file's usages and what `verifyUnchanged` needs to tell whether the file changed since. */
+export interface ScannedFile {
+  readonly file: string;
+  /** sha256 of the text the usages' offsets refer to (UTF-8, without a byte-order mark). */
+  readonly hash: string;
+  readonly usages: readonly FileUsage[];
+}
+
+export interface NonUpdatable extends SecretReference {
+  readonly file: string;
+}
+
+export interface FindResult {
+  /** Files with at least one usage, in scan order. */
+  readonly files: readonly ScannedFile[];
+  /** What cannot be updated from here (references.ts). */
+  readonly nonUpdatable: readonly NonUpdatable[];
+  readonly filesScanned: number;
+  /** Text files not scanned for their size. */
+  readonly tooLarge: readonly string[];
+  /** Files and folders that could not be read. */
+  readonly unreadable: readonly string[];
+}
+
+/** `~/.docker/config.json`, `$XDG_RUNTIME_DIR/containers/auth.json`, `~/.config/containers/auth.json`. */
+export function userCredentialFiles(home: string, env: Readonly<Record<string, string | undefined>>): string[] {
+  const files = [join(home, '.docker', 'config.json')];
+  const runtime = env.XDG_RUNTIME_DIR;
+  if (runtime !== undefined && runtime !== '') files.push(join(runtime, 'containers', 'auth.json'));
+  files.push(join(env.XDG_CONFIG_HOME !== undefined && env.XDG_CONFIG_HOME !== '' ? env.XDG_CONFIG_HOME : join(home, '.config'), 'containers', 'auth.json'));
+  return files;
+}
+
+/** A glob on `/`-separated relative paths: `**` any folders, `*` and `?` within one name. */
+export function globMatcher(pattern: string): RegExp {
+  let re = '';
+  const p = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charAt(i);
+    if (c === '*' && p.charAt(i + 1) === '*') {
+      const slash = p.charAt(i + 2) === '/';
+      re += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+export function textHash(text: string): string {
+  return createHash('sha256').update(text.replace(/^\ufeff/, ''), 'utf8').digest('hex');
+}
+
+/** False when the text is not the one the file was scanned as: scan it again before editing. */
+export function verifyUnchanged(text: string, scanned: Pick<ScannedFile, 'hash'>): boolean {
+  return textHash(text) === scanned.hash;
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** Usages in one file's text (decoded from `bytes`), with byte spans. */
+function scanFile(file: string, bytes: Uint8Array, text: string, needles: Needles): ScannedFile {
+  const bom = Buffer.from(bytes.subarray(0, 3)).equals(BOM) ? 3 : 0;
+  const usages = scanText(text, needles).map((u) => {
+    const start = bom + Buffer.byteLength(text.slice(0, u.range.start), 'utf8');
+    return { ...u, bytes: { start, end: start + Buffer.byteLength(text.slice(u.range.start, u.range.end), 'utf8') } };
+  });
+  return { file, hash: textHash(text), usages };
+}
+
+/** The text of a file as VS Code shows it: UTF-8, a byte-order mark dropped. */
+const decode = (bytes: Uint8Array): string => new TextDecoder('utf-8').decode(bytes);
+
+class Reader {
+  private readonly buffer = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
+
+  /** The file's bytes (a view into the reused buffer, valid until the next read), or `'large'`. */
+  read(file: string): Buffer | 'large' {
+    const fd = openSync(file, 'r');
+    try {
+      let n = 0;
+      for (let r = 1; r > 0 && n < this.buffer.length; n += r) r = readSync(fd, this.buffer, n, this.buffer.length - n, null);
+      return n > MAX_FILE_BYTES ? 'large' : this.buffer.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+interface Pending {
+  readonly path: string;
+  /** `/`-separated path relative to its root, for excludes; undefined for extra files. */
+  readonly rel: string | undefined;
+  readonly dir: boolean;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Find every usage of the robot's token under the roots and in the extra files. */
+export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
+  const needles = needlesFor(o.robot, o.token);
+  const literals = needles.literals.map((l) => Buffer.from(l, 'latin1'));
+  const hint = Buffer.from(REFERENCE_HINT, 'latin1');
+  const excludes = (o.excludes ?? []).map(globMatcher);
+  const excluded = (rel: string | undefined): boolean => rel !== undefined && excludes.some((re) => re.test(rel));
+  const reader = new Reader();
+  const files: ScannedFile[] = [];
+  const known = new Set(conventionalSecretNames(o.robot));
+  const referenceCandidates: string[] = [];
+  const tooLarge: string[] = [];
+  const unreadable: string[] = [];
+  let filesScanned = 0;
+
+  const stack: Pending[] = [];
+  for (const f of [...(o.extraFiles ?? [])].reverse()) stack.push({ path: f, rel: undefined, dir: false });
+  for (const root of [...o.roots].reverse()) {
+    let dir: boolean;
+    try {
+      dir = statSync(root).isDirectory();
+    } catch {
+      throw new Error(`${root}: no such file or folder.`);
+    }
+    stack.push({ path: root, rel: '', dir });
+  }
+
+  const visit = (p: Pending): void => {
+    if (p.dir) {
+      let entries;
+      try {
+        entries = readdirSync(p.path, { withFileTypes: true });
+      } catch {
+        unreadable.push(p.path);
+        return;
+      }
+      entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)); // popped in name order
+      for (const e of entries) {
+        if (SKIPPED_NAMES.has(e.name) || !(e.isDirectory() || e.isFile())) continue; // symbolic links are not followed
+        const rel = p.rel === '' ? e.name : `${p.rel}/${e.name}`;
+        if (!excluded(rel)) stack.push({ path: join(p.path, e.name), rel, dir: e.isDirectory() });
+      }
+      return;
+    }
+    let bytes: Buffer | 'large';
+    try {
+      bytes = reader.read(p.path);
+    } catch (e) {
+      if (p.rel !== undefined || (e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.push(p.path);
+      return;
+    }
+    filesScanned++;
+    if (bytes === 'large') {
+      tooLarge.push(p.path);
+      return;
+    }
+    if (bytes.subarray(0, BINARY_PROBE).includes(0)) return;
+    if (bytes.includes(hint)) referenceCandidates.push(p.path);
+    if (!literals.some((l) => bytes.includes(l))) return;
+    const text = decode(bytes);
+    const scanned = scanFile(p.path, bytes, text, needles);
+    if (scanned.usages.length === 0) return;
+    files.push(scanned);
+    for (const name of secretsHolding(text, scanned.usages.map((u) => u.value ?? u.range))) known.add(name);
+  };
+
+  let sliceStart = performance.now();
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    visit(next);
+    if (performance.now() - sliceStart >= SLICE_MS) {
+      o.onProgress?.(filesScanned);
+      await yieldToEventLoop();
+      o.signal?.throwIfAborted();
+      sliceStart = performance.now();
+    }
+  }
+
+  const nonUpdatable: NonUpdatable[] = [];
+  for (const file of referenceCandidates) {
+    o.signal?.throwIfAborted();
+    let bytes: Buffer | 'large';
+    try {
+      bytes = reader.read(file);
+    } catch {
+      continue;
+    }
+    if (bytes === 'large') continue;
+    for (const r of findReferences(decode(bytes), known)) nonUpdatable.push({ ...r, file });
+  }
+  o.onProgress?.(filesScanned);
+  return { files, nonUpdatable, filesScanned, tooLarge, unreadable };
+}

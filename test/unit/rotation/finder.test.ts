@@ -1,0 +1,142 @@
+/** The folder scan (src/core/rotation/finder.ts) on a temporary tree, and the non-updatable references. */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { basicAuth } from '../../../src/core/k8s/credentials';
+import { pullSecretManifest } from '../../../src/core/k8s/manifests';
+import { findTokenUsages, globMatcher, MAX_FILE_BYTES, userCredentialFiles, verifyUnchanged } from '../../../src/core/rotation/finder';
+import type { FindResult } from '../../../src/core/rotation/finder';
+import { ROBOT, TOKEN } from './helpers';
+
+let root = '';
+let home = '';
+
+function put(base: string, rel: string, content: string | Buffer): string {
+  const path = join(base, rel);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, content);
+  return path;
+}
+
+const SECRET = pullSecretManifest({ host: 'quay.io', robot: ROBOT, token: TOKEN, scope: 'org', name: 'ci-pull', namespace: 'prod' });
+
+before(() => {
+  root = mkdtempSync(join(tmpdir(), 'rotfind-'));
+  home = mkdtempSync(join(tmpdir(), 'rotfind-home-'));
+  put(root, '.gitignore', '.env\nsecrets/\n');
+  put(root, '.env', `QUAY_TOKEN=${TOKEN}\n`);
+  put(root, 'secrets/pull.yaml', `${SECRET}\n`);
+  put(root, 'ci/.gitlab-ci.yml', `variables:\n  ROBOT: ${ROBOT}\nscript:\n  - docker login -u ${ROBOT} -p ${TOKEN} quay.io\n`);
+  put(root, 'bom.json', `\ufeff{"note": "é", "auths": {"quay.io": {"auth": "${basicAuth(ROBOT, TOKEN)}"}}}`);
+  put(root, 'docs/robot.md', `The robot ${ROBOT} pulls images.\n`);
+  put(root, '.git/config', `token = ${TOKEN}\n`);
+  put(root, 'node_modules/pkg/index.js', `const t = '${TOKEN}';\n`);
+  put(root, 'dist/bundle.js', `const t = '${TOKEN}';\n`);
+  put(root, 'image.png', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0]), Buffer.from(TOKEN)]));
+  put(root, 'big.log', Buffer.concat([Buffer.alloc(MAX_FILE_BYTES, 0x61), Buffer.from(`\n${TOKEN}\n`)]));
+  put(
+    root,
+    'sealed/ci-pull.yaml',
+    'apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: ci-pull\n  namespace: prod\nspec:\n  encryptedData:\n    .dockerconfigjson: AgBy3i4OJSWK\n---\napiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: unrelated\nspec:\n  encryptedData:\n    x: AgB\n',
+  );
+  put(
+    root,
+    'sops/secret.enc.yaml',
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: acme-ci-bot-pull-secret\ndata:\n  .dockerconfigjson: ENC[AES256_GCM,data:abc,iv:def,tag:ghi,type:str]\nsops:\n  mac: ENC[AES256_GCM,data:xyz]\n  version: 3.9.0\n  encrypted_regex: ^(data|stringData)$\n',
+  );
+  put(
+    root,
+    'eso/external.yaml',
+    'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: pull\nspec:\n  target:\n    name: ci-pull\n---\napiVersion: external-secrets.io/v1\nkind: SecretStore\nmetadata:\n  name: vault\nspec:\n  provider:\n    vault:\n      auth:\n        tokenSecretRef:\n          name: ci-pull\n          key: token\n---\napiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: other\nspec:\n  target:\n    name: something-else\n',
+  );
+  put(home, '.docker/config.json', JSON.stringify({ auths: { 'quay.io': { auth: basicAuth(ROBOT, TOKEN) } } }));
+});
+
+after(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(home, { recursive: true, force: true });
+});
+
+const rel = (r: FindResult): string[] => r.files.map((f) => f.file.slice(root.length + 1).split('\\').join('/'));
+
+void test('scans git-ignored and hidden files; skips .git, node_modules, binaries, files over 5 MiB and excludes', async () => {
+  const r = await findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [root], excludes: ['dist/**'] });
+  assert.deepEqual(rel(r), ['.env', 'bom.json', 'ci/.gitlab-ci.yml', 'secrets/pull.yaml']);
+  assert.deepEqual(
+    r.files.map((f) => f.usages.map((u) => u.encoding)),
+    [['raw'], ['auth'], ['raw'], ['dockerconfigjson']],
+  );
+  assert.deepEqual(r.tooLarge, [join(root, 'big.log')]);
+  assert.deepEqual(r.unreadable, []);
+  const withDist = await findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [root] });
+  assert.ok(rel(withDist).includes('dist/bundle.js'));
+});
+
+void test('byte ranges count the BOM and multi-byte characters; offsets are the text VS Code shows', async () => {
+  const r = await findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [root] });
+  const bom = r.files.find((f) => f.file.endsWith('bom.json'));
+  const u = bom?.usages[0];
+  assert.ok(bom !== undefined && u !== undefined);
+  const bytes = readFileSync(bom.file);
+  const auth = basicAuth(ROBOT, TOKEN);
+  assert.equal(bytes.subarray(u.bytes.start, u.bytes.end).toString('utf8'), auth);
+  const text = bytes.toString('utf8').replace(/^\ufeff/, '');
+  assert.equal(text.slice(u.range.start, u.range.end), auth);
+  assert.equal(u.bytes.start, u.range.start + 3 + 1); // BOM, and "é" is two bytes
+  // verifyUnchanged: the same text (with or without its BOM) passes; an edit does not.
+  assert.equal(verifyUnchanged(text, bom), true);
+  assert.equal(verifyUnchanged(`\ufeff${text}`, bom), true);
+  assert.equal(verifyUnchanged(text.replace('quay.io', 'quay.iO'), bom), false);
+});
+
+void test('user credential files are scanned when passed as extra files; missing ones are ignored', async () => {
+  const candidates = userCredentialFiles(home, { XDG_RUNTIME_DIR: join(home, 'run') });
+  assert.deepEqual(candidates, [join(home, '.docker', 'config.json'), join(home, 'run', 'containers', 'auth.json'), join(home, '.config', 'containers', 'auth.json')]);
+  const r = await findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [join(root, 'docs')], extraFiles: candidates });
+  assert.deepEqual(
+    r.files.map((f) => f.file),
+    [join(home, '.docker', 'config.json')],
+  );
+  assert.deepEqual(r.unreadable, []);
+  assert.deepEqual(userCredentialFiles('/h', { XDG_CONFIG_HOME: '/cfg' }), [join('/h', '.docker', 'config.json'), join('/cfg', 'containers', 'auth.json')]);
+});
+
+void test('non-updatable: SealedSecret, SOPS Secret, ExternalSecret and SecretStore naming a Secret that holds the credentials', async () => {
+  const r = await findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [root] });
+  const got = r.nonUpdatable.map((n) => `${n.file.slice(root.length + 1).split('\\').join('/')}:${n.line} ${n.kind} ${n.secretName}`);
+  assert.deepEqual(got, [
+    // "ci-pull" holds the token (secrets/pull.yaml); acme-ci-bot-pull-secret is Quay's name for this robot's Secret.
+    'eso/external.yaml:1 externalSecret ci-pull',
+    'eso/external.yaml:9 secretStore ci-pull',
+    'sealed/ci-pull.yaml:1 sealedSecret ci-pull',
+    'sops/secret.enc.yaml:1 sops acme-ci-bot-pull-secret',
+  ]);
+  // Without the plain Secret, ci-pull is not known to hold the robot's credentials.
+  const without = await findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [root], excludes: ['secrets'] });
+  assert.deepEqual(
+    without.nonUpdatable.map((n) => n.secretName),
+    ['acme-ci-bot-pull-secret'],
+  );
+});
+
+void test('progress is reported, a missing root is refused, and an aborted signal stops the scan', async () => {
+  const seen: number[] = [];
+  const r = await findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [root], onProgress: (n) => seen.push(n) });
+  assert.equal(seen[seen.length - 1], r.filesScanned);
+  assert.equal(r.filesScanned, 12); // every file read: all but .git/ and node_modules/
+  await assert.rejects(findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [join(root, 'nope')] }), /no such file or folder/);
+  const controller = new AbortController();
+  controller.abort();
+  await assert.rejects(findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [root], signal: controller.signal }), { name: 'AbortError' });
+});
+
+void test('globMatcher: ** spans folders, * and ? stay within a name', () => {
+  assert.ok(globMatcher('dist/**').test('dist/a/b.js'));
+  assert.ok(globMatcher('**/*.min.js').test('a/b/c.min.js'));
+  assert.ok(globMatcher('**/*.min.js').test('c.min.js'));
+  assert.ok(!globMatcher('*.js').test('a/b.js'));
+  assert.ok(globMatcher('secrets').test('secrets'));
+  assert.ok(!globMatcher('secret?').test('secrets/x'));
+});
