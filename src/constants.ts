@@ -37,6 +37,11 @@ export const Commands = {
   rolloutPullSecret: 'quay.rolloutPullSecret',
   grantReadForPull: 'quay.grantReadForPull',
   revealInTree: 'quay.revealInTree',
+  rotateToken: 'quay.rotateToken',
+  finishRotation: 'quay.finishRotation',
+  rotateWithSuccessor: 'quay.rotateWithSuccessor',
+  retirePredecessor: 'quay.retirePredecessor',
+  showDueRobots: 'quay.showRobotsDueForRotation',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -54,6 +59,9 @@ export const Settings = {
   instances: 'instances',
   maxConcurrentRequests: 'maxConcurrentRequests',
   requestTimeoutSeconds: 'requestTimeoutSeconds',
+  maxTokenAgeDays: 'rotation.maxTokenAgeDays',
+  rotationReminder: 'rotation.dailyReminder',
+  rotationExclude: 'rotation.exclude',
 } as const;
 
 /** SecretStorage key of an instance's OAuth token. One key per instance, never anything else in it. */
@@ -102,6 +110,8 @@ export const NodeFlags = {
   public: 'public',
   robot: 'robot',
   insecure: 'insecure',
+  /** The robot's token is older than `quay.rotation.maxTokenAgeDays`. */
+  overdue: 'overdue',
 } as const;
 export type NodeFlag = (typeof NodeFlags)[keyof typeof NodeFlags];
 

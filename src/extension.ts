@@ -3,14 +3,20 @@ import { ImageHoverProvider } from './codeActions/imageHover';
 import { ManifestService } from './codeActions/manifestService';
 import { PullSecretCodeActions } from './codeActions/pullSecretCodeActions';
 import { PullSecretDiagnostics } from './codeActions/pullSecretDiagnostics';
+import { RotationCodeLens } from './codeActions/rotationCodeLens';
+import { remindDueRobots } from './commands/rotation/dueRobots';
+import { offerUnfinishedRotations } from './commands/rotation/rotateToken';
 import { RepositoryAccess } from './core/repositoryAccess';
-import { ContextKeys, Views } from './constants';
+import { ContextKeys, Settings, Views } from './constants';
+import { TokenAgeTracker } from './core/rotation/tokenAgeTracker';
 import { LoadCache } from './core/cache';
 import type { CommandContext } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
 import { ClientRegistry } from './host/clientRegistry';
 import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
+import { GlobalStateRotationMemory } from './host/rotationMemory';
+import { nodeIds } from './views/nodeIds';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
 import type { TreeContext } from './views/treeContext';
 
@@ -21,6 +27,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const clients = new ClientRegistry(store, logger.tagged('http'));
   // Nodes ask the view to redraw them; the view exists only once the context does, hence the late binding.
   const redraw: { to?: RegistryTreeProvider } = {};
+  const tokenAges = new TokenAgeTracker({
+    source: (id) => clients.get(id),
+    memory: new GlobalStateRotationMemory(context.globalState),
+    logger: logger.tagged('rotation'),
+    now: () => new Date(),
+    onDidUpdate: (id, ns) => redraw.to?.redrawId(nodeIds.robots(id, ns)),
+  });
   const treeContext: TreeContext = {
     cache: new LoadCache(),
     store,
@@ -28,6 +41,8 @@ export function activate(context: vscode.ExtensionContext): void {
     filters: new Map(),
     client: (id) => clients.get(id),
     redraw: (node) => redraw.to?.redraw(node),
+    tokenAges,
+    maxTokenAgeDays: () => vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.maxTokenAgeDays, 90),
     now: () => new Date(),
   };
   const tree = new RegistryTreeProvider(treeContext, store);
@@ -37,7 +52,17 @@ export function activate(context: vscode.ExtensionContext): void {
   const access = new RepositoryAccess((url) => clients.get(url), logger.tagged('yaml'));
   const diagnostics = new PullSecretDiagnostics(manifests, access, store, logger.tagged('yaml'));
   const yaml: vscode.DocumentSelector = [{ language: 'yaml', scheme: 'file' }, { language: 'yaml', scheme: 'untitled' }];
-  const commandContext: CommandContext = { store, clients, tree, view, logger, editor: { manifests, access, diagnostics } };
+  const commandContext: CommandContext = {
+    store,
+    clients,
+    tree,
+    view,
+    logger,
+    editor: { manifests, access, diagnostics },
+    tokenAges,
+    state: context.globalState,
+    secrets: context.secrets,
+  };
 
   const updateInstanceCount = () => void vscode.commands.executeCommand('setContext', ContextKeys.instanceCount, store.list().length);
   updateInstanceCount();
@@ -52,9 +77,16 @@ export function activate(context: vscode.ExtensionContext): void {
     diagnostics,
     vscode.languages.registerCodeActionsProvider(yaml, new PullSecretCodeActions(manifests, diagnostics), PullSecretCodeActions.metadata),
     vscode.languages.registerHoverProvider(yaml, new ImageHoverProvider(manifests, access)),
+    vscode.languages.registerCodeLensProvider(yaml, new RotationCodeLens(manifests, clients, tokenAges)),
     store.onDidChange(updateInstanceCount),
     ...registerCommands(commandContext),
   );
+  // After start-up settles: an unfinished rotation is offered to be finished, and overdue tokens are named once a day.
+  const later = setTimeout(() => {
+    offerUnfinishedRotations(commandContext).catch((e: unknown) => logger.warn(`Unfinished rotations: ${String(e)}`));
+    remindDueRobots(commandContext, context.globalState).catch((e: unknown) => logger.warn(`Rotation reminder: ${String(e)}`));
+  }, 5000);
+  context.subscriptions.push({ dispose: () => clearTimeout(later) });
   logger.info(`Quay Robot Accounts activated (${store.list().length} instance(s) configured).`);
 }
 

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { EditorContext } from '../codeActions/editorContext';
+import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import type { ClientRegistry } from '../host/clientRegistry';
 import type { InstanceStore } from '../host/instanceStore';
 import type { OutputChannelLogger } from '../host/logger';
@@ -15,4 +16,10 @@ export interface CommandContext {
   /** The YAML editor features (parses, workspace pull Secrets, permission checks, diagnostics). */
   readonly editor: EditorContext;
   readonly logger: OutputChannelLogger;
+  /** Token ages (shared with the tree) and the rotations made here. */
+  readonly tokenAges: TokenAgeTracker;
+  /** Extension-wide memory (globalState): no secret in it. */
+  readonly state: vscode.Memento;
+  /** The OS keychain: pending rotations keep the old token here until every place is updated. */
+  readonly secrets: vscode.SecretStorage;
 }

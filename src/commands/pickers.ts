@@ -31,10 +31,19 @@ export async function pickNamespace(c: CommandContext, instance: InstanceConfig,
   return picked.ns;
 }
 
-/** The robot a command applies to: the tree node's, or picked through instance → namespace → robot. */
+/** A robot named outside the tree (the due list, a CodeLens), passed to a robot command. */
+export class RobotRef {
+  constructor(
+    readonly instanceUrl: string,
+    readonly namespace: Namespace,
+    readonly robot: Robot,
+  ) {}
+}
+
+/** The robot a command applies to: the tree node's or the reference's, or picked through instance → namespace → robot. */
 export async function resolveRobot(c: CommandContext, node: unknown, title: string): Promise<RobotTarget> {
-  if (node instanceof RobotNode) {
-    const instance = c.store.get(node.instanceId);
+  if (node instanceof RobotNode || node instanceof RobotRef) {
+    const instance = c.store.get(node instanceof RobotNode ? node.instanceId : node.instanceUrl);
     if (instance !== undefined) return { instance, namespace: node.namespace, robot: node.robot };
   }
   const instance = await pickInstance(c.store, node, title);

@@ -18,6 +18,9 @@ import { copyName, revealInQuay, revealInTree } from './view/copyName';
 import { addImagePullSecret, grantReadForPull, insertPullSecretManifest, patchServiceAccount, rolloutPullSecret } from './manifests/pullSecretCommands';
 import { clearFilter, filter, loadMore } from './view/filter';
 import { refresh, retry } from './view/refresh';
+import { showDueRobots } from './rotation/dueRobots';
+import { finishRotation, rotateToken } from './rotation/rotateToken';
+import { retirePredecessor, rotateWithSuccessor } from './rotation/successor';
 
 type Handler = (c: CommandContext, ...args: never[]) => Promise<unknown>;
 
@@ -61,6 +64,11 @@ const table: Record<CommandId, Handler> = {
   [Commands.rolloutPullSecret]: rolloutPullSecret,
   [Commands.grantReadForPull]: grantReadForPull,
   [Commands.revealInTree]: revealInTree,
+  [Commands.rotateToken]: rotateToken,
+  [Commands.finishRotation]: finishRotation,
+  [Commands.rotateWithSuccessor]: rotateWithSuccessor,
+  [Commands.retirePredecessor]: retirePredecessor,
+  [Commands.showDueRobots]: showDueRobots,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {

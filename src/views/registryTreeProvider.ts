@@ -59,6 +59,12 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   /** Redraws a node from the cache, loading nothing (after "Load more", or when a row learnt something). */
+  /** Redraws the node with this id, if it is on screen (its children are asked for again). */
+  redrawId(id: string): void {
+    const node = this.live.get(id);
+    if (node !== undefined) this.redraw(node);
+  }
+
   redraw(node: TreeNode): void {
     // Nodes ask for a redraw from inside getChildren, when they learn what their row should show. VS Code
     // registers the children only after getChildren resolves; a change event before that makes it fetch the

@@ -1,6 +1,7 @@
 import type { LoadCache } from '../core/cache';
 import type { Logger } from '../core/log';
 import type { QuayClient } from '../core/quay/client';
+import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import type { InstanceStore } from '../host/instanceStore';
 import type { TreeNode } from './nodes/treeNode';
 
@@ -14,6 +15,10 @@ export interface TreeContext {
   readonly filters: Map<string, string>;
   /** Redraws a node's row (label, icon, description) from what is cached, without reloading anything. */
   redraw(node: TreeNode): void;
+  /** Token ages of robots, computed in the background once a robots group is listed. */
+  readonly tokenAges: TokenAgeTracker;
+  /** `quay.rotation.maxTokenAgeDays`. */
+  maxTokenAgeDays(): number;
   /** The current time, injectable so relative dates are testable. */
   now(): Date;
 }

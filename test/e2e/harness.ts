@@ -75,6 +75,8 @@ export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = {
   'editor.accessibilitySupport': 'off',
   'editor.minimap.enabled': false,
   'git.enabled': false,
+  // The daily rotation reminder would pop up in every test; its own test turns it on.
+  'quay.rotation.dailyReminder': false,
   'git.openRepositoryInParentFolders': 'never',
   'json.schemaDownload.enable': false,
   'npm.autoDetect': 'off',

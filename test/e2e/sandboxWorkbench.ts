@@ -13,16 +13,26 @@ export interface SandboxWorkbench {
   readonly sandbox: Sandbox;
 }
 
-export function useSandboxWorkbench(seed: SeedName = 'demo', extra: Pick<StartOptions, 'keybindings'> = {}): SandboxWorkbench {
+/**
+ * `extra.prepare` runs once the sandbox is up, before VS Code starts: e.g. it writes a workspace whose files hold
+ * a robot's token (tokens are random per sandbox) and returns it as `workspace`.
+ */
+export function useSandboxWorkbench(
+  seed: SeedName = 'demo',
+  extra: Pick<StartOptions, 'keybindings'> & { prepare?: (sandbox: Sandbox) => Pick<StartOptions, 'workspace' | 'settings'> } = {},
+): SandboxWorkbench {
   let current: Sandbox | undefined;
   after(async () => {
     await current?.close();
   });
   const vscode = useVSCode(async () => {
     current = await startSandbox({ seed });
+    const { prepare, ...options } = extra;
+    const prepared = prepare?.(current) ?? {};
     return {
-      ...extra,
-      settings: { 'quay.instances': [{ url: current.url, label: 'Sandbox', tokenEnvironmentVariable: 'QUAY_E2E_TOKEN' }] },
+      ...options,
+      ...prepared,
+      settings: { ...prepared.settings, 'quay.instances': [{ url: current.url, label: 'Sandbox', tokenEnvironmentVariable: 'QUAY_E2E_TOKEN' }] },
       env: { QUAY_E2E_TOKEN: current.tokens.admin },
     };
   });

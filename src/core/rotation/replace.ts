@@ -1,8 +1,9 @@
 /**
  * The edits that move the usages a user ticked to new credentials (issue 11, sections 2 and 3): exactly the
  * token for `raw`; the re-encoded `auth`; the re-encoded outer base64 with its original line wrapping (only
- * the characters that differ). For a successor robot the user name changes too: in `auth`, and `username`
- * fields naming the old robot (in the file and inside a decoded Docker config). `auths` keys are hosts and stay.
+ * the characters that differ). For a successor robot the user name changes too: in `auth`, every whole
+ * occurrence of the old robot's name in the file, and `username` fields inside a decoded Docker config. `auths`
+ * keys are hosts and stay.
  */
 import { basicAuth } from '../k8s/credentials';
 import { singleEdit } from '../yaml/edits';
@@ -42,6 +43,17 @@ function usernameFields(text: string, user: string): { start: number; end: numbe
     }
   }
   return out;
+}
+
+/**
+ * Every whole occurrence of the robot's full name in a file that stores its credentials: `username` fields, and
+ * the user name beside the token in `.env` files and scripts (`QUAY_USER=acme+ci`, `docker login -u acme+ci`),
+ * which would otherwise pair the successor's token with the predecessor's name. A longer name that merely starts
+ * with it (`acme+ci_2`) is not one.
+ */
+function robotNameOccurrences(text: string, user: string): { start: number; end: number }[] {
+  const re = new RegExp(`(?<![A-Za-z0-9_.+-])${escapeRegExp(user)}(?![A-Za-z0-9_.+-])`, 'g');
+  return [...text.matchAll(re)].map((m) => ({ start: m.index ?? 0, end: (m.index ?? 0) + user.length }));
 }
 
 /** The new base64 laid out like the old value: the same line lengths, extra lines as wide as the widest. */
@@ -126,7 +138,7 @@ export function planReplacement(text: string, usages: readonly TextUsage[], r: R
   }
   for (const ticked of byValue.values()) edits.push(...valueEdits(text, ticked, r));
   if (r.newUser !== r.oldUser) {
-    for (const f of usernameFields(text, r.oldUser)) edits.push({ offset: f.start, length: f.end - f.start, text: r.newUser });
+    for (const f of robotNameOccurrences(text, r.oldUser)) edits.push({ offset: f.start, length: f.end - f.start, text: r.newUser });
   }
   return edits.sort((a, b) => a.offset - b.offset);
 }

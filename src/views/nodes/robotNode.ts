@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { contextValue, NodeFlags, NodeKinds, type NodeFlag } from '../../constants';
 import type { FederationEntry, Namespace, Robot, RobotPermission } from '../../core/quay/types';
+import { isOverdue } from '../../core/rotation/tokenAge';
 import { exactTime, relativeTime } from '../../core/time';
+import { tokenAgeSource, tokenAgeText } from '../tokenAgeText';
 import type { TreeContext } from '../treeContext';
 import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
@@ -61,20 +63,27 @@ export class RobotNode extends TreeNode {
     if (r.lastAccessed === undefined) flags.push(NodeFlags.unused);
     if (this.hasNoAccess) flags.push(NodeFlags.noAccess);
     if (this.namespace.kind === 'user') flags.push(NodeFlags.user);
+    const now = this.ctx.now();
+    const age = this.ctx.tokenAges.peek(this.instanceId, this.namespace, r.fullName);
+    // A federated robot pulls with exchanged one-hour tokens: its static token's age is shown, not warned about.
+    const overdue = age !== undefined && !flags.includes(NodeFlags.federated) && isOverdue(age, now, this.ctx.maxTokenAgeDays()) === true;
+    if (overdue) flags.push(NodeFlags.overdue);
     item.contextValue = contextValue(NodeKinds.robot, flags);
-    item.iconPath = flags.includes(NodeFlags.federated)
+    item.iconPath = overdue
+      ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : flags.includes(NodeFlags.federated)
       ? new vscode.ThemeIcon('shield')
       : this.hasNoAccess
         ? new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground'))
         : r.lastAccessed === undefined
           ? new vscode.ThemeIcon('robot', new vscode.ThemeColor('disabledForeground'))
           : new vscode.ThemeIcon('robot');
-    const now = this.ctx.now();
     const used = r.lastAccessed === undefined ? vscode.l10n.t('never used') : vscode.l10n.t('used {0}', relativeTime(r.lastAccessed, now));
     const created = r.created !== undefined ? vscode.l10n.t('created {0}', relativeTime(r.created, now)) : '';
     item.description = [
       r.description,
       flags.includes(NodeFlags.federated) ? vscode.l10n.t('federated') : '',
+      overdue && age !== undefined ? tokenAgeText(age, now) : '',
       used,
       created,
       this.hasNoAccess ? vscode.l10n.t('no repository access') : '',
@@ -87,6 +96,7 @@ export class RobotNode extends TreeNode {
     md.appendMarkdown(
       `  \n${vscode.l10n.t('Last accessed')}: ${r.lastAccessed !== undefined ? `${exactTime(r.lastAccessed)} (${relativeTime(r.lastAccessed, now)})` : vscode.l10n.t('never')}`,
     );
+    if (age !== undefined) md.appendMarkdown(`  \n${vscode.l10n.t('Token')}: ${escapeMd(tokenAgeText(age, now))}, ${escapeMd(tokenAgeSource(age))}${overdue ? ` $(warning) ${vscode.l10n.t('older than {0} days: rotate it', this.ctx.maxTokenAgeDays())}` : ''}`);
     if (r.repositories !== undefined) md.appendMarkdown(`  \n${vscode.l10n.t('Direct repository permissions')}: ${r.repositories.length}`);
     if (r.teams !== undefined && r.teams.length > 0) md.appendMarkdown(`  \n${vscode.l10n.t('Teams')}: ${r.teams.map(escapeMd).join(', ')}`);
     if (federation !== undefined && federation.length > 0) md.appendMarkdown(`  \n${vscode.l10n.t('Keyless federation')}: ${federation.length}`);

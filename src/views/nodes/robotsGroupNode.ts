@@ -44,6 +44,8 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
         ),
       );
     }
+    // Token ages come from the usage logs (up to 20 requests), after the list is on screen; the rows redraw then.
+    setTimeout(() => this.ctx.tokenAges.prefetch(this.instanceId, this.namespace, robots), 0);
     return { items: [...robots].sort((a, b) => a.shortName.localeCompare(b.shortName)) };
   }
 

@@ -1,7 +1,7 @@
 /**
  * planReplacement (src/core/rotation/replace.ts) on every golden input and corpus file with injected usages:
  * after the edits a scan for the new credentials finds the same places, none for the old, and no edit reaches
- * outside a usage's value or a `username` field of the old robot.
+ * outside a usage's value or an occurrence of the old robot's name.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -110,4 +110,10 @@ void test('only the ticked usages change; a usage no longer where it was is refu
   assert.equal(scanText(out, needlesFor(ROBOT, TOKEN)).length, usages.length - 1);
   assert.equal(planReplacement(text, [], r).length, 0);
   assert.throws(() => planReplacement(`x${text}`, [first], r), StaleUsageError);
+});
+
+void test('successor robot: the name beside the token in a .env or script follows; a longer name that starts with it does not', () => {
+  const text = `# ${ROBOT} pulls for CI\nQUAY_USER=${ROBOT}\nQUAY_TOKEN=${TOKEN}\nOTHER_USER=${ROBOT}_2\necho x | docker login -u '${ROBOT}' --password-stdin quay.io\n`;
+  const out = applyEdits(text, planReplacement(text, scanText(text, needlesFor(ROBOT, TOKEN)), { oldUser: ROBOT, oldToken: TOKEN, newUser: SUCCESSOR, newToken: NEW_TOKEN }));
+  assert.equal(out, `# ${SUCCESSOR} pulls for CI\nQUAY_USER=${SUCCESSOR}\nQUAY_TOKEN=${NEW_TOKEN}\nOTHER_USER=${ROBOT}_2\necho x | docker login -u '${SUCCESSOR}' --password-stdin quay.io\n`);
 });

@@ -6,61 +6,31 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { skopeo, skopeoSkip as skip, skopeoVersion as version, type Skopeo } from '../../sandbox/skopeo';
 import { call, expectStatus, obj } from './helpers';
 
-const installed = spawnSync('skopeo', ['--version'], { encoding: 'utf8' });
-const version = installed.status === 0 ? installed.stdout.trim() : undefined;
-const skip = version === undefined && process.env['CI'] !== 'true' ? 'skopeo is not installed (scripts/install-code-server.sh installs it)' : false;
-
 let sb: Sandbox;
+let client: Skopeo;
 let home: string;
 
 before(async () => {
-  home = mkdtempSync(join(tmpdir(), 'skopeo-test-'));
-  writeFileSync(join(home, 'registries.conf'), '');
+  client = skopeo();
+  home = client.home;
   sb = await startSandbox({ seed: 'demo' });
 });
 after(async () => {
   await sb.close();
-  rmSync(home, { recursive: true, force: true });
+  client.dispose();
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** `skopeo login --tls-verify=false -u <user> --password-stdin <host>` with only the throwaway config in reach. */
-function login(user: string, password: string, authfile: string): Promise<Run> {
-  const env = {
-    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
-    HOME: home,
-    XDG_RUNTIME_DIR: home,
-    XDG_CONFIG_HOME: join(home, 'config'),
-    CONTAINERS_REGISTRIES_CONF: join(home, 'registries.conf'),
-    REGISTRY_AUTH_FILE: authfile,
-  };
-  const args = ['login', '--tls-verify=false', '--authfile', authfile, '-u', user, '--password-stdin', sb.hostname];
-  return new Promise((resolve, reject) => {
-    const child = spawn('skopeo', args, { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: 60_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(`${password}\n`);
-  });
-}
+const login = (user: string, password: string, authName: string) => client.login(sb.hostname, user, password, authName);
 
 /** The `auths` entry skopeo stored for the sandbox, decoded (`user:password`), or undefined. */
-function stored(authfile: string): string | undefined {
+function stored(authName: string): string | undefined {
+  const authfile = join(home, `${authName}.json`);
   if (!existsSync(authfile)) return undefined;
   const auths = (JSON.parse(readFileSync(authfile, 'utf8')) as { auths?: Record<string, { auth?: string }> }).auths ?? {};
   const auth = auths[sb.hostname]?.auth;
@@ -71,7 +41,7 @@ void test(`skopeo login: the token works, a wrong one does not, and after a rota
   assert.ok(version !== undefined, 'CI=true and skopeo is not installed: run scripts/install-code-server.sh as root');
   const robot = 'acme+ci_pull';
   const old = sb.state.robot(robot)?.token ?? assert.fail('no robot');
-  const authfile = (name: string): string => join(home, `${name}.json`);
+  const authfile = (name: string): string => name;
 
   const ok = await login(robot, old, authfile('ok'));
   assert.equal(ok.code, 0, ok.stderr);

@@ -1,0 +1,267 @@
+import * as vscode from 'vscode';
+import { Commands, Settings } from '../../constants';
+import type { InstanceConfig } from '../../core/instances';
+import type { QuayClient } from '../../core/quay/client';
+import type { RegistryLoginResult } from '../../core/quay/registry';
+import type { Namespace } from '../../core/quay/types';
+import type { Replacement } from '../../core/rotation/replace';
+import { nodeIds } from '../../views/nodeIds';
+import type { CommandContext } from '../commandContext';
+import { resolveRobot } from '../pickers';
+import { UserCancelled } from '../runCommand';
+import { applyReplacement, describeEncoding, displayPath, pickUsages, scanWorkspace, type ApplyResult, type Usage, type WorkspaceScan } from './workspaceUsages';
+
+/**
+ * A rotation under way: the old credentials are kept in the OS keychain (SecretStorage) from just before the
+ * regeneration until every ticked place is updated, so "Finish Rotation" can find what is left after a failed
+ * edit or a closed window. The new token is never stored: an admin can always read it again from Quay.
+ */
+interface PendingRotation {
+  readonly instanceUrl: string;
+  readonly namespace: Namespace;
+  readonly oldUser: string;
+  readonly oldToken: string;
+  /** The robot whose token the places get: the same robot, or a successor. */
+  readonly newUser: string;
+  readonly startedAt: string;
+}
+
+const PENDING_INDEX = 'quay.rotation.pending';
+const pendingKey = (instanceUrl: string, oldUser: string): string => `quay.rotation:${instanceUrl}:${oldUser}`;
+
+export async function savePending(c: CommandContext, p: PendingRotation): Promise<void> {
+  await c.secrets.store(pendingKey(p.instanceUrl, p.oldUser), JSON.stringify(p));
+  const index = c.state.get<string[]>(PENDING_INDEX, []);
+  if (!index.includes(pendingKey(p.instanceUrl, p.oldUser))) await c.state.update(PENDING_INDEX, [...index, pendingKey(p.instanceUrl, p.oldUser)]);
+}
+
+async function clearPending(c: CommandContext, p: Pick<PendingRotation, 'instanceUrl' | 'oldUser'>): Promise<void> {
+  const key = pendingKey(p.instanceUrl, p.oldUser);
+  await c.secrets.delete(key);
+  await c.state.update(
+    PENDING_INDEX,
+    c.state.get<string[]>(PENDING_INDEX, []).filter((k) => k !== key),
+  );
+}
+
+async function pendingRotations(c: CommandContext): Promise<PendingRotation[]> {
+  const out: PendingRotation[] = [];
+  for (const key of c.state.get<string[]>(PENDING_INDEX, [])) {
+    const raw = await c.secrets.get(key);
+    if (raw !== undefined) out.push(JSON.parse(raw) as PendingRotation);
+  }
+  return out;
+}
+
+function excludes(): string[] {
+  return vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.rotationExclude, []);
+}
+
+/** Where else the token is in use: the user agents and addresses of the robot's pulls of the last 7 days. */
+export async function recentPulls(client: QuayClient, ns: Namespace, robot: string): Promise<string[]> {
+  const end = new Date();
+  const start = new Date(end.getTime() - 7 * 86_400_000);
+  const seen = new Map<string, { count: number; last: Date }>();
+  let pages = 0;
+  try {
+    for await (const page of client.listLogs(ns.kind === 'org' ? { kind: 'org', name: ns.name } : { kind: 'user' }, { performer: robot, starttime: start, endtime: end })) {
+      for (const e of page.logs) {
+        if (e.kind !== 'pull_repo' && e.kind !== 'login_success') continue;
+        const agent = e.metadata['user-agent'] ?? e.metadata['useragent'];
+        const key = `${typeof agent === 'string' ? agent : '?'} from ${e.metadata['resolved_ip'] !== undefined ? JSON.stringify(e.metadata['resolved_ip']) : (e.ip ?? '?')}`;
+        const s = seen.get(key);
+        seen.set(key, { count: (s?.count ?? 0) + 1, last: s !== undefined && s.last > e.datetime ? s.last : e.datetime });
+      }
+      if (++pages >= 5) break;
+    }
+  } catch {
+    return [];
+  }
+  return [...seen.entries()].sort((a, b) => b[1].last.getTime() - a[1].last.getTime()).map(([k, v]) => `${k} (${v.count}×, last ${v.last.toISOString().slice(0, 16).replace('T', ' ')} UTC)`);
+}
+
+export function loginLine(result: RegistryLoginResult): string {
+  switch (result.kind) {
+    case 'ok':
+      return vscode.l10n.t('accepted');
+    case 'refused':
+      return vscode.l10n.t('refused: {0}', result.message);
+    case 'failed':
+      return vscode.l10n.t('could not be checked: {0}', result.error.message);
+  }
+}
+
+export interface RotationReport {
+  readonly title: string;
+  readonly instance: InstanceConfig;
+  readonly applied: ApplyResult;
+  readonly unticked: readonly Usage[];
+  readonly scan: WorkspaceScan;
+  readonly pulls: readonly string[];
+  readonly logins: readonly string[];
+  readonly steps?: readonly string[];
+}
+
+/** The report as a Markdown document (no token in it) and a notification with its summary. */
+export async function showReport(r: RotationReport, summary: string): Promise<void> {
+  const where = (u: Usage): string => `\`${displayPath(u.file)}:${u.usage.line}:${u.usage.column}\` ${describeEncoding(u.usage)}`;
+  const lines = [
+    `# ${r.title}`,
+    '',
+    `${r.instance.url} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${r.scan.filesScanned} files scanned`,
+    '',
+    ...(r.steps !== undefined ? ['## Steps', '', ...r.steps.map((s) => `- ${s}`), ''] : []),
+    `## Updated (${r.applied.updated.length})`,
+    '',
+    ...r.applied.updated.map((u) => `- ${where(u)}`),
+    ...r.applied.rescanned.map((f) => `- \`${displayPath(f)}\` changed after the scan: scanned again and edited on its current text`),
+    ...r.applied.unsaved.map((f) => `- \`${displayPath(f)}\` had unsaved changes: edited, not saved`),
+    '',
+    `## Left (${r.applied.failed.length + r.unticked.length + r.scan.nonUpdatable.length})`,
+    '',
+    ...r.applied.failed.map((f) => `- \`${displayPath(f.file)}\` failed: ${f.reason} — run "Quay: Finish Rotation"`),
+    ...r.unticked.map((u) => `- ${where(u)} (not ticked)`),
+    ...r.scan.nonUpdatable.map((n) => `- \`${displayPath(n.file)}:${n.line}\` ${n.kind}${n.secretName !== undefined ? ` of Secret ${n.secretName}` : ''}: cannot be updated from here`),
+    '',
+    '## Registry login',
+    '',
+    ...r.logins.map((l) => `- ${l}`),
+    '',
+    '## Recent use of the old token (usage logs, 7 days)',
+    '',
+    ...(r.pulls.length > 0 ? r.pulls.map((p) => `- ${p}`) : ['- none recorded']),
+    '',
+  ];
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
+  await vscode.window.showTextDocument(doc, { preview: true });
+  const finish = vscode.l10n.t('Finish Rotation');
+  const failed = r.applied.failed.length > 0;
+  const choice = failed ? await vscode.window.showWarningMessage(summary, finish) : await vscode.window.showInformationMessage(summary);
+  if (choice === finish) await vscode.commands.executeCommand(Commands.finishRotation);
+}
+
+/**
+ * "Rotate Robot Token…": scan the workspace for every place the token is stored, show the plan, regenerate
+ * (Quay invalidates the old token at once), update every ticked place in one edit, then prove the result
+ * with registry logins: the new token is accepted and the old one refused.
+ */
+export async function rotateToken(c: CommandContext, node?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Rotate Robot Token');
+  const { instance, namespace, robot } = await resolveRobot(c, node, title);
+  const client = c.clients.get(instance.url);
+  const current = await client.getRobot(namespace, robot.shortName);
+  const oldToken = current.token;
+  if (oldToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; rotating needs admin rights on it.', instance.url, robot.fullName));
+  c.logger.rememberSecret(oldToken);
+  const scan = await scanWorkspace(robot.fullName, oldToken, vscode.l10n.t('Looking for the token of {0}…', robot.fullName), excludes());
+  const ticked = await pickUsages(scan, title, vscode.l10n.t('Places that store the token of {0}: ticked ones are updated after the regeneration', robot.fullName));
+  const pulls = await recentPulls(client, namespace, robot.fullName);
+  const left = scan.usages.length - ticked.length + scan.nonUpdatable.length;
+  const go = vscode.l10n.t('Regenerate Token');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Quay invalidates the old token immediately. {0} places will be updated; {1} known places will not.', ticked.length, left),
+    {
+      modal: true,
+      detail: [
+        ...scan.nonUpdatable.map((n) => vscode.l10n.t('Not updatable here: {0}:{1} ({2})', displayPath(n.file), n.line, n.kind)),
+        ...(pulls.length > 0 ? [vscode.l10n.t('The token was used in the last 7 days by: {0}', pulls.slice(0, 5).join('; '))] : []),
+      ].join('\n'),
+    },
+    go,
+  );
+  if (choice !== go) throw new UserCancelled();
+
+  const pending: PendingRotation = { instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken, newUser: robot.fullName, startedAt: new Date().toISOString() };
+  await savePending(c, pending);
+  let newToken: string | undefined;
+  try {
+    newToken = (await client.regenerateRobotToken(namespace, robot.shortName)).token;
+  } catch (error) {
+    await clearPending(c, pending);
+    throw error; // nothing was edited; wrapCommand shows Quay's message
+  }
+  if (newToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} regenerated the token of {1} but did not return it. Run "Quay: Finish Rotation" to read it and update the workspace.', instance.url, robot.fullName));
+  c.logger.rememberSecret(newToken);
+  await c.tokenAges.remember(instance.url, namespace, robot.fullName, new Date());
+  c.tree.refreshIds([nodeIds.robot(instance.url, namespace, robot.shortName), nodeIds.robots(instance.url, namespace)]);
+  await finishWith(c, { instance, client, pending, newToken, scan, ticked, pulls, title: vscode.l10n.t('Rotation of {0}', robot.fullName) });
+}
+
+/** Applies the edit, checks the logins, reports, and forgets the pending rotation once nothing failed. */
+export async function finishWith(
+  c: CommandContext,
+  o: { instance: InstanceConfig; client: QuayClient; pending: PendingRotation; newToken: string; scan: WorkspaceScan; ticked: readonly Usage[]; pulls: readonly string[]; title: string; steps?: readonly string[] },
+): Promise<void> {
+  const r: Replacement = { oldUser: o.pending.oldUser, oldToken: o.pending.oldToken, newUser: o.pending.newUser, newToken: o.newToken };
+  const applied = await applyReplacement(o.scan, o.ticked, r);
+  const samePlace = (a: Usage, b: Usage): boolean => a.file === b.file && a.usage.range.start === b.usage.range.start;
+  const unticked = o.scan.usages.filter((u) => !o.ticked.some((t) => samePlace(t, u)));
+  const newLogin = await o.client.registryLogin(o.pending.newUser, o.newToken);
+  const logins = [vscode.l10n.t('{0} with the new token: {1}', o.pending.newUser, loginLine(newLogin))];
+  let oldRefused = true;
+  if (o.pending.newUser === o.pending.oldUser) {
+    const oldLogin = await o.client.registryLogin(o.pending.oldUser, o.pending.oldToken);
+    oldRefused = oldLogin.kind === 'refused';
+    logins.push(vscode.l10n.t('{0} with the old token: {1}', o.pending.oldUser, loginLine(oldLogin)));
+  }
+  if (applied.failed.length === 0) await clearPending(c, o.pending);
+  const summary = vscode.l10n.t(
+    '{0}: {1} places updated, {2} left. The registry {3} the new token{4}.',
+    o.title,
+    applied.updated.length,
+    applied.failed.length + unticked.length + o.scan.nonUpdatable.length,
+    newLogin.kind === 'ok' ? vscode.l10n.t('accepts') : vscode.l10n.t('does not accept'),
+    o.pending.newUser === o.pending.oldUser ? (oldRefused ? vscode.l10n.t(' and refuses the old one') : vscode.l10n.t(' but still accepts the old one')) : '',
+  );
+  await showReport({ title: o.title, instance: o.instance, applied, unticked, scan: o.scan, pulls: o.pulls, logins, ...(o.steps !== undefined ? { steps: o.steps } : {}) }, summary);
+}
+
+/**
+ * "Finish Rotation": for a rotation whose edit failed or was interrupted, scan again for the old credentials
+ * (kept in the keychain) and update what is left with the robot's current token, read again from Quay.
+ */
+export async function finishRotation(c: CommandContext): Promise<void> {
+  const pending = await pendingRotations(c);
+  if (pending.length === 0) {
+    await vscode.window.showInformationMessage(vscode.l10n.t('No rotation is waiting to be finished.'));
+    return;
+  }
+  const picked =
+    pending.length === 1
+      ? pending[0]
+      : (
+          await vscode.window.showQuickPick(
+            pending.map((p) => ({ label: p.oldUser, description: p.newUser !== p.oldUser ? `→ ${p.newUser}` : '', detail: `${p.instanceUrl} · ${p.startedAt}`, p })),
+            { title: vscode.l10n.t('Finish Rotation'), ignoreFocusOut: true },
+          )
+        )?.p;
+  if (picked === undefined) throw new UserCancelled();
+  const instance = c.store.get(picked.instanceUrl);
+  if (instance === undefined) throw new Error(vscode.l10n.t('The instance {0} of this rotation is no longer configured.', picked.instanceUrl));
+  c.logger.rememberSecret(picked.oldToken);
+  const client = c.clients.get(instance.url);
+  const short = picked.newUser.slice(picked.newUser.indexOf('+') + 1);
+  const newToken = (await client.getRobot(picked.namespace, short)).token;
+  if (newToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}.', instance.url, picked.newUser));
+  c.logger.rememberSecret(newToken);
+  const scan = await scanWorkspace(picked.oldUser, picked.oldToken, vscode.l10n.t('Looking for what is left of the old token of {0}…', picked.oldUser), excludes());
+  if (scan.usages.length === 0) {
+    await clearPending(c, picked);
+    await vscode.window.showInformationMessage(vscode.l10n.t('No place stores the old token of {0} any more: the rotation is finished.', picked.oldUser));
+    return;
+  }
+  const ticked = await pickUsages(scan, vscode.l10n.t('Finish Rotation'), vscode.l10n.t('Places that still store the old token of {0}', picked.oldUser));
+  await finishWith(c, { instance, client, pending: picked, newToken, scan, ticked, pulls: [], title: vscode.l10n.t('Rotation of {0} (finished)', picked.oldUser) });
+}
+
+/** On start: a rotation left unfinished (a failed edit, a closed window) is offered to be finished. */
+export async function offerUnfinishedRotations(c: CommandContext): Promise<void> {
+  const pending = await pendingRotations(c);
+  if (pending.length === 0) return;
+  const finish = vscode.l10n.t('Finish Rotation');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('The rotation of {0} did not finish: some places may still hold the old token.', pending.map((p) => p.oldUser).join(', ')),
+    finish,
+  );
+  if (choice === finish) await vscode.commands.executeCommand(Commands.finishRotation);
+}

@@ -1,0 +1,126 @@
+import * as vscode from 'vscode';
+import { Settings } from '../../constants';
+import { robotNameProblem } from '../../core/robotName';
+import { exactTime, relativeTime } from '../../core/time';
+import { nodeIds } from '../../views/nodeIds';
+import type { CommandContext } from '../commandContext';
+import { resolveRobot } from '../pickers';
+import { UserCancelled } from '../runCommand';
+import { finishWith, recentPulls, savePending } from './rotateToken';
+import { pickUsages, scanWorkspace } from './workspaceUsages';
+
+const SUCCESSORS_KEY = 'quay.rotation.successors';
+
+/** `<name>_<yyyymmdd>`, Quay's rule permitting. */
+export function successorName(shortName: string, now: Date): string {
+  return `${shortName}_${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+}
+
+/**
+ * "Rotate with a Successor Robot…": the old token dies the moment Quay regenerates it, so a rotation without
+ * downtime needs a second robot. This creates `<name>_<yyyymmdd>` with the predecessor's description,
+ * repository roles, teams, default-permission delegations and federation entries (a plan first, each step
+ * reported), moves every usage in the workspace to it (user name and token), and leaves the predecessor alive
+ * until "Retire Predecessor…".
+ */
+export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Rotate with a Successor Robot');
+  const { instance, namespace, robot } = await resolveRobot(c, node, title);
+  const client = c.clients.get(instance.url);
+  const old = await client.getRobot(namespace, robot.shortName);
+  if (old.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; this needs admin rights on it.', instance.url, robot.fullName));
+  c.logger.rememberSecret(old.token);
+  const org = namespace.kind === 'org' ? namespace.name : undefined;
+  const [grants, federation, listed, prototypes] = await Promise.all([
+    client.getRobotPermissions(namespace, robot.shortName),
+    client.getFederation(namespace, robot.shortName).catch(() => []),
+    client.listRobots(namespace, { permissions: true, token: false }),
+    org !== undefined ? client.listPrototypes(org) : Promise.resolve([]),
+  ]);
+  const teams = listed.find((r) => r.fullName === robot.fullName)?.teams ?? [];
+  const delegations = prototypes.filter((p) => p.delegate.kind === 'robot' && p.delegate.name === robot.fullName);
+
+  const name = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Name of the successor of {0} (in {1})', robot.fullName, namespace.name),
+    value: successorName(robot.shortName, new Date()),
+    ignoreFocusOut: true,
+    validateInput: (v) => robotNameProblem(v) ?? (listed.some((r) => r.shortName === v) ? vscode.l10n.t('{0}+{1} exists already.', namespace.name, v) : undefined),
+  });
+  if (name === undefined || name === '') throw new UserCancelled();
+  const successor = `${namespace.name}+${name}`;
+
+  const steps: { label: string; run: () => Promise<unknown> }[] = [
+    { label: vscode.l10n.t('create {0} ("{1}")', successor, old.description), run: () => client.createRobot(namespace, name, { description: old.description, ...(old.unstructuredMetadata !== undefined ? { unstructuredMetadata: old.unstructuredMetadata } : {}) }) },
+    ...grants.map((g) => ({ label: vscode.l10n.t('{0} on {1}/{2}', g.role, namespace.name, g.repository), run: () => client.setRepoUserPermission({ namespace: namespace.name, name: g.repository }, successor, g.role) })),
+    ...(org !== undefined ? teams.map((t) => ({ label: vscode.l10n.t('member of team {0}', t), run: () => client.addTeamMember(org, t, successor) })) : []),
+    ...(org !== undefined
+      ? delegations.map((p) => ({
+          label: vscode.l10n.t('default permission {0}{1}', p.role, p.activatingUser !== undefined ? vscode.l10n.t(' for repositories {0} creates', p.activatingUser.name) : ''),
+          run: () => client.createPrototype(org, { role: p.role, delegate: { kind: 'robot', name: successor }, ...(p.activatingUser !== undefined ? { activatingUser: p.activatingUser.name } : {}) }),
+        }))
+      : []),
+    ...(federation.length > 0 ? [{ label: vscode.l10n.t('{0} federation entries', federation.length), run: () => client.setFederation(namespace, name, federation) }] : []),
+  ];
+  const scan = await scanWorkspace(robot.fullName, old.token, vscode.l10n.t('Looking for the token of {0}…', robot.fullName), vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.rotationExclude, []));
+  const ticked = await pickUsages(scan, title, vscode.l10n.t('Places to move from {0} to {1} (user name and token)', robot.fullName, successor));
+  const go = vscode.l10n.t('Create Successor');
+  const choice = await vscode.window.showInformationMessage(
+    vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, federation.length, ticked.length, robot.fullName),
+    { modal: true, detail: steps.map((s, i) => `${i + 1}. ${s.label}`).join('\n') },
+    go,
+  );
+  if (choice !== go) throw new UserCancelled();
+
+  const report: string[] = [];
+  for (const [i, step] of steps.entries()) {
+    try {
+      await step.run();
+      report.push(`✓ ${step.label}`);
+    } catch (error) {
+      report.push(`✗ ${step.label}: ${error instanceof Error ? error.message : String(error)}`);
+      if (i === 0) throw error; // no successor, nothing else to do
+    }
+  }
+  c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
+  const created = await client.getRobot(namespace, name);
+  if (created.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}.', instance.url, successor));
+  c.logger.rememberSecret(created.token);
+  await c.state.update(SUCCESSORS_KEY, { ...c.state.get<Record<string, string>>(SUCCESSORS_KEY, {}), [`${instance.url} ${successor}`]: robot.fullName });
+  const pending = { instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken: old.token, newUser: successor, startedAt: new Date().toISOString() };
+  await savePending(c, pending);
+  await finishWith(c, { instance, client, pending, newToken: created.token, scan, ticked, pulls: [], title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), steps: report });
+}
+
+/**
+ * "Retire Predecessor…": on a successor, its predecessor; on any other robot, that robot. Shows when it was last
+ * used (`last_accessed`, pulls of the last 7 days) and deletes it after a confirmation.
+ */
+export async function retirePredecessor(c: CommandContext, node?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Retire Predecessor');
+  const { instance, namespace, robot } = await resolveRobot(c, node, title);
+  const client = c.clients.get(instance.url);
+  const predecessorName = c.state.get<Record<string, string>>(SUCCESSORS_KEY, {})[`${instance.url} ${robot.fullName}`] ?? robot.fullName;
+  const short = predecessorName.slice(predecessorName.indexOf('+') + 1);
+  const predecessor = (await client.listRobots(namespace, { permissions: false, token: false })).find((r) => r.fullName === predecessorName);
+  if (predecessor === undefined) throw new Error(vscode.l10n.t('{0} no longer exists on {1}.', predecessorName, instance.url));
+  const pulls = await recentPulls(client, namespace, predecessorName);
+  const now = new Date();
+  const lastUsed = predecessor.lastAccessed !== undefined ? `${exactTime(predecessor.lastAccessed)} (${relativeTime(predecessor.lastAccessed, now)})` : vscode.l10n.t('never');
+  const remove = vscode.l10n.t('Delete {0}', predecessorName);
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Retire {0}? It was last used {1}.', predecessorName, lastUsed),
+    {
+      modal: true,
+      detail:
+        (pulls.length > 0 ? vscode.l10n.t('Still in use in the last 7 days by: {0}. Those clients will fail.', pulls.slice(0, 5).join('; ')) : vscode.l10n.t('No pull in the last 7 days.')) +
+        '\n' +
+        vscode.l10n.t('Its token stops working at once; its permissions, teams and default permissions are removed. This cannot be undone.'),
+    },
+    remove,
+  );
+  if (choice !== remove) throw new UserCancelled();
+  await client.deleteRobot(namespace, short);
+  c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Retired (deleted) {0}.', predecessorName));
+}

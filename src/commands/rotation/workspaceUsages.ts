@@ -1,0 +1,171 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findTokenUsages, textHash, userCredentialFiles, verifyUnchanged, type FindResult, type NonUpdatable, type ScannedFile } from '../../core/rotation/finder';
+import { needlesFor, scanText, type TextUsage, type UsageEncoding } from '../../core/rotation/match';
+import { planReplacement, StaleUsageError, type Replacement } from '../../core/rotation/replace';
+import { UserCancelled } from '../runCommand';
+
+/** One place the old credentials are stored, as the plan lists it. */
+export interface Usage {
+  readonly file: string;
+  readonly usage: TextUsage;
+  /** Inside a workspace folder (ticked by default), or a user-level credential file (unticked). */
+  readonly inWorkspace: boolean;
+}
+
+export interface WorkspaceScan {
+  readonly usages: readonly Usage[];
+  readonly files: ReadonlyMap<string, ScannedFile>;
+  readonly nonUpdatable: readonly NonUpdatable[];
+  readonly filesScanned: number;
+}
+
+export interface ApplyResult {
+  /** Places updated, by file. */
+  readonly updated: readonly Usage[];
+  /** Files changed since the scan: scanned again before editing. */
+  readonly rescanned: readonly string[];
+  /** Files that could not be edited, with why. */
+  readonly failed: readonly { readonly file: string; readonly reason: string }[];
+  /** Files edited but left unsaved (they had unsaved changes before). */
+  readonly unsaved: readonly string[];
+}
+
+const ENCODING_LABELS: Record<UsageEncoding, string> = {
+  raw: 'token',
+  auth: 'auth (base64 of user:token)',
+  dockerconfigjson: 'Secret data (.dockerconfigjson, base64)',
+  dockercfg: 'Secret data (.dockercfg, base64)',
+  base64: 'base64 value',
+};
+
+export function describeEncoding(u: TextUsage): string {
+  return ENCODING_LABELS[u.encoding] + (u.inner === 'auth' ? ' · auth inside' : '');
+}
+
+/** `folder/relative/path` inside the workspace, `~/…` under the home folder, else the absolute path. */
+export function displayPath(file: string): string {
+  const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(file));
+  if (folder !== undefined) return path.relative(folder.uri.fsPath, file) || path.basename(file);
+  const home = os.homedir();
+  return file.startsWith(home + path.sep) ? `~${file.slice(home.length)}` : file;
+}
+
+function roots(): string[] {
+  return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+}
+
+/**
+ * Every place `user`'s `token` is stored: the workspace folders (git-ignored files included), the user-level
+ * credential files, and the open documents' unsaved text (which wins over what is on disk).
+ */
+export async function scanWorkspace(user: string, token: string, title: string, excludes: readonly string[]): Promise<WorkspaceScan> {
+  const folders = roots();
+  const result: FindResult = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    async (progress, cancel) => {
+      const controller = new AbortController();
+      cancel.onCancellationRequested(() => controller.abort());
+      try {
+        return await findTokenUsages({
+          robot: user,
+          token,
+          roots: folders,
+          extraFiles: userCredentialFiles(os.homedir(), process.env),
+          excludes,
+          signal: controller.signal,
+          onProgress: (n) => progress.report({ message: vscode.l10n.t('{0} files', n) }),
+        });
+      } catch (error) {
+        if (controller.signal.aborted) throw new UserCancelled();
+        throw error;
+      }
+    },
+  );
+  const files = new Map(result.files.map((f) => [f.file, f]));
+  // Unsaved text in open editors: what the user sees is what gets edited.
+  const needles = needlesFor(user, token);
+  for (const doc of vscode.workspace.textDocuments) {
+    if (!doc.isDirty || doc.uri.scheme !== 'file') continue;
+    const text = doc.getText();
+    const usages = scanText(text, needles);
+    if (usages.length > 0) files.set(doc.uri.fsPath, { file: doc.uri.fsPath, hash: textHash(text), usages: usages.map((u) => ({ ...u, bytes: u.range })) });
+    else files.delete(doc.uri.fsPath);
+  }
+  const inWorkspace = (file: string): boolean => folders.some((f) => file === f || file.startsWith(f + path.sep));
+  const usages = [...files.values()].flatMap((f) => f.usages.map((usage): Usage => ({ file: f.file, usage, inWorkspace: inWorkspace(f.file) })));
+  return { usages, files, nonUpdatable: result.nonUpdatable, filesScanned: result.filesScanned };
+}
+
+/** The plan: every usage, ticked inside the workspace and unticked outside it. Returns the ticked ones. */
+export async function pickUsages(scan: WorkspaceScan, title: string, placeHolder: string): Promise<Usage[]> {
+  if (scan.usages.length === 0) return [];
+  type Item = vscode.QuickPickItem & { usage?: Usage };
+  const items: Item[] = [];
+  const inside = scan.usages.filter((u) => u.inWorkspace);
+  const outside = scan.usages.filter((u) => !u.inWorkspace);
+  const item = (u: Usage): Item => ({
+    label: `$(file) ${displayPath(u.file)}:${u.usage.line}:${u.usage.column}`,
+    description: describeEncoding(u.usage),
+    ...(u.inWorkspace ? {} : { detail: vscode.l10n.t('outside the workspace: tick it to update it too') }),
+    picked: u.inWorkspace,
+    usage: u,
+  });
+  if (inside.length > 0) items.push({ label: vscode.l10n.t('Workspace'), kind: vscode.QuickPickItemKind.Separator }, ...inside.map(item));
+  if (outside.length > 0) items.push({ label: vscode.l10n.t('Your credential files'), kind: vscode.QuickPickItemKind.Separator }, ...outside.map(item));
+  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, canPickMany: true, ignoreFocusOut: true, matchOnDescription: true });
+  if (picked === undefined) throw new UserCancelled();
+  return picked.flatMap((p) => (p.usage !== undefined ? [p.usage] : []));
+}
+
+/**
+ * Replaces the ticked places with the new credentials in one WorkspaceEdit (one undo step). A file that changed
+ * since the scan is scanned again and edited on its current text, never on stale offsets. Files that were
+ * not dirty are saved; files with unsaved changes are edited and left for the user to save.
+ */
+export async function applyReplacement(scan: WorkspaceScan, ticked: readonly Usage[], r: Replacement): Promise<ApplyResult> {
+  const byFile = new Map<string, Usage[]>();
+  for (const u of ticked) byFile.set(u.file, [...(byFile.get(u.file) ?? []), u]);
+  const edit = new vscode.WorkspaceEdit();
+  const updated: Usage[] = [];
+  const rescanned: string[] = [];
+  const failed: { file: string; reason: string }[] = [];
+  const docs: { doc: vscode.TextDocument; wasDirty: boolean }[] = [];
+  const needles = needlesFor(r.oldUser, r.oldToken);
+  for (const [file, usages] of byFile) {
+    let doc: vscode.TextDocument;
+    try {
+      doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    } catch (error) {
+      failed.push({ file, reason: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    const text = doc.getText();
+    const scanned = scan.files.get(file);
+    let targets: readonly TextUsage[] = usages.map((u) => u.usage);
+    if (scanned === undefined || !verifyUnchanged(text, scanned)) {
+      rescanned.push(file);
+      targets = scanText(text, needles);
+    }
+    let edits;
+    try {
+      edits = planReplacement(text, targets, r);
+    } catch (error) {
+      failed.push({ file, reason: error instanceof StaleUsageError ? error.message : error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    for (const e of edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.text);
+    updated.push(...targets.map((usage): Usage => ({ file, usage, inWorkspace: usages[0]?.inWorkspace ?? true })));
+    docs.push({ doc, wasDirty: doc.isDirty });
+  }
+  if (edit.size > 0 && !(await vscode.workspace.applyEdit(edit))) {
+    return { updated: [], rescanned, failed: [...failed, ...docs.map((d) => ({ file: d.doc.uri.fsPath, reason: vscode.l10n.t('VS Code refused the edit') }))], unsaved: [] };
+  }
+  const unsaved: string[] = [];
+  for (const { doc, wasDirty } of docs) {
+    if (wasDirty) unsaved.push(doc.uri.fsPath);
+    else if (!(await doc.save())) failed.push({ file: doc.uri.fsPath, reason: vscode.l10n.t('edited, but could not be saved') });
+  }
+  return { updated, rescanned, failed, unsaved };
+}

@@ -1,0 +1,20 @@
+import type * as vscode from 'vscode';
+import type { RotationMemory } from '../core/rotation/tokenAgeTracker';
+
+const KEY = 'quay.rotations';
+type Stored = Record<string, Record<string, string>>;
+
+/** Rotations made from this editor (instance → robot → ISO date), in globalState: no secret in it. */
+export class GlobalStateRotationMemory implements RotationMemory {
+  constructor(private readonly state: vscode.Memento) {}
+
+  get(instanceId: string): ReadonlyMap<string, Date> {
+    const all = this.state.get<Stored>(KEY, {});
+    return new Map(Object.entries(all[instanceId] ?? {}).map(([robot, iso]) => [robot, new Date(iso)]));
+  }
+
+  async remember(instanceId: string, robot: string, at: Date): Promise<void> {
+    const all = this.state.get<Stored>(KEY, {});
+    await this.state.update(KEY, { ...all, [instanceId]: { ...(all[instanceId] ?? {}), [robot]: at.toISOString() } });
+  }
+}
