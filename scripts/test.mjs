@@ -1,76 +1,109 @@
 // `npm test`: lint, type check, build, unit tests (plain Node), then E2E tests in a real VS Code (code-server).
-// Prints one closing line "N passed, N failed" over both test runs.
+// Prints one closing line "N passed, N failed, N skipped" over both test runs. A test that fails fails the run:
+// nothing is run twice. With CI=true a skipped (or todo) test fails the run too.
+//
+// `npm run test:e2e -- [--repeat N] [name…]`: only the E2E files (those whose name contains one of the names),
+// each N times, for hunting flakes; every failing run is listed at the end.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-const skipE2e = process.argv.includes('--no-e2e') || process.env.QUAY_SKIP_E2E === '1';
-let passed = 0;
-let failed = 0;
+const args = process.argv.slice(2);
+const e2eOnly = args.includes('--e2e-only');
+const skipE2e = args.includes('--no-e2e') || process.env.QUAY_SKIP_E2E === '1';
+const repeatAt = args.indexOf('--repeat');
+const repeat = repeatAt === -1 ? 1 : Number(args[repeatAt + 1]);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  console.error('--repeat needs a whole number of runs, 1 or more');
+  process.exit(2);
+}
+const names = args.filter((a, i) => !a.startsWith('--') && (repeatAt === -1 || i !== repeatAt + 1));
+const ci = process.env.CI === 'true';
 
-function counts(stdout) {
-  return { pass: Number(/^# pass (\d+)/m.exec(stdout)?.[1] ?? 0), fail: Number(/^# fail (\d+)/m.exec(stdout)?.[1] ?? 0) };
+const total = { passed: 0, failed: 0, skipped: 0 };
+/** Skipped and todo tests, `<where>: <TAP line>`. */
+const skips = [];
+/** E2E runs that failed, `<file> (run i/N): <failing tests>`. */
+const failures = [];
+
+function summary() {
+  return `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;
 }
 
-function exec(cmd, args, capture) {
-  const r = spawnSync(cmd, args, { stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8' });
+/** Adds a TAP stream's closing counts; remembers which tests were skipped and which failed. */
+function tally(where, tap) {
+  const count = (name) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+  total.passed += count('pass');
+  total.failed += count('fail') + count('cancelled');
+  total.skipped += count('skipped') + count('todo');
+  for (const line of tap.match(/^\s*(?:not )?ok \d+ - .* # (?:SKIP|TODO)\b.*$/gim) ?? []) skips.push(`${where}: ${line.trim()}`);
+  return (tap.match(/^\s*not ok \d+ - .*$/gm) ?? []).map((l) => l.trim());
+}
+
+function exec(cmd, cmdArgs, capture) {
+  const r = spawnSync(cmd, cmdArgs, { stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   if (capture) process.stdout.write(r.stdout ?? '');
   return { status: r.status ?? 1, stdout: r.stdout ?? '' };
 }
 
-function run(title, cmd, args, { count = false } = {}) {
+function finish(status) {
+  console.log(`\n${summary()}`);
+  process.exit(status);
+}
+
+/** A step that must succeed; a failing step ends the run (and counts as a failure if it ran no tests). */
+function run(title, cmd, cmdArgs, { tap = false } = {}) {
   const started = Date.now();
-  console.log(`\n=== ${title}: ${cmd} ${args.join(' ')}`);
-  const r = exec(cmd, args, count);
-  if (count) {
-    const c = counts(r.stdout);
-    passed += c.pass;
-    failed += c.fail;
-  }
+  console.log(`\n=== ${title}: ${cmd} ${cmdArgs.join(' ')}`);
+  const before = total.failed;
+  const r = exec(cmd, cmdArgs, tap);
+  if (tap) tally(title, r.stdout);
   console.log(`=== ${title}: exit ${r.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   if (r.status !== 0) {
-    console.log(`\n${passed} passed, ${Math.max(failed, 1)} failed`);
-    process.exit(r.status);
+    if (total.failed === before) total.failed++;
+    finish(r.status);
   }
 }
 
-/**
- * E2E files one at a time. Each drives a real browser on a 2-core machine; a file that fails is run once more
- * and, if it then passes, is reported as FLAKY (never silently): the counts are those of its last run.
- */
+/** E2E files one at a time (each drives a real browser), every file `repeat` times; each failing run counts. */
 function runE2e() {
   const started = Date.now();
-  const files = readdirSync('out/test/e2e').filter((f) => f.endsWith('.test.js')).sort();
-  const flaky = [];
-  let status = 0;
-  for (const file of files) {
-    const args = ['--test', '--test-reporter=tap', `out/test/e2e/${file}`];
-    console.log(`\n=== e2e ${file}`);
-    let r = exec('node', args, true);
-    if (r.status !== 0) {
-      console.log(`=== e2e ${file} failed (${counts(r.stdout).fail} failed); running it once more`);
-      r = exec('node', args, true);
-      if (r.status === 0) flaky.push(file);
-      else status = 1;
+  const files = readdirSync('out/test/e2e')
+    .filter((f) => f.endsWith('.test.js') && (names.length === 0 || names.some((n) => f.includes(n))))
+    .sort();
+  if (files.length === 0) {
+    console.log(`=== no E2E file matches ${names.join(', ')}`);
+    total.failed++;
+    finish(1);
+  }
+  for (let i = 1; i <= repeat; i++) {
+    for (const file of files) {
+      const run = repeat > 1 ? ` (run ${i}/${repeat})` : '';
+      console.log(`\n=== e2e ${file}${run}`);
+      const before = total.failed;
+      const r = exec('node', ['--test', '--test-reporter=tap', `out/test/e2e/${file}`], true);
+      const failing = tally(`e2e ${file}${run}`, r.stdout);
+      if (r.status !== 0) {
+        // A file that dies before reporting any test still counts as one failure.
+        if (total.failed === before) total.failed++;
+        failures.push(`${file}${run}: exit ${r.status}${failing.length > 0 ? `\n    ${failing.join('\n    ')}` : ''}`);
+      }
     }
-    const c = counts(r.stdout);
-    passed += c.pass;
-    failed += c.fail;
   }
-  for (const file of flaky) console.log(`=== FLAKY: ${file} failed once and passed on its second run (see the TAP output above)`);
-  console.log(`=== e2e tests in code-server: exit ${status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  if (status !== 0) {
-    console.log(`\n${passed} passed, ${Math.max(failed, 1)} failed`);
-    process.exit(status);
-  }
+  console.log(`=== e2e tests in code-server: ${failures.length} failing runs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  for (const f of failures) console.log(`=== FAILED: ${f}`);
 }
 
-run('lint', 'npx', ['eslint', '.']);
-run('compile (strict type check)', 'npx', ['tsc', '-p', 'tsconfig.json']);
-run('bundle', 'node', ['scripts/build.mjs']);
-run('package .vsix', 'node', ['scripts/check-package.mjs']);
-run('unit tests', 'node', ['--test', '--test-reporter=tap', 'out/test/unit/'], { count: true });
-if (!skipE2e) {
+if (!e2eOnly) {
+  run('lint', 'npx', ['eslint', '.']);
+  run('compile (strict type check)', 'npx', ['tsc', '-p', 'tsconfig.json']);
+  run('bundle', 'node', ['scripts/build.mjs']);
+  run('package .vsix', 'node', ['scripts/check-package.mjs']);
+  run('unit tests', 'node', ['--test', '--test-reporter=tap', 'out/test/unit/'], { tap: true });
+}
+if (e2eOnly || !skipE2e) {
   run('install code-server (cached)', 'bash', ['scripts/install-code-server.sh']);
   runE2e();
 }
-console.log(`\n${passed} passed, ${failed} failed`);
+for (const s of skips) console.log(`=== SKIPPED: ${s}`);
+if (ci && total.skipped > 0) console.log(`=== CI=true: ${total.skipped} skipped tests fail the run (the corpus is at ../shared/corpus in CI)`);
+finish(failures.length > 0 || (ci && total.skipped > 0) ? 1 : 0);

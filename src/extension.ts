@@ -16,7 +16,7 @@ import { ClientRegistry } from './host/clientRegistry';
 import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
 import { GlobalStateRotationMemory } from './host/rotationMemory';
-import { nodeIds } from './views/nodeIds';
+import { RobotNode } from './views/nodes/robotNode';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
 import type { TreeContext } from './views/treeContext';
 
@@ -32,7 +32,8 @@ export function activate(context: vscode.ExtensionContext): void {
     memory: new GlobalStateRotationMemory(context.globalState),
     logger: logger.tagged('rotation'),
     now: () => new Date(),
-    onDidUpdate: (id, ns) => redraw.to?.redrawId(nodeIds.robots(id, ns)),
+    // Only the robot rows of that namespace that are on screen and collapsed (see redrawRows).
+    onDidUpdate: (id, ns) => redraw.to?.redrawRows((n) => n instanceof RobotNode && n.instanceId === id && n.namespace.kind === ns.kind && n.namespace.name === ns.name),
   });
   const treeContext: TreeContext = {
     cache: new LoadCache(),
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const tree = new RegistryTreeProvider(treeContext, store);
   redraw.to = tree;
   const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });
+  const expansion = [view.onDidExpandElement((e) => tree.setExpanded(e.element, true)), view.onDidCollapseElement((e) => tree.setExpanded(e.element, false))];
   const manifests = new ManifestService(store, logger.tagged('yaml'));
   const access = new RepositoryAccess((url) => clients.get(url), logger.tagged('yaml'));
   const diagnostics = new PullSecretDiagnostics(manifests, access, store, logger.tagged('yaml'));
@@ -73,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     clients,
     tree,
     view,
+    ...expansion,
     manifests,
     diagnostics,
     vscode.languages.registerCodeActionsProvider(yaml, new PullSecretCodeActions(manifests, diagnostics), PullSecretCodeActions.metadata),

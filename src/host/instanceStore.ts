@@ -10,42 +10,50 @@ import type { OutputChannelLogger } from './logger';
 export class InstanceStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   /**
-   * Fires once when the instance list or a token changes: right after this store's own writes, and for changes
-   * made elsewhere (settings.json edited, another window). The editor's own echo of a write (the configuration
-   * and keychain events that follow it a moment later) is not fired again: a second, late refresh of the tree
-   * would race with what the user does next.
+   * Fires once when the instance list or a token changes: after this store's own writes, and for changes made
+   * elsewhere (settings.json edited, another window). The editor's echo of a write (the configuration and
+   * keychain events, which may come before the write resolves or after it) is not fired again: a second tree
+   * refresh a moment after the first replaces the rows the user is expanding ("No tree item with id … found").
    */
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private reportedProblems = '';
-  /** The instance list as last announced, to tell an external change from the echo of our own. */
-  private announced = '';
   /** Each token as this store last read or wrote it. */
   private readonly tokens = new Map<string, string | undefined>();
+  /** Counts token writes and external token changes, so that they are announced even when the list is the same. */
+  private tokenChanges = 0;
+  /** The state last announced (token changes and instance list), to tell a change from the echo of one. */
+  private announced = '';
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly logger: OutputChannelLogger,
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.announced = JSON.stringify(this.list());
+    this.announced = this.state();
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${Settings.section}.${Settings.instances}`)) this.announceIfChanged();
+        if (e.affectsConfiguration(`${Settings.section}.${Settings.instances}`)) this.announce();
       }),
       secrets.onDidChange((e) => {
         if (!e.key.startsWith('quay.token:')) return;
         void secrets.get(e.key).then((value) => {
           if (this.tokens.has(e.key) && this.tokens.get(e.key) === value) return;
           this.tokens.set(e.key, value);
-          this.changed.fire();
+          this.tokenChanges++;
+          this.announce();
         });
       }),
     );
   }
 
-  private announceIfChanged(): void {
-    const now = JSON.stringify(this.list());
+  private state(): string {
+    return `${this.tokenChanges} ${JSON.stringify(this.list())}`;
+  }
+
+  /** Fires onDidChange unless this state was announced already (by the write, or by the editor's echo of it). */
+  private announce(): void {
+    const now = this.state();
     if (now === this.announced) return;
     this.announced = now;
     this.changed.fire();
@@ -90,12 +98,13 @@ export class InstanceStore implements vscode.Disposable {
 
   async setToken(instanceId: string, token: string): Promise<void> {
     await this.writeToken(instanceId, token);
-    this.changed.fire();
+    this.announce();
   }
 
   private async writeToken(instanceId: string, token: string): Promise<void> {
     this.logger.rememberSecret(token);
     this.tokens.set(tokenSecretKey(instanceId), token);
+    this.tokenChanges++;
     await this.secrets.store(tokenSecretKey(instanceId), token);
   }
 
@@ -107,20 +116,19 @@ export class InstanceStore implements vscode.Disposable {
       (e) => !(typeof e === 'object' && e !== null && normalise((e as { url?: unknown }).url) === instance.url),
     );
     await config.update(Settings.instances, [...current, instance], vscode.ConfigurationTarget.Global);
-    this.announced = JSON.stringify(this.list());
-    this.changed.fire();
+    this.announce();
   }
 
   /** Removes the instance from the user's settings and deletes its token from the keychain. */
   async remove(instanceId: string): Promise<void> {
     this.tokens.set(tokenSecretKey(instanceId), undefined);
+    this.tokenChanges++;
     await this.secrets.delete(tokenSecretKey(instanceId));
     const config = vscode.workspace.getConfiguration(Settings.section);
     const current = config.inspect<unknown[]>(Settings.instances)?.globalValue ?? [];
     const kept = current.filter((e) => !(typeof e === 'object' && e !== null && normalise((e as { url?: unknown }).url) === instanceId));
     await config.update(Settings.instances, kept.length > 0 ? kept : undefined, vscode.ConfigurationTarget.Global);
-    this.announced = JSON.stringify(this.list());
-    this.changed.fire();
+    this.announce();
     const stillThere = this.get(instanceId);
     if (stillThere !== undefined) {
       throw new Error(

@@ -14,6 +14,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private readonly subscription: vscode.Disposable;
   /** The node objects last handed to VS Code, by id: events must name those exact objects. */
   private readonly live = new Map<string, TreeNode>();
+  /** Ids of the rows the user has expanded (from the view's expand/collapse events). */
+  private readonly expanded = new Set<string>();
 
   constructor(
     private readonly ctx: TreeContext,
@@ -27,9 +29,19 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   }
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
-    const children = node === undefined ? this.ctx.store.list().map((i) => new InstanceNode(i, this.ctx)) : await node.getChildren();
+    const children = node === undefined ? await this.instances() : await node.getChildren();
     for (const child of children) this.live.set(child.id, child);
     return children;
+  }
+
+  /**
+   * The instance rows, each drawn once who is signed in is known (or could not be loaded: its children then
+   * say why), so no row ever needs a redraw right after VS Code has asked for its children.
+   */
+  private async instances(): Promise<InstanceNode[]> {
+    const nodes = this.ctx.store.list().map((i) => new InstanceNode(i, this.ctx));
+    await Promise.all(nodes.map((n) => n.loadUser().catch(() => undefined)));
+    return nodes;
   }
 
   /**
@@ -48,27 +60,39 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     return node.parent;
   }
 
-  /** Reloads one node (and what is below it), or the whole tree. */
+  /**
+   * Reloads one node (and what is below it), or the whole tree. An instance row shows who is signed in, which
+   * is loaded before the row is drawn: refreshing an instance lists the instances again (the others from the
+   * cache).
+   */
   refresh(node?: TreeNode): void {
     if (node === undefined) {
       this.ctx.cache.clear();
       this.live.clear();
-    }
-    else this.ctx.cache.invalidate(node.id);
-    this.changed.fire(node);
+    } else this.ctx.cache.invalidate(node.id);
+    this.changed.fire(node instanceof InstanceNode ? undefined : node);
   }
 
-  /** Redraws a node from the cache, loading nothing (after "Load more", or when a row learnt something). */
-  /** Redraws the node with this id, if it is on screen (its children are asked for again). */
-  redrawId(id: string): void {
-    const node = this.live.get(id);
-    if (node !== undefined) this.redraw(node);
+  /** Redraws a node from the cache, loading nothing (after "Load more"). Never from inside getChildren. */
+  /**
+   * Redraws the collapsed rows on screen that `which` selects (e.g. robot rows once their token ages arrive). An
+   * expanded row is left as it is: redrawing it would drop its children while the user may be expanding one.
+   */
+  redrawRows(which: (node: TreeNode) => boolean): void {
+    setTimeout(() => {
+      for (const node of this.live.values()) if (!this.expanded.has(node.id) && which(node)) this.changed.fire(node);
+    }, 0);
+  }
+
+  /** Wired to the TreeView's onDidExpandElement / onDidCollapseElement. */
+  setExpanded(node: TreeNode, expanded: boolean): void {
+    if (expanded) this.expanded.add(node.id);
+    else this.expanded.delete(node.id);
   }
 
   redraw(node: TreeNode): void {
-    // Nodes ask for a redraw from inside getChildren, when they learn what their row should show. VS Code
-    // registers the children only after getChildren resolves; a change event before that makes it fetch the
-    // same children twice ("Element with id … is already registered"). A macrotask later is safely after.
+    // VS Code registers the children only after getChildren resolves; a change event before that makes it fetch
+    // the same children twice ("Element with id … is already registered"). A macrotask later is safely after.
     setTimeout(() => this.changed.fire(this.live.get(node.id) ?? node), 0);
   }
 

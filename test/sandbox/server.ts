@@ -3,8 +3,8 @@
  * It follows `quay-api-contract.md` (shared docs) quirks included; see `AGENTS.md` for how to use it.
  *
  * In front of the Quay application (`app.ts`) it plays the parts a real deployment has around Quay:
- * nginx's per-IP rate limiting on `/api/`, plus fault injection (raw 500s, dropped connections) and
- * latency, all decided before a request has any effect.
+ * nginx's per-IP rate limiting on `/api/`, plus fault injection (raw 500s, dropped connections), latency
+ * and holds (requests kept waiting until a test releases them), all before a request has any effect.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -52,6 +52,25 @@ export interface SandboxFaults {
   dropRate?: number;
   /** `undefined` turns rate limiting off. */
   rateLimit?: number | undefined;
+  /** Restarts the fail/drop decisions from this seed, so that the requests that follow meet a known sequence. */
+  randomSeed?: number;
+}
+
+/** What a hold matches a request by. */
+export interface HeldRequest {
+  readonly method: string;
+  /** The path, without the query. */
+  readonly path: string;
+}
+
+/** Requests held by `Sandbox.hold`: they wait, before having any effect, until `release()`. */
+export interface SandboxHold {
+  /** How many requests the hold has caught so far. */
+  readonly held: number;
+  /** Resolves once the hold has caught `count` requests. */
+  untilHeld(count: number): Promise<void>;
+  /** Lets the held requests go on, in the order they came, and ends the hold (later requests are not held). */
+  release(): void;
 }
 
 export interface SandboxIssuer {
@@ -91,6 +110,11 @@ export interface Sandbox {
   /** Later requests with it act as anonymous (Quay: no immediate 401). */
   revokeToken(token: string): void;
   setFaults(f: SandboxFaults): void;
+  /**
+   * Holds every request that `match` accepts (after latency and fault decisions, before any effect) until the
+   * hold is released: a test can act while requests are provably in flight. One hold at a time.
+   */
+  hold(match: (request: HeldRequest) => boolean): SandboxHold;
   readonly issuer: SandboxIssuer;
   readonly state: SandboxState;
   readonly stats: SandboxStats;
@@ -134,7 +158,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     limiter: options.rateLimit ? new RateLimiter(options.rateLimit, options.rateBurst ?? 25) : undefined,
   };
   const burst = options.rateBurst ?? 25;
-  const random = options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed);
+  let random = options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed);
+  let hold: { readonly match: (request: HeldRequest) => boolean; readonly catch: () => Promise<void> } | undefined;
   const counters = { requests: 0, byStatus: {} as Record<number, number> };
   const count = (status: number): void => {
     counters.byStatus[status] = (counters.byStatus[status] ?? 0) + 1;
@@ -176,6 +201,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     req.on('end', () => {
       void (async () => {
         if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+        if (hold?.match({ method: req.method ?? 'GET', path }) === true) await hold.catch();
         if (fate === 'drop') {
           count(0);
           req.socket.destroy();
@@ -262,6 +288,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (f.failRate !== undefined) faults.failRate = f.failRate;
       if (f.dropRate !== undefined) faults.dropRate = f.dropRate;
       if ('rateLimit' in f) faults.limiter = f.rateLimit ? new RateLimiter(f.rateLimit, burst) : undefined;
+      if (f.randomSeed !== undefined) random = seededRandom(f.randomSeed);
+    },
+    hold: (match) => {
+      if (hold !== undefined) throw new Error('The sandbox already holds requests: release that hold first.');
+      let held = 0;
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const waiting: { count: number; resolve: () => void }[] = [];
+      const state: SandboxHold = {
+        get held() {
+          return held;
+        },
+        untilHeld: (count) => (held >= count ? Promise.resolve() : new Promise<void>((resolve) => waiting.push({ count, resolve }))),
+        release: () => {
+          hold = undefined;
+          release();
+        },
+      };
+      hold = {
+        match,
+        catch: () => {
+          held++;
+          for (const w of waiting) if (held >= w.count) w.resolve();
+          return released;
+        },
+      };
+      return state;
     },
     issuer: { url: issuer.url, mint: (claims, opts) => issuer.mint(claims, opts) },
     state: model,

@@ -39,7 +39,6 @@ export async function addInstance(c: CommandContext): Promise<void> {
   const { token, user } = await askToken(c, instance, `${title} (2/2)`);
   await c.store.save(instance, token);
   c.logger.info(`Added ${instance.url}, signed in as ${user.username} (${user.organizations.length} organizations).`);
-  c.tree.refresh();
   void vscode.window.showInformationMessage(
     vscode.l10n.t('Connected to {0} as {1}.', check.host, user.username),
   );

@@ -22,5 +22,4 @@ export async function removeInstance(c: CommandContext, node?: unknown): Promise
   if (choice !== remove) throw new UserCancelled();
   await c.store.remove(instance.url);
   c.logger.info(`Removed ${instance.url} and deleted its token from the keychain.`);
-  c.tree.refresh();
 }

@@ -10,6 +10,5 @@ export async function signIn(c: CommandContext, node?: unknown): Promise<void> {
   const { token, user } = await askToken(c, instance, vscode.l10n.t('Sign in to {0}', instanceLabel(instance)));
   await c.store.setToken(instance.url, token);
   c.logger.info(`Signed in to ${instance.url} as ${user.username}.`);
-  c.tree.refresh();
   void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to {0} as {1}.', instanceLabel(instance), user.username));
 }

@@ -37,7 +37,7 @@ export class InstanceNode extends TreeNode {
     const insecure = this.instance.verifyTls === false || plainHttp;
     item.contextValue = contextValue(NodeKinds.instance, insecure ? [NodeFlags.insecure] : []);
     item.iconPath = new vscode.ThemeIcon(insecure ? 'warning' : 'server');
-    const user = this.ctx.cache.peek<CurrentUser>(this.userKey);
+    const user = this.user;
     const parts = [
       user !== undefined ? user.username : undefined,
       this.instance.verifyTls === false ? vscode.l10n.t('TLS verification off') : undefined,
@@ -57,9 +57,34 @@ export class InstanceNode extends TreeNode {
     return `${this.id}/~user`;
   }
 
+  /** The token and the signed-in user, loaded once per node object (undefined: no token in the keychain). */
+  private signedIn: Promise<CurrentUser | undefined> | undefined;
+  /** Who is signed in, once loaded: the row shows it. */
+  private user: CurrentUser | undefined;
+
+  /**
+   * Loads who is signed in. The view calls it before it hands the row to VS Code (the row shows the user), so
+   * nothing redraws the row later: a redraw makes VS Code drop the row's children and ask for them again, and
+   * an organization expanded in between has no children ("No tree item with id … found"). getChildren reuses
+   * the outcome, a failure included, so a failing instance is asked once per listing.
+   */
+  loadUser(): Promise<CurrentUser | undefined> {
+    this.signedIn ??= this.ctx.store.getToken(this.instanceId).then(async (token) => {
+      if (token === undefined) return undefined;
+      this.user = await this.ctx.cache.get(this.userKey, () => this.ctx.client(this.instanceId).getCurrentUser());
+      return this.user;
+    });
+    return this.signedIn;
+  }
+
   override async getChildren(): Promise<TreeNode[]> {
-    const token = await this.ctx.store.getToken(this.instanceId);
-    if (token === undefined) {
+    let user: CurrentUser | undefined;
+    try {
+      user = await this.loadUser();
+    } catch (error) {
+      return [errorNode(this, this.ctx, error, vscode.l10n.t('the signed-in user'))];
+    }
+    if (user === undefined) {
       return [
         new MessageNode(this, this.ctx, vscode.l10n.t('Not signed in — Sign in'), {
           detail: vscode.l10n.t('No token in the keychain for this instance'),
@@ -68,19 +93,9 @@ export class InstanceNode extends TreeNode {
         }),
       ];
     }
-    try {
-      const fresh = !this.ctx.cache.has(this.userKey);
-      const user = await this.ctx.cache.get(this.userKey, () => this.ctx.client(this.instanceId).getCurrentUser());
-      // The row shows who is signed in: redraw it once the user is known.
-      if (fresh) this.ctx.redraw(this);
-      return [
-        new NamespaceNode(this, this.ctx, { kind: 'user', name: user.username }, { admin: true }),
-        ...user.organizations.map(
-          (org) => new NamespaceNode(this, this.ctx, { kind: 'org', name: org.name }, { admin: org.isOrgAdmin }),
-        ),
-      ];
-    } catch (error) {
-      return [errorNode(this, this.ctx, error, vscode.l10n.t('the signed-in user'))];
-    }
+    return [
+      new NamespaceNode(this, this.ctx, { kind: 'user', name: user.username }, { admin: true }),
+      ...user.organizations.map((org) => new NamespaceNode(this, this.ctx, { kind: 'org', name: org.name }, { admin: org.isOrgAdmin })),
+    ];
   }
 }

@@ -69,6 +69,36 @@ void test('fault injection: failRate gives raw 500s that have no effect; reprodu
   const b = await run();
   assert.deepEqual(a, b);
   assert.ok(a.includes(500) && a.includes(201), a.join());
+  // setFaults({ randomSeed }) restarts the sequence: the same statuses, however many requests came before.
+  await withSandbox({ seed: 'empty' }, async (sb) => {
+    expectStatus(await call(sb, 'PUT', '/api/v1/user/robots/before', { token: sb.tokens.admin }), 201);
+    sb.setFaults({ failRate: 0.5 });
+    await call(sb, 'GET', '/api/v1/user/', { token: sb.tokens.admin });
+    sb.setFaults({ randomSeed: 42 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 20; i++) statuses.push((await call(sb, 'PUT', `/api/v1/user/robots/bot${i}`, { token: sb.tokens.admin })).status);
+    assert.deepEqual(statuses, a);
+  });
+});
+
+void test('hold: matching requests wait, without effect, until released; others pass; later requests are not held', async () => {
+  await withSandbox({ seed: 'empty' }, async (sb) => {
+    const hold = sb.hold((r) => r.method === 'PUT' && r.path.startsWith('/api/v1/user/robots/'));
+    const puts = ['one', 'two'].map((name) => call(sb, 'PUT', `/api/v1/user/robots/${name}`, { token: sb.tokens.admin }));
+    await hold.untilHeld(2);
+    assert.equal(hold.held, 2);
+    // Not matched: answered while the PUTs wait.
+    expectStatus(await call(sb, 'GET', '/api/v1/user/', { token: sb.tokens.admin }), 200);
+    assert.equal(sb.state.robot('alice+one'), undefined, 'a held request has no effect');
+    assert.equal(sb.state.robot('alice+two'), undefined, 'a held request has no effect');
+    assert.throws(() => sb.hold(() => true), /already holds/);
+    hold.release();
+    assert.deepEqual((await Promise.all(puts)).map((r) => r.status), [201, 201]);
+    assert.ok(sb.state.robot('alice+one') && sb.state.robot('alice+two'));
+    expectStatus(await call(sb, 'PUT', '/api/v1/user/robots/three', { token: sb.tokens.admin }), 201);
+    assert.equal(hold.held, 2, 'the released hold catches nothing more');
+    sb.hold(() => true).release();
+  });
 });
 
 void test('fault injection: dropRate destroys the connection without a response and without effect', async () => {

@@ -4,8 +4,6 @@
  * plan may refuse only for invalid YAML or template directives (or find nothing to edit). Prints the tallies.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import { test } from 'node:test';
 import { parseImageReference } from '../../../src/core/k8s/imageReference';
 import { diagnoseDocument } from '../../../src/core/yaml/diagnostics';
@@ -15,22 +13,17 @@ import { parseManifests } from '../../../src/core/yaml/parse';
 import { findPullSecrets } from '../../../src/core/yaml/pullSecrets';
 import { planServiceAccountPatch } from '../../../src/core/yaml/serviceAccount';
 import { findWorkloads } from '../../../src/core/yaml/workloads';
-import { CORPUS, readText, yamlFilesUnder } from './helpers';
+import { corpusFiles } from './helpers';
 import { checkAddPlan, checkBytes } from './invariants';
 
 void test('corpus: planners, finders and diagnostics over real manifests', (t) => {
-  if (!existsSync(CORPUS)) {
-    t.skip(`corpus not found at ${CORPUS} (expected ../shared/corpus/kubernetes-examples beside the repository)`);
-    return;
-  }
-  const files = yamlFilesUnder(CORPUS);
+  const files = corpusFiles(t);
+  if (files === undefined) return;
   assert.ok(files.length > 200, `${files.length} files`);
   const tally = { files: 0, documents: 0, workloads: 0, serviceAccounts: 0, images: 0, edited: 0, unchanged: 0, noTarget: 0, pullSecrets: 0, diagnostics: 0, inserts: 0, saPatches: 0 };
   const refused = new Map<string, string[]>();
   const kinds = new Map<string, number>();
-  for (const file of files) {
-    const name = relative(CORPUS, file);
-    const input = readText(file);
+  for (const { name, text: input } of files) {
     const parsed = parseManifests(input);
     tally.files++;
     tally.documents += parsed.documents.length;

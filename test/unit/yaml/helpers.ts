@@ -1,6 +1,8 @@
-/** Shared by the YAML, k8s and CLI unit tests: the repository root and the golden fixtures. */
+/** Shared by the YAML, k8s and CLI unit tests: the repository root, the golden fixtures and the corpus. */
+import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import type { TestContext } from 'node:test';
 
 /** The folder with package.json above this file (tests run from out/, fixtures live in the source tree). */
 export function repoRoot(): string {
@@ -66,6 +68,32 @@ export function loadCases(): LoadedCase[] {
         expected: existsSync(expectedPath) ? readText(expectedPath) : undefined,
       };
     });
+}
+
+/** A file to read: its name in messages and its text. */
+export interface NamedText {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** The golden inputs, named `golden <case>`. */
+export function goldenInputs(): NamedText[] {
+  return loadCases().map((c) => ({ name: `golden ${c.name}`, text: c.input }));
+}
+
+/**
+ * The corpus files (named by their path below CORPUS), or undefined when the corpus is missing: then the test is
+ * skipped visibly with the reason. Under CI=true the corpus is always at ../shared/corpus, so a missing one fails
+ * the test instead of skipping it.
+ */
+export function corpusFiles(t: TestContext): NamedText[] | undefined {
+  if (!existsSync(CORPUS)) {
+    const reason = `corpus not found at ${CORPUS} (expected ../shared/corpus/kubernetes-examples beside the repository)`;
+    if (process.env.CI === 'true') assert.fail(`${reason}; with CI=true it must be there`);
+    t.skip(reason);
+    return undefined;
+  }
+  return yamlFilesUnder(CORPUS).map((file) => ({ name: relative(CORPUS, file), text: readText(file) }));
 }
 
 /** Every *.yaml / *.yml under a folder, sorted. */

@@ -4,8 +4,6 @@
  * chunk-by-chunk parse and after edits at the start, middle and end of the file.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import { test } from 'node:test';
 import { isCollection, isNode, isPair } from 'yaml';
 import type { CST } from 'yaml';
@@ -13,7 +11,7 @@ import { parseManifests, parseManifestsAtOnce } from '../../../src/core/yaml/par
 import type { ManifestDocument, ParsedManifests } from '../../../src/core/yaml/parse';
 import { ManifestParseCache } from '../../../src/core/yaml/parseCache';
 import { findWorkloads } from '../../../src/core/yaml/workloads';
-import { CORPUS, loadCases, readText, yamlFilesUnder } from './helpers';
+import { corpusFiles, goldenInputs, type NamedText } from './helpers';
 
 function nodes(node: unknown, out: unknown[]): void {
   if (isNode(node)) {
@@ -93,12 +91,6 @@ function snapshot1(d: ManifestDocument | undefined): unknown {
     };
 }
 
-function inputs(): { name: string; text: string }[] {
-  const out = loadCases().map((c) => ({ name: `golden ${c.name}`, text: c.input }));
-  if (existsSync(CORPUS)) for (const f of yamlFilesUnder(CORPUS)) out.push({ name: relative(CORPUS, f), text: readText(f) });
-  return out;
-}
-
 /** Edits that touch the first, a middle and the last document. */
 function edits(text: string): string[] {
   const lines = text.split('\n');
@@ -111,11 +103,11 @@ function edits(text: string): string[] {
   ];
 }
 
-void test('incremental parse equals a fresh parse (goldens and corpus)', () => {
+function checkIncremental(what: string, inputs: readonly NamedText[]): void {
   let files = 0;
   let reusable = 0;
   let reparsed = 0;
-  for (const { name, text } of inputs()) {
+  for (const { name, text } of inputs) {
     files++;
     const fresh = parseManifests(text);
     if (fresh.reusable) reusable++;
@@ -138,7 +130,16 @@ void test('incremental parse equals a fresh parse (goldens and corpus)', () => {
       reparsed++;
     }
   }
-  console.log(`incremental: ${files} files (${reusable} split into per-document chunks), ${reparsed} edited versions re-parsed incrementally, all equal to fresh parses`);
+  console.log(`incremental (${what}): ${files} files (${reusable} split into per-document chunks), ${reparsed} edited versions re-parsed incrementally, all equal to fresh parses`);
+}
+
+void test('incremental parse equals a fresh parse (goldens)', () => {
+  checkIncremental('goldens', goldenInputs());
+});
+
+void test('incremental parse equals a fresh parse (corpus)', (t) => {
+  const corpus = corpusFiles(t);
+  if (corpus !== undefined) checkIncremental('corpus', corpus);
 });
 
 void test('ManifestParseCache reuses the previous version and hands out one parse per version', () => {

@@ -2,12 +2,10 @@
  * Property test over the golden inputs and the real-manifest corpus (see invariants.ts for the properties):
  * whole-file plans, and a plan per document targeted by a cursor on its first image.
  */
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import { test } from 'node:test';
 import { parseManifests } from '../../../src/core/yaml/parse';
 import { findWorkloads } from '../../../src/core/yaml/workloads';
-import { CORPUS, loadCases, readText, yamlFilesUnder } from './helpers';
+import { corpusFiles, loadCases } from './helpers';
 import { checkAddPlan } from './invariants';
 
 const SECRETS = ['quay-pull', 'acme-ci-pull-secret'];
@@ -32,17 +30,14 @@ void test('property: golden inputs (whole file and per cursor)', () => {
 });
 
 void test('property: corpus (whole file and per cursor)', (t) => {
-  if (!existsSync(CORPUS)) {
-    t.skip(`corpus not found at ${CORPUS}`);
-    return;
-  }
+  const corpus = corpusFiles(t);
+  if (corpus === undefined) return;
   let files = 0;
   let plans = 0;
   let changed = 0;
   let semanticDocs = 0;
-  for (const file of yamlFilesUnder(CORPUS)) {
+  for (const { name, text: input } of corpus) {
     files++;
-    const input = readText(file);
     try {
       const r = checkAddPlan(input, 'quay-pull');
       plans++;
@@ -55,7 +50,7 @@ void test('property: corpus (whole file and per cursor)', (t) => {
         semanticDocs += c.semanticDocs;
       }
     } catch (e) {
-      throw new Error(`${relative(CORPUS, file)}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new Error(`${name}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
   }
   console.log(`corpus property: ${files} files, ${plans} plans checked, ${changed} whole-file plans changed text, ${semanticDocs} documents compared with toJS()`);

@@ -4,18 +4,16 @@
  * Secrets) from a fresh parse (quick reader first) equal those from the finders on a full parse. Checked on
  * every golden input, the corpus, the benchmark file, hand-written edge cases, and seeded random mutations of
  * all of those (lines re-indented, duplicated, quoted, commented, broken…). `SCAN_SEED=n SCAN_ROUNDS=n` run other
- * or more mutations (six rounds over 360 files by default).
+ * or more mutations (six rounds by default, of the goldens and edge cases and of the corpus).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { relative } from 'node:path';
 import { test } from 'node:test';
 import { documentFacts } from '../../../src/core/yaml/facts';
 import type { DocumentFacts } from '../../../src/core/yaml/facts';
 import { parseManifests } from '../../../src/core/yaml/parse';
 import { scanDocument } from '../../../src/core/yaml/scan';
 import { generateManifests } from '../../bench/yaml';
-import { CORPUS, loadCases, readText, yamlFilesUnder } from './helpers';
+import { corpusFiles, goldenInputs, type NamedText } from './helpers';
 import { seededRandom } from '../../sandbox/util';
 
 function plain(facts: readonly DocumentFacts[]): unknown {
@@ -144,13 +142,8 @@ const EDGE_CASES: readonly string[] = [
   'kind: Pod\nspec:\n  containers:\n  - image: quay.io/a/b\n  x:\n  - a\n  - b\n  y: z\n',
 ];
 
-void test('the quick reader reads what the parse reads (goldens, corpus, benchmark file, edge cases)', () => {
-  const inputs = [
-    ...loadCases().map((c) => ({ name: `golden ${c.name}`, text: c.input })),
-    ...(existsSync(CORPUS) ? yamlFilesUnder(CORPUS).map((f) => ({ name: relative(CORPUS, f), text: readText(f) })) : []),
-    { name: 'benchmark file', text: generateManifests() },
-    ...EDGE_CASES.map((text, i) => ({ name: `edge case ${i + 1}`, text })),
-  ];
+/** Compares every input; most documents must be read without a parse. */
+function compareAll(what: string, inputs: readonly NamedText[]): void {
   let scanned = 0;
   let documents = 0;
   for (const { name, text } of inputs) {
@@ -158,16 +151,13 @@ void test('the quick reader reads what the parse reads (goldens, corpus, benchma
     scanned += r.scanned;
     documents += r.documents;
   }
-  console.log(`quick reader: ${inputs.length} files, ${documents} documents, ${scanned} read without a parse, all equal to the parse`);
+  console.log(`quick reader (${what}): ${inputs.length} files, ${documents} documents, ${scanned} read without a parse, all equal to the parse`);
   assert.ok(scanned > documents / 2, 'the quick reader should read most documents');
-});
+}
 
-void test('the quick reader reads what the parse reads (seeded random mutations)', () => {
-  const bases = [
-    ...loadCases().map((c) => c.input),
-    ...(existsSync(CORPUS) ? yamlFilesUnder(CORPUS).map(readText) : []),
-    ...EDGE_CASES,
-  ].filter((t) => t.length < 20_000);
+/** Seeded random mutations of the inputs (under 20,000 characters), `SCAN_ROUNDS` rounds. */
+function compareMutants(what: string, inputs: readonly NamedText[]): void {
+  const bases = inputs.map((i) => i.text).filter((t) => t.length < 20_000);
   const r = seededRandom(Number(process.env.SCAN_SEED ?? 20261201));
   let mutants = 0;
   let scanned = 0;
@@ -181,5 +171,25 @@ void test('the quick reader reads what the parse reads (seeded random mutations)
       documents += c.documents;
     }
   }
-  console.log(`quick reader: ${mutants} mutated files, ${documents} documents, ${scanned} read without a parse, all equal to the parse`);
+  console.log(`quick reader (${what}): ${mutants} mutated files, ${documents} documents, ${scanned} read without a parse, all equal to the parse`);
+}
+
+const edgeCases = (): NamedText[] => EDGE_CASES.map((text, i) => ({ name: `edge case ${i + 1}`, text }));
+
+void test('the quick reader reads what the parse reads (goldens, benchmark file, edge cases)', () => {
+  compareAll('goldens, benchmark file, edge cases', [...goldenInputs(), { name: 'benchmark file', text: generateManifests() }, ...edgeCases()]);
+});
+
+void test('the quick reader reads what the parse reads (corpus)', (t) => {
+  const corpus = corpusFiles(t);
+  if (corpus !== undefined) compareAll('corpus', corpus);
+});
+
+void test('the quick reader reads what the parse reads (seeded random mutations of goldens and edge cases)', () => {
+  compareMutants('goldens, edge cases', [...goldenInputs(), ...edgeCases()]);
+});
+
+void test('the quick reader reads what the parse reads (seeded random mutations of the corpus)', (t) => {
+  const corpus = corpusFiles(t);
+  if (corpus !== undefined) compareMutants('corpus', corpus);
 });
