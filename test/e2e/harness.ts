@@ -20,6 +20,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before } from 'node:test';
@@ -361,6 +362,41 @@ export function filesContaining(session: Pick<VSCodeSession, 'userDataDir' | 'wo
     });
 }
 
+/**
+ * A TCP forwarder from another loopback address to a local server, so the same server answers under a second
+ * origin, e.g. the sandbox as `http://[::1]:<port>`. VS Code treats that origin as an external website (it trusts
+ * only localhost and 127.0.0.1, which code-server also rewrites to its own port proxy), so an `openExternal` of it
+ * shows the "open the external website?" dialog with the exact URL.
+ */
+export async function forwardPort(targetPort: number, host = '::1'): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Generic waiting
 // ---------------------------------------------------------------------------------------------------------------
@@ -403,6 +439,28 @@ export async function resetUI(page: Page): Promise<void> {
     await page.keyboard.press('Escape');
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** The text on the clipboard, as the browser reads it (VS Code's clipboard in code-server is the browser's). */
+export async function clipboardText(page: Page): Promise<string> {
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+/**
+ * What `action` puts on the clipboard: writes a marker there first, runs the action, and waits until the
+ * clipboard holds something else, so an earlier copy of the same text is not mistaken for this one.
+ */
+export async function copiedBy(page: Page, action: () => Promise<void>, timeout = UI_TIMEOUT): Promise<string> {
+  const marker = `(nothing copied ${Date.now()})`;
+  await page.evaluate((m) => navigator.clipboard.writeText(m), marker);
+  await action();
+  return waitUntil(
+    async () => {
+      const text = await clipboardText(page);
+      return text !== marker && text;
+    },
+    { timeout, message: 'the clipboard to change' },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -1067,7 +1125,12 @@ export async function openFile(page: Page, relativePath: string, timeout = UI_TI
 export async function editorText(page: Page): Promise<string> {
   const lines = page.locator(`${ACTIVE_EDITOR} .view-lines`).first();
   await lines.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  return lines.evaluate((el) =>
+  return renderedLines(lines);
+}
+
+/** The rendered lines of a Monaco editor's `.view-lines`, top to bottom, joined by "\n". */
+function renderedLines(viewLines: Locator): Promise<string> {
+  return viewLines.evaluate((el) =>
     Array.from(el.querySelectorAll<HTMLElement>('.view-line'))
       .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
       .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
@@ -1137,6 +1200,21 @@ export async function pickCodeAction(page: Page, title: Text, timeout = UI_TIMEO
 }
 
 /**
+ * Clicks an element of the open action widget (the code action / refactor menu, e.g. its "Show Disabled" toggle)
+ * as a person does. When the widget opens, VS Code lays an invisible pointer block over the window that only the
+ * first mouse move removes, and a click while it is there never reaches the widget: this moves the mouse onto the
+ * target, waits until the block is gone, then clicks.
+ */
+export async function clickInActionWidget(page: Page, target: Locator, timeout = UI_TIMEOUT): Promise<void> {
+  await target.waitFor({ state: 'visible', timeout });
+  const box = await target.boundingBox();
+  if (box === null) throw new Error('The action widget entry has no box on screen');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.locator('.context-view-pointerBlock').waitFor({ state: 'detached', timeout });
+  await target.click({ timeout });
+}
+
+/**
  * Shows the hover at a 1-based line/column of the active editor (cursor there, then "Show or Focus Hover") and
  * returns its text once it has content.
  */
@@ -1202,6 +1280,31 @@ export async function waitForOutput(session: VSCodeSession, channelName: string,
     const out = outputChannelText(session, channelName);
     return matchesMessage(out, text) ? out : undefined;
   }, { timeout, message: `output channel "${channelName}" to show ${String(text)}`, describe: () => tail(outputChannelText(session, channelName), 2000) });
+}
+
+/** The Output panel as shown: the channel it shows ("Quay") and its rendered lines (those in sight). */
+export async function outputView(page: Page, timeout = UI_TIMEOUT): Promise<{ channel: string; text: string }> {
+  const body = page.locator('.part.panel .pane-body.output-view').first();
+  await body.waitFor({ state: 'visible', timeout });
+  // The body is labelled "<channel> - Output".
+  const channel = ((await body.getAttribute('aria-label')) ?? '').replace(/ - Output$/, '');
+  return { channel, text: await renderedLines(body.locator('.monaco-editor .view-lines').first()) };
+}
+
+/** Sets a log channel's level ("Developer: Set Log Level...", then the channel, then the level), as a person would. */
+export async function setLogLevel(page: Page, channelName: string, level: 'Trace' | 'Debug' | 'Info' | 'Warning' | 'Error' | 'Off'): Promise<void> {
+  await runCommand(page, 'Developer: Set Log Level...');
+  await waitForQuickInput(page);
+  await pickQuickItem(page, channelName);
+  await waitUntil(
+    async () => {
+      const labels = (await quickInputState(page)).items.map((i) => i.label);
+      return labels.includes(level) && !labels.includes(channelName);
+    },
+    { message: `the log levels of ${channelName}` },
+  );
+  await pickQuickItem(page, level);
+  await waitForQuickInputClosed(page);
 }
 
 /** Shows an output channel in the Output panel ("Output: Show Output Channels..."), as a person would. */

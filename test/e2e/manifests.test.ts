@@ -15,6 +15,8 @@ import type { Page } from 'playwright-core';
 import { pullSecretManifest } from '../../src/core/k8s/manifests';
 import {
   clickDialogButton,
+  clickInActionWidget,
+  clipboardText,
   closeQuickInput,
   collapseTreeItem,
   contextMenu,
@@ -203,8 +205,8 @@ void test('A Helm template is refused: the refactor is disabled with the reason,
   await openFile(page, 'k8s/chart.yaml');
   await goToLine(page, 9, 11);
   await runCommand(page, 'Refactor...');
-  // VS Code lists disabled refactors behind "Show Disabled".
-  await page.locator('.action-widget').getByText('Show Disabled').first().dispatchEvent('click');
+  // VS Code lists disabled refactors behind "Show Disabled" (a click once the widget's pointer block is gone).
+  await clickInActionWidget(page, page.locator('.action-widget').getByText('Show Disabled').first());
   const row = page.locator('.action-widget .monaco-list-row', { hasText: 'Add imagePullSecrets…' }).first();
   await row.waitFor({ state: 'visible' });
   assert.match((await row.getAttribute('class')) ?? '', /option-disabled/);
@@ -244,7 +246,7 @@ void test('Generate Pull-Secret Manifest offers the kubectl command and an untit
     await clickDialogButton(page, choice);
     if (choice === 'Copy kubectl Command') {
       await waitForNotification(page, /Copied the kubectl command for Secret acme-ci-pull-pull-secret/);
-      const clip = await page.evaluate(() => navigator.clipboard.readText());
+      const clip = await clipboardText(page);
       assert.equal(clip, `kubectl create secret docker-registry acme-ci-pull-pull-secret --docker-server=${host} --docker-username=acme+ci_pull --docker-password=${token} --namespace=prod --dry-run=client -o yaml`);
     } else {
       await waitUntil(async () => (await page.locator('.part.editor .tab.active').first().getAttribute('aria-label'))?.includes('Untitled'), { message: 'an untitled editor' });

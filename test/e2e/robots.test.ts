@@ -12,6 +12,9 @@ import {
   acceptQuickInput,
   clickDialogButton,
   clickNotificationButton,
+  clearNotifications,
+  clickViewAction,
+  clipboardText,
   closeQuickInput,
   collapseTreeItem,
   contextMenu,
@@ -19,9 +22,11 @@ import {
   modalDialog,
   openViewContainer,
   outputChannelText,
+  outputView,
   pickQuickItem,
   quickInputState,
   runCommand,
+  setLogLevel,
   treeItems,
   typeInQuickInput,
   waitForNotification,
@@ -30,6 +35,7 @@ import {
   waitForQuickInputMessage,
   waitForTreeItem,
   waitForTreeItemGone,
+  viewMoreActions,
   waitUntil,
 } from './harness';
 import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
@@ -82,6 +88,106 @@ void test("Quay's own refusal is shown when the name exists", async () => {
   await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(5\/5\)/ });
   await acceptQuickInput(page);
   await waitForNotification(page, /Existing robot with name: acme\+ci_pull/);
+});
+
+void test('Create Robot Account with its optional steps: Quay then holds the default permission and the team membership', async () => {
+  const { page, session } = vscode;
+  await runCommand(page, 'Quay: Create Robot Account…');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(1\/5\)/ });
+  await pickQuickItem(page, 'acme');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(2\/5\)/ });
+  await typeInQuickInput(page, 'e2e_deployer', { submit: true });
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(3\/5\)/ });
+  await typeInQuickInput(page, 'Deploys from the E2E test', { submit: true });
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(4\/5\)/ });
+  await waitUntil(async () => !(await quickInputState(page)).busy, { message: 'repositories listed' });
+  await acceptQuickInput(page); // no repository
+  await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(5\/5\)/ });
+  await pickQuickItem(page, 'Default permission');
+  await pickQuickItem(page, 'Teams');
+  await waitUntil(async () => (await quickInputState(page)).items.every((i) => i.checked === true), { message: 'both extras checked' });
+  await session.screenshot('robots-07-create-extras');
+  await acceptQuickInput(page);
+  await waitForQuickInput(page, { titleOrPlaceholder: 'Default permission for new repositories' });
+  await pickQuickItem(page, 'write');
+  const teams = await waitForQuickInput(page, { titleOrPlaceholder: 'Teams for acme+e2e_deployer' });
+  assert.deepEqual(teams.items.map((i) => i.label).sort(), workbench.sandbox.state.teams('acme').map((t) => t.name).sort());
+  await pickQuickItem(page, 'deployers');
+  await waitUntil(async () => (await quickInputState(page)).items.find((i) => i.label === 'deployers')?.checked === true, { message: 'deployers checked' });
+  await acceptQuickInput(page);
+  const created = await waitForNotification(page, 'Created robot acme+e2e_deployer.');
+  assert.equal(created.severity, 'info', 'no extra failed');
+  await session.screenshot('robots-08-created-with-extras');
+  const state = workbench.sandbox.state;
+  assert.equal(state.robot('acme+e2e_deployer')?.description, 'Deploys from the E2E test');
+  assert.deepEqual(state.robot('acme+e2e_deployer')?.teams, ['deployers']);
+  assert.ok(state.teamMembers('acme', 'deployers')?.includes('acme+e2e_deployer'));
+  assert.ok(!(state.teamMembers('acme', 'developers') ?? []).includes('acme+e2e_deployer'));
+  assert.deepEqual(
+    state.prototypes('acme').filter((p) => p.delegate.name === 'acme+e2e_deployer').map(({ activatingUser, delegate, role }) => ({ activatingUser, delegate, role })),
+    [{ activatingUser: null, delegate: { kind: 'user', name: 'acme+e2e_deployer' }, role: 'write' }],
+  );
+  // The default permission works as Quay applies it: a repository created from now on gives the robot write.
+  state.createRepository('acme', 'e2e-new-service', 'alice');
+  assert.equal(state.userPermission('acme/e2e-new-service', 'acme+e2e_deployer'), 'write');
+});
+
+void test('Refresh All shows a robot created behind the extension\'s back, with one request per row on screen; Show Log shows them, no token', async () => {
+  const { page, session } = vscode;
+  const { sandbox } = workbench;
+  const requestLines = (from: number): string[] =>
+    [...outputChannelText(session, 'Quay').slice(from).matchAll(/\[http\] (GET \S+) → 200 in \d+ ms/g)].map((m) => m[1] ?? '').sort();
+  // What the robots group of acme fetches: the list, then (a small group) each robot's federation with it.
+  const robotsGroupRequests = (): string[] => [
+    'GET /api/v1/organization/acme/robots?permissions=true&token=false',
+    ...sandbox.state.robots('acme').map((r) => `GET /api/v1/organization/acme/robots/${r.shortName}/federation`),
+  ];
+  // Request lines are debug lines (README): a person turns the channel to Debug to see them.
+  await setLogLevel(page, 'Quay', 'Debug');
+  let logged = outputChannelText(session, 'Quay').length;
+  await expandTreeItem(page, 'acme', view);
+  await expandTreeItem(page, 'Robot accounts', view);
+  await waitForTreeItem(page, 'e2e_deployer', view);
+  await waitUntil(() => requestLines(logged).length >= robotsGroupRequests().length, { message: 'the debug lines of the first load' });
+  assert.deepEqual(requestLines(logged), robotsGroupRequests().sort());
+
+  // Someone else creates a robot through Quay's API; the tree still shows what it loaded.
+  const made = await fetch(`${sandbox.url}/api/v1/organization/acme/robots/made_elsewhere`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${sandbox.tokens.admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ description: 'Created outside VS Code' }),
+  });
+  assert.equal(made.status, 201);
+  assert.ok(!(await treeItems(page, 'Registry')).some((r) => r.label === 'made_elsewhere'), 'not shown before the refresh');
+  assert.ok(sandbox.state.robots('acme').length <= 25, 'a small group: federation is looked up with the list');
+  // On screen: the instance (it shows its user) and acme's robots; every other row is collapsed.
+  const expected = ['GET /api/v1/user/', ...robotsGroupRequests()].sort();
+  logged = outputChannelText(session, 'Quay').length;
+  sandbox.stats.reset();
+
+  await clickViewAction(page, 'Registry', 'Refresh All');
+  await waitForTreeItem(page, 'made_elsewhere', view);
+  await waitUntil(() => requestLines(logged).length >= expected.length, { message: `${expected.length} request lines`, describe: () => requestLines(logged).join('\n') });
+  assert.deepEqual(requestLines(logged), expected);
+  assert.equal(sandbox.stats.requests, expected.length, 'requests the sandbox received');
+  console.log(`Refresh All: ${sandbox.stats.requests} requests with ${sandbox.state.robots('acme').length} robots on screen`);
+  await session.screenshot('robots-09-refresh-all');
+
+  await clearNotifications(page); // the toasts would cover the Output panel in the screenshot
+  assert.ok(!(await page.locator('.part.panel .pane-body.output-view').isVisible()), 'the Output panel is closed before Show Log');
+  await viewMoreActions(page, 'Registry', 'Show Log');
+  const shown = await waitUntil(
+    async () => {
+      const o = await outputView(page);
+      return o.channel === 'Quay' && o.text.includes('[http] GET /api/v1/organization/acme/robots/made_elsewhere/federation → 200') && o;
+    },
+    { message: 'the Quay channel with request lines in the Output panel' },
+  );
+  await session.screenshot('robots-10-show-log');
+  const tokens = [sandbox.tokens.admin, ...sandbox.state.robots('acme').map((r) => r.token)];
+  const channel = outputChannelText(session, 'Quay');
+  for (const token of tokens) assert.ok(!shown.text.includes(token) && !channel.includes(token), 'no token in the log');
+  await runCommand(page, 'View: Hide Panel');
 });
 
 void test('Grant Access to Repositories shows a plan, applies it, and a second run changes nothing', async () => {
@@ -152,7 +258,6 @@ void test('Copy Credentials → Docker config.json warns inside a git work tree 
 void test('Copy Credentials puts the token and the Quay UI login commands on the clipboard', async () => {
   const { page } = vscode;
   const robot = workbench.sandbox.state.robot('acme+e2e_puller');
-  const clipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText());
   const cases: [RegExp, string][] = [
     [/^Copy username$/, 'acme+e2e_puller'],
     [/^Copy token$/, robot?.token ?? '?'],
@@ -162,7 +267,7 @@ void test('Copy Credentials puts the token and the Quay UI login commands on the
   for (const [item, expected] of cases) {
     await contextMenu(page, 'e2e_puller', 'Copy Credentials…', view);
     await pickQuickItem(page, item);
-    await waitUntil(async () => (await clipboard()) === expected, { message: `clipboard after ${String(item)}` });
+    await waitUntil(async () => (await clipboardText(page)) === expected, { message: `clipboard after ${String(item)}` });
   }
   assert.ok(!outputChannelText(vscode.session, 'Quay').includes(robot?.token ?? '?'), 'the token never reaches the log');
 });

@@ -7,13 +7,17 @@ import * as assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import {
+  clickDialogButton,
   clickInlineAction,
+  copiedBy,
   clickTreeItem,
   contextMenu,
   contextMenuItems,
   scrollToTreeItem,
   collapseTreeItem,
   expandTreeItem,
+  forwardPort,
+  modalDialog,
   openViewContainer,
   treeItems,
   typeInQuickInput,
@@ -26,7 +30,10 @@ import {
 } from './harness';
 
 let sandbox: Sandbox;
+/** The same sandbox under another origin, http://[::1]:<port>: another instance for the extension. */
+let bobOrigin: Awaited<ReturnType<typeof forwardPort>>;
 after(async () => {
+  await bobOrigin.close();
   await sandbox.close();
 });
 
@@ -36,12 +43,12 @@ const view = { viewTitle: 'Registry' };
 
 const vscode = useVSCode(async () => {
   sandbox = await startSandbox({ seed: 'large' });
+  bobOrigin = await forwardPort(Number(new URL(sandbox.url).port));
   return {
   settings: {
     'quay.instances': [
       { url: sandbox.url, label: ALICE, tokenEnvironmentVariable: 'QUAY_E2E_ALICE' },
-      // The same sandbox under another origin is another instance for the extension.
-      { url: sandbox.url.replace('127.0.0.1', 'localhost'), label: BOB, tokenEnvironmentVariable: 'QUAY_E2E_BOB' },
+      { url: bobOrigin.url, label: BOB, tokenEnvironmentVariable: 'QUAY_E2E_BOB' },
     ],
   },
   env: { QUAY_E2E_ALICE: sandbox.tokens.admin, QUAY_E2E_BOB: sandbox.tokens.member },
@@ -174,14 +181,23 @@ void test('a server failure is an error node with Retry; Retry recovers; nothing
   await collapseTreeItem(page, 'Repositories', view);
 });
 
-void test('every object offers Copy Name and Reveal in Quay', async () => {
-  const { page } = vscode;
+void test('Copy Name puts the exact name of each kind of object on the clipboard', async () => {
+  const { page, session } = vscode;
   for (const label of ['acme', 'Robot accounts']) assert.ok((await contextMenuItems(page, label, view)).includes('Refresh'), label);
+  const copied = async (label: string, group?: string): Promise<string> => {
+    if (group !== undefined) await expandTreeItem(page, group, view);
+    const text = await copiedBy(page, () => contextMenu(page, label, 'Copy Name', view));
+    if (group !== undefined) await collapseTreeItem(page, group, view);
+    return text;
+  };
+  assert.equal(await copied(ALICE), sandbox.url);
+  assert.equal(await copied('acme'), 'acme');
   await expandTreeItem(page, 'Robot accounts', view);
-  for (const label of ['acme', 'k8s_prod_puller']) {
-    const items = await contextMenuItems(page, label, view);
-    assert.ok(items.includes('Copy Name') && items.includes('Reveal in Quay'), `${label}: ${items.join(', ')}`);
-  }
+  assert.equal(await copied('k8s_prod_puller'), 'acme+k8s_prod_puller');
+  await session.screenshot('tree-09-copy-name');
+  await collapseTreeItem(page, 'Robot accounts', view);
+  assert.equal(await copied('frontend', 'Repositories'), 'acme/frontend');
+  assert.equal(await copied('deployers', 'Teams'), 'deployers');
   await collapseTreeItem(page, 'acme', view);
   await collapseTreeItem(page, ALICE, view);
 });
@@ -200,4 +216,24 @@ void test('a plain member sees what the API refuses explained in place, and the 
   await expandTreeItem(page, 'Repositories', view);
   await waitUntil(async () => (await rows()).some((r) => r.label === 'frontend' || r.label === 'docs'), { message: 'bob sees repositories' });
   await session.screenshot('tree-08-member-explanations');
+});
+
+void test('Reveal in Quay asks VS Code to open exactly Quay\'s page of the object', async () => {
+  const { page, session } = vscode;
+  // bob's origin is not loopback-trusted by VS Code: it asks before opening, shows the URL, and "Copy" copies it.
+  const revealed = async (label: string): Promise<{ shown: string; copied: string }> => {
+    await contextMenu(page, label, 'Reveal in Quay', view);
+    const dialog = await modalDialog(page);
+    assert.match(dialog.message, /open the external website\?/);
+    if (label === 'ci_pull') await session.screenshot('tree-10-reveal-in-quay');
+    return { shown: dialog.detail, copied: await copiedBy(page, () => clickDialogButton(page, 'Copy')) };
+  };
+  const base = bobOrigin.url;
+  for (const [label, url] of [
+    ['acme', `${base}/organization/acme`],
+    ['ci_pull', `${base}/organization/acme?tab=robots`],
+    ['frontend', `${base}/repository/acme/frontend`],
+  ] as const) {
+    assert.deepEqual(await revealed(label), { shown: url, copied: url }, label);
+  }
 });
