@@ -7,7 +7,6 @@ import type { Router } from '../router';
 import { avatar, formatDateOrNull } from '../util';
 import { ModelError } from '../errors';
 import type { FederationService } from '../federation';
-import type { TestIssuer } from '../oidc';
 
 export interface SandboxConfig {
   /** `ROBOTS_DISALLOW`. */
@@ -21,7 +20,6 @@ export interface Services {
   readonly config: SandboxConfig;
   readonly pageTokens: PageTokens;
   readonly federation: FederationService;
-  readonly issuer: TestIssuer;
 }
 
 export type Result = ApiResult | Reply;
