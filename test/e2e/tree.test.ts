@@ -93,7 +93,7 @@ void test('robot → its repositories with roles, its teams and its federation e
 
   await expandTreeItem(page, 'keyless', view);
   await waitForTreeItem(page, 'system:serviceaccount:prod:app', view);
-  assert.equal((await row('system:serviceaccount:prod:app')).description, `${sandbox.url}/oidc`);
+  assert.equal((await row('system:serviceaccount:prod:app')).description, sandbox.issuer.url);
   assert.equal((await row('repo:acme/app:ref:refs/heads/main')).description, 'https://token.actions.githubusercontent.com');
   await session.screenshot('tree-03-robot-federation');
   await collapseTreeItem(page, 'keyless', view);

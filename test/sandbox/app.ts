@@ -28,7 +28,7 @@ import {
 } from './context';
 import { ApiException, FrAbort, HttpAbort, ModelError, RawServerError, WERKZEUG_MESSAGES } from './errors';
 import { decodeUnverified, isJwt } from './jwt';
-import { isJsonObject, pyStr } from './json';
+import { pyStr } from './json';
 import { Router } from './router';
 
 function buildRouter(): Router<Route> {
@@ -43,18 +43,6 @@ function buildRouter(): Router<Route> {
   registerRegistry(router);
 
   web(router, 'GET', '/oauth2/federation/robot/token', (ctx, services) => services.federation.exchange(ctx));
-  web(router, 'GET', '/oidc/.well-known/openid-configuration', (_ctx, services) => renderJsonify(200, services.issuer.discovery()));
-  web(router, 'GET', '/oidc/jwks', (_ctx, services) => renderJsonify(200, services.issuer.jwks()));
-  // Test-only: mint a token from the test issuer (body = claims; ?alg=RS384, ?expires_in=N, ?kid=none).
-  web(router, 'POST', '/oidc/mint', (ctx, services) => {
-    const claims = ctx.getJson(true);
-    if (claims !== null && !isJsonObject(claims)) return renderJsonify(400, { message: 'The request body must be a JSON object of claims' });
-    const alg = ctx.arg('alg') === 'RS384' ? 'RS384' : 'RS256';
-    const expires = Number(ctx.arg('expires_in') ?? '600');
-    const kid = ctx.arg('kid') === 'none' ? null : undefined;
-    const token = services.issuer.mint(claims ?? {}, { alg, kid, expiresInS: Number.isFinite(expires) ? expires : 600 });
-    return renderJsonify(200, { token });
-  });
   web(router, 'GET', '/health/instance', () => renderJsonify(200, { data: { services: { auth: true, database: true, disk_space: true, registry_gunicorn: true, service_key: true, web_gunicorn: true } }, status_code: 200 }));
   return router;
 }

@@ -17,7 +17,7 @@ Options:
   --fail-rate R       share (0..1) of /api/ requests answered with a raw 500
   --drop-rate R       share (0..1) of /api/ requests whose connection is dropped without a response
   --robots-disallow   behave as with ROBOTS_DISALLOW (robot creation refused)
-  --tls               serve https with a throwaway CA (its PEM is printed)
+  --tls               serve https with the throwaway test CA (its PEM is printed)
   --random-seed N     make fail/drop decisions reproducible
   --help              show this help
 `;
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     `  userReadOnly   ${sandbox.tokens.userReadOnly}   alice, user:read`,
   ];
   if (faults.length) lines.push('', `Faults: ${faults.join(', ')}`);
-  if (sandbox.caPem) lines.push('', 'TLS CA certificate (trust it to verify the server):', sandbox.caPem.trimEnd());
+  lines.push('', `Test CA certificate (trust it to verify the OIDC issuer${sandbox.caPem ? ' and the server' : ''}):`, sandbox.issuer.caPem.trimEnd());
   lines.push('', 'Ctrl-C to stop.');
   process.stdout.write(`${lines.join('\n')}\n`);
 

@@ -2,9 +2,11 @@
  * `GET /oauth2/federation/robot/token` — contract §6.2 (`endpoints/oauth/robot_identity_federation.py`,
  * `util/security/federated_robot_auth.py`, `oauth/oidc.py`).
  *
- * Discovery and JWKS are fetched over HTTP(S) from the issuer in the token, as Quay does with
- * `DEBUGGING` on (plain http allowed, certificates not verified). The sandbox only ever connects to
- * loopback: any other issuer host is treated like an unreachable one (a 500, as in Quay).
+ * As in Quay, every exchange builds a fresh OIDC client from a config that holds only the issuer, so
+ * `DEBUGGING` never applies: an `http://` issuer fails with a 500 ("OIDC server must be accessed over
+ * SSL"), certificates are verified (against the sandbox's test CA, standing in for the system CAs), and
+ * discovery and JWKS are fetched again on every exchange. The sandbox only ever connects to loopback:
+ * any other issuer host is treated like an unreachable one (a 500, as in Quay).
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -16,7 +18,6 @@ import { decodeUnverified, JwtInvalidError, keyFromJwk, signJwt, verifyJwt, type
 import type { Model } from './model';
 import type { RsaKeyPair } from './oidc';
 
-const CACHE_TTL_MS = 3600 * 1000;
 const FETCH_TIMEOUT_MS = 5000;
 const TOKEN_LIFETIME_S = 3600;
 
@@ -25,8 +26,8 @@ function isLoopback(hostname: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
-/** GET a JSON document from a loopback URL (following redirects); rejects on anything else. */
-function fetchJson(url: string, redirects = 5): Promise<{ status: number; json: unknown }> {
+/** GET a JSON document from a loopback URL (following redirects, verifying https against `ca`); rejects on anything else. */
+function fetchJson(url: string, ca: string, redirects = 5): Promise<{ status: number; json: unknown }> {
   return new Promise((resolve, reject) => {
     let parsed: URL;
     try {
@@ -44,7 +45,7 @@ function fetchJson(url: string, redirects = 5): Promise<{ status: number; json: 
       res.on('end', () => {
         const status = res.statusCode ?? 0;
         if (status >= 300 && status < 400 && res.headers.location && redirects > 0) {
-          fetchJson(new URL(res.headers.location, url).toString(), redirects - 1).then(resolve, reject);
+          fetchJson(new URL(res.headers.location, url).toString(), ca, redirects - 1).then(resolve, reject);
           return;
         }
         let json: unknown;
@@ -57,25 +58,20 @@ function fetchJson(url: string, redirects = 5): Promise<{ status: number; json: 
       });
     };
     const options = { timeout: FETCH_TIMEOUT_MS, headers: { Accept: 'application/json' } };
-    const req = parsed.protocol === 'https:' ? https.get(parsed, { ...options, rejectUnauthorized: false }, onResponse) : http.get(parsed, options, onResponse);
+    // requests' verify=True: the chain must lead to a trusted CA (here only the test CA) and name the host.
+    const req = parsed.protocol === 'https:' ? https.get(parsed, { ...options, ca, rejectUnauthorized: true }, onResponse) : http.get(parsed, options, onResponse);
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', reject);
   });
 }
 
-interface Cached<T> {
-  readonly value: T;
-  readonly at: number;
-}
-
 export class FederationService {
-  private readonly discoveryCache = new Map<string, Cached<Record<string, unknown>>>();
-  private readonly jwksCache = new Map<string, Cached<readonly Record<string, unknown>[]>>();
-
   constructor(
     private readonly model: Model,
     private readonly instanceKey: RsaKeyPair,
     private readonly hostname: string,
+    /** The CAs the exchange trusts (Quay: the system CAs; here the sandbox's test CA). */
+    private readonly trustedCaPem: string,
   ) {}
 
   /** The instance service key's public half (to verify the tokens the exchange returns). */
@@ -86,31 +82,26 @@ export class FederationService {
     return this.instanceKey.kid;
   }
 
+  /** `_load_oidc_config_via_discovery` with `DEBUGGING` off: https only, certificate verified, no cache. */
   private async discovery(issuer: string): Promise<Record<string, unknown>> {
-    const hit = this.discoveryCache.get(issuer);
-    if (hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.value;
+    if (!issuer.startsWith('https://')) throw new RawServerError('DiscoveryFailureException: OIDC server must be accessed over SSL');
     const url = `${issuer.endsWith('/') ? issuer : `${issuer}/`}.well-known/openid-configuration`;
-    const { status, json } = await fetchJson(url);
+    const { status, json } = await fetchJson(url, this.trustedCaPem);
     if (Math.floor(status / 100) !== 2 || typeof json !== 'object' || json === null) throw new RawServerError('DiscoveryFailureException');
-    const value = json as Record<string, unknown>;
-    this.discoveryCache.set(issuer, { value, at: Date.now() });
-    return value;
+    return json as Record<string, unknown>;
   }
 
-  private async keys(jwksUri: string, force: boolean): Promise<readonly Record<string, unknown>[]> {
-    const hit = this.jwksCache.get(jwksUri);
-    if (!force && hit && Date.now() - hit.at < CACHE_TTL_MS) return hit.value;
-    const { status, json } = await fetchJson(jwksUri);
+  /** `_load_keys_from_url`: fetched every time a key is looked up (the per-exchange cache dies with the exchange). */
+  private async keys(jwksUri: string): Promise<readonly Record<string, unknown>[]> {
+    const { status, json } = await fetchJson(jwksUri, this.trustedCaPem);
     const keys = (json as { keys?: unknown } | undefined)?.keys;
     if (status !== 200 || !Array.isArray(keys)) throw new RawServerError(`Error loading JWK set - HTTP GET error: ${status}`);
-    const value = keys.filter((k): k is Record<string, unknown> => typeof k === 'object' && k !== null);
-    this.jwksCache.set(jwksUri, { value, at: Date.now() });
-    return value;
+    return keys.filter((k): k is Record<string, unknown> => typeof k === 'object' && k !== null);
   }
 
   /** `_PublicKeyCache.__missing__`: unknown kid or a non-RSA key is a PublicKeyLoadException → 500. */
-  private async publicKey(jwksUri: string, kid: string, force: boolean): Promise<KeyObject> {
-    const jwk = (await this.keys(jwksUri, force)).find((k) => k['kid'] === kid);
+  private async publicKey(jwksUri: string, kid: string): Promise<KeyObject> {
+    const jwk = (await this.keys(jwksUri)).find((k) => k['kid'] === kid);
     if (!jwk) throw new RawServerError(`Public key ${kid} not found`);
     if (jwk['kty'] !== 'RSA') throw new RawServerError(`No RSA form of public key ${kid} not found`);
     try {
@@ -135,11 +126,11 @@ export class FederationService {
     const options = { algorithms: ['RS256', 'RS384'] as const, require: ['iat', 'exp'], leewayS: 30 };
     const kidText = pyStr(kid);
     try {
-      return verifyJwt(decoded, await this.publicKey(jwksUri, kidText, false), options);
+      return verifyJwt(decoded, await this.publicKey(jwksUri, kidText), options);
     } catch (e) {
       if (!(e instanceof JwtInvalidError)) throw e;
       // Quay retries once with freshly fetched keys before giving up.
-      return verifyJwt(decoded, await this.publicKey(jwksUri, kidText, true), options);
+      return verifyJwt(decoded, await this.publicKey(jwksUri, kidText), options);
     }
   }
 
@@ -208,7 +199,8 @@ export class FederationService {
       iat: now,
       exp: now + TOKEN_LIFETIME_S,
       sub: robotName,
-      access: [],
+      // An empty object, not a list (contract §6.2).
+      access: {},
       context: {
         version: 2,
         entity_kind: 'robot',

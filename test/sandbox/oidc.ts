@@ -1,10 +1,16 @@
 /**
- * The test OIDC issuer served by the sandbox itself at `<url>/oidc`: discovery, JWKS and a minting
- * helper, so federation (keyless robots, contract §6) can be exercised without any external IdP.
+ * The test OIDC issuer the sandbox serves beside Quay: discovery, JWKS and a minting helper at
+ * `https://127.0.0.1:<port>/oidc`, so federation (keyless robots, contract §6) can be exercised without
+ * any external IdP. It is served over https with a certificate from the sandbox's test CA, which the
+ * sandbox's exchange trusts the way a real Quay trusts its system CAs (contract §6.2 step 6).
  */
 import { createHash, generateKeyPair, type KeyObject } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import type { JsonObject } from './json';
 import { b64url, signJwt, type JwtAlg } from './jwt';
+import type { TlsMaterial } from './tls';
 
 export interface MintOptions {
   /** `null` omits the `kid` header (to provoke ``Missing `kid` header``). Default: the issuer's key id. */
@@ -31,7 +37,7 @@ export async function generateRsaKey(): Promise<RsaKeyPair> {
 
 export class TestIssuer {
   constructor(
-    /** `${sandbox.url}/oidc` — the `iss` of minted tokens and the federation `issuer`. */
+    /** `https://127.0.0.1:<port>/oidc` — the `iss` of minted tokens and the federation `issuer`. */
     readonly url: string,
     private readonly key: RsaKeyPair,
   ) {}
@@ -71,4 +77,65 @@ export class TestIssuer {
     const jwk = this.key.publicKey.export({ format: 'jwk' });
     return { keys: [{ kty: jwk.kty ?? 'RSA', n: jwk.n ?? '', e: jwk.e ?? '', kid: this.key.kid, use: 'sig', alg: 'RS256' }] };
   }
+}
+
+export interface IssuerServer {
+  readonly issuer: TestIssuer;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(`${JSON.stringify(body)}\n`);
+}
+
+/**
+ * Serves `key` as an OIDC issuer at `https://127.0.0.1:<port>/oidc` with `tls`'s certificate:
+ * `GET /oidc/.well-known/openid-configuration`, `GET /oidc/jwks`, and, test-only, `POST /oidc/mint`
+ * (body = claims; `?alg=RS384`, `?expires_in=N`, `?kid=none`) → `{"token": …}`.
+ */
+export async function serveIssuer(key: RsaKeyPair, tls: TlsMaterial): Promise<IssuerServer> {
+  const holder: { issuer?: TestIssuer } = {};
+  const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const issuer = holder.issuer;
+      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+      const route = `${req.method ?? 'GET'} ${url.pathname}`;
+      if (issuer === undefined) return sendJson(res, 503, { error: 'starting' });
+      if (route === 'GET /oidc/.well-known/openid-configuration') return sendJson(res, 200, issuer.discovery());
+      if (route === 'GET /oidc/jwks') return sendJson(res, 200, issuer.jwks());
+      if (route !== 'POST /oidc/mint') return sendJson(res, 404, { error: 'not found' });
+      let claims: unknown;
+      try {
+        const text = Buffer.concat(chunks).toString('utf8').trim();
+        claims = text === '' ? {} : JSON.parse(text);
+      } catch {
+        claims = undefined;
+      }
+      if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) return sendJson(res, 400, { message: 'The request body must be a JSON object of claims' });
+      const expires = Number(url.searchParams.get('expires_in') ?? '600');
+      const token = issuer.mint(claims as Record<string, unknown>, {
+        alg: url.searchParams.get('alg') === 'RS384' ? 'RS384' : 'RS256',
+        kid: url.searchParams.get('kid') === 'none' ? null : undefined,
+        expiresInS: Number.isFinite(expires) ? expires : 600,
+      });
+      return sendJson(res, 200, { token });
+    });
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  holder.issuer = new TestIssuer(`https://127.0.0.1:${(server.address() as AddressInfo).port}/oidc`, key);
+  return {
+    issuer: holder.issuer,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

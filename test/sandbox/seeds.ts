@@ -16,7 +16,7 @@ class Seeder {
   readonly now: number;
   constructor(
     readonly model: Model,
-    /** The sandbox's own test issuer (`<url>/oidc`). */
+    /** The sandbox's own test issuer (`https://127.0.0.1:<port>/oidc`). */
     readonly issuerUrl: string,
   ) {
     this.now = model.now();

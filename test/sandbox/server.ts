@@ -15,10 +15,10 @@ import type { Services } from './api/common';
 import { renderGunicorn500, renderNginx429, type Reply } from './context';
 import { FederationService } from './federation';
 import { ALL_SCOPES, Model, type SandboxState } from './model';
-import { generateRsaKey, TestIssuer, type MintOptions } from './oidc';
+import { generateRsaKey, serveIssuer, type MintOptions } from './oidc';
 import { PageTokens } from './pageToken';
 import { applySeed, type SeedName } from './seeds';
-import { makeTlsMaterial } from './tls';
+import { makeTlsMaterial, type TlsMaterial } from './tls';
 import { seededRandom, sleep } from './util';
 
 export type { SeedName } from './seeds';
@@ -74,8 +74,12 @@ export interface SandboxHold {
 }
 
 export interface SandboxIssuer {
-  /** `${url}/oidc`. */
+  /** `https://127.0.0.1:<port>/oidc`, served beside the sandbox with a certificate from the test CA. */
   readonly url: string;
+  /** The test CA the sandbox's exchange trusts (as Quay trusts its system CAs); trust it to fetch the issuer. */
+  readonly caPem: string;
+  /** The test CA plus a certificate and key for 127.0.0.1/localhost signed by it: for more test IdPs the exchange trusts. */
+  readonly tls: TlsMaterial;
   /** An RS256/RS384 JWT signed by the issuer key; defaults iss = url, iat = now, exp = now + expiresInS (600). */
   mint(claims: Record<string, unknown>, opts?: MintOptions): string;
 }
@@ -93,7 +97,7 @@ export interface Sandbox {
   readonly url: string;
   /** `SERVER_HOSTNAME`, e.g. `127.0.0.1:41234` — used in registry hosts / auths keys. */
   readonly hostname: string;
-  /** The CA that signed the server certificate (when `tls`). */
+  /** The CA that signed the server certificate (when `tls`): the same test CA as `issuer.caPem`. */
   readonly caPem?: string;
   /** Ready-made OAuth tokens (40 chars `[A-Z0-9]`). */
   readonly tokens: {
@@ -150,7 +154,11 @@ function clientIp(socket: Socket): string {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const [tls, instanceKey, issuerKey] = await Promise.all([options.tls ? makeTlsMaterial() : Promise.resolve(undefined), generateRsaKey(), generateRsaKey()]);
+  // One test CA per sandbox: it signs the OIDC issuer's certificate (always https) and, with `tls`, the server's.
+  const [testTls, instanceKey, issuerKey] = await Promise.all([makeTlsMaterial(), generateRsaKey(), generateRsaKey()]);
+  const tls = options.tls ? testTls : undefined;
+  const issuerServer = await serveIssuer(issuerKey, testTls);
+  const issuer = issuerServer.issuer;
   const faults = {
     latencyMs: options.latencyMs ?? 0,
     failRate: options.failRate ?? 0,
@@ -244,6 +252,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (e: unknown) => {
+    await issuerServer.close();
+    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   const hostname = `127.0.0.1:${port}`;
@@ -251,14 +262,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   // Everything below is synchronous, so no request is served before the model is seeded.
   const model = new Model();
-  const issuer = new TestIssuer(`${url}/oidc`, issuerKey);
   applySeed(model, options.seed ?? 'demo', issuer.url);
   const services: Services = {
     model,
     config: { robotsDisallow: options.robotsDisallow ?? false, hostname },
     pageTokens: new PageTokens(),
-    federation: new FederationService(model, instanceKey, hostname),
-    issuer,
+    federation: new FederationService(model, instanceKey, hostname, testTls.caPem),
     instanceKey,
   };
   holder.app = new QuayApp(services);
@@ -316,7 +325,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       };
       return state;
     },
-    issuer: { url: issuer.url, mint: (claims, opts) => issuer.mint(claims, opts) },
+    issuer: { url: issuer.url, caPem: testTls.caPem, tls: testTls, mint: (claims, opts) => issuer.mint(claims, opts) },
     state: model,
     stats: {
       get requests() {
@@ -331,10 +340,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
     },
     close: () =>
-      (closed ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      })),
+      (closed ??= Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+          for (const s of sockets) s.destroy();
+        }),
+        issuerServer.close(),
+      ]).then(() => undefined)),
   };
 }

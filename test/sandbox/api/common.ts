@@ -7,7 +7,7 @@ import type { Router } from '../router';
 import { avatar, formatDateOrNull } from '../util';
 import { ModelError } from '../errors';
 import type { FederationService } from '../federation';
-import type { RsaKeyPair, TestIssuer } from '../oidc';
+import type { RsaKeyPair } from '../oidc';
 
 export interface SandboxConfig {
   /** `ROBOTS_DISALLOW`. */
@@ -21,7 +21,6 @@ export interface Services {
   readonly config: SandboxConfig;
   readonly pageTokens: PageTokens;
   readonly federation: FederationService;
-  readonly issuer: TestIssuer;
   /** The instance service key: signs registry JWTs (`/v2/auth`, the federation exchange). */
   readonly instanceKey: RsaKeyPair;
 }

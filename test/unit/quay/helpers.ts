@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../../src/core/log';
 
@@ -19,17 +20,21 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-/** A throwaway node:http server on 127.0.0.1, port 0, for transport behaviours the sandbox cannot produce. */
-export async function localServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<LocalServer> {
-  const server = createServer((req, res) => {
+/**
+ * A throwaway node:http server on 127.0.0.1, port 0, for behaviours the sandbox cannot produce; with `tls`
+ * (a certificate and key for 127.0.0.1, e.g. the sandbox's `issuer.tls`) it serves https.
+ */
+export async function localServer(handler: (req: IncomingMessage, res: ServerResponse, body: string) => void, tls?: { readonly certPem: string; readonly keyPem: string }): Promise<LocalServer> {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => handler(req, res, Buffer.concat(chunks).toString('utf8')));
-  });
+  };
+  const server = tls === undefined ? createServer(onRequest) : createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, onRequest);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -136,10 +136,10 @@ void test('prototypes: create (200), list, update, delete', async () => {
 void test('federation: get, replace-all, delete, and the token exchange', async () => {
   const c = client(sandbox.tokens.admin);
   const keyless = await c.getFederation(acme, 'keyless');
-  assert.ok(keyless.some((e) => e.issuer === `${sandbox.url}/oidc` && e.subject === 'system:serviceaccount:prod:app'), JSON.stringify(keyless));
+  assert.ok(keyless.some((e) => e.issuer === sandbox.issuer.url && e.subject === 'system:serviceaccount:prod:app'), JSON.stringify(keyless));
   const entries = [
     { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:acme/app:ref:refs/heads/main' },
-    { issuer: `${sandbox.url}/oidc`, subject: 'system:serviceaccount:ci:runner' },
+    { issuer: sandbox.issuer.url, subject: 'system:serviceaccount:ci:runner' },
   ];
   assert.deepEqual(await c.setFederation(acme, 'unused_bot', entries), entries);
   assert.deepEqual(await c.getFederation(acme, 'unused_bot'), entries);

@@ -32,7 +32,7 @@ void test('§0.7 rate limit: burst + 1 requests pass, then nginx\'s 429 HTML pag
     assert.match(limited.text, /^<html>\r\n<head><title>429 Too Many Requests<\/title><\/head>/);
     assert.match(limited.text, /<center>nginx<\/center>/);
     // Outside /api/ nothing is limited.
-    expectStatus(await call(sb, 'GET', '/oidc/jwks'), 200);
+    expectStatus(await call(sb, 'GET', '/health/instance'), 200);
     // Turning it off.
     sb.setFaults({ rateLimit: undefined });
     expectStatus(await call(sb, 'GET', '/api/v1/user/', { token: sb.tokens.admin }), 200);
@@ -61,7 +61,7 @@ void test('fault injection: failRate gives raw 500s that have no effect; reprodu
         } else assert.ok(sb.state.robot(`alice+bot${i}`));
       }
       // Non-API paths are never failed.
-      expectStatus(await call(sb, 'GET', '/oidc/jwks'), 200);
+      expectStatus(await call(sb, 'GET', '/health/instance'), 200);
     });
     return statuses;
   };

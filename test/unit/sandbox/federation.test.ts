@@ -1,9 +1,10 @@
 /** Contract §6: federation config (§6.1) and the token exchange (§6.2) with the sandbox's own OIDC issuer. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:https';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { makeTlsMaterial } from '../../sandbox/tls';
+import { localServer, sendJson, type LocalServer } from '../quay/helpers';
 import { call, expectRaw500, expectShapeA, expectShapeD, expectStatus, obj, type CallResult } from './helpers';
 
 let sb: Sandbox;
@@ -25,21 +26,52 @@ async function exchange(user: string, password: string): Promise<CallResult> {
   return call(sb, 'GET', '/oauth2/federation/robot/token', { headers: { Authorization: auth } });
 }
 
+/** A request to the test issuer over https, trusting `ca` (default: the sandbox's test CA). */
+function issuerCall(path: string, options: { method?: string; body?: unknown; ca?: string } = {}): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${sb.issuer.url}${path}`, { method: options.method ?? 'GET', ca: options.ca ?? sb.issuer.caPem }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown }));
+    });
+    req.on('error', reject);
+    req.end(options.body === undefined ? undefined : JSON.stringify(options.body));
+  });
+}
+
+/** A loopback IdP serving `discovery` (its `jwks_uri` filled in) and `keys`, counting requests per path. */
+async function idp(tls: { certPem: string; keyPem: string } | undefined, discovery: (url: string) => Record<string, unknown>, keys: () => unknown): Promise<LocalServer & { readonly hits: Map<string, number> }> {
+  const hits = new Map<string, number>();
+  const server = await localServer((req, res) => {
+    const path = req.url ?? '/';
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    sendJson(res, 200, path.endsWith('/jwks') ? keys() : { jwks_uri: `${server.url}/jwks`, ...discovery(server.url) });
+  }, tls);
+  return Object.assign(server, { hits });
+}
+
+const sandboxKeys = async (): Promise<unknown> => (await issuerCall('/jwks')).json;
+
 function decode(jwt: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
   const [h = '', p = ''] = jwt.split('.');
   return { header: JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>, payload: JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown> };
 }
 
-void test('the test issuer: discovery and JWKS under <url>/oidc', async () => {
-  assert.equal(sb.issuer.url, `${sb.url}/oidc`);
-  const d = obj(await call(sb, 'GET', '/oidc/.well-known/openid-configuration'));
+void test('§0 the test issuer: https with the test CA, discovery and JWKS under <issuer>', async () => {
+  assert.match(sb.issuer.url, /^https:\/\/127\.0\.0\.1:\d+\/oidc$/);
+  assert.match(sb.issuer.caPem, /^-----BEGIN CERTIFICATE-----/);
+  const d = (await issuerCall('/.well-known/openid-configuration')).json as Record<string, unknown>;
   assert.equal(d['issuer'], sb.issuer.url);
   assert.equal(d['jwks_uri'], `${sb.issuer.url}/jwks`);
-  const keys = obj(await call(sb, 'GET', '/oidc/jwks'))['keys'] as Record<string, unknown>[];
+  const keys = ((await sandboxKeys()) as { keys: Record<string, unknown>[] }).keys;
   assert.equal(keys[0]?.['kty'], 'RSA');
   assert.equal(decode(sb.issuer.mint({ sub: 'x' })).header['kid'], keys[0]?.['kid']);
-  const minted = obj(await call(sb, 'POST', '/oidc/mint', { body: { sub: SUBJECT } }));
+  const minted = (await issuerCall('/mint', { method: 'POST', body: { sub: SUBJECT } })).json as Record<string, unknown>;
   assert.equal(decode(String(minted['token'])).payload['sub'], SUBJECT);
+  // Its certificate does not verify against another CA.
+  await assert.rejects(issuerCall('/jwks', { ca: (await makeTlsMaterial()).caPem }), /self[- ]signed|unable to verify|certificate/i);
+  // The issuer is no longer served by the Quay app itself.
+  expectStatus(await call(sb, 'GET', '/oidc/jwks'), 404);
 });
 
 void test('§6.1 seeded config; POST replaces everything (200), drops extra keys; [] clears; DELETE 204', async () => {
@@ -86,7 +118,8 @@ void test('§6.2 exchange success: a Quay robot JWT (RS256, instance key, 3600 s
   assert.equal(payload['aud'], sb.hostname);
   assert.equal(payload['sub'], 'acme+keyless');
   assert.equal(Number(payload['exp']) - Number(payload['iat']), 3600);
-  assert.deepEqual(payload['access'], []);
+  // An empty object, not a list (contract §6.2).
+  assert.equal(JSON.stringify(payload['access']), '{}');
   assert.deepEqual(payload['context'], {
     version: 2,
     entity_kind: 'robot',
@@ -147,22 +180,66 @@ void test('§6.2 JWT errors: kid, expiry (30 s leeway), iat, signature, algorith
 });
 
 void test('§6.2 iss vs discovery issuer: trailing-slash-insensitive, else "not in configured issuers"', async () => {
-  // A loopback IdP whose discovery document names another issuer (and serves the sandbox issuer's keys).
-  const keys = JSON.stringify((await call(sb, 'GET', '/oidc/jwks')).json);
-  const idp = createServer((req, res) => {
-    const port = (idp.address() as AddressInfo).port;
-    res.setHeader('Content-Type', 'application/json');
-    res.end(req.url?.endsWith('/jwks') ? keys : JSON.stringify({ issuer: 'https://idp.example.com', jwks_uri: `http://127.0.0.1:${port}/jwks` }));
-  });
-  await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+  // An IdP trusted by the exchange (test CA) whose discovery document names another issuer and serves the sandbox issuer's keys.
+  const keys = await sandboxKeys();
+  const other = await idp(sb.issuer.tls, () => ({ issuer: 'https://idp.example.com' }), () => keys);
   try {
-    const other = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
     const slashed = `${sb.issuer.url}/`;
-    await call(sb, 'POST', FED, { token: t, body: [{ issuer: sb.issuer.url, subject: SUBJECT }, { issuer: other, subject: SUBJECT }, { issuer: slashed, subject: SUBJECT }] });
-    expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: other })), `Invalid token: Issuer '${other}' not in configured issuers: ['https://idp.example.com']`);
+    await call(sb, 'POST', FED, { token: t, body: [{ issuer: sb.issuer.url, subject: SUBJECT }, { issuer: other.url, subject: SUBJECT }, { issuer: slashed, subject: SUBJECT }] });
+    expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: other.url })), `Invalid token: Issuer '${other.url}' not in configured issuers: ['https://idp.example.com']`);
     expectStatus(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: slashed })), 200);
   } finally {
-    await new Promise<void>((resolve) => idp.close(() => resolve()));
+    await other.close();
+  }
+});
+
+void test('§0/§6.2 an http:// issuer is stored but every exchange is a raw 500, before anything is fetched', async () => {
+  const keys = await sandboxKeys();
+  const plain = await idp(undefined, (url) => ({ issuer: url }), () => keys);
+  try {
+    expectStatus(await call(sb, 'POST', FED, { token: t, body: [{ issuer: plain.url, subject: SUBJECT }] }), 200);
+    expectRaw500(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: plain.url })));
+    assert.deepEqual([...plain.hits], [], '"OIDC server must be accessed over SSL" is raised before discovery');
+    // The kid check comes first (oauth/oidc.py decode_user_jwt), so that message still wins.
+    expectShapeD(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: plain.url }, { kid: null })), 'Invalid token: Missing `kid` header');
+  } finally {
+    await plain.close();
+  }
+});
+
+void test('§0/§6.2 an issuer whose certificate the exchange does not trust is a raw 500', async () => {
+  const keys = await sandboxKeys();
+  const untrusted = await idp(await makeTlsMaterial(), (url) => ({ issuer: url }), () => keys);
+  const trusted = await idp(sb.issuer.tls, (url) => ({ issuer: url }), () => keys);
+  try {
+    await call(sb, 'POST', FED, { token: t, body: [{ issuer: untrusted.url, subject: SUBJECT }, { issuer: trusted.url, subject: SUBJECT }] });
+    expectRaw500(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: untrusted.url })));
+    assert.deepEqual([...untrusted.hits], [], 'the TLS handshake fails: no request is served');
+    // The same IdP with a certificate from the test CA is fine.
+    expectStatus(await exchange('acme+keyless', sb.issuer.mint({ sub: SUBJECT, iss: trusted.url })), 200);
+  } finally {
+    await untrusted.close();
+    await trusted.close();
+  }
+});
+
+void test('§0/§6.2 discovery and JWKS are fetched again on every exchange (no cache)', async () => {
+  const sandboxJwks = await sandboxKeys();
+  let keys: unknown = sandboxJwks;
+  const counted = await idp(sb.issuer.tls, (url) => ({ issuer: url }), () => keys);
+  try {
+    await call(sb, 'POST', FED, { token: t, body: [{ issuer: counted.url, subject: SUBJECT }] });
+    const mint = (): string => sb.issuer.mint({ sub: SUBJECT, iss: counted.url });
+    expectStatus(await exchange('acme+keyless', mint()), 200);
+    expectStatus(await exchange('acme+keyless', mint()), 200);
+    assert.deepEqual(Object.fromEntries(counted.hits), { '/.well-known/openid-configuration': 2, '/jwks': 2 });
+    // Keys removed at the IdP take effect at once.
+    keys = { keys: [] };
+    expectRaw500(await exchange('acme+keyless', mint()));
+    keys = sandboxJwks;
+    expectStatus(await exchange('acme+keyless', mint()), 200);
+  } finally {
+    await counted.close();
   }
 });
 

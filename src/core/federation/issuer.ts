@@ -1,0 +1,193 @@
+/**
+ * Checking an issuer before Quay does (issue 12 §3): its discovery document and keys, fetched from the
+ * editor through a `fetchJson` the caller wires to the instance's transport (proxy, CA), and what in
+ * them Quay would reject (contract §6.2 steps 6–7). The editor's view is not Quay's: an issuer the editor
+ * cannot reach may be reachable from Quay, and the other way round.
+ */
+import { isIP } from 'node:net';
+import { QUAY_ALGORITHMS } from './precheck';
+
+/** GET `url` and parse JSON (`json` undefined when the body is not JSON); rejects when there is no answer at all. */
+export type FetchJson = (url: string, signal?: AbortSignal) => Promise<{ readonly status: number; readonly json: unknown }>;
+
+export type IssuerFindingKind =
+  | 'notUrl'
+  | 'insecureHttp'
+  | 'clusterInternal'
+  | 'unreachable'
+  | 'discoveryFailed'
+  | 'issuerMatches'
+  | 'issuerMismatch'
+  | 'noJwksUri'
+  | 'keysFailed'
+  | 'rsaKeys'
+  | 'noRsaKeys'
+  | 'es256Only';
+
+export interface IssuerFinding {
+  readonly kind: IssuerFindingKind;
+  readonly severity: 'ok' | 'info' | 'warning' | 'error';
+  readonly message: string;
+}
+
+export interface JwkSummary {
+  readonly kid?: string;
+  readonly kty?: string;
+  readonly alg?: string;
+}
+
+export interface IssuerCheck {
+  readonly issuer: string;
+  readonly findings: readonly IssuerFinding[];
+  /** The discovery document's `issuer` and `jwks_uri`, when fetched. */
+  readonly discovered?: { readonly issuer?: string; readonly jwksUri?: string };
+  readonly keys?: readonly JwkSummary[];
+}
+
+const stripSlash = (s: string): string => s.replace(/\/+$/, '');
+
+function privateIPv4(ip: string): boolean {
+  const [a = 0, b = 0] = ip.split('.').map(Number);
+  return a === 10 || a === 127 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+}
+
+function privateIPv6(ip: string): boolean {
+  const h = ip.toLowerCase();
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h)?.[1];
+  if (mapped !== undefined) return privateIPv4(mapped);
+  return h === '::1' || /^f[cd][0-9a-f]{2}:/.test(h) || /^fe[89ab][0-9a-f]:/.test(h);
+}
+
+/** Why a host is likely reachable from inside the cluster or this network but not from Quay; undefined when it looks public. */
+export function internalHostReason(hostname: string): string | undefined {
+  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const ip = isIP(host);
+  if (ip === 4 && privateIPv4(host)) return `${host} is a private, loopback or link-local address`;
+  if (ip === 6 && privateIPv6(host)) return `${host} is a private, loopback or link-local address`;
+  if (ip !== 0) return undefined;
+  if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is this machine`;
+  if (host === 'kubernetes.default' || host.endsWith('.svc') || host.endsWith('.cluster.local')) return `${host} is a Kubernetes cluster-internal name`;
+  if (!host.includes('.')) return `${host} is a single-label name, resolved only inside its own network`;
+  return undefined;
+}
+
+/** What can be told from the issuer's URL alone (also for input validation): not a URL, http://, an internal host. */
+export function issuerUrlFindings(issuer: string): IssuerFinding[] {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    return [{ kind: 'notUrl', severity: 'error', message: 'Quay requires the issuer to be an http:// or https:// URL (Issuer must be a URL (http:// or https://)).' }];
+  }
+  const out: IssuerFinding[] = [];
+  if (url.protocol === 'http:') {
+    out.push({
+      kind: 'insecureHttp',
+      severity: 'error',
+      message: 'Quay stores an http:// issuer but fails every exchange with it (HTTP 500, "OIDC server must be accessed over SSL"): the issuer must be served over https.',
+    });
+  }
+  const reason = internalHostReason(url.hostname);
+  if (reason !== undefined) {
+    out.push({
+      kind: 'clusterInternal',
+      severity: 'warning',
+      message: `${reason}: reachable from the cluster or this network, but usually not from Quay, which fetches the issuer's discovery document and keys from its own network.`,
+    });
+  }
+  return out;
+}
+
+const unreachable = (what: string, why: string): IssuerFinding => ({
+  kind: 'unreachable',
+  severity: 'info',
+  message: `The editor could not fetch ${what} (${why}). This proves nothing about Quay, which fetches it from its own network.`,
+});
+
+function describeFailure(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
+const text = (o: Record<string, unknown>, key: string): string | undefined => (typeof o[key] === 'string' ? o[key] : undefined);
+
+/** Fetches `<issuer>/.well-known/openid-configuration` and its `jwks_uri` and reports what Quay would make of them. */
+export async function checkIssuer(issuer: string, fetchJson: FetchJson, signal?: AbortSignal): Promise<IssuerCheck> {
+  const findings = issuerUrlFindings(issuer);
+  if (findings.some((f) => f.kind === 'notUrl')) return { issuer, findings };
+  const discoveryUrl = `${stripSlash(issuer)}/.well-known/openid-configuration`;
+
+  let document: Record<string, unknown>;
+  try {
+    const { status, json } = await fetchJson(discoveryUrl, signal);
+    if (status < 200 || status > 299 || typeof json !== 'object' || json === null || Array.isArray(json)) {
+      const got = status < 200 || status > 299 ? `HTTP ${status}` : 'an answer that is not a JSON object';
+      findings.push({ kind: 'discoveryFailed', severity: 'error', message: `The discovery document ${discoveryUrl} gave ${got}; Quay would fail the exchange the same way (HTTP 500).` });
+      return { issuer, findings };
+    }
+    document = json as Record<string, unknown>;
+  } catch (error) {
+    if (signal?.aborted === true) throw error;
+    findings.push(unreachable(`the discovery document ${discoveryUrl}`, describeFailure(error)));
+    return { issuer, findings };
+  }
+
+  const documentIssuer = text(document, 'issuer');
+  const jwksUri = text(document, 'jwks_uri');
+  const discovered = { ...(documentIssuer !== undefined ? { issuer: documentIssuer } : {}), ...(jwksUri !== undefined ? { jwksUri } : {}) };
+  // Quay compares the token's iss with the document's issuer ignoring a trailing slash (no issuer field: the configured one).
+  if (documentIssuer === undefined || stripSlash(documentIssuer) === stripSlash(issuer)) {
+    findings.push({ kind: 'issuerMatches', severity: 'ok', message: 'The discovery document names the same issuer.' });
+  } else {
+    findings.push({
+      kind: 'issuerMismatch',
+      severity: 'error',
+      message: `The discovery document names the issuer ${documentIssuer}, not ${issuer}: Quay refuses tokens whose iss differs from it (Invalid token: Issuer … not in configured issuers).`,
+    });
+  }
+  if (jwksUri === undefined) {
+    findings.push({ kind: 'noJwksUri', severity: 'error', message: 'The discovery document has no jwks_uri: Quay cannot load the keys (HTTP 500).' });
+    return { issuer, findings, discovered };
+  }
+
+  let jwks: readonly Record<string, unknown>[];
+  try {
+    const { status, json } = await fetchJson(jwksUri, signal);
+    const keys = (json as { keys?: unknown } | undefined)?.keys;
+    if (status !== 200 || !Array.isArray(keys)) {
+      const got = status !== 200 ? `HTTP ${status}` : 'no keys array';
+      findings.push({ kind: 'keysFailed', severity: 'error', message: `The keys at ${jwksUri} gave ${got}; Quay would fail the exchange (HTTP 500).` });
+      return { issuer, findings, discovered };
+    }
+    jwks = keys.filter((k): k is Record<string, unknown> => typeof k === 'object' && k !== null && !Array.isArray(k));
+  } catch (error) {
+    if (signal?.aborted === true) throw error;
+    findings.push(unreachable(`the keys ${jwksUri}`, describeFailure(error)));
+    return { issuer, findings, discovered };
+  }
+
+  const keys: JwkSummary[] = jwks.map((k) => {
+    const kid = text(k, 'kid');
+    const kty = text(k, 'kty');
+    const alg = text(k, 'alg');
+    return { ...(kid !== undefined ? { kid } : {}), ...(kty !== undefined ? { kty } : {}), ...(alg !== undefined ? { alg } : {}) };
+  });
+  // A key may omit alg; an RSA key with an alg other than RS256/RS384 (e.g. PS256) signs nothing Quay accepts.
+  const usable = keys.filter((k) => k.kty === 'RSA' && (k.alg === undefined || QUAY_ALGORITHMS.includes(k.alg)));
+  const advertised = document['id_token_signing_alg_values_supported'];
+  const algs = Array.isArray(advertised) ? advertised.filter((a): a is string => typeof a === 'string') : [];
+  if (usable.length > 0) {
+    findings.push({ kind: 'rsaKeys', severity: 'ok', message: `${usable.length} RSA key(s) for RS256/RS384, the algorithms Quay accepts.` });
+  } else if (keys.some((k) => k.kty === 'EC') || (algs.length > 0 && algs.every((a) => a.startsWith('ES')))) {
+    findings.push({ kind: 'es256Only', severity: 'error', message: 'The issuer signs with elliptic-curve keys (ES256) only: Quay accepts only RS256 and RS384, so every exchange would fail.' });
+  } else {
+    findings.push({ kind: 'noRsaKeys', severity: 'error', message: 'The issuer publishes no RSA key for RS256 or RS384, the only algorithms Quay accepts.' });
+  }
+  return { issuer, findings, discovered, keys };
+}

@@ -1,0 +1,121 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { addEntry, FEDERATION_UNSUPPORTED, federationUnsupported, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustApi } from '../../../src/core/federation/trust';
+import { QuayClient } from '../../../src/core/quay/client';
+import { QuayApiError } from '../../../src/core/quay/errors';
+import type { FederationEntry, Namespace } from '../../../src/core/quay/types';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { localServer, memoryLogger } from '../quay/helpers';
+
+const acme: Namespace = { kind: 'org', name: 'acme' };
+const GH = 'https://token.actions.githubusercontent.com';
+let sb: Sandbox;
+let client: QuayClient;
+let other: QuayClient;
+
+before(async () => {
+  sb = await startSandbox({ seed: 'demo' });
+  const make = (): QuayClient => new QuayClient({ baseUrl: sb.url, getToken: () => Promise.resolve(sb.tokens.admin), logger: memoryLogger().logger });
+  client = make();
+  other = make();
+});
+after(async () => {
+  await client.close();
+  await other.close();
+  await sb.close();
+});
+
+const robot = { namespace: acme, name: 'unused_bot' };
+const e1: FederationEntry = { issuer: GH, subject: 'repo:acme/app:ref:refs/heads/main' };
+const e2: FederationEntry = { issuer: GH, subject: 'repo:acme/app:environment:production' };
+
+void test('validateTrust gives Quay\'s own message for each rule, as the sandbox (Quay) does', async () => {
+  const lists: FederationEntry[][] = [
+    [{ issuer: '', subject: 'x' }],
+    [{ issuer: GH, subject: '' }],
+    [{ issuer: 'token.actions.githubusercontent.com', subject: 'x' }],
+    [e1, e2, e1],
+  ];
+  for (const list of lists) {
+    const local = validateTrust(list)[0]?.message;
+    let quay: string | undefined;
+    try {
+      await client.setFederation(acme, 'unused_bot', list);
+    } catch (error) {
+      quay = QuayApiError.is(error) ? error.serverMessage : String(error);
+    }
+    assert.ok(local !== undefined, JSON.stringify(list));
+    assert.equal(local, quay, JSON.stringify(list));
+  }
+  assert.deepEqual(validateTrust([e1, e2, e1]), [{ index: 2, message: 'Duplicate federation config entry' }]);
+  assert.deepEqual(validateTrust([e1, { issuer: 'http://idp.local', subject: 'x' }]), [], 'Quay stores http:// issuers (checkIssuer warns about them)');
+});
+
+void test('updateTrust: read, change, read again, write; unchanged and invalid changes write nothing', async () => {
+  await client.deleteFederation(acme, 'unused_bot');
+  const added = await updateTrust(client, robot, addEntry(e1));
+  assert.deepEqual(added, { kind: 'saved', before: [], after: [e1] });
+  assert.deepEqual(sb.state.robot('acme+unused_bot')?.federation, [e1]);
+  const replaced = await updateTrust(client, robot, replaceEntry(e1, e2));
+  assert.deepEqual(replaced, { kind: 'saved', before: [e1], after: [e2] });
+  assert.deepEqual(await updateTrust(client, robot, removeEntry(e1)), { kind: 'unchanged', entries: [e2] });
+  const logs = sb.state.logs('acme').length;
+  const invalid = await updateTrust(client, robot, addEntry(e2));
+  assert.deepEqual(invalid, { kind: 'invalid', proposed: [e2, e2], problems: [{ index: 1, message: 'Duplicate federation config entry' }] });
+  assert.equal(sb.state.logs('acme').length, logs, 'nothing was written');
+  assert.deepEqual(await updateTrust(client, robot, removeEntry(e2)), { kind: 'saved', before: [e2], after: [] });
+});
+
+void test('updateTrust: a list changed by someone else since it was read comes back as a conflict with both versions', async () => {
+  await client.setFederation(acme, 'unused_bot', [e1]);
+  const shown = await client.getFederation(acme, 'unused_bot');
+  // Someone else adds an entry while the user is deciding.
+  await other.setFederation(acme, 'unused_bot', [e1, e2]);
+  const mine: FederationEntry = { issuer: sb.issuer.url, subject: 'system:serviceaccount:prod:app' };
+  const result = await updateTrust(client, robot, addEntry(mine), { basis: shown });
+  assert.deepEqual(result, { kind: 'conflict', basis: [e1], current: [e1, e2], proposed: [e1, mine], rebased: [e1, e2, mine] });
+  assert.deepEqual(sb.state.robot('acme+unused_bot')?.federation, [e1, e2], 'the other change is kept');
+  // Asked and confirmed: apply on the current list.
+  if (result.kind !== 'conflict') return;
+  assert.deepEqual(await updateTrust(client, robot, addEntry(mine), { basis: result.current }), { kind: 'saved', before: [e1, e2], after: [e1, e2, mine] });
+});
+
+void test('updateTrust: Quay\'s refusal is thrown with its message; a 404 on the federation path means Quay older than 3.13', async () => {
+  const ghost = { namespace: acme, name: 'ghost' };
+  await assert.rejects(updateTrust(client, ghost, addEntry(e1), { basis: [] }), (e: unknown) => QuayApiError.is(e) && e.serverMessage === 'Could not find robot with specified username');
+
+  const old = await localServer((_req, res) => {
+    res.writeHead(404, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>404 Not Found</title>');
+  });
+  const oldClient = new QuayClient({ baseUrl: old.url, getToken: () => Promise.resolve('t'), logger: memoryLogger().logger });
+  try {
+    assert.deepEqual(await updateTrust(oldClient, robot, addEntry(e1)), { kind: 'unsupported', message: FEDERATION_UNSUPPORTED });
+    await assert.rejects(oldClient.getFederation(acme, 'unused_bot'), (e: unknown) => federationUnsupported(e));
+    await assert.rejects(oldClient.getRobot(acme, 'unused_bot'), (e: unknown) => QuayApiError.is(e, 'notFound') && !federationUnsupported(e));
+  } finally {
+    await oldClient.close();
+    await old.close();
+  }
+});
+
+void test('updateTrust reads just before writing (a fake API records the order)', async () => {
+  const calls: string[] = [];
+  let stored: readonly FederationEntry[] = [e1];
+  const api: TrustApi = {
+    getFederation: () => {
+      calls.push('get');
+      return Promise.resolve(stored);
+    },
+    setFederation: (_ns, _name, entries) => {
+      calls.push('set');
+      stored = entries;
+      return Promise.resolve(entries);
+    },
+  };
+  await updateTrust(api, robot, addEntry(e2));
+  assert.deepEqual(calls, ['get', 'get', 'set']);
+  calls.length = 0;
+  await updateTrust(api, robot, removeEntry(e2), { basis: [e1, e2] });
+  assert.deepEqual(calls, ['get', 'set']);
+});
