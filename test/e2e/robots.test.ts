@@ -145,15 +145,13 @@ void test('Copy Credentials → Docker config.json warns inside a git work tree,
   await typeInQuickInput(page, target, { submit: true });
   await waitForQuickInput(page, { titleOrPlaceholder: /e2e-auth\.json already exists/ });
   await acceptQuickInput(page);
+  // One modal: the git warning, and what changes in the file.
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /inside the git work tree/);
+  assert.match(dialog.detail, new RegExp(`Adds: ${workbench.sandbox.hostname.replace(/[.]/g, '\\.')}/acme`));
+  assert.match(dialog.detail, /Keeps every other entry \(1\)/);
   await session.screenshot('robots-05-git-warning');
   await clickDialogButton(page, 'Save Anyway');
-  const merge = await modalDialog(page);
-  assert.match(merge.message, /Update the auths of .*e2e-auth\.json\?/);
-  assert.match(merge.detail, new RegExp(`Adds: ${workbench.sandbox.hostname.replace(/[.]/g, '\\.')}/acme`));
-  assert.match(merge.detail, /Keeps every other entry \(1\)/);
-  await clickDialogButton(page, 'Update config.json');
   await waitForNotification(page, /Saved the Docker config for acme\+e2e_puller/);
   const config = JSON.parse(readFileSync(target, 'utf8')) as { auths: Record<string, { auth: string; email?: string }>; psFormat: string };
   const entry = config.auths[`${workbench.sandbox.hostname}/acme`];

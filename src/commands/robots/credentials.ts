@@ -112,25 +112,15 @@ async function pickDockerConfigPath(title: string): Promise<string> {
 }
 
 /**
- * Merges the robot's `auths` entry into a Docker config.json, docker's own unless the user picks another: a modal names the entries added or replaced in an existing file, another warns inside a git work
- * tree. The file is written atomically with mode 0600; one that is not valid JSON is refused, not overwritten.
+ * Merges the robot's `auths` entry into a Docker config.json, docker's own unless the user picks another. One modal
+ * names the entries added or replaced in an existing file, and warns when the file lies in a git work tree. The
+ * file is written atomically with mode 0600; one that is not valid JSON is refused, not overwritten.
  */
 async function saveDockerConfig(c: CommandContext, target: RobotTarget, scope: SecretScope): Promise<void> {
   const { instance, robot } = target;
   const path = await pickDockerConfigPath(vscode.l10n.t('Save the Docker credentials of {0} to', robot.fullName));
   if (existsSync(path) && statSync(path).isDirectory()) throw new Error(vscode.l10n.t('{0} is a folder.', path));
   const existing = await readOptionalFile(path);
-  mergeDockerAuths(existing, {}, path); // refuses a file that is not a Docker configuration before asking anything
-  const tree = gitWorkTree(path);
-  if (tree !== undefined) {
-    const save = vscode.l10n.t('Save Anyway');
-    const choice = await vscode.window.showWarningMessage(
-      vscode.l10n.t('{0} is inside the git work tree {1}', path, tree),
-      { modal: true, detail: vscode.l10n.t('The file holds the robot token in clear text; committing it would publish the token. Prefer a path outside the repository, e.g. {0}.', defaultDockerConfigPath()) },
-      save,
-    );
-    if (choice !== save) throw new UserCancelled();
-  }
   const token = await fetchRobotToken(c, target);
   const merge = mergeDockerAuths(existing, dockerAuths({ host: new URL(instance.url).host, robot: robot.fullName, token, scope }), path);
   if (merge.added.length === 0 && merge.changed.length === 0) {
@@ -138,16 +128,22 @@ async function saveDockerConfig(c: CommandContext, target: RobotTarget, scope: S
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} already holds these credentials for {1}; its mode is now 0600.', path, robot.fullName));
     return;
   }
-  if (existing !== undefined) {
-    const update = vscode.l10n.t('Update config.json');
+  const tree = gitWorkTree(path);
+  if (existing !== undefined || tree !== undefined) {
     const lines = [
+      ...(tree !== undefined ? [vscode.l10n.t('The file holds the robot token in clear text; committing it would publish the token. Prefer a path outside the repository, e.g. {0}.', defaultDockerConfigPath())] : []),
       ...(merge.added.length > 0 ? [vscode.l10n.t('Adds: {0}', merge.added.join(', '))] : []),
       ...(merge.changed.length > 0 ? [vscode.l10n.t('Replaces the credentials of: {0}', merge.changed.join(', '))] : []),
-      vscode.l10n.t('Keeps every other entry ({0}) and setting as they are.', merge.kept.length),
+      ...(existing !== undefined ? [vscode.l10n.t('Keeps every other entry ({0}) and setting as they are.', merge.kept.length)] : []),
       ...merge.helpers.map((h) => vscode.l10n.t('Note: docker reads the credentials for {0} from the credential helper "{1}" this file names, not from auths.', h.key, h.helper)),
     ];
-    const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Update the auths of {0}?', path), { modal: true, detail: lines.join('\n') }, update);
-    if (choice !== update) throw new UserCancelled();
+    const confirm = tree !== undefined ? vscode.l10n.t('Save Anyway') : vscode.l10n.t('Update config.json');
+    const choice = await vscode.window.showWarningMessage(
+      tree !== undefined ? vscode.l10n.t('{0} is inside the git work tree {1}', path, tree) : vscode.l10n.t('Update the auths of {0}?', path),
+      { modal: true, detail: lines.join('\n') },
+      confirm,
+    );
+    if (choice !== confirm) throw new UserCancelled();
     if ((await readOptionalFile(path)) !== existing) throw new Error(vscode.l10n.t('{0} changed while the command was asking; nothing was written. Run it again.', path));
   }
   await writePrivateFile(path, merge.text);
