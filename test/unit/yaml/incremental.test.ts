@@ -9,8 +9,9 @@ import { relative } from 'node:path';
 import { test } from 'node:test';
 import { isCollection, isNode, isPair } from 'yaml';
 import type { CST } from 'yaml';
-import { parseManifests, parseManifestsAtOnce } from '../../../src/core/yaml/parse';
-import type { ManifestDocument, ParsedManifests } from '../../../src/core/yaml/parse';
+import { splitChunks } from '../../../src/core/yaml/chunks';
+import { parseManifests, ParsedManifests } from '../../../src/core/yaml/parse';
+import type { ManifestDocument } from '../../../src/core/yaml/parse';
 import { ManifestParseCache } from '../../../src/core/yaml/parseCache';
 import { findWorkloads } from '../../../src/core/yaml/workloads';
 import { CORPUS, loadCases, readText, yamlFilesUnder } from './helpers';
@@ -109,6 +110,12 @@ function edits(text: string): string[] {
     `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}---\nkind: ConfigMap\nmetadata: {name: appended}\n`,
     text.replace(/quay\.io/, 'quay.example.com:8443'),
   ];
+}
+
+/** The same text parsed as one stream in one go: what the document-by-document parse must equal. */
+function parseManifestsAtOnce(text: string): ParsedManifests {
+  const { chunks: spans, lineCounter } = splitChunks(text);
+  return new ParsedManifests(text, lineCounter, spans.map((span) => ({ span, parse: undefined })), true);
 }
 
 void test('incremental parse equals a fresh parse (goldens and corpus)', () => {
