@@ -142,7 +142,13 @@ void test('Copy Credentials → Docker config.json warns inside a git work tree,
   // "overwriting" (the file is merged into, as the modal below says).
   await pickQuickItem(page, /Another file…/);
   await waitForQuickInput(page);
-  await typeInQuickInput(page, target, { submit: true });
+  await typeInQuickInput(page, target);
+  // The dialog lists the folder once it has read the typed path; Enter before that can be lost.
+  await waitUntil(async () => {
+    const s = await quickInputState(page);
+    return !s.busy && s.value === target && s.items.some((i) => i.label === 'e2e-auth.json');
+  }, { message: 'the save dialog showing the folder of the typed path' });
+  await acceptQuickInput(page);
   await waitForQuickInput(page, { titleOrPlaceholder: /e2e-auth\.json already exists/ });
   await acceptQuickInput(page);
   // One modal: the git warning, and what changes in the file.
