@@ -4,7 +4,7 @@ import { robotNamespace } from '../core/k8s/credentials';
 import { parseImageReference } from '../core/k8s/imageReference';
 import { documentFacts } from '../core/yaml/facts';
 import { nodeIds } from '../views/nodeIds';
-import { escapeMd } from '../views/nodes/messageNode';
+import { escapeMarkdown } from '../core/markdown';
 import { webUrls } from '../views/webUrls';
 import type { ManifestService } from './manifestService';
 import type { RepositoryAccess } from '../core/repositoryAccess';
@@ -37,19 +37,19 @@ export class ImageHoverProvider implements vscode.HoverProvider {
     const facts = await this.access.facts(instance, repo);
     const md = new vscode.MarkdownString(undefined, true);
     md.isTrusted = { enabledCommands: [Commands.revealInTree] };
-    md.appendMarkdown(`**${escapeMd(`${ref.host}/${full}`)}** · [${vscode.l10n.t('Open in Quay')}](${webUrls.repository(instance.url, full)})\n\n`);
+    md.appendMarkdown(`**${escapeMarkdown(`${ref.host}/${full}`)}** · [${vscode.l10n.t('Open in Quay')}](${webUrls.repository(instance.url, full)})\n\n`);
     if (facts.repository === undefined) {
-      md.appendMarkdown(`$(warning) ${escapeMd(vscode.l10n.t('No repository {0} that this token can see on {1}: it does not exist yet, or it is private to others.', full, instance.url))}\n\n`);
+      md.appendMarkdown(`$(warning) ${escapeMarkdown(vscode.l10n.t('No repository {0} that this token can see on {1}: it does not exist yet, or it is private to others.', full, instance.url))}\n\n`);
     } else {
       const r = facts.repository;
       md.appendMarkdown(`${r.isPublic ? `$(repo) ${vscode.l10n.t('Public: anyone can pull, no pull secret needed.')}` : `$(lock) ${vscode.l10n.t('Private: pulls need credentials with read.')}`}`);
-      if (r.description !== '') md.appendMarkdown(`  \n${escapeMd(r.description)}`);
+      if (r.description !== '') md.appendMarkdown(`  \n${escapeMarkdown(r.description)}`);
       md.appendMarkdown('\n\n');
     }
     if (facts.pullers === undefined) {
-      md.appendMarkdown(escapeMd(vscode.l10n.t('Robots that can pull: unknown ({0})', facts.pullersProblem ?? '')));
+      md.appendMarkdown(escapeMarkdown(vscode.l10n.t('Robots that can pull: unknown ({0})', facts.pullersProblem ?? '')));
     } else if (facts.pullers.length === 0) {
-      md.appendMarkdown(escapeMd(vscode.l10n.t('No robot account has a permission on {0}.', full)));
+      md.appendMarkdown(escapeMarkdown(vscode.l10n.t('No robot account has a permission on {0}.', full)));
     } else {
       md.appendMarkdown(`${vscode.l10n.t('Robots that can pull')}:\n`);
       for (const p of facts.pullers) {
@@ -58,7 +58,7 @@ export class ImageHoverProvider implements vscode.HoverProvider {
         const namespace = { kind, name: ns };
         const path = [nodeIds.instance(instance.url), nodeIds.namespace(instance.url, namespace), nodeIds.robots(instance.url, namespace), nodeIds.robot(instance.url, namespace, p.robot.slice(ns.length + 1))];
         const via = p.team !== undefined ? vscode.l10n.t(' via team {0}', p.team) : '';
-        md.appendMarkdown(`- \`${p.robot}\` ${p.role}${escapeMd(via)} · ${commandLink(vscode.l10n.t('Show in Quay view'), Commands.revealInTree, path)}\n`);
+        md.appendMarkdown(`- **${escapeMarkdown(p.robot)}** ${escapeMarkdown(p.role)}${escapeMarkdown(via)} · ${commandLink(vscode.l10n.t('Show in Quay view'), Commands.revealInTree, path)}\n`);
       }
     }
     return new vscode.Hover(md, new vscode.Range(document.positionAt(image.range.start), document.positionAt(image.range.end)));

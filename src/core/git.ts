@@ -1,7 +1,11 @@
 /**
  * Whether a file lies in a git work tree, and whether git tracks it: asked before a robot token is written into
- * a file that could be committed. Uses the `git` executable when there is one; without it, only the work tree
- * is known (a `.git` entry in a parent folder).
+ * a file that could be committed. Uses the `git` executable when allowed (trusted workspaces) and present;
+ * otherwise only the work tree is known (a `.git` entry in a parent folder).
+ *
+ * A repository's own `.git/config` can make git run a program: `core.fsmonitor` (run by `git ls-files` to
+ * refresh the index) or a hook. Command-line `-c` settings override the repository's, so every git call here
+ * turns both off ({@link GIT_SAFE_CONFIG}); and the caller does not run git at all in an untrusted workspace.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -22,12 +26,19 @@ export function gitWorkTree(path: string): string | undefined {
   }
 }
 
-/** Where `path` stands with git: undefined outside any work tree. */
-export async function gitPlace(path: string): Promise<GitPlace | undefined> {
+/** Settings before every git command: no fsmonitor program, no hooks, whatever the repository configures. */
+export const GIT_SAFE_CONFIG: readonly string[] = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null'];
+
+/**
+ * Where `path` stands with git: undefined outside any work tree. With `runGit` false (an untrusted workspace),
+ * git is not run and `tracked` is undefined.
+ */
+export async function gitPlace(path: string, runGit: boolean): Promise<GitPlace | undefined> {
   const workTree = gitWorkTree(path);
   if (workTree === undefined) return undefined;
+  if (!runGit) return { workTree, tracked: undefined };
   const tracked = await new Promise<boolean | undefined>((resolve) => {
-    execFile('git', ['ls-files', '--error-unmatch', '--', path], { cwd: workTree, timeout: 5000 }, (error) => {
+    execFile('git', [...GIT_SAFE_CONFIG, 'ls-files', '--error-unmatch', '--', path], { cwd: workTree, timeout: 5000 }, (error) => {
       if (error === null) resolve(true);
       else resolve(typeof error.code === 'number' && error.code === 1 ? false : undefined);
     });

@@ -12,10 +12,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { Page } from 'playwright-core';
-import { pullSecretManifest } from '../../src/core/k8s/manifests';
+import { kubectlApplySecretCommand, pullSecretManifest } from '../../src/core/k8s/manifests';
 import {
   clickDialogButton,
   clickInActionWidget,
+  clickNotificationButton,
   clipboardText,
   closeQuickInput,
   collapseTreeItem,
@@ -245,9 +246,13 @@ void test('Generate Pull-Secret Manifest offers the kubectl command and an untit
     await modalDialog(page);
     await clickDialogButton(page, choice);
     if (choice === 'Copy kubectl Command') {
-      await waitForNotification(page, /Copied the kubectl command for Secret acme-ci-pull-pull-secret/);
-      const clip = await clipboardText(page);
-      assert.equal(clip, `kubectl create secret docker-registry acme-ci-pull-pull-secret --docker-server=${host} --docker-username=acme+ci_pull --docker-password=${token} --namespace=prod --dry-run=client -o yaml`);
+      // The command reads the token from $QUAY_TOKEN; "Copy Token" in the notification gives the token.
+      const notice = await waitForNotification(page, /Copied the kubectl command for Secret acme-ci-pull-pull-secret\. It reads the robot token from \$QUAY_TOKEN/);
+      assert.ok(notice.buttons.includes('Copy Token'), notice.buttons.join());
+      assert.equal(await clipboardText(page), `${kubectlApplySecretCommand({ host, robot: 'acme+ci_pull', scope: 'registry', namespace: 'prod' })}\n`);
+      assert.ok(!(await clipboardText(page)).includes(token));
+      await clickNotificationButton(page, /Copied the kubectl command for Secret acme-ci-pull-pull-secret/, 'Copy Token');
+      await waitUntil(async () => (await clipboardText(page)) === token, { message: 'the token on the clipboard' });
     } else {
       await waitUntil(async () => (await page.locator('.part.editor .tab.active').first().getAttribute('aria-label'))?.includes('Untitled'), { message: 'an untitled editor' });
       const text = await editorText(page);

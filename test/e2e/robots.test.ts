@@ -1,11 +1,12 @@
 /**
  * Robot and permission management through the UI, checked against the sandbox's state afterwards: create a
  * robot with a repository grant (live name validation, Quay's own refusal), grant in bulk with a plan (twice:
- * the second run changes nothing), change a role, revoke, save a Docker config.json (git warning), delete,
+ * the second run changes nothing), change a role, revoke, merge into a Docker config.json (git warning, the entries named),
+ * the login commands (token from $QUAY_TOKEN, or the labelled -p forms), delete,
  * and Quay's "used by a mirror" refusal.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import {
@@ -236,40 +237,65 @@ void test('Change Role… and Revoke Permission… on the rows under a robot', a
   await collapseTreeItem(page, 'e2e_puller', view);
 });
 
-void test('Copy Credentials → Docker config.json warns inside a git work tree and writes the Quay UI format', async () => {
+void test('Copy Credentials → Docker config.json warns inside a git work tree, names what it adds, merges and writes 0600', async () => {
   const { page, session } = vscode;
   mkdirSync(join(session.workspace, '.git'), { recursive: true });
-  await contextMenu(page, 'e2e_puller', 'Copy Credentials…', view);
-  await pickQuickItem(page, /Save Docker config.json \(organization scope\)/);
   const target = join(session.workspace, 'e2e-auth.json');
+  writeFileSync(target, '{\n\t"auths": {\n\t\t"ghcr.io": {\n\t\t\t"auth": "Z2g="\n\t\t}\n\t},\n\t"psFormat": "table"\n}\n', { mode: 0o644 });
+  await contextMenu(page, 'e2e_puller', 'Copy Credentials…', view);
+  await pickQuickItem(page, /Save to Docker config.json \(organization scope\)/);
+  // Docker's own config.json is offered first; another file goes through the save dialog, which asks before
+  // "overwriting" (the file is merged into, as the modal below says).
+  await pickQuickItem(page, /Another file…/);
   await waitForQuickInput(page);
-  await typeInQuickInput(page, target, { submit: true });
+  await typeInQuickInput(page, target);
+  // The dialog lists the folder once it has read the typed path; Enter before that can be lost.
+  await waitUntil(async () => {
+    const s = await quickInputState(page);
+    return !s.busy && s.value === target && s.items.some((i) => i.label === 'e2e-auth.json');
+  }, { message: 'the save dialog showing the folder of the typed path' });
+  await acceptQuickInput(page);
+  await waitForQuickInput(page, { titleOrPlaceholder: /e2e-auth\.json already exists/ });
+  await acceptQuickInput(page);
+  // One modal: the git warning, and what changes in the file.
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /inside the git work tree/);
+  assert.match(dialog.detail, new RegExp(`Adds: ${workbench.sandbox.hostname.replace(/[.]/g, '\\.')}/acme`));
+  assert.match(dialog.detail, /Keeps every other entry \(1\)/);
   await session.screenshot('robots-05-git-warning');
   await clickDialogButton(page, 'Save Anyway');
   await waitForNotification(page, /Saved the Docker config for acme\+e2e_puller/);
-  const config = JSON.parse(readFileSync(target, 'utf8')) as { auths: Record<string, { auth: string; email: string }> };
+  const config = JSON.parse(readFileSync(target, 'utf8')) as { auths: Record<string, { auth: string; email?: string }>; psFormat: string };
   const entry = config.auths[`${workbench.sandbox.hostname}/acme`];
   assert.equal(entry?.email, '');
   assert.equal(Buffer.from(entry?.auth ?? '', 'base64').toString(), `acme+e2e_puller:${workbench.sandbox.state.robot('acme+e2e_puller')?.token ?? '?'}`);
+  assert.deepEqual(config.auths['ghcr.io'], { auth: 'Z2g=' });
+  assert.equal(config.psFormat, 'table');
+  assert.equal(statSync(target).mode & 0o777, 0o600);
 });
 
-void test('Copy Credentials puts the token and the Quay UI login commands on the clipboard', async () => {
+void test('Copy Credentials: token, login commands reading $QUAY_TOKEN, and the labelled -p forms', async () => {
   const { page } = vscode;
   const robot = workbench.sandbox.state.robot('acme+e2e_puller');
+  const token = robot?.token ?? '?';
+  const host = workbench.sandbox.hostname;
   const cases: [RegExp, string][] = [
     [/^Copy username$/, 'acme+e2e_puller'],
-    [/^Copy token$/, robot?.token ?? '?'],
-    [/^Copy docker login command$/, `docker login -u='acme+e2e_puller' -p='${robot?.token ?? '?'}' ${workbench.sandbox.hostname}`],
-    [/^Copy podman login command$/, `podman login -u='acme+e2e_puller' -p='${robot?.token ?? '?'}' ${workbench.sandbox.hostname}`],
+    [/^Copy token$/, token],
+    [/^Copy docker login command$/, `printf %s "$QUAY_TOKEN" | docker login --username acme+e2e_puller --password-stdin ${host}`],
+    [/^Copy podman login command$/, `printf %s "$QUAY_TOKEN" | podman login --username acme+e2e_puller --password-stdin ${host}`],
+    [/^Copy docker login command with the token \(-p\)$/, `docker login -u=acme+e2e_puller -p=${token} ${host}`],
+    [/^Copy podman login command with the token \(-p\)$/, `podman login -u=acme+e2e_puller -p=${token} ${host}`],
   ];
   for (const [item, expected] of cases) {
     await contextMenu(page, 'e2e_puller', 'Copy Credentials…', view);
     await pickQuickItem(page, item);
     await waitUntil(async () => (await clipboardText(page)) === expected, { message: `clipboard after ${String(item)}` });
   }
-  assert.ok(!outputChannelText(vscode.session, 'Quay').includes(robot?.token ?? '?'), 'the token never reaches the log');
+  // The stdin form says where the token comes from, and offers it.
+  await clickNotificationButton(page, /Copied the podman login command\. It reads the robot token from \$QUAY_TOKEN/, 'Copy Token');
+  await waitUntil(async () => (await clipboardText(page)) === token, { message: 'the token after "Copy Token"' });
+  assert.ok(!outputChannelText(vscode.session, 'Quay').includes(token), 'the token never reaches the log');
 });
 
 void test('Delete Robot Account asks with the consequences, then the robot is gone from Quay and the tree', async () => {

@@ -1,10 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
 import { test } from 'node:test';
-import { gitPlace, gitWorkTree } from '../../src/core/git';
 import { applyEdits, singleEdit } from '../../src/core/yaml/edits';
 
 void test('singleEdit replaces only the span between the common prefix and suffix, and applying it gives the target', () => {
@@ -27,20 +22,4 @@ void test('singleEdit replaces only the span between the common prefix and suffi
     }
   }
   assert.deepEqual(singleEdit('a: 1\nb: 2\n', 'a: 1\nx: 9\nb: 2\n'), { offset: 5, length: 0, text: 'x: 9\n' });
-});
-
-void test('gitPlace tells tracked from untracked files in a work tree, and nothing outside one', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'quay-git-'));
-  const outside = join(root, 'outside.yaml');
-  writeFileSync(outside, 'a: 1\n');
-  assert.equal(await gitPlace(outside), undefined);
-  const repo = join(root, 'repo');
-  mkdirSync(join(repo, 'k8s'), { recursive: true });
-  execFileSync('git', ['init', '-q', repo]);
-  writeFileSync(join(repo, 'k8s', 'tracked.yaml'), 'a: 1\n');
-  writeFileSync(join(repo, 'k8s', 'new.yaml'), 'a: 1\n');
-  execFileSync('git', ['-C', repo, 'add', 'k8s/tracked.yaml']);
-  assert.equal(gitWorkTree(join(repo, 'k8s', 'new.yaml')), repo);
-  assert.deepEqual(await gitPlace(join(repo, 'k8s', 'tracked.yaml')), { workTree: repo, tracked: true });
-  assert.deepEqual(await gitPlace(join(repo, 'k8s', 'new.yaml')), { workTree: repo, tracked: false });
 });

@@ -94,7 +94,9 @@ export async function applyTextEdits(target: ManifestTarget, edits: readonly Tex
 export async function tokenDestination(document: vscode.TextDocument | undefined): Promise<'insert' | 'untitled' | 'kubectl'> {
   if (document === undefined) return 'untitled';
   if (document.uri.scheme !== 'file') return 'insert';
-  const place = await gitPlace(document.uri.fsPath);
+  // In an untrusted workspace git is not run (its config could run programs): the warning then says only
+  // that the file lies in a work tree.
+  const place = await gitPlace(document.uri.fsPath, vscode.workspace.isTrusted);
   if (place === undefined) return 'insert';
   const name = basename(document.uri.fsPath);
   const insert = vscode.l10n.t('Insert Anyway');

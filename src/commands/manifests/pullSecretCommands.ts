@@ -2,8 +2,9 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { CannotPullData } from '../../codeActions/pullSecretDiagnostics';
 import { pullSecretName, type SecretScope } from '../../core/k8s/credentials';
-import { kubectlCreateSecretCommand, pullSecretManifest, shellQuote } from '../../core/k8s/manifests';
+import { kubectlApplySecretCommand, pullSecretManifest } from '../../core/k8s/manifests';
 import { namespaceProblem, objectNameProblem } from '../../core/k8s/names';
+import { shellQuote } from '../../core/shell';
 import { planAddImagePullSecret } from '../../core/yaml/addImagePullSecret';
 import type { EditPlan } from '../../core/yaml/addImagePullSecret';
 import { applyEdits, singleEdit } from '../../core/yaml/edits';
@@ -14,7 +15,7 @@ import { findWorkloads } from '../../core/yaml/workloads';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot, type RobotTarget } from '../pickers';
-import { fetchRobotToken } from '../robots/credentials';
+import { copyTokenReadingCommand, fetchRobotToken } from '../robots/credentials';
 import { UserCancelled } from '../runCommand';
 import {
   applyTextEdits,
@@ -67,12 +68,6 @@ async function pickScope(t: RobotTarget, title: string): Promise<SecretScope> {
   return picked.scope;
 }
 
-/** Copies `text` (holding a token) to the clipboard and says so. */
-async function copySecretCommand(text: string, what: string): Promise<void> {
-  await vscode.env.clipboard.writeText(text);
-  void vscode.window.showInformationMessage(vscode.l10n.t('Copied {0} to the clipboard. It holds the robot token: paste it into a terminal, not into a file.', what));
-}
-
 /**
  * "Insert Pull-Secret Manifest for a Robot…": a `kubernetes.io/dockerconfigjson` Secret named as Quay names it,
  * as a new document after the one under the cursor (namespace from that document), or in an untitled document
@@ -88,13 +83,12 @@ export async function insertPullSecretManifest(c: CommandContext, arg?: unknown)
   const name = pullSecretName(robot.robot.fullName);
   const addToWorkload = (arg as { addToWorkload?: unknown } | undefined)?.addToWorkload === true;
   const destination = await tokenDestination(target?.document);
-  const token = await fetchRobotToken(c, robot);
-  const creds = { host: new URL(robot.instance.url).host, robot: robot.robot.fullName, token, scope, ...(namespace !== undefined ? { namespace } : {}) };
+  const secret = { host: new URL(robot.instance.url).host, robot: robot.robot.fullName, scope, ...(namespace !== undefined ? { namespace } : {}) };
   if (destination === 'kubectl') {
-    await copySecretCommand(kubectlCreateSecretCommand(creds), vscode.l10n.t('the kubectl command for Secret {0}', name));
+    await copyTokenReadingCommand(c, robot, `${kubectlApplySecretCommand(secret)}\n`, vscode.l10n.t('the kubectl command for Secret {0}', name));
     return;
   }
-  const manifest = pullSecretManifest(creds);
+  const manifest = pullSecretManifest({ ...secret, token: await fetchRobotToken(c, robot) });
   if (destination === 'untitled' || target === undefined) {
     await openUntitled(`${manifest}\n`);
     return;
@@ -181,18 +175,18 @@ export async function rolloutPullSecret(c: CommandContext, args?: unknown): Prom
   const sa = await askServiceAccount(title, target === undefined ? 'default' : serviceAccountAt(target));
   const scope = await pickScope(robot, title);
   const destination = await tokenDestination(target?.document);
-  const token = await fetchRobotToken(c, robot);
-  const secret = { host: new URL(robot.instance.url).host, robot: robot.robot.fullName, token, scope };
+  const host = new URL(robot.instance.url).host;
   const name = pullSecretName(robot.robot.fullName);
   if (destination === 'kubectl') {
     const patch = shellQuote(JSON.stringify({ imagePullSecrets: [{ name }] }));
     const lines = namespaces.flatMap((ns) => [
-      `${kubectlCreateSecretCommand({ ...secret, namespace: ns })} | kubectl apply -f -`,
+      kubectlApplySecretCommand({ host, robot: robot.robot.fullName, scope, namespace: ns }),
       `kubectl patch serviceaccount ${sa} --namespace=${ns} -p ${patch}`,
     ]);
-    await copySecretCommand(`${lines.join('\n')}\n`, vscode.l10n.t('the kubectl commands for {0} namespace(s)', namespaces.length));
+    await copyTokenReadingCommand(c, robot, `${lines.join('\n')}\n`, vscode.l10n.t('the kubectl commands for {0} namespace(s)', namespaces.length));
     return;
   }
+  const secret = { host, robot: robot.robot.fullName, token: await fetchRobotToken(c, robot), scope };
   const intoFile = destination !== 'untitled' && target !== undefined;
   if (intoFile) assertUnchanged(target);
   const base = intoFile ? target.parsed : parseManifests('');

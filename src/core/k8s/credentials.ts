@@ -3,6 +3,7 @@
  * `web/src/components/modals/RobotTokensModal.tsx` and the Angular `credentials-dialog.js`), so a file made
  * here is byte-identical to the one a user would download from Quay.
  */
+import { shellQuote, TOKEN_VARIABLE } from '../shell';
 
 /** Quay's "Secret scope" selector: `org` (the UI's default "Organization") keys auths by `host/namespace`. */
 export type SecretScope = 'registry' | 'org';
@@ -80,10 +81,20 @@ export function basicAuth(robot: string, token: string): string {
  * `{"auths": {"<key>": {"auth": "<base64>", "email": ""}}}`, 2-space pretty JSON, no trailing newline.
  */
 export function dockerConfigJson(c: RobotCredentials): string {
+  return JSON.stringify({ auths: dockerAuths(c) }, null, 2);
+}
+
+/** An `auths` entry as Quay renders it. */
+export interface DockerAuth {
+  readonly auth: string;
+  readonly email: string;
+}
+
+/** The `auths` of {@link dockerConfigJson}: `{"<key>": {"auth": "<base64>", "email": ""}}`. */
+export function dockerAuths(c: RobotCredentials): Record<string, DockerAuth> {
   checkRobotName(c.robot);
   checkToken(c.token);
-  const key = authsKey(c.host, c.robot, c.scope);
-  return JSON.stringify({ auths: { [key]: { auth: basicAuth(c.robot, c.token), email: '' } } }, null, 2);
+  return { [authsKey(c.host, c.robot, c.scope)]: { auth: basicAuth(c.robot, c.token), email: '' } };
 }
 
 /**
@@ -134,12 +145,21 @@ export function readDockerConfig(json: string, legacy = false): DockerAuthEntry[
   });
 }
 
-/** Single-quoted for a POSIX shell. */
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
+/**
+ * `docker login` / `podman login` with the token on standard input, read from `$QUAY_TOKEN` by the shell's
+ * `printf` builtin: the token is in no process's arguments (`ps`) and not in the shell history.
+ */
+export function loginCommand(tool: 'docker' | 'podman', c: Pick<RobotCredentials, 'host' | 'robot'>): string {
+  checkRobotName(c.robot);
+  return `printf %s "$${TOKEN_VARIABLE}" | ${tool} login --username ${shellQuote(c.robot)} --password-stdin ${registryHost(c.host)}`;
 }
 
-/** The Quay UI's login commands: `docker login -u='<robot>' -p='<token>' <host>` (podman likewise). */
-export function loginCommand(tool: 'docker' | 'podman', c: Pick<RobotCredentials, 'host' | 'robot' | 'token'>): string {
+/**
+ * The Quay UI's login command, `<tool> login -u=<robot> -p=<token> <host>`: the token ends up in the shell
+ * history and in `ps`. Offered only as an explicitly labelled choice.
+ */
+export function loginCommandWithToken(tool: 'docker' | 'podman', c: Pick<RobotCredentials, 'host' | 'robot' | 'token'>): string {
+  checkRobotName(c.robot);
+  checkToken(c.token);
   return `${tool} login -u=${shellQuote(c.robot)} -p=${shellQuote(c.token)} ${registryHost(c.host)}`;
 }

@@ -1,5 +1,6 @@
 /** Kubernetes manifests as text, built from strings that need no YAML quoting (names are validated first). */
-import { authsKey, checkRobotName, checkToken, dockerConfigJson, pullSecretName, registryHost } from './credentials';
+import { shellQuote, TOKEN_VARIABLE } from '../shell';
+import { authsKey, checkRobotName, dockerConfigJson, pullSecretName } from './credentials';
 import type { RobotCredentials } from './credentials';
 import { namespaceProblem, objectNameProblem } from './names';
 
@@ -86,57 +87,27 @@ export function serviceAccountManifest(
   return lines.join('\n');
 }
 
-export interface KubectlSecretOptions extends PullSecretOptions {
-  /**
-   * Render `--docker-password="$VAR"` instead of the token, so the command can be shared or kept in shell
-   * history without the secret in it.
-   */
-  readonly passwordFromEnv?: string;
-}
-
-/** Quote an argument for a POSIX shell, only when needed. */
-export function shellQuote(arg: string): string {
-  if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(arg)) return arg;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The argument vector of {@link kubectlCreateSecretCommand}, for running kubectl without a shell. */
-export function kubectlCreateSecretArgs(o: PullSecretOptions): string[] {
+/**
+ * A shell pipeline that creates or updates the pull Secret with kubectl, the token read from `$QUAY_TOKEN`:
+ * the shell's `printf` builtin renders the `.dockerconfigjson` (Quay's `{"auths":{"<key>":{"auth","email"}}}`,
+ * compact) onto kubectl's standard input, so the token is in no process's arguments (`ps`) and not in the shell
+ * history. `--dry-run=client -o yaml | kubectl apply -f -` makes it create-or-update, as `apply` does.
+ *
+ * ```sh
+ * printf '{"auths":{"%s":{"auth":"%s","email":""}}}' quay.io/acme "$(printf '%s:%s' acme+ci "$QUAY_TOKEN" | base64 | tr -d '\n')" |
+ *   kubectl create secret generic acme-ci-pull-secret --type=kubernetes.io/dockerconfigjson
+ *   --from-file=.dockerconfigjson=/dev/stdin [--namespace=NS] --dry-run=client -o yaml | kubectl apply -f -
+ * ```
+ */
+export function kubectlApplySecretCommand(o: Omit<PullSecretOptions, 'token'>): string {
   checkRobotName(o.robot);
-  checkToken(o.token);
   const name = o.name ?? pullSecretName(o.robot);
   checkName(name);
   checkNamespace(o.namespace);
-  registryHost(o.host);
-  const args = [
-    'create',
-    'secret',
-    'docker-registry',
-    name,
-    `--docker-server=${authsKey(o.host, o.robot, o.scope)}`,
-    `--docker-username=${o.robot}`,
-    `--docker-password=${o.token}`,
-  ];
-  if (o.namespace !== undefined) args.push(`--namespace=${o.namespace}`);
-  args.push('--dry-run=client', '-o', 'yaml');
-  return args;
-}
-
-/**
- * `kubectl create secret docker-registry NAME --docker-server=… --docker-username=… --docker-password=…
- * [--namespace=…] --dry-run=client -o yaml`. The server is the scope's auths key, so an org-scoped secret made
- * by kubectl matches the UI's. kubectl stores `{"auths":{"<server>":{"username","password","auth"}}}` (see
- * {@link kubectlDockerConfigJson}), a different shape from the UI's `{"auth","email":""}` with the same `auth`.
- */
-export function kubectlCreateSecretCommand(o: KubectlSecretOptions): string {
-  if (o.passwordFromEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o.passwordFromEnv)) {
-    throw new Error(`"${o.passwordFromEnv}" is not an environment variable name.`);
-  }
-  const args = kubectlCreateSecretArgs(o.passwordFromEnv !== undefined ? { ...o, token: 'x' } : o);
-  return ['kubectl', ...args]
-    .map((a) => {
-      if (o.passwordFromEnv !== undefined && a.startsWith('--docker-password=')) return `--docker-password="$${o.passwordFromEnv}"`;
-      return shellQuote(a);
-    })
-    .join(' ');
+  const auth = `"$(printf '%s:%s' ${shellQuote(o.robot)} "$${TOKEN_VARIABLE}" | base64 | tr -d '\\n')"`;
+  const json = ['printf', shellQuote('{"auths":{"%s":{"auth":"%s","email":""}}}'), shellQuote(authsKey(o.host, o.robot, o.scope)), auth].join(' ');
+  const create = ['kubectl', 'create', 'secret', 'generic', name, '--type=kubernetes.io/dockerconfigjson', '--from-file=.dockerconfigjson=/dev/stdin'];
+  if (o.namespace !== undefined) create.push(`--namespace=${o.namespace}`);
+  create.push('--dry-run=client', '-o', 'yaml');
+  return `${json} | ${create.map(shellQuote).join(' ')} | kubectl apply -f -`;
 }

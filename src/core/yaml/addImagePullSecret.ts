@@ -98,7 +98,10 @@ export function selectTargets(
   }
   for (const d of documents) {
     const problem = documentRefusal(parsed, d);
-    if (problem !== undefined) return problem;
+    if (problem === undefined) continue;
+    // A template with no workload in the selection (a Helm ConfigMap): "no pod spec or ServiceAccount" is the answer.
+    if (problem.code === 'template' && documents.every((x) => workloadsIn(parsed, x).length === 0)) return { workloads: [], documents };
+    return problem;
   }
   if (target === undefined && parsed.streamErrors.length > 0) {
     return refusal('yaml-error', `The file is not valid YAML: ${parsed.streamErrors[0]?.message ?? ''}`);

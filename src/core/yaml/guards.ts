@@ -1,6 +1,6 @@
 /**
- * When a planner must not touch a document: templates (Helm/Go `{{ }}` directives would be mangled by a YAML
- * edit, and their YAML shape is not the rendered one), YAML errors, tabs used for indentation.
+ * When a planner must not touch a document: templates (Helm/Go `{{ }}` directives that shape the structure would
+ * be mangled by a YAML edit, and their YAML shape is not the rendered one), YAML errors, tabs used for indentation.
  */
 import { isCollection, isScalar, Scalar, visit } from 'yaml';
 import type { TextRange } from './edits';
@@ -25,43 +25,43 @@ function lineOf(parsed: ParsedManifests, offset: number): number {
   return parsed.positionAt(offset).line + 1;
 }
 
-/** Offset of the first template directive (`{{` outside comments, quoted strings and block scalars), or -1. */
+/**
+ * Offset of the first template directive that shapes the document's structure, or -1. Helm/Go `{{ }}` shapes it
+ * when it parses as a flow collection (`{{- if .x }}`, `replicas: {{ .Values.n }}`), makes up a key
+ * (`{{ .k }}: v`, `name-{{ .x }}: v`), or starts a line of a plain scalar; and in a document that does not parse,
+ * wherever it sits in a plain scalar or at the start of a line. `{{ … }}` inside a scalar value is content: a
+ * container argument `--format={{.Name}}`, a GitHub workflow's `${{ matrix.os }}`; so are quoted and block
+ * scalars (Prometheus rule texts, annotations) and comments.
+ */
 export function findTemplateDirective(parsed: ParsedManifests, d: ManifestDocument): number {
   const text = parsed.text;
   const first = text.indexOf('{{', d.range.start);
   if (first < 0 || first >= d.range.end) return -1;
-  // A `{{` in plain YAML context parses as a flow mapping whose source starts with `{{`, or sits inside a plain
-  // scalar (`image: repo:{{ .Values.tag }}`). Quoted and block scalars (Prometheus rule texts, annotations)
-  // and comments are content, not directives.
+  const broken = d.errors.length > 0;
+  /** The first `{{` in [start, end) that counts: any (`anywhere`), else one that starts its line (after `- `). */
+  const directiveIn = (start: number, end: number, anywhere: boolean): number => {
+    for (let at = text.indexOf('{{', start); at >= 0 && at < end; at = text.indexOf('{{', at + 2)) {
+      if (anywhere || /^[ \t]*(?:-[ \t]+)*$/.test(text.slice(text.lastIndexOf('\n', at - 1) + 1, at))) return at;
+    }
+    return -1;
+  };
   let found = -1;
   visit(d.doc, {
-    Node(_key, node) {
+    Node(key, node) {
       if (found >= 0) return visit.BREAK;
       if (!node.range) return undefined;
       const [start, end] = node.range;
-      if (isCollection(node) && node.flow === true && text.startsWith('{{', start)) {
-        found = start;
-        return visit.BREAK;
-      }
-      if (isScalar(node) && (node.type === Scalar.PLAIN || node.type === undefined)) {
-        const at = text.indexOf('{{', start);
-        if (at >= 0 && at < end) {
-          found = at;
-          return visit.BREAK;
-        }
-      }
-      return undefined;
+      if (isCollection(node) && node.flow === true && text.startsWith('{{', start)) found = start;
+      else if (isScalar(node) && (node.type === Scalar.PLAIN || node.type === undefined)) found = directiveIn(start, end, broken || key === 'key');
+      return found >= 0 ? visit.BREAK : undefined;
     },
   });
-  if (found >= 0) return found;
-  if (d.errors.length > 0) {
-    // A broken document with `{{` at the start of a line (after indentation or `- `) is a template.
-    const re = /^[ \t]*(?:-[ \t]+)?\{\{/gm;
-    re.lastIndex = d.range.start;
-    const m = re.exec(text);
-    if (m !== null && m.index < d.range.end) return m.index + m[0].indexOf('{{');
-  }
-  return -1;
+  if (found >= 0 || !broken) return found;
+  // A broken document with `{{` at the start of a line (after indentation or `- `) is a template.
+  const re = /^[ \t]*(?:-[ \t]+)?\{\{/gm;
+  re.lastIndex = d.range.start;
+  const m = re.exec(text);
+  return m !== null && m.index < d.range.end ? m.index + m[0].indexOf('{{') : -1;
 }
 
 /** Why this document cannot be edited safely, or undefined when it can. Memoised per document. */

@@ -118,14 +118,6 @@ export function columnOf(text: string, offset: number): number {
   return offset - lineStart(text, offset);
 }
 
-/** The leading spaces of the line that holds an offset. */
-export function lineIndent(text: string, offset: number): string {
-  const start = lineStart(text, offset);
-  let i = start;
-  while (text.charCodeAt(i) === 32) i++;
-  return text.slice(start, i);
-}
-
 export interface LinePoint {
   /** Where new lines go. */
   readonly offset: number;

@@ -269,12 +269,6 @@ export function parseManifests(text: string, previous?: ParsedManifests): Parsed
   return new ParsedManifests(text, lineCounter, slots);
 }
 
-/** The same, parsed as one stream in one go: what the document-by-document parse must equal (incremental.test.ts). */
-export function parseManifestsAtOnce(text: string): ParsedManifests {
-  const { chunks: spans, lineCounter } = splitChunks(text);
-  return new ParsedManifests(text, lineCounter, spans.map((span) => ({ span, parse: undefined })), true);
-}
-
 interface Regions {
   readonly docTokens: CST.Document[];
   /** For each document token (by position), the `doc-end` token that closes it, if any. */

@@ -4,7 +4,8 @@ import { instanceLabel, isLoopbackHost, type InstanceConfig } from '../../core/i
 import { nodeIds } from '../nodeIds';
 import type { CurrentUser } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
-import { errorNode, escapeMd, MessageNode } from './messageNode';
+import { escapeMarkdown } from '../../core/markdown';
+import { errorNode, MessageNode } from './messageNode';
 import { NamespaceNode } from './namespaceNode';
 import { TreeNode } from './treeNode';
 
@@ -44,8 +45,8 @@ export class InstanceNode extends TreeNode {
       plainHttp ? vscode.l10n.t('plain http') : undefined,
     ];
     item.description = parts.filter((p) => p !== undefined).join(' · ');
-    const md = new vscode.MarkdownString(`**${escapeMd(instanceLabel(this.instance))}**\n\n${escapeMd(this.instance.url)}`);
-    if (user !== undefined) md.appendMarkdown(`\n\n${vscode.l10n.t('Signed in as')} **${escapeMd(user.username)}**`);
+    const md = new vscode.MarkdownString(`**${escapeMarkdown(instanceLabel(this.instance))}**\n\n${escapeMarkdown(this.instance.url)}`);
+    if (user !== undefined) md.appendMarkdown(`\n\n${vscode.l10n.t('Signed in as')} **${escapeMarkdown(user.username)}**`);
     if (this.instance.verifyTls === false) md.appendMarkdown(`\n\n$(warning) ${vscode.l10n.t('TLS certificate verification is turned off for this instance.')}`);
     if (this.instance.caFile !== undefined) md.appendMarkdown(`\n\n${vscode.l10n.t('Custom CA')}: \`${this.instance.caFile}\``);
     md.supportThemeIcons = true;

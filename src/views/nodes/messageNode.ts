@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands, contextValue, NodeFlags, NodeKinds, type NodeFlag } from '../../constants';
+import { escapeMarkdown } from '../../core/markdown';
 import { QuayApiError } from '../../core/quay/errors';
 import type { TreeContext } from '../treeContext';
 import { TreeNode } from './treeNode';
@@ -38,7 +39,7 @@ export class MessageNode extends TreeNode {
     );
     if (this.options.detail !== undefined) {
       item.description = this.options.detail;
-      item.tooltip = new vscode.MarkdownString(`**${escapeMd(this.label)}**\n\n${escapeMd(this.options.detail)}`);
+      item.tooltip = new vscode.MarkdownString(`**${escapeMarkdown(this.label)}**\n\n${escapeMarkdown(this.options.detail)}`);
     }
     if (flags.includes(NodeFlags.signIn)) {
       item.command = { command: Commands.signIn, title: vscode.l10n.t('Sign in again'), arguments: [this] };
@@ -78,8 +79,4 @@ export function errorNode(parent: TreeNode, ctx: TreeContext, error: unknown, wh
     error: true,
     ...k,
   });
-}
-
-export function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 }

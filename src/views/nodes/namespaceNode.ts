@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { contextValue, NodeFlags, NodeKinds } from '../../constants';
 import type { Namespace } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
-import { escapeMd } from './messageNode';
+import { escapeMarkdown } from '../../core/markdown';
 import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { PrototypesGroupNode } from './prototypesGroupNode';
@@ -42,7 +42,7 @@ export class NamespaceNode extends TreeNode {
           ? vscode.l10n.t('member')
           : '';
     item.tooltip = new vscode.MarkdownString(
-      `**${escapeMd(this.namespace.name)}**\n\n${isUser ? vscode.l10n.t('Your user namespace') : vscode.l10n.t('Organization')}${
+      `**${escapeMarkdown(this.namespace.name)}**\n\n${isUser ? vscode.l10n.t('Your user namespace') : vscode.l10n.t('Organization')}${
         this.access.admin === undefined || isUser ? '' : ` · ${this.access.admin ? vscode.l10n.t('you are an admin') : vscode.l10n.t('you are a member')}`
       }`,
     );

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { NodeFlags, NodeKinds } from '../../constants';
+import { escapeMarkdown } from '../../core/markdown';
 import type { Prototype } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { nodeIds } from '../nodeIds';
@@ -47,7 +48,7 @@ export class PrototypesGroupNode extends ListGroupNode<Prototype> {
 
   protected toNode(p: Prototype): TreeNode {
     const { label, description } = describePrototype(p);
-    const md = new vscode.MarkdownString(`**${label}** ${description}\n\n---\n\n${prototypeRulesMarkdown()}`);
+    const md = new vscode.MarkdownString(`**${escapeMarkdown(label)}** ${escapeMarkdown(description)}\n\n---\n\n${prototypeRulesMarkdown()}`);
     return new ItemNode(this, this.ctx, `prototype/${encodeURIComponent(p.id)}`, {
       label,
       description,

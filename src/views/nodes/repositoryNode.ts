@@ -6,7 +6,8 @@ import type { TreeContext } from '../treeContext';
 import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { ItemNode } from './itemNode';
-import { errorNode, escapeMd, MessageNode } from './messageNode';
+import { escapeMarkdown } from '../../core/markdown';
+import { errorNode, MessageNode } from './messageNode';
 import { TreeNode } from './treeNode';
 
 const KIND_ORDER: Record<Permission['kind'], number> = { robot: 0, team: 1, user: 2 };
@@ -46,8 +47,8 @@ export class RepositoryNode extends TreeNode {
     item.iconPath = new vscode.ThemeIcon(r.isPublic ? 'repo' : 'lock');
     const modified = r.lastModified !== undefined ? vscode.l10n.t('pushed {0}', relativeTime(r.lastModified, this.ctx.now())) : undefined;
     item.description = [r.isPublic ? vscode.l10n.t('public') : vscode.l10n.t('private'), modified].filter((p) => p !== undefined).join(' · ');
-    const md = new vscode.MarkdownString(`**${escapeMd(this.fullName)}**`);
-    if (r.description !== '') md.appendMarkdown(`\n\n${escapeMd(r.description)}`);
+    const md = new vscode.MarkdownString(`**${escapeMarkdown(this.fullName)}**`);
+    if (r.description !== '') md.appendMarkdown(`\n\n${escapeMarkdown(r.description)}`);
     md.appendMarkdown(`\n\n${r.isPublic ? vscode.l10n.t('Public') : vscode.l10n.t('Private')}`);
     if (r.lastModified !== undefined) md.appendMarkdown(`  \n${vscode.l10n.t('Last modified')}: ${exactTime(r.lastModified)}`);
     item.tooltip = md;

@@ -8,7 +8,8 @@ import type { TreeContext } from '../treeContext';
 import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { ItemNode } from './itemNode';
-import { errorNode, escapeMd } from './messageNode';
+import { escapeMarkdown, markdownCode } from '../../core/markdown';
+import { errorNode } from './messageNode';
 import { TreeNode } from './treeNode';
 
 /**
@@ -90,15 +91,15 @@ export class RobotNode extends TreeNode {
     ]
       .filter((p) => p !== '')
       .join(' · ');
-    const md = new vscode.MarkdownString(`$(robot) **${escapeMd(r.fullName)}**`, true);
-    if (r.description !== '') md.appendMarkdown(`\n\n${escapeMd(r.description)}`);
+    const md = new vscode.MarkdownString(`$(robot) **${escapeMarkdown(r.fullName)}**`, true);
+    if (r.description !== '') md.appendMarkdown(`\n\n${escapeMarkdown(r.description)}`);
     md.appendMarkdown(`\n\n${vscode.l10n.t('Created')}: ${r.created !== undefined ? `${exactTime(r.created)} (${relativeTime(r.created, now)})` : '—'}`);
     md.appendMarkdown(
       `  \n${vscode.l10n.t('Last accessed')}: ${r.lastAccessed !== undefined ? `${exactTime(r.lastAccessed)} (${relativeTime(r.lastAccessed, now)})` : vscode.l10n.t('never')}`,
     );
-    if (age !== undefined) md.appendMarkdown(`  \n${vscode.l10n.t('Token')}: ${escapeMd(tokenAgeText(age, now))}, ${escapeMd(tokenAgeSource(age))}${overdue ? ` $(warning) ${vscode.l10n.t('older than {0} days: rotate it', this.ctx.maxTokenAgeDays())}` : ''}`);
+    if (age !== undefined) md.appendMarkdown(`  \n${vscode.l10n.t('Token')}: ${escapeMarkdown(tokenAgeText(age, now))}, ${escapeMarkdown(tokenAgeSource(age))}${overdue ? ` $(warning) ${vscode.l10n.t('older than {0} days: rotate it', this.ctx.maxTokenAgeDays())}` : ''}`);
     if (r.repositories !== undefined) md.appendMarkdown(`  \n${vscode.l10n.t('Direct repository permissions')}: ${r.repositories.length}`);
-    if (r.teams !== undefined && r.teams.length > 0) md.appendMarkdown(`  \n${vscode.l10n.t('Teams')}: ${r.teams.map(escapeMd).join(', ')}`);
+    if (r.teams !== undefined && r.teams.length > 0) md.appendMarkdown(`  \n${vscode.l10n.t('Teams')}: ${r.teams.map(escapeMarkdown).join(', ')}`);
     if (federation !== undefined && federation.length > 0) md.appendMarkdown(`  \n${vscode.l10n.t('Keyless federation')}: ${federation.length}`);
     item.tooltip = md;
     return item;
@@ -154,7 +155,7 @@ export class RobotNode extends TreeNode {
             description: f.issuer,
             icon: 'shield',
             kind: NodeKinds.federation,
-            tooltip: new vscode.MarkdownString(`**${vscode.l10n.t('Keyless federation')}**\n\n${vscode.l10n.t('Issuer')}: \`${f.issuer}\`  \n${vscode.l10n.t('Subject')}: \`${f.subject}\``),
+            tooltip: new vscode.MarkdownString(`**${vscode.l10n.t('Keyless federation')}**\n\n${vscode.l10n.t('Issuer')}: ${markdownCode(f.issuer)}  \n${vscode.l10n.t('Subject')}: ${markdownCode(f.subject)}`),
             name: f.subject,
           }),
         ),

@@ -6,7 +6,8 @@ import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { ItemNode } from './itemNode';
 import { ListGroupNode, type Loaded } from './listGroupNode';
-import { errorNode, escapeMd, MessageNode } from './messageNode';
+import { escapeMarkdown } from '../../core/markdown';
+import { errorNode, MessageNode } from './messageNode';
 import { TreeNode } from './treeNode';
 
 /** "Teams": Quay has no list endpoint, the teams come with `GET /api/v1/organization/{org}` (members only). */
@@ -69,7 +70,7 @@ export class TeamNode extends TreeNode {
     item.iconPath = new vscode.ThemeIcon('organization');
     item.description = [t.role, t.memberCount !== undefined ? vscode.l10n.t('{0} members', t.memberCount) : undefined].filter((p) => p !== undefined).join(' · ');
     item.tooltip = new vscode.MarkdownString(
-      `**${escapeMd(t.name)}** (${t.role})${t.description !== '' ? `\n\n${escapeMd(t.description)}` : ''}${
+      `**${escapeMarkdown(t.name)}** (${escapeMarkdown(t.role)})${t.description !== '' ? `\n\n${escapeMarkdown(t.description)}` : ''}${
         t.repoCount !== undefined ? `\n\n${vscode.l10n.t('Repositories')}: ${t.repoCount}` : ''
       }`,
     );

@@ -9,7 +9,7 @@ import {
   registryHost,
   robotPrefix,
 } from '../../../src/core/k8s/credentials';
-import { kubectlCreateSecretCommand, kubectlCreateSecretArgs, pullSecretManifest, serviceAccountManifest, shellQuote } from '../../../src/core/k8s/manifests';
+import { pullSecretManifest, serviceAccountManifest } from '../../../src/core/k8s/manifests';
 
 const TOKEN = 'R0B0TT0KENABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGHIJKLMNOP';
 
@@ -101,21 +101,6 @@ void test('kubectl stores another shape: {"auths":{host:{username,password,auth}
   assert.deepEqual(readDockerConfig('{"quay.io": {"auth": "' + auth + '"}}', true), [{ key: 'quay.io', username: 'acme+ci' }]);
   assert.equal(readDockerConfig('not json'), undefined);
   assert.equal(readDockerConfig('{"auths": []}'), undefined);
-});
-
-void test('kubectlCreateSecretCommand', () => {
-  assert.equal(
-    kubectlCreateSecretCommand({ host: 'quay.io', robot: 'acme+ci', token: TOKEN, scope: 'org', namespace: 'prod' }),
-    `kubectl create secret docker-registry acme-ci-pull-secret --docker-server=quay.io/acme --docker-username=acme+ci --docker-password=${TOKEN} --namespace=prod --dry-run=client -o yaml`,
-  );
-  assert.equal(
-    kubectlCreateSecretCommand({ host: 'quay.io', robot: 'acme+ci', token: '', scope: 'registry', passwordFromEnv: 'QUAY_TOKEN' }),
-    'kubectl create secret docker-registry acme-ci-pull-secret --docker-server=quay.io --docker-username=acme+ci --docker-password="$QUAY_TOKEN" --dry-run=client -o yaml',
-  );
-  assert.deepEqual(kubectlCreateSecretArgs({ host: 'quay.io', robot: 'acme+ci', token: 'x', scope: 'registry', name: 'n' }).slice(0, 4), ['create', 'secret', 'docker-registry', 'n']);
-  assert.equal(shellQuote("it's"), `'it'\\''s'`);
-  assert.equal(shellQuote('plain-1.2'), 'plain-1.2');
-  assert.throws(() => kubectlCreateSecretCommand({ host: 'quay.io', robot: 'acme+ci', token: '', scope: 'org', passwordFromEnv: 'A B' }));
 });
 
 void test('serviceAccountManifest, default and kubectl styles', () => {

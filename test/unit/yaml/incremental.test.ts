@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isCollection, isNode, isPair } from 'yaml';
 import type { CST } from 'yaml';
-import { parseManifests, parseManifestsAtOnce } from '../../../src/core/yaml/parse';
-import type { ManifestDocument, ParsedManifests } from '../../../src/core/yaml/parse';
+import { splitChunks } from '../../../src/core/yaml/chunks';
+import { parseManifests, ParsedManifests } from '../../../src/core/yaml/parse';
+import type { ManifestDocument } from '../../../src/core/yaml/parse';
 import { ManifestParseCache } from '../../../src/core/yaml/parseCache';
 import { findWorkloads } from '../../../src/core/yaml/workloads';
 import { corpusFiles, goldenInputs, type NamedText } from './helpers';
@@ -101,6 +102,12 @@ function edits(text: string): string[] {
     `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}---\nkind: ConfigMap\nmetadata: {name: appended}\n`,
     text.replace(/quay\.io/, 'quay.example.com:8443'),
   ];
+}
+
+/** The same text parsed as one stream in one go: what the document-by-document parse must equal. */
+function parseManifestsAtOnce(text: string): ParsedManifests {
+  const { chunks: spans, lineCounter } = splitChunks(text);
+  return new ParsedManifests(text, lineCounter, spans.map((span) => ({ span, parse: undefined })), true);
 }
 
 function checkIncremental(what: string, inputs: readonly NamedText[]): void {

@@ -62,9 +62,23 @@ spec:
   assert.ok(d);
   assert.equal(findTemplateDirective(parsed, d), -1);
   assert.equal(planAddImagePullSecret(parsed, 'quay-pull').status, 'changed');
-  const tpl = parseManifests(POD.replace('quay.io/acme/c', 'quay.io/acme/c:{{ .Values.tag }}'));
-  const r = planAddImagePullSecret(tpl, 'quay-pull');
-  assert.equal(r.status === 'refused' ? r.code : r.status, 'template');
+});
+
+void test('template directives refuse where they shape the structure, not inside a scalar value', () => {
+  const outcome = (text: string): string => {
+    const r = planAddImagePullSecret(parseManifests(text), 'quay-pull');
+    return r.status === 'refused' ? r.code : r.status;
+  };
+  // Content: in a plain scalar value, alone or among other text.
+  assert.equal(outcome(POD.replace('quay.io/acme/c', 'quay.io/acme/c:{{ .Values.tag }}')), 'changed');
+  assert.equal(outcome(`${POD}      args:\n        - --format={{.Name}}\n        - \${{ matrix.os }}\n`), 'changed');
+  // Structure: a flow collection, a key, a line of a plain scalar that starts with one, a value that does not parse.
+  assert.equal(outcome(POD.replace('name: p', 'name: {{ .Values.name }}')), 'template');
+  assert.equal(outcome(POD.replace('name: p', 'name: p\n  {{ .Values.key }}: x')), 'template');
+  assert.equal(outcome(POD.replace('name: p', 'name: p\n  labels:\n    app-{{ .Values.x }}: y')), 'template');
+  assert.equal(outcome(POD.replace('name: p', 'name: p\n    {{ .Values.suffix }}')), 'template');
+  assert.equal(outcome(POD.replace('quay.io/acme/c', '{{ .Values.repo }}:{{ .Values.tag }}')), 'template');
+  assert.equal(outcome(POD.replace('quay.io/acme/c', 'quay.io/acme/c:{{ .Values.tag }}\n     oops: [')), 'template');
 });
 
 void test('planInsertDocument: empty text, comments only, BOM, before the first document, several manifests', () => {
