@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { instanceLabel, type InstanceConfig } from '../core/instances';
+import { userNameProblem } from '../core/robotName';
 import type { InstanceStore } from '../host/instanceStore';
 import { UserCancelled } from './runCommand';
 
@@ -81,4 +82,11 @@ export async function pickInstance(store: InstanceStore, node: unknown, placeHol
   );
   if (picked === undefined) throw new UserCancelled();
   return picked.instance;
+}
+
+/** A typed user name, checked like Quay checks usernames before it becomes a path segment or a rule's creator. */
+export async function askUserName(title: string, prompt: string): Promise<string> {
+  const name = (await vscode.window.showInputBox({ title, prompt, ignoreFocusOut: true, validateInput: (v) => (v.trim() === '' ? undefined : userNameProblem(v.trim())) }))?.trim();
+  if (name === undefined || name === '') throw new UserCancelled();
+  return name;
 }

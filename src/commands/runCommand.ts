@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import type { Logger } from '../core/log';
+import type { RedactingLogger } from '../core/log';
 import { QuayApiError } from '../core/quay/errors';
 
 /** Thrown (or returned from a prompt) when the user backs out: never an error to report. */
@@ -12,11 +12,12 @@ export class UserCancelled extends Error {
 
 /**
  * The one wrapper around every command handler (house-style §7): it logs with the command's tag,
- * ignores cancellation, and shows at most one notification, with Quay's own message and "Show Log".
+ * ignores cancellation, and shows at most one notification, with Quay's own message and "Show Log", cleaned
+ * like the log line (no credential a server echoed or an error carried reaches the notification).
  */
 export function wrapCommand<A extends unknown[]>(
   id: string,
-  logger: Logger,
+  logger: RedactingLogger,
   handler: (...args: A) => Promise<unknown>,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
@@ -32,7 +33,7 @@ export function wrapCommand<A extends unknown[]>(
       const hint = error instanceof QuayApiError && error.userHint !== undefined ? ` ${error.userHint}` : '';
       logger.error(`${id} failed: ${message}${error instanceof Error && error.stack !== undefined ? `\n${error.stack}` : ''}`);
       const showLog = vscode.l10n.t('Show Log');
-      const choice = await vscode.window.showErrorMessage(`${message}${hint}`, showLog);
+      const choice = await vscode.window.showErrorMessage(logger.clean(`${message}${hint}`), showLog);
       if (choice === showLog) await vscode.commands.executeCommand(Commands.showLog);
     }
   };

@@ -9,3 +9,15 @@ export function robotNameProblem(shortName: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Why a typed user name (or a robot's full name `namespace+short`) cannot name a Quay account; undefined
+ * when it can. Quay's usernames follow the robot rule above, so `.`, `..`, `/` and blanks never pass.
+ */
+export function userNameProblem(name: string): string | undefined {
+  const parts = name.split('+');
+  if (parts.length > 2 || parts.some((p) => p.length < 2 || p.length > 255 || !ROBOT_NAME_PATTERN.test(p))) {
+    return 'Enter a Quay username (lowercase letters and digits, separated by single ".", "_" or "-") or a robot name namespace+robot.';
+  }
+  return undefined;
+}

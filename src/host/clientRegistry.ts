@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Settings } from '../constants';
 import { instanceLabel, type InstanceConfig } from '../core/instances';
-import type { Logger } from '../core/log';
+import type { RedactingLogger } from '../core/log';
 import { proxyFor } from '../core/quay/proxy';
 import { QuayClient } from '../core/quay/client';
 import type { InstanceStore } from './instanceStore';
@@ -14,7 +14,7 @@ export class ClientRegistry implements vscode.Disposable {
 
   constructor(
     private readonly store: InstanceStore,
-    private readonly logger: Logger,
+    private readonly logger: RedactingLogger,
   ) {
     this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(Settings.section) || e.affectsConfiguration('http.proxy') || e.affectsConfiguration('http.noProxy')) this.disposeClients();
@@ -60,6 +60,7 @@ export class ClientRegistry implements vscode.Disposable {
       instanceLabel: instanceLabel(instance),
       getToken,
       logger: this.logger,
+      rememberSecret: this.logger.rememberSecret,
       tls: { ...(ca !== undefined ? { ca } : {}), rejectUnauthorized: instance.verifyTls !== false },
       allowInsecureHttp: instance.allowHttp === true,
       maxConcurrency: config.get<number>(Settings.maxConcurrentRequests, 4),

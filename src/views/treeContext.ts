@@ -1,5 +1,5 @@
 import type { LoadCache } from '../core/cache';
-import type { Logger } from '../core/log';
+import type { RedactingLogger } from '../core/log';
 import type { QuayClient } from '../core/quay/client';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import type { InstanceStore } from '../host/instanceStore';
@@ -9,7 +9,8 @@ import type { TreeNode } from './nodes/treeNode';
 export interface TreeContext {
   readonly cache: LoadCache;
   readonly store: InstanceStore;
-  readonly logger: Logger;
+  /** Also the cleaner of error rows and their tooltips (`logger.clean`), the same as the log's. */
+  readonly logger: RedactingLogger;
   client(instanceId: string): QuayClient;
   /** Substring filters per group node id ("Filter robots…"); applied without refetching. */
   readonly filters: Map<string, string>;

@@ -24,7 +24,7 @@ export function askToken(c: CommandContext, instance: InstanceConfig, title: str
         const outcome = await checkToken(client, host, signal);
         if (!outcome.ok) {
           c.logger.warn(`Token check for ${instance.url} failed (${outcome.reason}): ${outcome.message}`);
-          return { ok: false, message: outcome.message };
+          return { ok: false, message: c.logger.clean(outcome.message) };
         }
         return { ok: true, result: { token, user: outcome.user } };
       } finally {

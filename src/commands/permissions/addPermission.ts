@@ -3,6 +3,7 @@ import { RepositoryNode } from '../../views/nodes/repositoryNode';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { pickRepository } from '../pickers';
+import { askUserName } from '../prompts';
 import { UserCancelled } from '../runCommand';
 import { pickRole } from './grantRepositories';
 
@@ -33,7 +34,7 @@ export async function addPermission(c: CommandContext, node?: unknown): Promise<
     const teams = (await client.getOrganization(ns.name)).teams;
     name = (await vscode.window.showQuickPick(teams.map((t) => ({ label: t.name, description: t.role })), { title, ignoreFocusOut: true }))?.label;
   } else {
-    name = await vscode.window.showInputBox({ title, prompt: vscode.l10n.t('Username'), ignoreFocusOut: true });
+    name = await askUserName(title, vscode.l10n.t('Username'));
   }
   if (name === undefined || name === '') throw new UserCancelled();
   const role = await pickRole(title, 'read');

@@ -138,7 +138,7 @@ export async function showReport(c: CommandContext, what: string, report: BulkRe
   if (report.notRun.length > 0) parts.push(vscode.l10n.t('{0} not applied (cancelled)', report.notRun.length));
   const first = report.failed[0];
   const detail = first !== undefined ? ` — ${first.item.repository}: ${first.error instanceof Error ? first.error.message : String(first.error)}` : '';
-  const message = `${parts.join(', ')}.${detail}`;
+  const message = c.logger.clean(`${parts.join(', ')}.${detail}`);
   if (report.failed.length === 0 && report.notRun.length === 0) {
     void vscode.window.showInformationMessage(message);
     return;

@@ -8,7 +8,7 @@ import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { applyGrants, confirmPlan, pickRole, showReport } from '../permissions/grantRepositories';
 import { pickNamespace, pickPrototype, repositoryNames } from '../pickers';
-import { pickInstance } from '../prompts';
+import { askUserName, pickInstance } from '../prompts';
 import { UserCancelled } from '../runCommand';
 
 const RULES = () => prototypeRulesMarkdown().replace(/\*\*/g, '').split('\n\n').join(' ');
@@ -36,7 +36,7 @@ export async function createPrototype(c: CommandContext, node?: unknown): Promis
     const teams = (await client.getOrganization(org)).teams;
     delegate = (await vscode.window.showQuickPick(teams.map((t) => ({ label: t.name, description: t.role })), { title: `${title} (2/4)`, ignoreFocusOut: true }))?.label;
   } else {
-    delegate = await vscode.window.showInputBox({ title: `${title} (2/4)`, prompt: vscode.l10n.t('Username'), ignoreFocusOut: true });
+    delegate = await askUserName(`${title} (2/4)`, vscode.l10n.t('Username'));
   }
   if (delegate === undefined || delegate === '') throw new UserCancelled();
   const role = await pickRole(`${title} (3/4)`, 'read');
@@ -48,8 +48,7 @@ export async function createPrototype(c: CommandContext, node?: unknown): Promis
     { title: `${title} (4/4)`, placeHolder: vscode.l10n.t('Repositories created by… (repositories created by robots get no default permissions)'), ignoreFocusOut: true },
   );
   if (creator === undefined) throw new UserCancelled();
-  const activatingUser = creator.anyone ? undefined : await vscode.window.showInputBox({ title: `${title} (4/4)`, prompt: vscode.l10n.t('Username of the creator'), ignoreFocusOut: true });
-  if (!creator.anyone && (activatingUser === undefined || activatingUser === '')) throw new UserCancelled();
+  const activatingUser = creator.anyone ? undefined : await askUserName(`${title} (4/4)`, vscode.l10n.t('Username of the creator'));
   const rule = await client.createPrototype(org, { role, delegate: { kind: kind.pick, name: delegate }, ...(activatingUser !== undefined ? { activatingUser } : {}) });
   c.tree.refreshIds([nodeIds.prototypes(instance.url, { kind: 'org', name: org })]);
   const { label, description } = describePrototype(rule);

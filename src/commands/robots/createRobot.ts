@@ -81,7 +81,7 @@ export async function createRobot(c: CommandContext, node?: unknown): Promise<vo
   const summary = vscode.l10n.t('Created robot {0}.', robot.fullName);
   const choice =
     problems.length > 0
-      ? await vscode.window.showWarningMessage(`${summary} ${vscode.l10n.t('Some extras failed:')} ${problems.join('; ')}`, copy, show)
+      ? await vscode.window.showWarningMessage(c.logger.clean(`${summary} ${vscode.l10n.t('Some extras failed:')} ${problems.join('; ')}`), copy, show)
       : await vscode.window.showInformationMessage(summary, copy, show);
   if (choice === show) {
     await credentialsFor(c, { instance, namespace: ns, robot });

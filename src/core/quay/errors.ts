@@ -1,3 +1,5 @@
+import { redact } from '../log';
+
 /**
  * One typed error for everything that can go wrong talking to Quay (house-style §10). The reason is
  * mapped once, here, from the HTTP status, Quay's five error-body shapes (contract §0.4) or the
@@ -42,6 +44,8 @@ export interface QuayApiErrorInit {
   readonly userHint?: string;
   readonly code?: string;
   readonly cause?: unknown;
+  /** Credentials the request carried: redacted (with every pattern of `redact()`) from the server's message, the detail and the note. */
+  readonly secrets?: readonly string[];
 }
 
 const DEFAULT_HINTS: Partial<Record<QuayErrorReason, string>> = {
@@ -74,7 +78,8 @@ export class QuayApiError extends Error {
   /** Node/undici error code for transport failures (ECONNREFUSED, CERT_HAS_EXPIRED, …). */
   readonly code: string | undefined;
 
-  constructor(init: QuayApiErrorInit) {
+  constructor(raw: QuayApiErrorInit) {
+    const init = cleaned(raw);
     super(composeMessage(init), init.cause !== undefined ? { cause: init.cause } : undefined);
     this.reason = init.reason;
     this.status = init.status;
@@ -93,6 +98,12 @@ export class QuayApiError extends Error {
     if (reason === undefined) return true;
     return typeof reason === 'string' ? error.reason === reason : reason.includes(error.reason);
   }
+}
+
+/** The init with every text that can come from the server or the network run through `redact()`. */
+function cleaned(init: QuayApiErrorInit): QuayApiErrorInit {
+  const clean = (text: string | undefined): string | undefined => (text === undefined ? undefined : redact(text, init.secrets));
+  return { ...init, serverMessage: clean(init.serverMessage), detail: clean(init.detail), note: clean(init.note) };
 }
 
 function target(op: Operation): string {

@@ -80,6 +80,7 @@ export function exchangeFederatedToken(t: Transport, robot: string, jwt: string,
     },
     (body) => {
       const token = str(obj(body, ''), 'token', '');
+      t.remember(token);
       const expiresAt = jwtExpiry(token);
       return { token, ...(expiresAt !== undefined ? { expiresAt } : {}) };
     },

@@ -5,8 +5,13 @@ import type { Namespace, RepositoryRef } from './types';
  * exactly as Quay declares it at the call site).
  */
 
-/** One path segment, percent-encoded; `+` stays literal (robot names read better in logs, and Werkzeug accepts both). */
+/**
+ * One path segment, percent-encoded; `+` stays literal (robot names read better in logs, and Werkzeug accepts both).
+ * An empty name, `.` or `..` would make the URL name another endpoint (`…/permissions/user/..` is `…/permissions/`),
+ * which would then receive the request and the token: refused.
+ */
 export function seg(value: string): string {
+  if (value === '' || value === '.' || value === '..') throw new TypeError(`"${value}" cannot be a name in a Quay API path`);
   return encodeURIComponent(value).replace(/%2B/gi, '+');
 }
 

@@ -91,7 +91,7 @@ export async function registryLogin(t: Transport, username: string, password: st
     } catch {
       token = undefined;
     }
-    if (typeof token !== 'string' || token === '') return { kind: 'failed', error: t.invalid(auth, 'the token endpoint answered without a "token"', answer.status) };
+    if (typeof token !== 'string' || token === '') return { kind: 'failed', error: t.invalid(auth, 'the token endpoint answered without a "token"', answer.status, [password]) };
     return { kind: 'ok' };
   } catch (error) {
     if (!QuayApiError.is(error) || error.reason === 'cancelled') throw error;

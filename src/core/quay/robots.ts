@@ -44,7 +44,7 @@ export function listRobots(t: Transport, ns: Namespace, query: RobotListQuery = 
       operation: op('list robot accounts of', ns, ns.kind === 'org' ? ns.name : ns.name || 'your namespace'),
       signal: options.signal,
     },
-    (body) => listAt(obj(body, ''), 'robots', '').map((entry, i) => parseRobot(entry, `robots[${i}]`)),
+    (body) => listAt(obj(body, ''), 'robots', '').map((entry, i) => remembered(t, parseRobot(entry, `robots[${i}]`))),
   );
 }
 
@@ -52,7 +52,7 @@ export function listRobots(t: Transport, ns: Namespace, query: RobotListQuery = 
 export function getRobot(t: Transport, ns: Namespace, name: string, options: CallOptions = {}): Promise<Robot> {
   return t.call(
     { method: 'GET', path: `${robotsBase(ns)}/${seg(robotShortName(ns, name))}`, operation: op('read robot', ns, robotFullName(ns, name)), signal: options.signal },
-    (body) => parseRobot(body, ''),
+    (body) => remembered(t, parseRobot(body, '')),
   );
 }
 
@@ -70,7 +70,7 @@ export function createRobot(t: Transport, ns: Namespace, name: string, robot: Ne
       operation: op('create robot', ns, robotFullName(ns, name), { conflict: 'Choose another name: robot names are unique among users, robots and organizations.' }),
       signal: options.signal,
     },
-    (body) => parseRobot(body, ''),
+    (body) => remembered(t, parseRobot(body, '')),
   );
 }
 
@@ -94,7 +94,7 @@ export function regenerateRobotToken(t: Transport, ns: Namespace, name: string, 
       operation: op('regenerate the token of robot', ns, robotFullName(ns, name)),
       signal: options.signal,
     },
-    (body) => parseRobot(body, ''),
+    (body) => remembered(t, parseRobot(body, '')),
   );
 }
 
@@ -126,6 +126,12 @@ export function parseRepositoryGrant(value: unknown, at: string): RobotPermissio
     isPublic: typeof isPublic === 'boolean' ? isPublic : false,
     role: role(o, 'role', at),
   };
+}
+
+/** The robot, its token (when Quay sent one) registered with the redactor first. */
+function remembered(t: Transport, robot: Robot): Robot {
+  t.remember(robot.token);
+  return robot;
 }
 
 export function parseRobot(value: unknown, at: string): Robot {

@@ -1,5 +1,6 @@
 import { rootCertificates } from 'node:tls';
 import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
+import { isLoopbackHost } from '../instances';
 import { redact, type Logger } from '../log';
 import { extractServerMessage, hintForAnswer, QuayApiError, reasonForStatus, type Operation, type QuayApiErrorInit, type QuayErrorReason } from './errors';
 import { ShapeError } from './parse';
@@ -42,6 +43,8 @@ export interface TransportOptions {
   readonly rateLimitBackoffMs?: number;
   /** A Retry-After longer than this is not waited for: the call fails as rateLimited (default 60 s). */
   readonly maxRetryAfterMs?: number;
+  /** Told every credential before it is sent, so a logger can redact it verbatim (the sign-in check's token too). */
+  readonly rememberSecret?: (secret: string) => void;
   /** Test seams. */
   readonly clock?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -76,6 +79,8 @@ export interface TransportResponse {
   readonly text: string;
 }
 
+type ErrorFields = Omit<QuayApiErrorInit, 'instance' | 'method' | 'path' | 'operation' | 'secrets'>;
+
 export interface TransportStats {
   /** HTTP requests put on the wire (each attempt and each redirect hop counts). */
   readonly requests: number;
@@ -100,12 +105,8 @@ const PACING_START_MS = 200;
 const PACING_MAX_MS = 2000;
 const PACING_HOLD_MS = 10_000;
 const USER_AGENT = 'quay-robots-vscode (undici)';
-
-const LOOPBACK_NAMES = new Set(['localhost', '[::1]', '::1']);
-export function isLoopbackHostname(hostname: string): boolean {
-  const h = hostname.toLowerCase();
-  return LOOPBACK_NAMES.has(h) || h.endsWith('.localhost') || /^127(?:\.\d{1,3}){3}$/.test(h);
-}
+/** No answer of this API comes near it; a bigger body (or `content-length`) is not read. */
+export const MAX_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 export function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
@@ -221,17 +222,42 @@ export class Transport {
 
   /** Sends the request (retrying and following redirects as allowed); resolves with a 2xx answer or throws a QuayApiError. */
   async request(spec: RequestSpec): Promise<TransportResponse> {
-    const fail = (init: Omit<QuayApiErrorInit, 'instance' | 'method' | 'path' | 'operation'>): QuayApiError =>
-      new QuayApiError({ instance: this.instanceLabel, method: spec.method, path: this.logPath(spec), operation: spec.operation, ...init });
-    if (spec.signal?.aborted === true) throw fail({ reason: 'cancelled', cause: spec.signal.reason });
+    return (await this.exchange(spec)).response;
+  }
+
+  /**
+   * Sends, parses the JSON body and runs `parse` on it: a ShapeError becomes QuayApiError('invalidResponse')
+   * naming the endpoint and the field.
+   */
+  async call<T>(spec: RequestSpec, parse: (body: unknown) => T): Promise<T> {
+    const { status, body, secrets } = await this.json(spec);
+    try {
+      return parse(body);
+    } catch (error) {
+      if (error instanceof ShapeError) throw this.invalid(spec, `${error.message} (${spec.method} ${this.logPath(spec)})`, status, secrets);
+      throw error;
+    }
+  }
+
+  /** For answers without a useful body (204 DELETE and the like). */
+  async send(spec: RequestSpec): Promise<void> {
+    await this.request(spec);
+  }
+
+  /** Registers a credential Quay returned (a robot token, a federated password) with the logger's redactor. */
+  remember(secret: string | undefined): void {
+    if (secret !== undefined && secret !== '') this.options.rememberSecret?.(secret);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** `request`, plus the credentials it carried (for redacting them from any later error). */
+  private async exchange(spec: RequestSpec): Promise<{ response: TransportResponse; secrets: readonly string[] }> {
+    if (spec.signal?.aborted === true) throw this.error(spec, [], { reason: 'cancelled', cause: spec.signal.reason });
     const token = spec.basicAuth === undefined && spec.anonymous !== true ? await this.options.getToken() : undefined;
-    const secrets = [token, spec.basicAuth?.password].filter((s): s is string => s !== undefined && s !== '');
-    const authorization =
-      spec.basicAuth !== undefined
-        ? `Basic ${Buffer.from(`${spec.basicAuth.username}:${spec.basicAuth.password}`, 'utf8').toString('base64')}`
-        : token !== undefined && token !== ''
-          ? `Bearer ${token}`
-          : undefined;
+    const { authorization, secrets } = credentials(token, spec.basicAuth);
+    for (const secret of secrets) this.remember(secret);
+    const fail = (init: ErrorFields): QuayApiError => this.error(spec, secrets, init);
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
 
     for (let attempt = 0; ; attempt++) {
@@ -240,8 +266,8 @@ export class Transport {
       try {
         await this.waitForCooldown(spec.signal);
         const response = await this.attempt(spec, authorization, secrets);
-        if ((response.status >= 200 && response.status < 300) || spec.answerStatuses?.includes(response.status) === true) return response;
-        failure = this.answerError(spec, response);
+        if ((response.status >= 200 && response.status < 300) || spec.answerStatuses?.includes(response.status) === true) return { response, secrets };
+        failure = this.answerError(spec, response, secrets);
         delay = this.retryDelay(attempt, idempotent, response, failure);
       } catch (error) {
         if (error instanceof Cancelled) throw fail({ reason: 'cancelled', cause: spec.signal?.reason });
@@ -263,50 +289,26 @@ export class Transport {
   }
 
   /** Like `request`, then parses the body as JSON (empty body → undefined) whatever the content type. */
-  async json(spec: RequestSpec): Promise<{ status: number; body: unknown }> {
-    const response = await this.request(spec);
+  private async json(spec: RequestSpec): Promise<{ status: number; body: unknown; secrets: readonly string[] }> {
+    const { response, secrets } = await this.exchange(spec);
     const text = response.text.trim();
-    if (text === '') return { status: response.status, body: undefined };
+    if (text === '') return { status: response.status, body: undefined, secrets };
     try {
-      return { status: response.status, body: JSON.parse(text) as unknown };
+      return { status: response.status, body: JSON.parse(text) as unknown, secrets };
     } catch {
-      throw this.invalid(spec, `the body is not JSON (${describeBody(response)})`, response.status);
+      throw this.invalid(spec, `the body is not JSON (${describeBody(response)})`, response.status, secrets);
     }
   }
 
-  /**
-   * Sends, parses the JSON body and runs `parse` on it: a ShapeError becomes QuayApiError('invalidResponse')
-   * naming the endpoint and the field.
-   */
-  async call<T>(spec: RequestSpec, parse: (body: unknown) => T): Promise<T> {
-    const { status, body } = await this.json(spec);
-    try {
-      return parse(body);
-    } catch (error) {
-      if (error instanceof ShapeError) throw this.invalid(spec, `${error.message} (${spec.method} ${this.logPath(spec)})`, status);
-      throw error;
-    }
+  /** An invalidResponse error naming the endpoint; `secrets` (the credentials the request carried) are redacted from it. */
+  invalid(spec: RequestSpec, detail: string, status?: number, secrets: readonly string[] = []): QuayApiError {
+    return this.error(spec, secrets, { reason: 'invalidResponse', detail, status });
   }
 
-  /** For answers without a useful body (204 DELETE and the like). */
-  async send(spec: RequestSpec): Promise<void> {
-    await this.request(spec);
+  /** A QuayApiError about this request, with every credential it carried redacted from its text. */
+  private error(spec: RequestSpec, secrets: readonly string[], init: ErrorFields): QuayApiError {
+    return new QuayApiError({ instance: this.instanceLabel, method: spec.method, path: this.logPath(spec), operation: spec.operation, secrets, ...init });
   }
-
-  /** A QuayApiError of reason invalidResponse for this request (used by the parsers). */
-  invalid(spec: RequestSpec, detail: string, status?: number): QuayApiError {
-    return new QuayApiError({
-      reason: 'invalidResponse',
-      instance: this.instanceLabel,
-      method: spec.method,
-      path: this.logPath(spec),
-      operation: spec.operation,
-      detail,
-      ...(status !== undefined ? { status } : {}),
-    });
-  }
-
-  // ---------------------------------------------------------------------------------------------
 
   private retryDelay(attempt: number, idempotent: boolean, response: TransportResponse, failure: QuayApiError): number | undefined {
     if (!RETRYABLE_STATUS.has(response.status) || attempt >= this.retries) return undefined;
@@ -374,18 +376,14 @@ export class Transport {
     }
   }
 
-  private answerError(spec: RequestSpec, response: TransportResponse): QuayApiError {
+  private answerError(spec: RequestSpec, response: TransportResponse, secrets: readonly string[]): QuayApiError {
     if (response.status === 429) this.counters.rateLimited++;
     const serverMessage = extractServerMessage(response.text, header(response, 'content-type'));
     const reason: QuayErrorReason = reasonForStatus(response.status, serverMessage);
     const csrf = response.status === 403 && /CSRF/i.test(serverMessage ?? '');
     const hint = hintForAnswer(response.status, serverMessage);
-    return new QuayApiError({
+    return this.error(spec, secrets, {
       reason,
-      instance: this.instanceLabel,
-      method: spec.method,
-      path: this.logPath(spec),
-      operation: spec.operation,
       status: response.status,
       ...(serverMessage !== undefined ? { serverMessage } : {}),
       ...(serverMessage === undefined && REDIRECT_STATUS.has(response.status) ? { detail: 'redirect without a Location' } : {}),
@@ -412,6 +410,15 @@ export class Transport {
       if (location === undefined) return response;
       if (hop >= MAX_REDIRECTS) throw new TransportFailure('network', `more than ${MAX_REDIRECTS} redirects (last to ${location})`, 'ERR_TOO_MANY_REDIRECTS', false);
       const next = new URL(location, url);
+      if (next.origin !== url.origin && spec.method !== 'GET') {
+        // A write (or a POST turned into a GET) sent to another origin is not what the user asked for: stop.
+        throw new TransportFailure(
+          'invalidResponse',
+          `it redirected the ${spec.method} request to another origin (${next.origin}); only a GET follows such a redirect`,
+          'ERR_CROSS_ORIGIN_REDIRECT',
+          false,
+        );
+      }
       this.counters.redirects++;
       if (next.origin !== url.origin && sendAuth) {
         // Never hand the token to another origin (undici's own redirect handler does the same).
@@ -461,7 +468,7 @@ export class Transport {
     this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.counters.inFlight);
     try {
       const res = await request(url, { method, headers, body, signal: controller.signal, dispatcher: this.dispatcher });
-      const text = await res.body.text();
+      const text = await readCapped(res, url.host);
       this.adjustPacing(res.statusCode === 429);
       this.options.logger.debug(redact(`${shown} → ${res.statusCode} in ${Math.round(this.clock() - started)} ms`, secrets));
       return { status: res.statusCode, headers: res.headers, text };
@@ -470,9 +477,12 @@ export class Transport {
         this.options.logger.debug(redact(`${shown} → cancelled after ${Math.round(this.clock() - started)} ms`, secrets));
         throw new Cancelled();
       }
-      const failure = timedOut
-        ? new TransportFailure('timeout', `no answer within ${formatMs(this.timeoutMs)}`, 'ETIMEDOUT', false, error)
-        : classifyError(error);
+      const failure =
+        error instanceof TransportFailure
+          ? error
+          : timedOut
+            ? new TransportFailure('timeout', `no answer within ${formatMs(this.timeoutMs)}`, 'ETIMEDOUT', false, error)
+            : classifyError(error);
       this.options.logger.debug(redact(`${shown} → ${failure.code ?? failure.reason} after ${Math.round(this.clock() - started)} ms`, secrets));
       throw failure;
     } finally {
@@ -499,15 +509,15 @@ export class Transport {
   }
 
   private insecureHttpRefusal(url: URL): string | undefined {
-    if (url.protocol !== 'http:' || this.options.allowInsecureHttp === true || isLoopbackHostname(url.hostname)) return undefined;
+    if (url.protocol !== 'http:' || this.options.allowInsecureHttp === true || isLoopbackHost(url.hostname)) return undefined;
     return `refusing plain http:// to ${url.host}: the token would travel unencrypted. Use https://, or allow insecure http for this instance explicitly.`;
   }
 }
 
-/** A transport-level failure before any HTTP answer. */
+/** A transport-level failure: no usable HTTP answer (none at all, an oversized one, a refused redirect). */
 class TransportFailure extends Error {
   constructor(
-    readonly reason: Extract<QuayErrorReason, 'network' | 'timeout' | 'tls'>,
+    readonly reason: Extract<QuayErrorReason, 'network' | 'timeout' | 'tls' | 'invalidResponse'>,
     readonly detail: string,
     readonly code: string | undefined,
     /** A connection reset: the request may be repeated if idempotent. */
@@ -556,6 +566,42 @@ export function classifyError(error: unknown): TransportFailure {
   if (first === undefined) return new TransportFailure('network', message || 'network error', undefined, false, error);
   const text = NETWORK_TEXT[first.code] ?? (first.message || message);
   return new TransportFailure('network', `${text} (${first.code})`, first.code, RESET_CODES.has(first.code) || codes.some((c) => RESET_CODES.has(c.code)), error);
+}
+
+/**
+ * The body as text, read as a stream: a `content-length` above MAX_RESPONSE_BYTES is refused before
+ * reading, and reading stops (the connection is dropped) as soon as the body grows past it.
+ */
+async function readCapped(res: Dispatcher.ResponseData, host: string): Promise<string> {
+  const tooLarge = (): TransportFailure =>
+    new TransportFailure('invalidResponse', `The response of ${host} was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; stopped reading it.`, 'ERR_RESPONSE_TOO_LARGE', false);
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
+    res.body.destroy();
+    throw tooLarge();
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_RESPONSE_BYTES) {
+      res.body.destroy();
+      throw tooLarge();
+    }
+    chunks.push(chunk);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+/** The Authorization header of a request and the credentials it carries in every form a server could echo. */
+function credentials(token: string | undefined, basic: RequestSpec['basicAuth']): { authorization: string | undefined; secrets: string[] } {
+  if (basic !== undefined) {
+    const pair = `${basic.username}:${basic.password}`;
+    const encoded = Buffer.from(pair, 'utf8').toString('base64');
+    return { authorization: `Basic ${encoded}`, secrets: [encoded, pair, basic.password].filter((s) => s !== '') };
+  }
+  if (token === undefined || token === '') return { authorization: undefined, secrets: [] };
+  return { authorization: `Bearer ${token}`, secrets: [token] };
 }
 
 /** `Retry-After` in ms: delta-seconds or an HTTP date (RFC 9110 §10.2.3); undefined when absent or unparsable. */

@@ -29,7 +29,10 @@ export class MessageNode extends TreeNode {
   }
 
   toTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    // Error texts can quote a server: they are cleaned like log lines (before the Markdown escaping hides a secret's shape).
+    const label = this.ctx.logger.clean(this.label);
+    const detail = this.options.detail !== undefined ? this.ctx.logger.clean(this.options.detail) : undefined;
+    const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     const flags = this.options.flags ?? [];
     item.contextValue = contextValue(this.options.error === true ? NodeKinds.error : NodeKinds.message, flags);
@@ -37,9 +40,9 @@ export class MessageNode extends TreeNode {
       this.options.icon ?? (this.options.error === true ? 'error' : 'info'),
       this.options.error === true ? new vscode.ThemeColor('list.errorForeground') : undefined,
     );
-    if (this.options.detail !== undefined) {
-      item.description = this.options.detail;
-      item.tooltip = new vscode.MarkdownString(`**${escapeMarkdown(this.label)}**\n\n${escapeMarkdown(this.options.detail)}`);
+    if (detail !== undefined) {
+      item.description = detail;
+      item.tooltip = new vscode.MarkdownString(`**${escapeMarkdown(label)}**\n\n${escapeMarkdown(detail)}`);
     }
     if (flags.includes(NodeFlags.signIn)) {
       item.command = { command: Commands.signIn, title: vscode.l10n.t('Sign in again'), arguments: [this] };

@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { ServerResponse } from 'node:http';
 import { MockAgent } from 'undici';
 import { QuayClient, type QuayClientOptions } from '../../../src/core/quay/client';
 import { QuayApiError } from '../../../src/core/quay/errors';
-import { isLoopbackHostname, parseRetryAfter } from '../../../src/core/quay/transport';
+import { isLoopbackHost } from '../../../src/core/instances';
+import { seg } from '../../../src/core/quay/paths';
+import { parseRetryAfter } from '../../../src/core/quay/transport';
 import { closedPort, localServer, memoryLogger, sendJson } from './helpers';
 
 const TOKEN = 'TOKENabcdefghijklmnopqrstuvwxyz0123456789';
@@ -210,8 +213,8 @@ void test('plain http:// is refused for a non-loopback host unless allowed; loop
   await agent.close();
   await unused.close();
 
-  for (const h of ['localhost', '127.0.0.1', '127.10.0.3', '[::1]', '::1']) assert.ok(isLoopbackHostname(h), h);
-  for (const h of ['quay.io', '128.0.0.1', '127.0.0.1.nip.io']) assert.ok(!isLoopbackHostname(h), h);
+  for (const h of ['localhost', '127.0.0.1', '127.10.0.3', '[::1]', '::1']) assert.ok(isLoopbackHost(h), h);
+  for (const h of ['quay.io', '128.0.0.1', '127.0.0.1.nip.io']) assert.ok(!isLoopbackHost(h), h);
 });
 
 void test('the per-instance concurrency limit is never exceeded', async () => {
@@ -265,7 +268,8 @@ void test('the token never reaches a log line or an error message', async () => 
   }
   assert.ok(lines.some((l) => /^debug GET \/api\/v1\/user\/ → 401 in \d+ ms$/.test(l)), lines.join('\n'));
   const basic = Buffer.from(`acme+keyless:${JWT}`).toString('base64');
-  for (const text of [...lines, ...messages.filter((m) => !m.includes('Invalid token'))]) {
+  assert.ok(messages.some((m) => m.includes('Invalid token')), messages.join('\n'));
+  for (const text of [...lines, ...messages]) {
     assert.ok(!text.includes(TOKEN) && !text.includes(JWT) && !text.includes(basic), `leaked: ${text}`);
   }
   for (const line of lines) assert.ok(!line.includes(TOKEN) && !line.includes(JWT) && !line.includes(basic), `leaked in log: ${line}`);
@@ -346,5 +350,213 @@ void test('insecureTls is exposed and warned about once; CSRF 403 hints at an in
   } finally {
     await c.close();
     await s.close();
+  }
+});
+
+const MiB = 1024 * 1024;
+
+/**
+ * Streams `total` bytes of blanks (chunked, no content-length) unless the client goes away first.
+ * Resolves `closed` with the number of bytes written once the connection is gone.
+ */
+function streamBlanks(res: ServerResponse, total: number): Promise<number> {
+  const chunk = Buffer.alloc(MiB, 0x20);
+  let sent = 0;
+  let open = true;
+  const closed = new Promise<number>((resolve) => res.on('close', () => {
+    open = false;
+    resolve(sent);
+  }));
+  res.writeHead(200, { 'content-type': 'application/json' });
+  const pump = (): void => {
+    while (open && sent < total) {
+      sent += chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+    if (open) res.end();
+  };
+  pump();
+  return closed;
+}
+
+void test('a 400 MiB body, also behind a redirect, is not read past 8 MiB; the server sees the client hang up', async () => {
+  const written: Promise<number>[] = [];
+  const other = await localServer((_req, res) => {
+    written.push(streamBlanks(res, 400 * MiB));
+  });
+  const main = await localServer((req, res) => {
+    if (req.url === '/api/v1/user/') written.push(streamBlanks(res, 400 * MiB));
+    else {
+      res.writeHead(302, { location: `${other.url}/api/v1/user/` });
+      res.end();
+    }
+  });
+  const c = client(main.url);
+  try {
+    const direct = await rejectsWith(c.getCurrentUser(), 'invalidResponse');
+    assert.match(direct.message, new RegExp(`The response of 127\\.0\\.0\\.1:${main.port} was larger than 8 MiB; stopped reading it\\.`));
+    const redirected = await rejectsWith(c.getOrganization('acme'), 'invalidResponse');
+    assert.match(redirected.message, new RegExp(`The response of 127\\.0\\.0\\.1:${other.port} was larger than 8 MiB; stopped reading it\\.`));
+    assert.equal(c.stats.retries, 0, 'an oversized answer is not retried');
+    const sent = await Promise.all(written);
+    assert.equal(sent.length, 2);
+    // What the servers managed to write before the client hung up: the cap plus socket buffers, far from 400 MiB.
+    for (const bytes of sent) assert.ok(bytes < 64 * MiB, `the server wrote ${bytes / MiB} MiB`);
+  } finally {
+    await c.close();
+    await main.close();
+    await other.close();
+  }
+});
+
+void test('a content-length above 8 MiB is refused before the body is read', async () => {
+  let closed: Promise<void> | undefined;
+  const s = await localServer((_req, res) => {
+    closed = new Promise((resolve) => res.on('close', () => resolve()));
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1e9) });
+    res.write('{"username": "alice", ');
+    // …and nothing more: only a client that waits for the announced 1e9 bytes would hang here.
+  });
+  const c = client(s.url, { timeoutMs: 5000 });
+  try {
+    const e = await rejectsWith(c.getCurrentUser(), 'invalidResponse');
+    assert.match(e.message, /The response of 127\.0\.0\.1:\d+ was larger than 8 MiB; stopped reading it\./);
+    assert.equal(e.code, 'ERR_RESPONSE_TOO_LARGE');
+    await closed;
+  } finally {
+    await c.close();
+    await s.close();
+  }
+});
+
+void test('a server that echoes the credentials (bearer or basic) into its answer never gets them into a QuayApiError', async () => {
+  const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiJodHRwczovL2lzc3VlciJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
+  const s = await localServer((req, res) => {
+    const auth = req.headers.authorization ?? '';
+    const raw = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString('utf8') : auth.slice(7);
+    const echo = `${auth} | ${auth.slice(6)} | ${raw} | ${raw.split(':').pop() ?? ''}`;
+    if (req.url === '/api/v1/user/') sendJson(res, 401, { detail: `Bad header ${echo}`, error_message: echo });
+    else if (req.url?.startsWith('/oauth2/') === true) sendJson(res, 400, { message: `Invalid token: ${echo}` });
+    else if (req.url?.startsWith('/api/v1/organization/') === true) {
+      res.writeHead(502, { 'content-type': 'text/plain' });
+      res.end(`upstream said ${echo}`);
+    } else sendJson(res, 200, { role: echo, name: 'acme+ci', is_robot: true });
+  });
+  const c = client(s.url, { retries: 0 });
+  const errors: QuayApiError[] = [];
+  try {
+    errors.push(await rejectsWith(c.getCurrentUser(), 'unauthorized'));
+    errors.push(await rejectsWith(c.exchangeFederatedToken('acme+keyless', JWT), 'invalidRequest'));
+    errors.push(await rejectsWith(c.getOrganization('acme'), 'server'));
+    errors.push(await rejectsWith(c.getRepoUserPermission({ namespace: 'acme', name: 'app' }, 'acme+ci'), 'invalidResponse'));
+  } finally {
+    await c.close();
+    await s.close();
+  }
+  const forms = [TOKEN, JWT, `acme+keyless:${JWT}`, Buffer.from(`acme+keyless:${JWT}`).toString('base64')];
+  for (const e of errors) {
+    assert.match(e.message, /«redacted»/, 'the echo is in the message, cleaned');
+    const texts = [e.message, e.stack ?? '', JSON.stringify(e), ...Object.values(e).filter((v): v is string => typeof v === 'string')];
+    for (const text of texts) for (const secret of forms) assert.ok(!text.includes(secret), `leaked ${secret.slice(0, 12)}… in: ${text}`);
+  }
+});
+
+void test('a write redirected to another origin stops with a clear error; the other origin receives nothing', async () => {
+  const received: string[] = [];
+  const other = await localServer((req, res) => {
+    received.push(`${req.method ?? ''} ${req.url ?? ''} ${req.headers.authorization ?? '(no auth)'}`);
+    sendJson(res, 200, { name: 'acme+ci', token: 'X', role: 'read', is_robot: true });
+  });
+  const main = await localServer((req, res) => {
+    res.writeHead(req.method === 'POST' ? 303 : 307, { location: `${other.url}${req.url ?? ''}` });
+    res.end();
+  });
+  const c = client(main.url);
+  const acme = { kind: 'org', name: 'acme' } as const;
+  try {
+    for (const [method, call] of [
+      ['PUT', () => c.setRepoUserPermission({ namespace: 'acme', name: 'app' }, 'acme+ci', 'read')],
+      ['PUT', () => c.createRobot(acme, 'ci')],
+      ['DELETE', () => c.deleteRobot(acme, 'ci')],
+      ['POST', () => c.regenerateRobotToken(acme, 'ci')],
+    ] as const) {
+      const e = await rejectsWith(call(), 'invalidResponse');
+      assert.match(e.message, new RegExp(`it redirected the ${method} request to another origin \\(${other.url.replace(/\./g, '\\.')}\\); only a GET follows such a redirect`));
+      assert.equal(e.code, 'ERR_CROSS_ORIGIN_REDIRECT');
+    }
+    assert.deepEqual(received, []);
+  } finally {
+    await c.close();
+    await main.close();
+    await other.close();
+  }
+});
+
+void test('".", ".." and empty names are refused before anything is sent', async () => {
+  for (const bad of ['', '.', '..']) assert.throws(() => seg(bad), /cannot be a name in a Quay API path/, JSON.stringify(bad));
+  assert.equal(seg('acme+ci'), 'acme+ci');
+  assert.equal(seg('...'), '...');
+  assert.equal(seg('a/..'), 'a%2F..');
+  let hits = 0;
+  const s = await localServer((_req, res) => {
+    hits++;
+    sendJson(res, 200, {});
+  });
+  const c = client(s.url);
+  const acme = { kind: 'org', name: 'acme' } as const;
+  const app = { namespace: 'acme', name: 'app' };
+  try {
+    for (const call of [
+      () => c.setRepoUserPermission(app, '..', 'read'),
+      () => c.deleteRepoUserPermission(app, '.'),
+      () => c.getRepoUserPermission(app, ''),
+      () => c.setRepoUserPermission({ namespace: 'acme', name: 'app/../other' }, 'bob', 'read'),
+      () => c.deleteRobot(acme, '..'),
+      () => c.removeTeamMember('acme', '..', 'acme+ci'),
+      () => c.getOrganization('.'),
+    ]) {
+      await assert.rejects(async () => call(), TypeError);
+    }
+    assert.equal(hits, 0);
+  } finally {
+    await c.close();
+    await s.close();
+  }
+});
+
+void test('every credential is registered before it is sent, and every token Quay returns as it arrives', async () => {
+  const remembered: string[] = [];
+  const knownWhenSent: boolean[] = [];
+  const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjaSJ9.c2lnbmF0dXJlc2lnbmF0dXJl';
+  const s = await localServer((req, res) => {
+    const auth = req.headers.authorization ?? '';
+    knownWhenSent.push(auth.startsWith('Bearer ') ? remembered.includes(TOKEN) : remembered.includes(JWT) && remembered.includes(auth.slice(6)));
+    const url = req.url ?? '';
+    if (url === '/api/v1/user/') sendJson(res, 200, USER);
+    else if (url.startsWith('/oauth2/')) sendJson(res, 200, { token: 'FEDERATED-PASSWORD-1234' });
+    else if (url.startsWith('/api/v1/organization/acme/robots?')) sendJson(res, 200, { robots: [{ name: 'acme+listed', token: 'LISTED-TOKEN-1234' }] });
+    else if (url.endsWith('/regenerate')) sendJson(res, 200, { name: 'acme+ci', token: 'REGENERATED-TOKEN-1234' });
+    else if (req.method === 'PUT') sendJson(res, 201, { name: 'acme+new', token: 'CREATED-TOKEN-1234' });
+    else sendJson(res, 200, { name: 'acme+ci', token: 'READ-TOKEN-1234' });
+  });
+  const c = client(s.url, { rememberSecret: (secret) => remembered.push(secret) });
+  const acme = { kind: 'org', name: 'acme' } as const;
+  try {
+    await c.getCurrentUser();
+    await c.createRobot(acme, 'new');
+    await c.regenerateRobotToken(acme, 'ci');
+    await c.getRobot(acme, 'ci');
+    await c.listRobots(acme, { token: true });
+    await c.exchangeFederatedToken('acme+ci', JWT);
+  } finally {
+    await c.close();
+    await s.close();
+  }
+  assert.deepEqual(knownWhenSent, [true, true, true, true, true, true]);
+  for (const token of ['CREATED-TOKEN-1234', 'REGENERATED-TOKEN-1234', 'READ-TOKEN-1234', 'LISTED-TOKEN-1234', 'FEDERATED-PASSWORD-1234']) {
+    assert.ok(remembered.includes(token), token);
   }
 });
