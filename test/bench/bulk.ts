@@ -11,7 +11,7 @@ import { silentLogger } from '../../src/core/log';
 import { QuayClient, type QuayClientOptions } from '../../src/core/quay/client';
 import type { Role } from '../../src/core/quay/types';
 import { startSandbox } from '../sandbox/server';
-import { table } from './tree';
+import { table } from './report';
 
 interface Row {
   strategy: string;

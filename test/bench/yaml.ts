@@ -18,6 +18,7 @@ import { imagePulls } from '../../src/core/yaml/pullCredentials';
 import { parseManifests } from '../../src/core/yaml/parse';
 import type { ParsedManifests } from '../../src/core/yaml/parse';
 import { findWorkloads } from '../../src/core/yaml/workloads';
+import { median } from './report';
 
 const DOCUMENTS = 500;
 const TARGET_LINES = 10_000;
@@ -137,12 +138,6 @@ export function generateManifests(): string {
   let padding = TARGET_LINES - lines;
   for (let i = 0; padding > 0; i = (i + 1) % docs.length, padding--) docs[i]?.push(`# note ${padding}`);
   return `${docs.map((d) => d.join('\n')).join('\n---\n')}\n`;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
 function measure(run: (i: number) => void): number {
