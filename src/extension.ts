@@ -5,33 +5,19 @@ import { PullSecretCodeActions } from './codeActions/pullSecretCodeActions';
 import { PullSecretDiagnostics } from './codeActions/pullSecretDiagnostics';
 import { RepositoryAccess } from './core/repositoryAccess';
 import { ContextKeys, Views } from './constants';
-import { LoadCache } from './core/cache';
 import type { CommandContext } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
 import { ClientRegistry } from './host/clientRegistry';
 import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
-import type { TreeContext } from './views/treeContext';
 
 /** Composition root: builds the object graph once, registers it, and nothing else. */
 export function activate(context: vscode.ExtensionContext): void {
   const logger = new OutputChannelLogger('Quay');
   const store = new InstanceStore(context.secrets, logger);
   const clients = new ClientRegistry(store, logger.tagged('http'));
-  // Nodes ask the view to redraw them; the view exists only once the context does, hence the late binding.
-  const redraw: { to?: RegistryTreeProvider } = {};
-  const treeContext: TreeContext = {
-    cache: new LoadCache(),
-    store,
-    logger: logger.tagged('tree'),
-    filters: new Map(),
-    client: (id) => clients.get(id),
-    redraw: (node) => redraw.to?.redraw(node),
-    now: () => new Date(),
-  };
-  const tree = new RegistryTreeProvider(treeContext, store);
-  redraw.to = tree;
+  const tree = RegistryTreeProvider.create(store, (id) => clients.get(id), logger.tagged('tree'));
   const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });
   const manifests = new ManifestService(store, logger.tagged('yaml'));
   const access = new RepositoryAccess((url) => clients.get(url), logger.tagged('yaml'));

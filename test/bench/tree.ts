@@ -12,7 +12,6 @@ import './vscodeStandIn';
 import { performance } from 'node:perf_hooks';
 import { fetch } from 'undici';
 import { tokenSecretKey } from '../../src/constants';
-import { LoadCache } from '../../src/core/cache';
 import { ClientRegistry } from '../../src/host/clientRegistry';
 import { InstanceStore } from '../../src/host/instanceStore';
 import { OutputChannelLogger } from '../../src/host/logger';
@@ -22,7 +21,6 @@ import { RepositoryNode } from '../../src/views/nodes/repositoryNode';
 import { RobotNode } from '../../src/views/nodes/robotNode';
 import { RobotsGroupNode } from '../../src/views/nodes/robotsGroupNode';
 import { RegistryTreeProvider } from '../../src/views/registryTreeProvider';
-import type { TreeContext } from '../../src/views/treeContext';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { median, table } from './report';
 import { MemorySecrets, useSettings } from './vscodeStandIn';
@@ -57,18 +55,7 @@ async function extensionFirstScreen(sandbox: Sandbox, org: string): Promise<Tree
   const logger = new OutputChannelLogger('Quay');
   const store = new InstanceStore(new MemorySecrets(new Map([[tokenSecretKey(sandbox.url), sandbox.tokens.admin]])), logger);
   const clients = new ClientRegistry(store, logger.tagged('http'));
-  const redraw: { to?: RegistryTreeProvider } = {};
-  const ctx: TreeContext = {
-    cache: new LoadCache(),
-    store,
-    logger: logger.tagged('tree'),
-    filters: new Map(),
-    client: (id) => clients.get(id),
-    redraw: (node) => redraw.to?.redraw(node),
-    now: () => new Date(),
-  };
-  const tree = new RegistryTreeProvider(ctx, store);
-  redraw.to = tree;
+  const tree = RegistryTreeProvider.create(store, (id) => clients.get(id), logger.tagged('tree'));
   try {
     const [instance] = await tree.getChildren();
     const orgNode = instance === undefined ? undefined : (await tree.getChildren(instance)).find((n) => n instanceof NamespaceNode && n.namespace.name === org);
