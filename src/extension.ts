@@ -9,7 +9,6 @@ import { offerUnfinishedRotations } from './commands/rotation/rotateToken';
 import { RepositoryAccess } from './core/repositoryAccess';
 import { ContextKeys, Settings, Views } from './constants';
 import { TokenAgeTracker } from './core/rotation/tokenAgeTracker';
-import { LoadCache } from './core/cache';
 import type { CommandContext } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
 import { ClientRegistry } from './host/clientRegistry';
@@ -18,36 +17,27 @@ import { OutputChannelLogger } from './host/logger';
 import { GlobalStateRotationMemory } from './host/rotationMemory';
 import { RobotNode } from './views/nodes/robotNode';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
-import type { TreeContext } from './views/treeContext';
 
 /** Composition root: builds the object graph once, registers it, and nothing else. */
 export function activate(context: vscode.ExtensionContext): void {
   const logger = new OutputChannelLogger('Quay');
   const store = new InstanceStore(context.secrets, logger);
   const clients = new ClientRegistry(store, logger.tagged('http'));
-  // Nodes ask the view to redraw them; the view exists only once the context does, hence the late binding.
-  const redraw: { to?: RegistryTreeProvider } = {};
+  // Token ages redraw robot rows when they arrive; the tree exists only once the tracker does, hence the late binding.
+  const ages: { tree?: RegistryTreeProvider } = {};
   const tokenAges = new TokenAgeTracker({
     source: (id) => clients.get(id),
     memory: new GlobalStateRotationMemory(context.globalState),
     logger: logger.tagged('rotation'),
     now: () => new Date(),
     // Only the robot rows of that namespace that are on screen and collapsed (see redrawRows).
-    onDidUpdate: (id, ns) => redraw.to?.redrawRows((n) => n instanceof RobotNode && n.instanceId === id && n.namespace.kind === ns.kind && n.namespace.name === ns.name),
+    onDidUpdate: (id, ns) => ages.tree?.redrawRows((n) => n instanceof RobotNode && n.instanceId === id && n.namespace.kind === ns.kind && n.namespace.name === ns.name),
   });
-  const treeContext: TreeContext = {
-    cache: new LoadCache(),
-    store,
-    logger: logger.tagged('tree'),
-    filters: new Map(),
-    client: (id) => clients.get(id),
-    redraw: (node) => redraw.to?.redraw(node),
+  const tree = RegistryTreeProvider.create(store, (id) => clients.get(id), logger.tagged('tree'), {
     tokenAges,
     maxTokenAgeDays: () => vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.maxTokenAgeDays, 90),
-    now: () => new Date(),
-  };
-  const tree = new RegistryTreeProvider(treeContext, store);
-  redraw.to = tree;
+  });
+  ages.tree = tree;
   const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });
   const expansion = [view.onDidExpandElement((e) => tree.setExpanded(e.element, true)), view.onDidCollapseElement((e) => tree.setExpanded(e.element, false))];
   const manifests = new ManifestService(store, logger.tagged('yaml'));

@@ -1,4 +1,7 @@
 import * as vscode from 'vscode';
+import { LoadCache } from '../core/cache';
+import type { RedactingLogger } from '../core/log';
+import type { QuayClient } from '../core/quay/client';
 import type { InstanceStore } from '../host/instanceStore';
 import { InstanceNode } from './nodes/instanceNode';
 import type { TreeNode } from './nodes/treeNode';
@@ -22,6 +25,29 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     store: InstanceStore,
   ) {
     this.subscription = store.onDidChange(() => this.refresh());
+  }
+
+  /** The provider over a fresh cache, with the instances' clients; what the extension (and the tree benchmark) runs. */
+  static create(
+    store: InstanceStore,
+    client: (instanceId: string) => QuayClient,
+    logger: RedactingLogger,
+    rotation: Pick<TreeContext, 'tokenAges' | 'maxTokenAgeDays'>,
+  ): RegistryTreeProvider {
+    // Nodes ask the view to redraw them; the view exists only once the context does, hence the late binding.
+    const redraw: { to?: RegistryTreeProvider } = {};
+    const ctx: TreeContext = {
+      cache: new LoadCache(),
+      store,
+      logger,
+      filters: new Map(),
+      client,
+      redraw: (node) => redraw.to?.redraw(node),
+      ...rotation,
+      now: () => new Date(),
+    };
+    redraw.to = new RegistryTreeProvider(ctx, store);
+    return redraw.to;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {

@@ -3,21 +3,29 @@
  * CronJobs, Pods, ServiceAccounts, Services, ConfigMaps, pull Secrets; images on quay.io), and the work the
  * editor does on it, each measured from the text, median of 30 runs after warm-up:
  * - code actions from scratch: parse + the file's image pulls + the add-imagePullSecret plan under a cursor;
- * - diagnostics from scratch: parse + diagnoseDocument over the whole file;
+ * - diagnostics from scratch: parse + diagnoseDocument over the whole file, on this file (the quick reader reads
+ *   most documents) and on the same file with an anchor in every document (it reads none: the whole-file path);
  * - after a one-line edit, and a code-action request on the parse the editor already holds for the version;
- * against the floor: one `parseAllDocuments` of the same text. Targets: ≤ 3× the floor and < 50 ms.
- * "Parse" is lazy (parse.ts): documents are parsed when asked for, and diagnostics read the documents of the
- * usual shape with the quick reader (scan.ts) instead; the info rows show the cost without either.
+ * - every document parsed, and diagnostics read from such a parse by the finders;
+ * against the floor: one `parseAllDocuments` of the same text. Targets: ≤ 3× the floor and < 50 ms; every row
+ * is judged. "Parse" is lazy (parse.ts): documents are parsed when asked for; diagnostics read the documents of
+ * the usual shape with the quick reader (scan.ts) and parse, of the others, only those that may hold an image
+ * on a configured host, a ServiceAccount or a pull Secret (facts.ts).
+ *
+ * The baseline here is the parser itself (what any YAML tool pays to read the file), measured in the same run.
  */
 import { performance } from 'node:perf_hooks';
 import { parseAllDocuments } from 'yaml';
 import { pullSecretManifest } from '../../src/core/k8s/manifests';
 import { planAddImagePullSecret } from '../../src/core/yaml/addImagePullSecret';
 import { diagnoseDocument } from '../../src/core/yaml/diagnostics';
+import { scannedFacts } from '../../src/core/yaml/facts';
 import { imagePulls } from '../../src/core/yaml/pullCredentials';
 import { parseManifests } from '../../src/core/yaml/parse';
+import { scanDocument } from '../../src/core/yaml/scan';
 import type { ParsedManifests } from '../../src/core/yaml/parse';
 import { findWorkloads } from '../../src/core/yaml/workloads';
+import { median } from './report';
 
 const DOCUMENTS = 500;
 const TARGET_LINES = 10_000;
@@ -101,8 +109,12 @@ function configMap(i: number): string[] {
   return ['apiVersion: v1', 'kind: ConfigMap', 'metadata:', `  name: settings-${i}`, 'data:', '  LOG_LEVEL: info', `  FEATURE_${i}: "on"`];
 }
 
-/** 500 documents, padded with comment lines to exactly 10,000 lines. */
-export function generateManifests(): string {
+/**
+ * 500 documents, padded with comment lines to exactly 10,000 lines. With `anchors`, every document's metadata
+ * also carries an anchored annotation (`annotations: &owner {owner: team-3}`), which the quick reader gives up
+ * on: a file it can read none of.
+ */
+export function generateManifests(options: { anchors?: boolean } = {}): string {
   const docs: string[][] = [];
   for (let i = 0; i < DOCUMENTS; i++) {
     switch (i % 8) {
@@ -133,16 +145,11 @@ export function generateManifests(): string {
         );
     }
   }
+  if (options.anchors === true) docs.forEach((d, i) => d.splice(d.indexOf('metadata:') + 1, 0, `  annotations: &owner {owner: team-${i % 7}}`));
   const lines = docs.reduce((n, d) => n + d.length, 0) + DOCUMENTS - 1;
   let padding = TARGET_LINES - lines;
   for (let i = 0; padding > 0; i = (i + 1) % docs.length, padding--) docs[i]?.push(`# note ${padding}`);
   return `${docs.map((d) => d.join('\n')).join('\n---\n')}\n`;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 === 1 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
 }
 
 function measure(run: (i: number) => void): number {
@@ -217,27 +224,51 @@ export async function benchYaml(): Promise<string> {
   const warmDiagnostics = measure(() => {
     sink += diagnoseDocument(parsedAll.withoutFindings(), { quayHosts: hosts }).length;
   });
-  const counted = parseManifests(text);
-  const diagCount = diagnoseDocument(counted, { quayHosts: hosts }).length;
-  let quick = 0;
-  for (let i = 0; i < counted.documentCount; i++) if (counted.unparsedSpan(i) !== undefined) quick++;
+  // The same file with an anchor in every document: the quick reader reads none, so diagnostics parse every
+  // document that may matter to them (an image on a configured host, a ServiceAccount, a pull Secret).
+  const anchored = generateManifests({ anchors: true });
+  const anchoredFloor = measure(() => {
+    sink += parseAllDocuments(anchored).length;
+  });
+  const anchoredDiagnostics = measure(() => {
+    sink += diagnoseDocument(parseManifests(anchored), { quayHosts: hosts }).length;
+  });
+  /** Documents the quick reader reads (the rest need the parse), and documents diagnostics parse, on a fresh parse of `t`. */
+  const census = (t: string) => {
+    const p = parseManifests(t);
+    let readable = 0;
+    for (let i = 0; i < p.documentCount; i++) {
+      const span = p.unparsedSpan(i);
+      const scanned = span === undefined ? undefined : scanDocument(t, span.start, span.end);
+      if (scanned !== undefined && scannedFacts(scanned, i) !== undefined) readable++;
+    }
+    const count = diagnoseDocument(p, { quayHosts: hosts }).length;
+    let parsed = 0;
+    for (let i = 0; i < p.documentCount; i++) if (p.unparsedSpan(i) === undefined) parsed++;
+    return { documents: p.documentCount, readable, parsed, diagnostics: count };
+  };
+  const plain = census(text);
+  const anchors = census(anchored);
+  if (plain.diagnostics !== anchors.diagnostics) throw new Error('yaml bench: the anchored file gives other diagnostics');
   await Promise.resolve();
 
-  const rows: [string, number, string][] = [
-    ['parseAllDocuments (floor)', floor, '—'],
-    ['every document parsed (parseManifests, CST kept, LineCounter)', parseAll, '(info)'],
-    ['code actions from scratch: parse + image pulls + plan at cursor', codeActions, ''],
-    ['diagnostics from scratch: parse + diagnoseDocument (whole file)', diagnostics, ''],
-    ['after a one-line edit: incremental parse + diagnostics + code actions', incremental, ''],
-    ['code actions on the open document (parse shared with diagnostics)', warmCodeActions, ''],
-    ['diagnostics with every document parsed (finders, no quick reader)', warmDiagnostics, '(info)'],
+  const rows: [string, number, number][] = [
+    ['parseAllDocuments (floor)', floor, floor],
+    ['every document parsed (parseManifests, CST kept, LineCounter)', parseAll, floor],
+    ['code actions from scratch: parse + image pulls + plan at cursor', codeActions, floor],
+    ['diagnostics from scratch: quick reader + parse of the rest', diagnostics, floor],
+    ['diagnostics from scratch, quick reader reads none (anchored file)', anchoredDiagnostics, anchoredFloor],
+    ['after a one-line edit: incremental parse + diagnostics + code actions', incremental, floor],
+    ['code actions on the open document (parse shared with diagnostics)', warmCodeActions, floor],
+    ['diagnostics with every document parsed (finders, no quick reader)', warmDiagnostics, floor],
   ];
-  const verdict = (ms: number): string => `${ms <= 3 * floor ? 'ratio ok' : 'ratio over'}, ${ms < 50 ? '< 50 ms ok' : '≥ 50 ms'}`;
+  const verdict = (ms: number, base: number): string => `${ms <= 3 * base ? 'ratio ok' : 'ratio OVER'}, ${ms < 50 ? '< 50 ms ok' : '≥ 50 ms MISSED'}`;
   const width = Math.max(...rows.map((r) => r[0].length));
   const out = [
-    `YAML planners — ${lineCount} lines, ${counted.documentCount} documents (${quick} read by the quick reader for diagnostics, the others parsed), ${workloads} pod specs/ServiceAccounts, ${diagCount} diagnostics; median of ${ITERATIONS} runs (${WARMUP} warm-up), Node ${process.version}`,
+    `YAML planners — ${lineCount} lines, ${plain.documents} documents, ${workloads} pod specs/ServiceAccounts, ${plain.diagnostics} diagnostics; median of ${ITERATIONS} runs (${WARMUP} warm-up), Node ${process.version}`,
+    `quick reader: reads ${plain.readable} of ${plain.documents} documents (diagnostics parse ${plain.parsed}); anchored file (an anchor in every document, floor ${anchoredFloor.toFixed(2)} ms): reads ${anchors.readable} (diagnostics parse ${anchors.parsed})`,
     `${'operation'.padEnd(width)}  median ms  × floor  target ≤ 3× floor and < 50 ms`,
-    ...rows.map(([name, ms, note]) => `${name.padEnd(width)}  ${ms.toFixed(2).padStart(9)}  ${(ms / floor).toFixed(2).padStart(7)}  ${note !== '' ? note : verdict(ms)}`),
+    ...rows.map(([name, ms, base], i) => `${name.padEnd(width)}  ${ms.toFixed(2).padStart(9)}  ${(ms / base).toFixed(2).padStart(7)}  ${i === 0 ? '—' : verdict(ms, base)}`),
   ];
   if (sink < 0) out.push(String(sink));
   return out.join('\n');

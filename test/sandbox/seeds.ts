@@ -1,7 +1,8 @@
 /**
  * Seed data. `demo` is what the demo, the E2E tests and the README screenshots show; keep its
  * names stable. `large` adds an organization big enough to exercise paging (5,000 repositories,
- * 500 robots); `history` adds `fleet`, 500 robots with a year of usage logs (token ages); `empty` has just the two users.
+ * 500 robots) and a 20-robot one; `history` adds `fleet`, 500 robots with a year of usage logs (token ages);
+ * `empty` has just the two users.
  */
 import type { JsonObject } from './json';
 import type { Entity, Model, RepoRole, Repository, RobotEntity } from './model';
@@ -288,11 +289,30 @@ function seedHistory(s: Seeder): void {
   }
 }
 
+/**
+ * A mid-sized organization (20 robots, 150 repositories): small enough that the tree looks federation up with
+ * the robot list (robotsGroupNode.ts), which the tree benchmark measures. Every 5th robot is federated.
+ */
+function seedMidcorp(s: Seeder): void {
+  const m = s.model;
+  m.addOrg('midcorp', 'it@midcorp.example', 'alice', s.ago(400 * DAY));
+  for (let i = 0; i < 150; i++) s.repo('midcorp', `svc-${String(i + 1).padStart(3, '0')}`, 'alice', { description: `Service ${i + 1}`, createdDaysAgo: 390 - i, pushedHoursAgo: i % 48 });
+  for (let r = 0; r < 20; r++) {
+    const short = `deploy_${String(r + 1).padStart(2, '0')}`;
+    const robot = s.robot('midcorp', short, { description: `Deploys service group ${r + 1}`, createdDaysAgo: 300 - r, lastAccessedAgoMs: r % 6 === 0 ? null : r * HOUR });
+    for (let k = 0; k < 5; k++) s.grant('midcorp', `svc-${String(((r * 5 + k) % 150) + 1).padStart(3, '0')}`, robot.username, 'read');
+    if (r % 5 === 0) robot.federation = [{ issuer: s.issuerUrl, subject: `system:serviceaccount:group-${r + 1}:deployer` }];
+  }
+}
+
 export function applySeed(model: Model, seed: SeedName, issuerUrl: string): void {
   const s = new Seeder(model, issuerUrl);
   seedUsers(s);
   if (seed === 'empty') return;
   seedDemo(s);
-  if (seed === 'large') seedLarge(s);
+  if (seed === 'large') {
+    seedLarge(s);
+    seedMidcorp(s);
+  }
   if (seed === 'history') seedHistory(s);
 }

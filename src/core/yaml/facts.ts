@@ -3,6 +3,9 @@
  * (images, pull secret names, ServiceAccount), its pull Secrets, and whether it can be read safely. A document
  * not parsed yet is read with the quick reader (scan.ts) when it has the usual shape, so that diagnostics on a
  * newly opened large file do not wait for a full parse; any other document is parsed, and read by the finders.
+ * Callers that look for something in particular (pullCredentials.ts `imagePulls`, `filePullSecrets` here) first
+ * test each unread document's text, and skip it unread when it cannot hold what they look for: a change to what
+ * the finders read must keep those tests true for every document it can matter in (test/unit/yaml/facts.test.ts).
  */
 import { DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_TYPE, pullSecretsIn } from './pullSecrets';
 import type { PullSecretInfo } from './pullSecrets';
@@ -75,28 +78,42 @@ export function scannedFacts(nodes: ReadonlyMap<string, ScanNode>, documentIndex
   return { ...NOTHING, workloads: [{ ...base, serviceAccountName, images, imagePullSecrets }] };
 }
 
-/** The facts of every document, in order. Memoised on the parse. */
-export function documentFacts(parsed: ParsedManifests): readonly DocumentFacts[] {
-  return parsed.cached('facts', () => {
-    const out: DocumentFacts[] = [];
-    for (let i = 0; i < parsed.documentCount; i++) {
+/**
+ * The facts of every document, in order; with `wanted`, a document not read yet is read (and parsed if need be)
+ * only when its text passes `wanted`, so callers that look for something in particular skip the rest: a test
+ * that may say yes wrongly but never no wrongly leaves their answer unchanged. Memoised per document on the parse.
+ */
+export function documentFacts(parsed: ParsedManifests, wanted?: (text: string) => boolean): readonly DocumentFacts[] {
+  const out: DocumentFacts[] = [];
+  const lazy = parsed.lazy;
+  const memo = parsed.cached(lazy ? 'facts' : 'facts:whole', () => new Map<number, DocumentFacts>());
+  for (let i = 0; i < parsed.documentCount; i++) {
+    let facts = memo.get(i);
+    if (facts === undefined) {
       const span = parsed.unparsedSpan(i);
+      if (span !== undefined && wanted !== undefined && !wanted(parsed.text.slice(span.start, span.end))) continue;
       const scanned = span === undefined ? undefined : scanDocument(parsed.text, span.start, span.end);
-      const facts = scanned === undefined ? undefined : scannedFacts(scanned, i);
-      if (facts !== undefined) {
-        out.push(facts);
-        continue;
+      facts = scanned === undefined ? undefined : scannedFacts(scanned, i);
+      if (facts === undefined) {
+        const d = parsed.document(i);
+        // The chunks did not line up after all: the whole stream was parsed, read that.
+        if (lazy && !parsed.lazy) return documentFacts(parsed, wanted);
+        if (d === undefined) continue;
+        facts = parsedFacts(parsed, d);
       }
-      const d = parsed.document(i);
-      // The chunks did not line up after all: the whole stream was parsed, read that.
-      if (!parsed.lazy) return parsed.documents.map((x) => parsedFacts(parsed, x));
-      if (d !== undefined) out.push(parsedFacts(parsed, d));
+      memo.set(i, facts);
     }
-    return out;
-  });
+    out.push(facts);
+  }
+  return out;
+}
+
+/** May this document's text hold a docker-config Secret? (Its `type` names it; an escape could hide it.) */
+function mayHoldPullSecret(text: string): boolean {
+  return text.includes('kubernetes.io/docker') || text.includes('\\');
 }
 
 /** The pull Secrets written in the file. */
 export function filePullSecrets(parsed: ParsedManifests): PullSecretInfo[] {
-  return documentFacts(parsed).flatMap((f) => f.pullSecrets);
+  return documentFacts(parsed, mayHoldPullSecret).flatMap((f) => f.pullSecrets);
 }

@@ -5,7 +5,7 @@
  * covers the image. Diagnostics, the permission check and the hover all start here.
  */
 import { isRobotName } from '../k8s/credentials';
-import { authsKeyCovers, parseAuthsKey, parseImageReference } from '../k8s/imageReference';
+import { authsKeyCovers, DOCKER_HUB, parseAuthsKey, parseImageReference } from '../k8s/imageReference';
 import type { ImageReference } from '../k8s/imageReference';
 import type { TextRange } from './edits';
 import { documentFacts } from './facts';
@@ -52,11 +52,22 @@ export function normalizeHosts(hosts: readonly string[]): Set<string> {
   return out;
 }
 
+/**
+ * Whether a document's text may hold an image on one of `hosts` or a ServiceAccount; the others are not read.
+ * An image's host is matched case-insensitively as written; an escape could hide it, and a Docker Hub image
+ * may name no host at all.
+ */
+function mayHoldPullOrAccount(hosts: ReadonlySet<string>): ((text: string) => boolean) | undefined {
+  if (hosts.has(DOCKER_HUB)) return undefined;
+  const written = new RegExp([...hosts].map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'i');
+  return (text) => written.test(text) || text.includes('ServiceAccount') || text.includes('\\');
+}
+
 /** Every image of a readable pod spec whose registry is one of `quayHosts`, with the pull secrets it uses. */
 export function imagePulls(parsed: ParsedManifests, quayHosts: readonly string[]): ImagePull[] {
   const hosts = normalizeHosts(quayHosts);
   if (hosts.size === 0) return [];
-  const readable = documentFacts(parsed)
+  const readable = documentFacts(parsed, mayHoldPullOrAccount(hosts))
     .filter((f) => f.readable)
     .flatMap((f) => f.workloads);
   const accounts = readable.filter(isServiceAccount);
