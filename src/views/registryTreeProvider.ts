@@ -94,6 +94,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   refresh(node?: TreeNode): void {
     if (node === undefined) {
       this.ctx.cache.clear();
+      this.ctx.tokenAges.invalidate();
       this.live.clear();
     } else this.ctx.cache.invalidate(node.id);
     this.changed.fire(node instanceof InstanceNode ? undefined : node);

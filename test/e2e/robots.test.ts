@@ -133,11 +133,25 @@ void test('Create Robot Account with its optional steps: Quay then holds the def
   assert.equal(state.userPermission('acme/e2e-new-service', 'acme+e2e_deployer'), 'write');
 });
 
-void test('Refresh All shows a robot created behind the extension\'s back, with one request per row on screen; Show Log shows them, no token', async () => {
+void test('Refresh All shows a robot created behind the extension\'s back, with one request per row on screen (and the token ages in the background); Show Log shows them, no token', async () => {
   const { page, session } = vscode;
   const { sandbox } = workbench;
-  const requestLines = (from: number): string[] =>
+  const allLines = (from: number): string[] =>
     [...outputChannelText(session, 'Quay').slice(from).matchAll(/\[http\] (GET \S+) → 200 in \d+ ms/g)].map((m) => m[1] ?? '').sort();
+  // Once the robot list is on screen, the token ages are read from the usage logs in the background (at most 20
+  // requests, reported in a debug line of their own); the rows' own requests are the others.
+  const isAgeRequest = (line: string): boolean => /^GET \/api\/v1\/organization\/acme\/(aggregate)?logs\?/.test(line);
+  const requestLines = (from: number): string[] => allLines(from).filter((l) => !isAgeRequest(l));
+  const ageRequests = async (from: number): Promise<number> => {
+    const reported = await waitUntil(() => /\[rotation\] Token ages of acme: \d+ robots, (\d+) requests/.exec(outputChannelText(session, 'Quay').slice(from))?.[1], {
+      message: 'the token ages of acme',
+    });
+    const count = Number(reported);
+    assert.ok(count >= 1 && count <= 20, `${count} requests for the token ages`);
+    await waitUntil(() => allLines(from).filter(isAgeRequest).length >= count, { message: `${count} token-age request lines` });
+    assert.equal(allLines(from).filter(isAgeRequest).length, count);
+    return count;
+  };
   // What the robots group of acme fetches: the list, then (a small group) each robot's federation with it.
   const robotsGroupRequests = (): string[] => [
     'GET /api/v1/organization/acme/robots?permissions=true&token=false',
@@ -151,6 +165,7 @@ void test('Refresh All shows a robot created behind the extension\'s back, with 
   await waitForTreeItem(page, 'e2e_deployer', view);
   await waitUntil(() => requestLines(logged).length >= robotsGroupRequests().length, { message: 'the debug lines of the first load' });
   assert.deepEqual(requestLines(logged), robotsGroupRequests().sort());
+  await ageRequests(logged);
 
   // Someone else creates a robot through Quay's API; the tree still shows what it loaded.
   const made = await fetch(`${sandbox.url}/api/v1/organization/acme/robots/made_elsewhere`, {
@@ -170,8 +185,10 @@ void test('Refresh All shows a robot created behind the extension\'s back, with 
   await waitForTreeItem(page, 'made_elsewhere', view);
   await waitUntil(() => requestLines(logged).length >= expected.length, { message: `${expected.length} request lines`, describe: () => requestLines(logged).join('\n') });
   assert.deepEqual(requestLines(logged), expected);
-  assert.equal(sandbox.stats.requests, expected.length, 'requests the sandbox received');
-  console.log(`Refresh All: ${sandbox.stats.requests} requests with ${sandbox.state.robots('acme').length} robots on screen`);
+  // Refresh All refreshes the token ages too.
+  const ages = await ageRequests(logged);
+  assert.equal(sandbox.stats.requests, expected.length + ages, 'requests the sandbox received');
+  console.log(`Refresh All: ${expected.length} requests with ${sandbox.state.robots('acme').length} robots on screen, then ${ages} for the token ages`);
   await session.screenshot('robots-09-refresh-all');
 
   await clearNotifications(page); // the toasts would cover the Output panel in the screenshot
@@ -180,7 +197,8 @@ void test('Refresh All shows a robot created behind the extension\'s back, with 
   const shown = await waitUntil(
     async () => {
       const o = await outputView(page);
-      return o.channel === 'Quay' && o.text.includes('[http] GET /api/v1/organization/acme/robots/made_elsewhere/federation → 200') && o;
+      // The panel shows the channel's last lines: the token ages' requests and their summary come last.
+      return o.channel === 'Quay' && /\[http\] GET \/api\/v1\/organization\/acme\/\S+ → 200/.test(o.text) && o.text.includes('[rotation] Token ages of acme:') && o;
     },
     { message: 'the Quay channel with request lines in the Output panel' },
   );

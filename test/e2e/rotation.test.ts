@@ -9,7 +9,7 @@
  * 3. overdue robots carry a warning and their token age in the tree, and the due list rotates one.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -21,7 +21,9 @@ import {
   acceptQuickInput,
   clickDialogButton,
   closeQuickInput,
+  clickNotificationButton,
   contextMenu,
+  editorText,
   expandTreeItem,
   modalDialog,
   openFile,
@@ -76,12 +78,22 @@ function files(host: string, user: string, token: string): Record<string, string
 let workspace = '';
 let original: Record<string, string> = {};
 let successorOriginal: Record<string, string> = {};
+/** Files of the failure scenarios: k8s_prod_puller in two files, unused_bot in one. */
+let failureFiles: Record<string, string> = {};
+const PROD = 'acme+k8s_prod_puller';
+const UNUSED = 'acme+unused_bot';
 const workbench = useSandboxWorkbench('demo', {
   prepare: (sb: Sandbox) => {
     workspace = mkdtempSync(join(tmpdir(), 'rotation-ws-'));
     original = files(sb.hostname, ROBOT, sb.state.robot(ROBOT)?.token ?? '');
     successorOriginal = { 'deploy/push.env': `PUSH_USER=${SUCCESSOR_OF}\nPUSH_TOKEN=${sb.state.robot(SUCCESSOR_OF)?.token ?? ''}\n` };
-    for (const [name, text] of Object.entries({ ...original, ...successorOriginal })) {
+    const prodToken = sb.state.robot(PROD)?.token ?? '';
+    failureFiles = {
+      'prod/a.env': `PROD_TOKEN=${prodToken}\n`,
+      'prod/b.env': `# restored from backup\nPROD_TOKEN=${prodToken}\n`,
+      'unused/c.env': `UNUSED_TOKEN=${sb.state.robot(UNUSED)?.token ?? ''}\n`,
+    };
+    for (const [name, text] of Object.entries({ ...original, ...successorOriginal, ...failureFiles })) {
       mkdirSync(join(workspace, name, '..'), { recursive: true });
       writeFileSync(join(workspace, name), text);
     }
@@ -235,10 +247,70 @@ void test('Overdue robots show a warning and their token age; the due list names
   assert.ok(state.items.find((i) => i.label.endsWith('acme+unused_bot'))?.description.includes('token 200 days old'));
   await page.keyboard.type('unused_bot');
   await acceptQuickInput(page);
-  // The rotation of the picked robot starts: no place stores its token, so it goes straight to the modal.
-  const modal = await modalDialog(page, 30_000);
-  // Without a detail, VS Code shows the message in the dialog's detail line.
-  assert.equal(modal.message || modal.detail, 'Quay invalidates the old token immediately. 0 places will be updated; 0 known places will not.');
-  await clickDialogButton(page, 'Cancel');
+  // The rotation of the picked robot starts with its plan: one file stores its token.
+  const plan = await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+unused_bot/, timeout: 30_000 });
+  assert.deepEqual(
+    plan.items.filter((i) => i.checked !== undefined).map((i) => i.label),
+    ['unused/c.env:1:14'],
+  );
   await closeQuickInput(page);
+});
+
+void test('Regenerate fails (the robot was deleted meanwhile): nothing is edited, and Quay\'s message is shown', async () => {
+  const { page, session } = vscode;
+  const sb = workbench.sandbox;
+  await contextMenu(page, 'unused_bot', 'Rotate Robot Token…', view);
+  await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+unused_bot/, timeout: 30_000 });
+  await acceptQuickInput(page);
+  await modalDialog(page);
+  const api = new QuayClient({ baseUrl: sb.url, getToken: () => Promise.resolve(sb.tokens.admin), logger: silentLogger });
+  await api.deleteRobot({ kind: 'org', name: 'acme' }, 'unused_bot');
+  await api.close();
+  await clickDialogButton(page, 'Regenerate Token');
+  const error = await waitForNotification(page, /regenerate the token of robot acme\+unused_bot/, 30_000);
+  await session.screenshot('rotation-09-regenerate-failed');
+  assert.match(error.message, /Could not find robot with specified username/);
+  assert.equal(error.severity, 'error');
+  assert.ok(error.buttons.includes('Show Log'));
+  assert.equal(read('unused/c.env'), failureFiles['unused/c.env'], 'nothing edited');
+  await runCommand(page, 'Quay: Finish Rotation');
+  await waitForNotification(page, 'No rotation is waiting to be finished.');
+});
+
+void test('A file changed on disk after the scan is scanned again; a file that cannot be edited is left, and Finish Rotation updates it later', async () => {
+  const { page, session } = vscode;
+  const sb = workbench.sandbox;
+  const oldToken = sb.state.robot(PROD)?.token ?? assert.fail('no robot');
+  await contextMenu(page, 'k8s_prod_puller', 'Rotate Robot Token…', view);
+  const plan = await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+k8s_prod_puller/, timeout: 30_000 });
+  assert.deepEqual(
+    plan.items.filter((i) => i.checked !== undefined).map((i) => i.label).sort(),
+    ['prod/a.env:1:12', 'prod/b.env:2:12'],
+  );
+  await acceptQuickInput(page);
+  await modalDialog(page);
+  // While the modal is open: a.env gains two lines above the token, b.env disappears.
+  writeFileSync(join(workspace, 'prod/a.env'), `# moved down\n# by two lines\n${failureFiles['prod/a.env'] ?? ''}`);
+  rmSync(join(workspace, 'prod/b.env'));
+  await clickDialogButton(page, 'Regenerate Token');
+  await waitForNotification(page, /Rotation of acme\+k8s_prod_puller: 1 places updated, 1 left\. The registry accepts the new token and refuses the old one\./, 30_000);
+  await session.screenshot('rotation-10-partly-failed');
+  const newToken = sb.state.robot(PROD)?.token ?? assert.fail('no robot');
+  assert.notEqual(newToken, oldToken);
+  assert.equal(read('prod/a.env'), `# moved down\n# by two lines\nPROD_TOKEN=${newToken}\n`, 'edited on its current text, not on the scan\'s offsets');
+  // The report as rendered (word-wrapped lines joined again).
+  const report = (await editorText(page)).replace(/\s+/g, ' ');
+  assert.match(report, /prod\/a\.env` changed after the scan/);
+  assert.match(report, /prod\/b\.env` failed: the file no longer exists — run "Quay: Finish Rotation"/);
+
+  // The file comes back (from a backup) with the old token: Finish Rotation finds it and updates it.
+  writeFileSync(join(workspace, 'prod/b.env'), failureFiles['prod/b.env'] ?? '');
+  await clickNotificationButton(page, /Rotation of acme\+k8s_prod_puller: 1 places updated, 1 left/, 'Finish Rotation');
+  const rest = await waitForQuickInput(page, { titleOrPlaceholder: /Places that still store the old token of acme\+k8s_prod_puller/, timeout: 30_000 });
+  assert.deepEqual(rest.items.filter((i) => i.checked !== undefined).map((i) => i.label), ['prod/b.env:2:12']);
+  await acceptQuickInput(page);
+  await waitForNotification(page, /Rotation of acme\+k8s_prod_puller \(finished\): 1 places updated, 0 left\. The registry accepts the new token and refuses the old one\./, 30_000);
+  assert.equal(read('prod/b.env'), `# restored from backup\nPROD_TOKEN=${newToken}\n`);
+  await runCommand(page, 'Quay: Finish Rotation');
+  await waitForNotification(page, 'No rotation is waiting to be finished.');
 });

@@ -119,7 +119,7 @@ export async function showReport(r: RotationReport, summary: string): Promise<vo
     '',
     `## Left (${r.applied.failed.length + r.unticked.length + r.scan.nonUpdatable.length})`,
     '',
-    ...r.applied.failed.map((f) => `- \`${displayPath(f.file)}\` failed: ${f.reason} — run "Quay: Finish Rotation"`),
+    ...r.applied.failed.map((f) => `- \`${displayPath(f.file)}\` failed: ${f.reason.replace(/\s+/g, ' ').trim()} — run "Quay: Finish Rotation"`),
     ...r.unticked.map((u) => `- ${where(u)} (not ticked)`),
     ...r.scan.nonUpdatable.map((n) => `- \`${displayPath(n.file)}:${n.line}\` ${n.kind}${n.secretName !== undefined ? ` of Secret ${n.secretName}` : ''}: cannot be updated from here`),
     '',

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -138,7 +139,7 @@ export async function applyReplacement(scan: WorkspaceScan, ticked: readonly Usa
     try {
       doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     } catch (error) {
-      failed.push({ file, reason: error instanceof Error ? error.message : String(error) });
+      failed.push({ file, reason: existsSync(file) ? (error instanceof Error ? error.message : String(error)) : vscode.l10n.t('the file no longer exists') });
       continue;
     }
     const text = doc.getText();
