@@ -64,12 +64,20 @@ export async function showDueRobots(c: CommandContext): Promise<void> {
  * robots whose static tokens are overdue. Keyless robots are left out.
  */
 export async function remindDueRobots(c: CommandContext, state: vscode.Memento): Promise<void> {
-  if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.rotationReminder, true) || c.store.list().length === 0) return;
+  if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.rotationReminder, true)) {
+    c.logger.info('Rotation reminder: off (quay.rotation.dailyReminder).');
+    return;
+  }
+  if (c.store.list().length === 0) return;
   const today = new Date().toISOString().slice(0, 10);
-  if (state.get<string>(LAST_REMINDER_KEY) === today) return;
+  if (state.get<string>(LAST_REMINDER_KEY) === today) {
+    c.logger.info(`Rotation reminder: already shown today (${today}).`);
+    return;
+  }
   await state.update(LAST_REMINDER_KEY, today);
   const result = await scan(c, c.tokenAges);
   const due = result.due.filter((d) => !d.federated);
+  c.logger.info(`Rotation reminder: ${due.length} robot tokens older than ${maxAgeDays()} days.`);
   if (due.length === 0) return;
   const names = due.slice(0, 3).map((d) => d.robot.fullName).join(', ') + (due.length > 3 ? vscode.l10n.t(' and {0} more', due.length - 3) : '');
   const show = vscode.l10n.t('Show Robots Due');

@@ -120,6 +120,27 @@ function scanFile(file: string, bytes: Uint8Array, text: string, needles: Needle
 /** The text of a file as VS Code shows it: UTF-8, a byte-order mark dropped. */
 const decode = (bytes: Uint8Array): string => new TextDecoder('utf-8').decode(bytes);
 
+/**
+ * Whether `bytes` may hold one of the literals. Every literal of length L has a 4-byte gram at each offset; a
+ * window of L bytes always contains a position that is a multiple of `L - 3`, so probing only those positions for
+ * a gram of any literal finds every occurrence (the shortest literal sets the step). One light pass replaces one
+ * `Buffer.includes` per literal; a file with a probe hit is then checked literally.
+ */
+export function literalPrefilter(literals: readonly Buffer[]): (bytes: Buffer) => boolean {
+  const shortest = Math.min(...literals.map((l) => l.length));
+  if (shortest < 4) return (bytes) => literals.some((l) => bytes.includes(l));
+  const grams = new Set<number>();
+  const gramAt = (b: Uint8Array, i: number): number => ((b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24)) >>> 0;
+  for (const l of literals) for (let i = 0; i + 4 <= l.length; i++) grams.add(gramAt(l, i));
+  const step = shortest - 3;
+  return (bytes) => {
+    for (let i = 0; i + 4 <= bytes.length; i += step) {
+      if (grams.has(gramAt(bytes, i))) return literals.some((l) => bytes.includes(l));
+    }
+    return false;
+  };
+}
+
 class Reader {
   private readonly buffer = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
 
@@ -150,7 +171,7 @@ function yieldToEventLoop(): Promise<void> {
 /** Find every usage of the robot's token under the roots and in the extra files. */
 export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
   const needles = needlesFor(o.robot, o.token);
-  const literals = needles.literals.map((l) => Buffer.from(l, 'latin1'));
+  const mayHold = literalPrefilter(needles.literals.map((l) => Buffer.from(l, 'latin1')));
   const hint = Buffer.from(REFERENCE_HINT, 'latin1');
   const excludes = (o.excludes ?? []).map(globMatcher);
   const excluded = (rel: string | undefined): boolean => rel !== undefined && excludes.some((re) => re.test(rel));
@@ -205,7 +226,7 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
     }
     if (bytes.subarray(0, BINARY_PROBE).includes(0)) return;
     if (bytes.includes(hint)) referenceCandidates.push(p.path);
-    if (!literals.some((l) => bytes.includes(l))) return;
+    if (!mayHold(bytes)) return;
     const text = decode(bytes);
     const scanned = scanFile(p.path, bytes, text, needles);
     if (scanned.usages.length === 0) return;

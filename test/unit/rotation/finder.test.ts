@@ -6,9 +6,10 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { basicAuth } from '../../../src/core/k8s/credentials';
 import { pullSecretManifest } from '../../../src/core/k8s/manifests';
-import { findTokenUsages, globMatcher, MAX_FILE_BYTES, userCredentialFiles, verifyUnchanged } from '../../../src/core/rotation/finder';
+import { findTokenUsages, globMatcher, literalPrefilter, MAX_FILE_BYTES, userCredentialFiles, verifyUnchanged } from '../../../src/core/rotation/finder';
 import type { FindResult } from '../../../src/core/rotation/finder';
 import { ROBOT, TOKEN } from './helpers';
+import { seededRandom } from '../../sandbox/util';
 
 let root = '';
 let home = '';
@@ -139,4 +140,23 @@ void test('globMatcher: ** spans folders, * and ? stay within a name', () => {
   assert.ok(!globMatcher('*.js').test('a/b.js'));
   assert.ok(globMatcher('secrets').test('secrets'));
   assert.ok(!globMatcher('secret?').test('secrets/x'));
+});
+
+void test('literalPrefilter: a literal anywhere in a buffer is found, at every offset and every length; no literal, no hit', () => {
+  const random = seededRandom(7);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\n :"';
+  const text = (n: number): string => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)] ?? 'A').join('');
+  for (const lengths of [[8], [8, 28, 64], [28, 28, 30], [4, 9]]) {
+    const literals = lengths.map((n) => Buffer.from(text(n), 'latin1'));
+    const mayHold = literalPrefilter(literals);
+    for (let round = 0; round < 300; round++) {
+      const literal = literals[round % literals.length] ?? Buffer.alloc(0);
+      const before = text(Math.floor(random() * 200));
+      const after = text(Math.floor(random() * 200));
+      const withIt = Buffer.concat([Buffer.from(before, 'latin1'), literal, Buffer.from(after, 'latin1')]);
+      assert.equal(mayHold(withIt), true, `${lengths.join('/')}: literal at ${before.length}`);
+      const without = Buffer.from(before + after, 'latin1');
+      assert.equal(mayHold(without), literals.some((l) => without.includes(l)));
+    }
+  }
 });
