@@ -31,6 +31,15 @@ export function formatLogDate(d: Date): string {
   return `${mm}/${dd}/${d.getUTCFullYear()}`;
 }
 
+/** The date range and performer as Quay reads them (it ignores `performer` for repository logs). */
+function logQuery(of: LogTarget, query: LogQuery): Record<string, string | undefined> {
+  return {
+    starttime: query.starttime !== undefined ? formatLogDate(query.starttime) : undefined,
+    endtime: query.endtime !== undefined ? formatLogDate(query.endtime) : undefined,
+    performer: of.kind !== 'repository' ? query.performer : undefined,
+  };
+}
+
 /**
  * One page of logs. For repository logs Quay ignores `performer`, so the entries are filtered here
  * (a filtered page may then be short or empty while `nextPage` is still set).
@@ -42,12 +51,7 @@ export function listLogsPage(t: Transport, of: LogTarget, query: LogQuery = {}, 
     {
       method: 'GET',
       path: where.path,
-      query: {
-        starttime: query.starttime !== undefined ? formatLogDate(query.starttime) : undefined,
-        endtime: query.endtime !== undefined ? formatLogDate(query.endtime) : undefined,
-        performer: performerSupported ? query.performer : undefined,
-        next_page: nextPage,
-      },
+      query: { ...logQuery(of, query), next_page: nextPage },
       operation: { action: 'read the usage logs of', object: where.object, hints: { forbidden: where.forbidden } },
       signal: options.signal,
     },
@@ -101,11 +105,7 @@ export function aggregateLogs(t: Transport, of: LogTarget, query: LogQuery = {},
     {
       method: 'GET',
       path: where.path,
-      query: {
-        starttime: query.starttime !== undefined ? formatLogDate(query.starttime) : undefined,
-        endtime: query.endtime !== undefined ? formatLogDate(query.endtime) : undefined,
-        performer: of.kind !== 'repository' ? query.performer : undefined,
-      },
+      query: logQuery(of, query),
       operation: { action: 'read the aggregated usage logs of', object: where.object, hints: { forbidden: where.forbidden } },
       signal: options.signal,
     },
