@@ -7,7 +7,7 @@ import { RotationCodeLens } from './codeActions/rotationCodeLens';
 import { remindDueRobots } from './commands/rotation/dueRobots';
 import { offerUnfinishedRotations } from './commands/rotation/rotateToken';
 import { RepositoryAccess } from './core/repositoryAccess';
-import { ContextKeys, Settings, Views } from './constants';
+import { ContextKeys, Views } from './constants';
 import { TokenAgeTracker } from './core/rotation/tokenAgeTracker';
 import type { CommandContext } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
@@ -16,6 +16,7 @@ import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
 import { GlobalStateRotationMemory } from './host/rotationMemory';
 import { RobotNode } from './views/nodes/robotNode';
+import { maxTokenAgeDays } from './views/tokenAgeText';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
 
 /** Composition root: builds the object graph once, registers it, and nothing else. */
@@ -35,7 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const tree = RegistryTreeProvider.create(store, (id) => clients.get(id), logger.tagged('tree'), {
     tokenAges,
-    maxTokenAgeDays: () => vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.maxTokenAgeDays, 90),
+    maxTokenAgeDays,
   });
   ages.tree = tree;
   const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });

@@ -1,12 +1,15 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import type { Namespace } from '../core/quay/types';
+import type { Namespace, Robot } from '../core/quay/types';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import { filePullSecrets } from '../core/yaml/facts';
 import { RobotRef } from '../commands/pickers';
 import type { ClientRegistry } from '../host/clientRegistry';
 import { tokenAgeText } from '../views/tokenAgeText';
 import type { ManifestService } from './manifestService';
+
+/** How long a namespace's robot list serves the lenses. */
+const LIST_TTL_MS = 60_000;
 
 class RobotLens extends vscode.CodeLens {
   constructor(
@@ -26,6 +29,11 @@ class RobotLens extends vscode.CodeLens {
  */
 export class RotationCodeLens implements vscode.CodeLensProvider<RobotLens> {
   readonly onDidChangeCodeLenses: vscode.Event<void>;
+  /**
+   * The robots of a namespace (and whether it is the user's own), a minute per instance and namespace: VS Code
+   * resolves the lenses again after every edit, which must not cost two requests each time.
+   */
+  private readonly robotLists = new Map<string, { at: number; list: Promise<{ ns: Namespace; robots: readonly Robot[] }> }>();
 
   constructor(
     private readonly manifests: ManifestService,
@@ -55,14 +63,25 @@ export class RotationCodeLens implements vscode.CodeLensProvider<RobotLens> {
     return lenses;
   }
 
+  private robotsOf(instanceUrl: string, org: Namespace): Promise<{ ns: Namespace; robots: readonly Robot[] }> {
+    const key = `${instanceUrl}\n${org.name}`;
+    const cached = this.robotLists.get(key);
+    if (cached !== undefined && Date.now() - cached.at < LIST_TTL_MS) return cached.list;
+    const client = this.clients.get(instanceUrl);
+    const list = (async () => {
+      const user = await client.getCurrentUser();
+      const ns: Namespace = user.username === org.name ? { kind: 'user', name: org.name } : org;
+      return { ns, robots: await client.listRobots(ns, { permissions: false, token: false }) };
+    })();
+    this.robotLists.set(key, { at: Date.now(), list });
+    list.catch(() => this.robotLists.delete(key));
+    return list;
+  }
+
   async resolveCodeLens(lens: RobotLens): Promise<RobotLens> {
-    const client = this.clients.get(lens.instanceUrl);
-    let ns = lens.namespace;
     let title = `${lens.robot} · ${vscode.l10n.t('Rotate…')}`;
     try {
-      const user = await client.getCurrentUser();
-      if (user.username === ns.name) ns = { kind: 'user', name: ns.name };
-      const robots = await client.listRobots(ns, { permissions: false, token: false });
+      const { ns, robots } = await this.robotsOf(lens.instanceUrl, lens.namespace);
       const robot = robots.find((r) => r.fullName === lens.robot);
       if (robot === undefined) {
         lens.command = { title: vscode.l10n.t('{0} · not found on {1}', lens.robot, new URL(lens.instanceUrl).host), command: '' };

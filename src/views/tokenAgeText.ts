@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { Settings } from '../constants';
 import { tokenAgeDays, type TokenAge } from '../core/rotation/tokenAge';
 
 /** "token 132 days old", or what the logs can say: "not rotated in the last 104 days (logs reach back to 2026-08-20)". */
@@ -20,4 +21,9 @@ export function tokenAgeSource(age: TokenAge): string {
     case 'rotatedHere':
       return vscode.l10n.t('rotated from this editor ({0})', age.since.toISOString().slice(0, 10));
   }
+}
+
+/** `quay.rotation.maxTokenAgeDays`: older tokens are overdue. */
+export function maxTokenAgeDays(): number {
+  return vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.maxTokenAgeDays, 90);
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { concernsRobot, describeLogEntry } from '../../core/activity';
 import type { LogEntry } from '../../core/quay/types';
+import { logTarget } from '../../core/rotation/tokenAgeTracker';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 
@@ -16,7 +17,7 @@ export async function showActivity(c: CommandContext, node?: unknown): Promise<v
   const client = c.clients.get(instance.url);
   const end = new Date();
   const start = new Date(end.getTime() - DAYS * 86_400_000);
-  const target = namespace.kind === 'org' ? { kind: 'org' as const, name: namespace.name } : { kind: 'user' as const };
+  const target = logTarget(namespace);
   const { entries, pages, complete } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the usage logs of {0}…', namespace.name), cancellable: true },
     async (_progress, token) => {

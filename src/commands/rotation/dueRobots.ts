@@ -2,19 +2,15 @@ import * as vscode from 'vscode';
 import { Commands, Settings } from '../../constants';
 import { dueRobots, type DueScan } from '../../core/rotation/dueRobots';
 import type { TokenAgeTracker } from '../../core/rotation/tokenAgeTracker';
-import { tokenAgeText } from '../../views/tokenAgeText';
+import { maxTokenAgeDays, tokenAgeText } from '../../views/tokenAgeText';
 import type { CommandContext } from '../commandContext';
 import { RobotRef } from '../pickers';
 import { UserCancelled } from '../runCommand';
 
 const LAST_REMINDER_KEY = 'quay.rotation.lastReminder';
 
-function maxAgeDays(): number {
-  return vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.maxTokenAgeDays, 90);
-}
-
 function scan(c: CommandContext, tracker: TokenAgeTracker, signal?: AbortSignal): Promise<DueScan> {
-  return dueRobots(c.store.list(), (url) => c.clients.get(url), tracker, new Date(), maxAgeDays(), signal);
+  return dueRobots(c.store.list(), (url) => c.clients.get(url), tracker, new Date(), maxTokenAgeDays(), signal);
 }
 
 /** "Quay: Show Robots Due for Rotation": every overdue robot of every instance; picking one rotates it. */
@@ -45,12 +41,12 @@ export async function showDueRobots(c: CommandContext): Promise<void> {
   ].filter((s) => s !== '');
   if (items.length === 0) {
     await vscode.window.showInformationMessage(
-      [vscode.l10n.t('No robot token is older than {0} days.', maxAgeDays()), ...notes].join(' '),
+      [vscode.l10n.t('No robot token is older than {0} days.', maxTokenAgeDays()), ...notes].join(' '),
     );
     return;
   }
   const picked = await vscode.window.showQuickPick(items, {
-    title: vscode.l10n.t('Robots due for rotation ({0}; older than {1} days)', items.length, maxAgeDays()),
+    title: vscode.l10n.t('Robots due for rotation ({0}; older than {1} days)', items.length, maxTokenAgeDays()),
     placeHolder: [vscode.l10n.t('Pick a robot to rotate its token'), ...notes].join(' · '),
     matchOnDescription: true,
     ignoreFocusOut: true,
@@ -77,12 +73,12 @@ export async function remindDueRobots(c: CommandContext, state: vscode.Memento):
   await state.update(LAST_REMINDER_KEY, today);
   const result = await scan(c, c.tokenAges);
   const due = result.due.filter((d) => !d.federated);
-  c.logger.info(`Rotation reminder: ${due.length} robot tokens older than ${maxAgeDays()} days.`);
+  c.logger.info(`Rotation reminder: ${due.length} robot tokens older than ${maxTokenAgeDays()} days.`);
   if (due.length === 0) return;
   const names = due.slice(0, 3).map((d) => d.robot.fullName).join(', ') + (due.length > 3 ? vscode.l10n.t(' and {0} more', due.length - 3) : '');
   const show = vscode.l10n.t('Show Robots Due');
   const off = vscode.l10n.t("Don't Remind Me");
-  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} robot tokens are older than {1} days: {2}.', due.length, maxAgeDays(), names), show, off);
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} robot tokens are older than {1} days: {2}.', due.length, maxTokenAgeDays(), names), show, off);
   if (choice === show) await vscode.commands.executeCommand(Commands.showDueRobots);
   if (choice === off) await vscode.workspace.getConfiguration(Settings.section).update(Settings.rotationReminder, false, vscode.ConfigurationTarget.Global);
 }

@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
-import { Commands, Settings } from '../../constants';
+import { Commands } from '../../constants';
 import type { InstanceConfig } from '../../core/instances';
 import type { QuayClient } from '../../core/quay/client';
 import type { RegistryLoginResult } from '../../core/quay/registry';
 import type { Namespace } from '../../core/quay/types';
 import type { Replacement } from '../../core/rotation/replace';
+import { logTarget } from '../../core/rotation/tokenAgeTracker';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
@@ -53,10 +54,6 @@ async function pendingRotations(c: CommandContext): Promise<PendingRotation[]> {
   return out;
 }
 
-function excludes(): string[] {
-  return vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.rotationExclude, []);
-}
-
 /** Where else the token is in use: the user agents and addresses of the robot's pulls of the last 7 days. */
 export async function recentPulls(client: QuayClient, ns: Namespace, robot: string): Promise<string[]> {
   const end = new Date();
@@ -64,7 +61,7 @@ export async function recentPulls(client: QuayClient, ns: Namespace, robot: stri
   const seen = new Map<string, { count: number; last: Date }>();
   let pages = 0;
   try {
-    for await (const page of client.listLogs(ns.kind === 'org' ? { kind: 'org', name: ns.name } : { kind: 'user' }, { performer: robot, starttime: start, endtime: end })) {
+    for await (const page of client.listLogs(logTarget(ns), { performer: robot, starttime: start, endtime: end })) {
       for (const e of page.logs) {
         if (e.kind !== 'pull_repo' && e.kind !== 'login_success') continue;
         const agent = e.metadata['user-agent'] ?? e.metadata['useragent'];
@@ -152,8 +149,7 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
   const current = await client.getRobot(namespace, robot.shortName);
   const oldToken = current.token;
   if (oldToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; rotating needs admin rights on it.', instance.url, robot.fullName));
-  c.logger.rememberSecret(oldToken);
-  const scan = await scanWorkspace(robot.fullName, oldToken, vscode.l10n.t('Looking for the token of {0}…', robot.fullName), excludes());
+  const scan = await scanWorkspace(robot.fullName, oldToken, vscode.l10n.t('Looking for the token of {0}…', robot.fullName));
   const ticked = await pickUsages(scan, title, vscode.l10n.t('Places that store the token of {0}: ticked ones are updated after the regeneration', robot.fullName));
   const pulls = await recentPulls(client, namespace, robot.fullName);
   const left = scan.usages.length - ticked.length + scan.nonUpdatable.length;
@@ -181,7 +177,6 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
     throw error; // nothing was edited; wrapCommand shows Quay's message
   }
   if (newToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} regenerated the token of {1} but did not return it. Run "Quay: Finish Rotation" to read it and update the workspace.', instance.url, robot.fullName));
-  c.logger.rememberSecret(newToken);
   await c.tokenAges.remember(instance.url, namespace, robot.fullName, new Date());
   c.tree.refreshIds([nodeIds.robot(instance.url, namespace, robot.shortName), nodeIds.robots(instance.url, namespace)]);
   await finishWith(c, { instance, client, pending, newToken, scan, ticked, pulls, title: vscode.l10n.t('Rotation of {0}', robot.fullName) });
@@ -240,11 +235,9 @@ export async function finishRotation(c: CommandContext): Promise<void> {
   if (instance === undefined) throw new Error(vscode.l10n.t('The instance {0} of this rotation is no longer configured.', picked.instanceUrl));
   c.logger.rememberSecret(picked.oldToken);
   const client = c.clients.get(instance.url);
-  const short = picked.newUser.slice(picked.newUser.indexOf('+') + 1);
-  const newToken = (await client.getRobot(picked.namespace, short)).token;
+  const newToken = (await client.getRobot(picked.namespace, picked.newUser)).token;
   if (newToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}.', instance.url, picked.newUser));
-  c.logger.rememberSecret(newToken);
-  const scan = await scanWorkspace(picked.oldUser, picked.oldToken, vscode.l10n.t('Looking for what is left of the old token of {0}…', picked.oldUser), excludes());
+  const scan = await scanWorkspace(picked.oldUser, picked.oldToken, vscode.l10n.t('Looking for what is left of the old token of {0}…', picked.oldUser));
   if (scan.usages.length === 0) {
     await clearPending(c, picked);
     await vscode.window.showInformationMessage(vscode.l10n.t('No place stores the old token of {0} any more: the rotation is finished.', picked.oldUser));

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { Settings } from '../../constants';
 import { robotNameProblem } from '../../core/robotName';
 import { exactTime, relativeTime } from '../../core/time';
 import { nodeIds } from '../../views/nodeIds';
@@ -29,7 +28,6 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   const client = c.clients.get(instance.url);
   const old = await client.getRobot(namespace, robot.shortName);
   if (old.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; this needs admin rights on it.', instance.url, robot.fullName));
-  c.logger.rememberSecret(old.token);
   const org = namespace.kind === 'org' ? namespace.name : undefined;
   const [grants, federation, listed, prototypes] = await Promise.all([
     client.getRobotPermissions(namespace, robot.shortName),
@@ -62,7 +60,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
       : []),
     ...(federation.length > 0 ? [{ label: vscode.l10n.t('{0} federation entries', federation.length), run: () => client.setFederation(namespace, name, federation) }] : []),
   ];
-  const scan = await scanWorkspace(robot.fullName, old.token, vscode.l10n.t('Looking for the token of {0}…', robot.fullName), vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.rotationExclude, []));
+  const scan = await scanWorkspace(robot.fullName, old.token, vscode.l10n.t('Looking for the token of {0}…', robot.fullName));
   const ticked = await pickUsages(scan, title, vscode.l10n.t('Places to move from {0} to {1} (user name and token)', robot.fullName, successor));
   const go = vscode.l10n.t('Create Successor');
   const choice = await vscode.window.showInformationMessage(
@@ -85,7 +83,6 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
   const created = await client.getRobot(namespace, name);
   if (created.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}.', instance.url, successor));
-  c.logger.rememberSecret(created.token);
   await c.state.update(SUCCESSORS_KEY, { ...c.state.get<Record<string, string>>(SUCCESSORS_KEY, {}), [`${instance.url} ${successor}`]: robot.fullName });
   const pending = { instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken: old.token, newUser: successor, startedAt: new Date().toISOString() };
   await savePending(c, pending);
@@ -101,7 +98,6 @@ export async function retirePredecessor(c: CommandContext, node?: unknown): Prom
   const { instance, namespace, robot } = await resolveRobot(c, node, title);
   const client = c.clients.get(instance.url);
   const predecessorName = c.state.get<Record<string, string>>(SUCCESSORS_KEY, {})[`${instance.url} ${robot.fullName}`] ?? robot.fullName;
-  const short = predecessorName.slice(predecessorName.indexOf('+') + 1);
   const predecessor = (await client.listRobots(namespace, { permissions: false, token: false })).find((r) => r.fullName === predecessorName);
   if (predecessor === undefined) throw new Error(vscode.l10n.t('{0} no longer exists on {1}.', predecessorName, instance.url));
   const pulls = await recentPulls(client, namespace, predecessorName);
@@ -120,7 +116,7 @@ export async function retirePredecessor(c: CommandContext, node?: unknown): Prom
     remove,
   );
   if (choice !== remove) throw new UserCancelled();
-  await client.deleteRobot(namespace, short);
+  await client.deleteRobot(namespace, predecessorName);
   c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
   void vscode.window.showInformationMessage(vscode.l10n.t('Retired (deleted) {0}.', predecessorName));
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { Settings } from '../../constants';
 import { findTokenUsages, textHash, userCredentialFiles, verifyUnchanged, type FindResult, type NonUpdatable, type ScannedFile } from '../../core/rotation/finder';
 import { needlesFor, scanText, type TextUsage, type UsageEncoding } from '../../core/rotation/match';
 import { planReplacement, StaleUsageError, type Replacement } from '../../core/rotation/replace';
@@ -59,9 +60,10 @@ function roots(): string[] {
 
 /**
  * Every place `user`'s `token` is stored: the workspace folders (git-ignored files included), the user-level
- * credential files, and the open documents' unsaved text (which wins over what is on disk).
+ * credential files, and the open documents' unsaved text (which wins over what is on disk); `quay.rotation.exclude`
+ * names what to leave out.
  */
-export async function scanWorkspace(user: string, token: string, title: string, excludes: readonly string[]): Promise<WorkspaceScan> {
+export async function scanWorkspace(user: string, token: string, title: string): Promise<WorkspaceScan> {
   const folders = roots();
   const result: FindResult = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
@@ -74,7 +76,7 @@ export async function scanWorkspace(user: string, token: string, title: string, 
           token,
           roots: folders,
           extraFiles: userCredentialFiles(os.homedir(), process.env),
-          excludes,
+          excludes: vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.rotationExclude, []),
           signal: controller.signal,
           onProgress: (n) => progress.report({ message: vscode.l10n.t('{0} files', n) }),
         });

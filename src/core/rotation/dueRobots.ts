@@ -52,15 +52,15 @@ export async function dueRobots(
         const robots = await c.listRobots(ns, { permissions: false, token: false }, { signal });
         if (robots.length === 0) continue;
         const { ages } = await tracker.ages(instance.url, ns, robots);
-        for (const robot of robots) {
+        const overdue = robots.flatMap((robot) => {
           const age = ages.get(robot.fullName);
-          if (age === undefined) continue;
-          const overdue = isOverdue(age, now, maxDays);
-          if (overdue === undefined) undecided++;
-          if (overdue !== true) continue;
-          const federation = await c.getFederation(ns, robot.shortName, { signal }).catch(() => []);
-          due.push({ instanceUrl: instance.url, namespace: ns, robot, age, federated: federation.length > 0 });
-        }
+          const verdict = age === undefined ? false : isOverdue(age, now, maxDays);
+          if (verdict === undefined) undecided++;
+          return verdict === true && age !== undefined ? [{ robot, age }] : [];
+        });
+        // The client's concurrency limit paces these.
+        const federation = await Promise.all(overdue.map(({ robot }) => c.getFederation(ns, robot.shortName, { signal }).catch(() => [])));
+        overdue.forEach(({ robot, age }, i) => due.push({ instanceUrl: instance.url, namespace: ns, robot, age, federated: (federation[i]?.length ?? 0) > 0 }));
       } catch (error) {
         if (signal?.aborted === true) throw error;
         problems.push({ instanceUrl: instance.url, namespace: ns.name, error });

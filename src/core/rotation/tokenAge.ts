@@ -56,6 +56,7 @@ export async function tokenAges(source: LogSource, of: LogTarget, robots: readon
   const horizon = today - (options.horizonDays ?? 366) * DAY_MS;
   const call = { signal: options.signal };
   const byShort = new Map(robots.map((r) => [r.shortName, r]));
+  const byName = new Map(robots.map((r) => [r.fullName, r]));
   const found = new Map<string, TokenAge>();
   const pending = new Set(robots.map((r) => r.fullName));
   let requests = 0;
@@ -64,7 +65,7 @@ export async function tokenAges(source: LogSource, of: LogTarget, robots: readon
 
   const settleCreatedSince = (): void => {
     for (const name of pending) {
-      const created = robots.find((r) => r.fullName === name)?.created;
+      const created = byName.get(name)?.created;
       // Created inside the examined days, and no regeneration seen since: the token is the creation's.
       if (created !== undefined && created.getTime() >= examinedBack) {
         found.set(name, { kind: 'known', since: created, source: 'created' });
