@@ -70,6 +70,7 @@ export const Settings = {
   maxTokenAgeDays: 'rotation.maxTokenAgeDays',
   rotationReminder: 'rotation.dailyReminder',
   rotationExclude: 'rotation.exclude',
+  kubectlPath: 'kubectl.path',
 } as const;
 
 /** SecretStorage key of an instance's OAuth token. One key per instance, never anything else in it. */
