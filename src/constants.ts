@@ -50,6 +50,7 @@ export const Commands = {
   checkIssuer: 'quay.checkIssuer',
   testKeylessLogin: 'quay.testKeylessLogin',
   copyKeylessLogin: 'quay.copyKeylessLoginCommand',
+  findRobotInClusters: 'quay.findRobotInClusters',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

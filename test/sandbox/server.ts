@@ -44,6 +44,11 @@ export interface SandboxOptions {
   tls?: boolean;
   /** Makes fail/drop decisions reproducible. */
   randomSeed?: number;
+  /**
+   * Extra CA certificates (PEM) the token exchange trusts beside the test CA, as a real Quay's extra CA
+   * certificates: e.g. a test Kubernetes API server's CA, so its discovery and JWKS are fetched over https.
+   */
+  trustedCaPem?: string;
 }
 
 export interface SandboxFaults {
@@ -271,7 +276,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     model,
     config: { robotsDisallow: options.robotsDisallow ?? false, hostname },
     pageTokens: new PageTokens(),
-    federation: new FederationService(model, instanceKey, hostname, testTls.caPem),
+    federation: new FederationService(model, instanceKey, hostname, options.trustedCaPem !== undefined ? `${testTls.caPem.trimEnd()}\n${options.trustedCaPem}` : testTls.caPem),
     instanceKey,
   };
   holder.app = new QuayApp(services);
