@@ -3,7 +3,7 @@
  * it as the instance "Sandbox", signed in as alice through an environment variable imported into SecretStorage.
  */
 import { after } from 'node:test';
-import { startSandbox, type Sandbox, type SeedName } from '../sandbox/server';
+import { startSandbox, type Sandbox, type SandboxOptions, type SeedName } from '../sandbox/server';
 import type { Page } from 'playwright-core';
 import { acceptQuickInput, quickInputState, useVSCode, waitForQuickInputClosed, waitUntil, type StartOptions, type VSCodeFixture } from './harness';
 
@@ -19,15 +19,19 @@ export interface SandboxWorkbench {
  */
 export function useSandboxWorkbench(
   seed: SeedName = 'demo',
-  extra: Pick<StartOptions, 'keybindings'> & { prepare?: (sandbox: Sandbox) => Pick<StartOptions, 'workspace' | 'settings' | 'env'> } = {},
+  extra: Pick<StartOptions, 'keybindings'> & {
+    prepare?: (sandbox: Sandbox) => Pick<StartOptions, 'workspace' | 'settings' | 'env'>;
+    /** More sandbox options, asked just before it starts (e.g. a test cluster started there, whose CA it trusts). */
+    sandbox?: () => Promise<Omit<SandboxOptions, 'seed'>>;
+  } = {},
 ): SandboxWorkbench {
   let current: Sandbox | undefined;
   after(async () => {
     await current?.close();
   });
   const vscode = useVSCode(async () => {
-    current = await startSandbox({ seed });
-    const { prepare, ...options } = extra;
+    const { prepare, sandbox, ...options } = extra;
+    current = await startSandbox({ ...(await sandbox?.()), seed });
     const prepared = prepare?.(current) ?? {};
     return {
       ...options,

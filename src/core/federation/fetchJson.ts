@@ -30,7 +30,8 @@ export function createFetchJson(options: IssuerFetchOptions): FetchJson {
       try {
         const res = await request(target, {
           method: 'GET',
-          headers: { accept: 'application/json' },
+          // As python-requests (Quay's OIDC client) asks: a Kubernetes API server answers 406 to `application/json` on its JWKS.
+          headers: { accept: '*/*' },
           dispatcher,
           signal: signal ?? AbortSignal.timeout(options.timeoutMs),
           headersTimeout: options.timeoutMs,
