@@ -42,6 +42,7 @@ export const Commands = {
   rotateWithSuccessor: 'quay.rotateWithSuccessor',
   retirePredecessor: 'quay.retirePredecessor',
   showDueRobots: 'quay.showRobotsDueForRotation',
+  openRobotPage: 'quay.openRobotPage',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 

@@ -21,6 +21,7 @@ import { refresh, retry } from './view/refresh';
 import { showDueRobots } from './rotation/dueRobots';
 import { finishRotation, rotateToken } from './rotation/rotateToken';
 import { retirePredecessor, rotateWithSuccessor } from './rotation/successor';
+import { openRobotPage } from './robots/openRobotPage';
 
 type Handler = (c: CommandContext, ...args: never[]) => Promise<unknown>;
 
@@ -69,6 +70,7 @@ const table: Record<CommandId, Handler> = {
   [Commands.rotateWithSuccessor]: rotateWithSuccessor,
   [Commands.retirePredecessor]: retirePredecessor,
   [Commands.showDueRobots]: showDueRobots,
+  [Commands.openRobotPage]: openRobotPage,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {

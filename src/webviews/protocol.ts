@@ -78,6 +78,98 @@ export const readyMessage = { ready: {} } as const;
 // Robot page (host: src/webviews/robotPanel.ts, page: webview-ui/src/pages/robot.ts)
 // ---------------------------------------------------------------------------------------------------------------
 
+export const isRole = isLiteral('read', 'write', 'admin');
+export const isScope = isLiteral('org', 'registry');
+/** A section that loaded, or failed with Quay's message (shown in place, like the tree's error rows). */
+function section<T, const S extends Shape = Record<never, never>>(rows: Guard<T>, extra?: S) {
+  return { rows: isOptional(rows), error: isOptional(isString), ...(extra as S) };
+}
+
+const isRobotHeader = isObject({
+  fullName: isString,
+  shortName: isString,
+  namespace: isString,
+  /** Organization robots have teams, default permissions and organization-scoped secrets; user robots do not. */
+  isOrg: isBoolean,
+  description: isString,
+  /** Display texts, formatted by the host (dates in the user's locale). */
+  created: isString,
+  lastUsed: isString,
+  /** "token 12 days old" when the rotation tracker knows it, else absent. */
+  tokenAge: isOptional(isString),
+  overdue: isBoolean,
+  keyless: isBoolean,
+  registryHost: isString,
+});
+export type RobotHeader = Guarded<typeof isRobotHeader>;
+
+const isRepositoryRow = isObject({ repository: isString, role: isRole, isPublic: isBoolean });
+export type RepositoryRow = Guarded<typeof isRepositoryRow>;
+const isPrototypeRow = isObject({ id: isString, role: isRole, creator: isOptional(isString) });
+export type PrototypeRow = Guarded<typeof isPrototypeRow>;
+const isFederationRow = isObject({ issuer: isString, subject: isString });
+export type FederationRow = Guarded<typeof isFederationRow>;
+const isActivityRow = isObject({ when: isString, kind: isString, performer: isOptional(isString), details: isString });
+export type ActivityRow = Guarded<typeof isActivityRow>;
+
+/** Host → robot page. */
+export const isRobotPageMessage = isMessage({
+  header: { robot: isRobotHeader },
+  repositories: section(isArrayOf(isRepositoryRow)),
+  teams: section(isArrayOf(isString)),
+  prototypes: section(isArrayOf(isPrototypeRow)),
+  /** `editable`: add and remove work (the federation change is available); else the entries are read-only. */
+  federation: section(isArrayOf(isFederationRow), { editable: isBoolean, canTest: isBoolean }),
+  /** `append`: a "Load more" page, added below the rows already shown. */
+  activity: section(isArrayOf(isActivityRow), { append: isBoolean, more: isBoolean }),
+  /** Only in answer to Reveal; the page keeps it in memory and drops it when hidden. */
+  token: { token: isString },
+  /**
+   * The Secret YAML and config.json for a scope and namespace. With the token only after Reveal; before it, their
+   * credential fields read `<hidden>`. `problem`: why they cannot be built (an invalid namespace).
+   */
+  credentials: { scope: isScope, namespace: isString, secretYaml: isString, dockerConfig: isString, problem: isOptional(isString) },
+  /** The login commands (they read the token from $QUAY_TOKEN: no secret in them). */
+  logins: { podman: isString, docker: isString, variable: isString },
+});
+export type RobotPageMessage = Guarded<typeof isRobotPageMessage>;
+
+/** Robot page → host. */
+export const isRobotHostMessage = isMessage({
+  ...readyMessage,
+  reveal: {},
+  /** The page hid the token again: the host forgets it too. */
+  hide: {},
+  copyToken: {},
+  copyUsername: {},
+  /** Asks for {@link RobotPageMessage} `credentials` for this scope and namespace. */
+  credentials: { scope: isScope, namespace: isString },
+  insertSecret: { scope: isScope, namespace: isString, into: isLiteral('editor', 'untitled') },
+  copyLogin: { tool: isLiteral('podman', 'docker') },
+  saveDockerConfig: { scope: isScope },
+  setRole: { repository: isString, role: isRole },
+  revoke: { repository: isString },
+  grant: {},
+  addToTeam: {},
+  removeFromTeam: { team: isString },
+  addPrototype: {},
+  removePrototype: { id: isString },
+  addFederation: {},
+  removeFederation: { issuer: isString, subject: isString },
+  testLogin: {},
+  loadMoreActivity: {},
+  rotate: {},
+  delete: {},
+  refresh: {},
+});
+export type RobotHostMessage = Guarded<typeof isRobotHostMessage>;
+
+const isRobotTab = isLiteral('credentials', 'repositories', 'teams', 'keyless', 'activity');
+export type RobotTab = Guarded<typeof isRobotTab>;
+/** What the page keeps across hide/show (`setState`): never a token, nothing from the server. */
+export const isRobotPageState = isObject({ tab: isRobotTab, credentialTab: isNumber, scope: isScope, namespace: isString });
+export type RobotPageState = Guarded<typeof isRobotPageState>;
+
 // ---------------------------------------------------------------------------------------------------------------
 // Access matrix page
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,130 @@
+/**
+ * The robot page (a webview) against the sandbox: opened from the robot row's inline icon; the token is in neither
+ * the page's HTML nor its state until Reveal, Reveal shows the token Quay holds, Copy puts it on the clipboard;
+ * a role changed in the Repositories tab goes through the plan and Quay holds it; the page keeps its tab across
+ * hide/show and forgets the token; screenshots in the light and the dark theme.
+ */
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import {
+  clickInlineAction,
+  copiedBy,
+  expandTreeItem,
+  openViewContainer,
+  outputChannelText,
+  pickQuickItem,
+  runCommand,
+  waitForQuickInput,
+  waitForTreeItem,
+  waitForWebview,
+  waitUntil,
+} from './harness';
+import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
+
+const workbench = useSandboxWorkbench('demo');
+const { vscode } = workbench;
+const view = { viewTitle: 'Registry' };
+const EXTENSION = 'quaytools.quay-robots';
+
+async function robotPage(): Promise<FrameLocator> {
+  const frame = await waitForWebview(vscode.page, { extensionId: EXTENSION });
+  await frame.getByRole('heading', { name: 'acme+ci_pull' }).waitFor();
+  return frame;
+}
+
+/** The page's whole DOM as text, shadow roots of its components included. */
+async function pageText(frame: FrameLocator): Promise<string> {
+  return frame.locator('html').evaluate((root) => {
+    const parts: string[] = [];
+    const walk = (node: Element | ShadowRoot) => {
+      if (node instanceof Element) parts.push(node.outerHTML);
+      node.querySelectorAll('*').forEach((el) => {
+        if (el.shadowRoot !== null) walk(el.shadowRoot);
+      });
+    };
+    walk(root);
+    parts.push(JSON.stringify(sessionStorage), JSON.stringify(localStorage));
+    return parts.join('\n');
+  });
+}
+
+void test('Open Robot Page: the token only after Reveal, Copy puts it on the clipboard', async () => {
+  const { page, session } = vscode;
+  const token = workbench.sandbox.state.robot('acme+ci_pull')?.token;
+  assert.ok(token !== undefined && token.length > 20);
+  await openViewContainer(page, 'Quay');
+  await expandTreeItem(page, 'acme', view);
+  await expandTreeItem(page, 'Robot accounts', view);
+  await waitForTreeItem(page, 'ci_pull', view);
+  await clickInlineAction(page, 'ci_pull', 'Open Robot Page', view);
+  const frame = await robotPage();
+  await frame.getByText('CI: pulls images for integration tests').waitFor();
+  await frame.getByRole('tab', { name: 'Robot token' }).waitFor();
+  await frame.getByRole('tab', { name: 'Teams & default permissions' }).waitFor();
+  // Every section has loaded (the activity of the seed names the robot's pulls) and still no token anywhere.
+  await frame.getByRole('tab', { name: 'Activity' }).click();
+  await frame.getByRole('cell', { name: 'pull_repo' }).first().waitFor();
+  const before = await pageText(frame);
+  assert.ok(!before.includes(token), 'the token is not in the page before Reveal');
+  assert.ok(!before.includes(Buffer.from(`acme+ci_pull:${token}`).toString('base64')), 'nor its base64 form');
+  await frame.getByRole('tab', { name: 'Credentials' }).click();
+  await frame.getByRole('tab', { name: 'Robot token' }).click();
+  await session.screenshot('robot-page-01-light-masked');
+
+  await frame.getByRole('button', { name: 'Reveal' }).click();
+  await waitUntil(async () => (await frame.locator('code.token').textContent()) === token, { message: 'the revealed token' });
+  await session.screenshot('robot-page-02-light-revealed');
+  const copied = await copiedBy(page, () => frame.getByRole('button', { name: 'Copy', exact: true }).click());
+  assert.equal(copied, token);
+
+  // The Secret tab after Reveal holds the Secret as the builder makes it, for the namespace typed.
+  await frame.getByRole('tab', { name: 'Kubernetes Secret' }).click();
+  await frame.locator('#namespace').locator('input').fill('web');
+  await waitUntil(async () => /namespace: web\n/.test((await frame.getByLabel('Kubernetes Secret YAML').textContent()) ?? ''), { message: 'the Secret for namespace web' });
+  const secret = (await frame.getByLabel('Kubernetes Secret YAML').textContent()) ?? '';
+  const data = /\.dockerconfigjson: (\S+)/.exec(secret)?.[1] ?? '';
+  assert.match(Buffer.from(data, 'base64').toString('utf8'), new RegExp(Buffer.from(`acme+ci_pull:${token}`).toString('base64')));
+  assert.ok(!outputChannelText(session, 'Quay').includes(token), 'the token never reaches the log');
+});
+
+void test('Hide and show: the page keeps its tab and forgets the token', async () => {
+  const { page } = vscode;
+  const token = workbench.sandbox.state.robot('acme+ci_pull')?.token ?? '?';
+  let frame = await robotPage();
+  await frame.getByRole('tab', { name: 'Repositories' }).click();
+  await frame.getByLabel('Role on frontend').waitFor();
+  await runCommand(page, 'File: New Untitled Text File');
+  await page.locator('.tabs-container .tab', { hasText: 'acme+ci_pull' }).click();
+  frame = await robotPage();
+  await frame.getByLabel('Role on frontend').waitFor();
+  assert.equal(await frame.getByRole('tab', { name: 'Repositories' }).getAttribute('aria-selected'), 'true');
+  assert.ok(!(await pageText(frame)).includes(token), 'the token is gone after hide/show');
+});
+
+void test('Repositories: a role changed in the table goes through the plan, and Quay holds it', async () => {
+  const { page, session } = vscode;
+  assert.equal(workbench.sandbox.state.userPermission('acme/frontend', 'acme+ci_pull'), 'read');
+  const frame = await robotPage();
+  await frame.getByRole('tab', { name: 'Repositories' }).click();
+  await frame.getByLabel('Role on frontend').selectOption('write');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Grant write to acme\+ci_pull: plan/ });
+  await session.screenshot('robot-page-03-plan');
+  await applyPlan(page);
+  await waitUntil(() => workbench.sandbox.state.userPermission('acme/frontend', 'acme+ci_pull') === 'write', { message: 'Quay holds write on frontend' });
+  await waitUntil(async () => (await frame.getByLabel('Role on frontend').inputValue()) === 'write', { message: 'the page shows write' });
+  await session.screenshot('robot-page-04-light-repositories');
+});
+
+void test('Dark theme: the page follows the workbench colours', async () => {
+  const { page, session } = vscode;
+  await runCommand(page, 'Preferences: Color Theme');
+  await pickQuickItem(page, /^Dark Modern/);
+  const frame = await robotPage();
+  await waitUntil(async () => (await frame.locator('body').getAttribute('class'))?.includes('vscode-dark'), { message: 'the page in the dark theme' });
+  const background = await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
+  assert.notEqual(background, 'rgb(255, 255, 255)');
+  await session.screenshot('robot-page-05-dark-repositories');
+  await frame.getByRole('tab', { name: 'Credentials' }).click();
+  await session.screenshot('robot-page-06-dark-credentials');
+});
