@@ -127,4 +127,10 @@ void test('Dark theme: the page follows the workbench colours', async () => {
   await session.screenshot('robot-page-05-dark-repositories');
   await frame.getByRole('tab', { name: 'Credentials' }).click();
   await session.screenshot('robot-page-06-dark-credentials');
+  // Nothing the page loads or does was refused by its Content-Security-Policy, and no message failed the protocol
+  // (the page's console reaches the logs: a probe line shows it).
+  await frame.locator('body').evaluate(() => console.info('robot-page-console-probe'));
+  await waitUntil(() => session.logs().includes('robot-page-console-probe'), { message: "the page's console in the logs" });
+  const lines = session.logs().split('\n');
+  assert.deepEqual(lines.filter((l) => /Content Security Policy|dropped a message/.test(l)), []);
 });
