@@ -118,8 +118,7 @@ export const isRobotPageMessage = isMessage({
   repositories: section(isArrayOf(isRepositoryRow)),
   teams: section(isArrayOf(isString)),
   prototypes: section(isArrayOf(isPrototypeRow)),
-  /** `editable`: add and remove work (the federation change is available); else the entries are read-only. */
-  federation: section(isArrayOf(isFederationRow), { editable: isBoolean, canTest: isBoolean }),
+  federation: section(isArrayOf(isFederationRow)),
   /** `append`: a "Load more" page, added below the rows already shown. */
   activity: section(isArrayOf(isActivityRow), { append: isBoolean, more: isBoolean }),
   /** Only in answer to Reveal; the page keeps it in memory and drops it when hidden. */

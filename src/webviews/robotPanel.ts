@@ -6,6 +6,8 @@ import { applyGrants, confirmPlan, grantRepositories, showReport } from '../comm
 import { MembershipRef, PrototypeRef, RobotRef, type RobotTarget } from '../commands/pickers';
 import { createPrototype, deletePrototype } from '../commands/prototypes/prototypeCommands';
 import { copyToken, copyTokenReadingCommand, fetchRobotToken, saveDockerConfig } from '../commands/robots/credentials';
+import { addTrust, currentTrust, KeylessEntryRef, removeTrust } from '../commands/federation/trust';
+import { testKeylessLogin } from '../commands/federation/testKeylessLogin';
 import { deleteRobot } from '../commands/robots/deleteRobot';
 import { ACTIVITY_DAYS } from '../commands/robots/showActivity';
 import { rotateToken } from '../commands/rotation/rotateToken';
@@ -142,10 +144,13 @@ class RobotPage {
         return this.loadPrototypes();
       }
       case 'addFederation':
+        await addTrust(this.c, this.ref);
+        return this.loadFederation();
       case 'removeFederation':
+        await removeTrust(this.c, new KeylessEntryRef(this.ref, { issuer: m.issuer, subject: m.subject }));
+        return this.loadFederation();
       case 'testLogin':
-        // The page offers these only when `federation.editable` / `canTest` say so.
-        throw new Error(vscode.l10n.t('Changing the keyless federation of a robot is not available in this version.'));
+        return testKeylessLogin(this.c, this.ref);
       case 'loadMoreActivity':
         return this.loadActivity(true);
       case 'rotate':
@@ -252,9 +257,9 @@ class RobotPage {
 
   private loadFederation(): Promise<void> {
     return this.section(
-      async () => (await this.client.getFederation(this.target.namespace, this.target.robot.shortName)).map((f) => ({ issuer: f.issuer, subject: f.subject })),
+      async () => (await currentTrust(this.c, this.target)).map((f) => ({ issuer: f.issuer, subject: f.subject })),
       async (r) => {
-        await this.host.post({ type: 'federation', ...r, editable: false, canTest: false });
+        await this.host.post({ type: 'federation', ...r });
         if (r.rows !== undefined) await this.postHeader(r.rows.length > 0);
       },
     );

@@ -8,13 +8,16 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
 import {
+  clickDialogButton,
   clickInlineAction,
   copiedBy,
   expandTreeItem,
+  modalDialog,
   openViewContainer,
   outputChannelText,
   pickQuickItem,
   runCommand,
+  typeInQuickInput,
   waitForQuickInput,
   waitForTreeItem,
   waitForWebview,
@@ -116,6 +119,31 @@ void test('Repositories: a role changed in the table goes through the plan, and 
   await session.screenshot('robot-page-04-light-repositories');
 });
 
+void test('Keyless: an entry added and removed from the page, through the trust read-modify-write', async () => {
+  const { page, session } = vscode;
+  const sb = workbench.sandbox;
+  const federation = () => sb.state.robot('acme+ci_pull')?.federation ?? [];
+  assert.deepEqual(federation(), []);
+  const frame = await robotPage();
+  await frame.getByRole('tab', { name: 'Keyless' }).click();
+  await frame.getByText('No federation entries').waitFor();
+  await frame.getByRole('button', { name: 'Add entry…' }).click();
+  await waitForQuickInput(page, { titleOrPlaceholder: /Add Trust to acme\+ci_pull \(1\/2\)/ });
+  await typeInQuickInput(page, sb.issuer.url, { submit: true });
+  await waitForQuickInput(page, { titleOrPlaceholder: /\(2\/2\)/ });
+  await typeInQuickInput(page, 'system:serviceaccount:ci:puller', { submit: true });
+  await waitUntil(() => federation().length === 1, { message: 'Quay holds the entry' });
+  assert.deepEqual(federation(), [{ issuer: sb.issuer.url, subject: 'system:serviceaccount:ci:puller' }]);
+  await frame.getByRole('cell', { name: 'system:serviceaccount:ci:puller', exact: true }).waitFor();
+  await frame.getByText('keyless', { exact: true }).waitFor();
+  await session.screenshot('robot-page-05-keyless');
+  await frame.getByRole('button', { name: 'Remove the entry system:serviceaccount:ci:puller' }).click();
+  assert.match((await modalDialog(page)).message, /Stop acme\+ci_pull from accepting tokens of system:serviceaccount:ci:puller\?/);
+  await clickDialogButton(page, 'Remove');
+  await waitUntil(() => federation().length === 0, { message: 'the entry is gone from Quay' });
+  await frame.getByText('No federation entries').waitFor();
+});
+
 void test('Dark theme: the page follows the workbench colours', async () => {
   const { page, session } = vscode;
   await runCommand(page, 'Preferences: Color Theme');
@@ -124,9 +152,9 @@ void test('Dark theme: the page follows the workbench colours', async () => {
   await waitUntil(async () => (await frame.locator('body').getAttribute('class'))?.includes('vscode-dark'), { message: 'the page in the dark theme' });
   const background = await frame.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);
   assert.notEqual(background, 'rgb(255, 255, 255)');
-  await session.screenshot('robot-page-05-dark-repositories');
+  await session.screenshot('robot-page-06-dark-repositories');
   await frame.getByRole('tab', { name: 'Credentials' }).click();
-  await session.screenshot('robot-page-06-dark-credentials');
+  await session.screenshot('robot-page-07-dark-credentials');
   // Nothing the page loads or does was refused by its Content-Security-Policy, and no message failed the protocol
   // (the page's console reaches the logs: a probe line shows it).
   await frame.locator('body').evaluate(() => console.info('robot-page-console-probe'));

@@ -270,12 +270,12 @@ function keyless(): TemplateResult {
     ${sectionBody(f, 'No federation entries: the robot signs in with its token only.', (rows) => html`
       <table>
         <caption>Trusted identities</caption>
-        <thead><tr><th scope="col">Issuer</th><th scope="col">Subject</th>${f.editable ? html`<th scope="col"><span class="sr-only">Actions</span></th>` : nothing}</tr></thead>
-        <tbody>${rows.map((e) => html`<tr><td>${e.issuer}</td><td><code>${e.subject}</code></td>${f.editable ? html`<td><vscode-button secondary @click=${() => post({ type: 'removeFederation', issuer: e.issuer, subject: e.subject })}>Remove</vscode-button></td>` : nothing}</tr>`)}</tbody>
+        <thead><tr><th scope="col">Issuer</th><th scope="col">Subject</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+        <tbody>${rows.map((e) => html`<tr><td>${e.issuer}</td><td><code>${e.subject}</code></td><td><vscode-button secondary aria-label=${`Remove the entry ${e.subject}`} @click=${() => post({ type: 'removeFederation', issuer: e.issuer, subject: e.subject })}>Remove</vscode-button></td></tr>`)}</tbody>
       </table>`)}
     <div class="row">
-      ${f.editable ? html`<vscode-button @click=${() => post({ type: 'addFederation' })}>Add entry…</vscode-button>` : html`<span class="muted">Read-only here.</span>`}
-      ${f.canTest ? html`<vscode-button secondary @click=${() => post({ type: 'testLogin' })}>Test login…</vscode-button>` : nothing}
+      <vscode-button @click=${() => post({ type: 'addFederation' })}>Add entry…</vscode-button>
+      ${(f.rows?.length ?? 0) > 0 ? html`<vscode-button secondary @click=${() => post({ type: 'testLogin' })}>Test login…</vscode-button>` : nothing}
     </div>
   `;
 }

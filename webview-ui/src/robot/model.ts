@@ -16,7 +16,7 @@ export interface RobotModel {
   readonly repositories: Section<RepositoryRow>;
   readonly teams: Section<string>;
   readonly prototypes: Section<PrototypeRow>;
-  readonly federation: Section<FederationRow> & { readonly editable: boolean; readonly canTest: boolean };
+  readonly federation: Section<FederationRow>;
   readonly activity: Section<ActivityRow> & { readonly more: boolean };
   /** Present only after Reveal, until the page is hidden. Never part of `ui`. */
   readonly token?: string;
@@ -27,7 +27,7 @@ export interface RobotModel {
 export const DEFAULT_UI: RobotPageState = { tab: 'credentials', credentialTab: 0, scope: 'org', namespace: '' };
 
 export function initialModel(restored: RobotPageState | undefined): RobotModel {
-  return { ui: restored ?? DEFAULT_UI, repositories: {}, teams: {}, prototypes: {}, federation: { editable: false, canTest: false }, activity: { more: false } };
+  return { ui: restored ?? DEFAULT_UI, repositories: {}, teams: {}, prototypes: {}, federation: {}, activity: { more: false } };
 }
 
 function rowsOf<T>(m: { rows?: T[]; error?: string }): Section<T> {
@@ -48,7 +48,7 @@ export function update(model: RobotModel, message: RobotPageMessage): RobotModel
     case 'prototypes':
       return { ...model, prototypes: rowsOf(message) };
     case 'federation':
-      return { ...model, federation: { ...rowsOf(message), editable: message.editable, canTest: message.canTest } };
+      return { ...model, federation: rowsOf(message) };
     case 'activity': {
       if (message.error !== undefined) return { ...model, activity: { error: message.error, more: false } };
       const rows = message.append ? [...(model.activity.rows ?? []), ...(message.rows ?? [])] : (message.rows ?? []);
