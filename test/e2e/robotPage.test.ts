@@ -12,6 +12,7 @@ import {
   clickInlineAction,
   copiedBy,
   expandTreeItem,
+  editorText,
   modalDialog,
   openViewContainer,
   outputChannelText,
@@ -142,6 +143,40 @@ void test('Keyless: an entry added and removed from the page, through the trust 
   await clickDialogButton(page, 'Remove');
   await waitUntil(() => federation().length === 0, { message: 'the entry is gone from Quay' });
   await frame.getByText('No federation entries').waitFor();
+});
+
+void test('Kubernetes Secret: "Insert into active editor" goes to the editor used last, "Open as untitled" to a new one', async () => {
+  const { page, session } = vscode;
+  const token = workbench.sandbox.state.robot('acme+ci_pull')?.token ?? '?';
+  const auth = Buffer.from(`acme+ci_pull:${token}`).toString('base64');
+  const host = workbench.sandbox.hostname;
+  const decoded = (text: string) => Buffer.from(/\.dockerconfigjson: (\S+)/.exec(text)?.[1] ?? '', 'base64').toString('utf8');
+  let frame = await robotPage();
+  await frame.getByRole('tab', { name: 'Credentials' }).click();
+  await frame.getByRole('tab', { name: 'Kubernetes Secret' }).click();
+  assert.equal(await frame.locator('#namespace').locator('input').inputValue(), 'web', 'the namespace typed before hide/show');
+  // The editor used last is the untitled file opened by the hide/show test; the page has the focus now.
+  await frame.getByRole('button', { name: 'Insert into active editor' }).click();
+  await page.locator('.tabs-container .tab.active', { hasText: 'Untitled-1' }).waitFor();
+  const inserted = await waitUntil(async () => {
+    const text = await editorText(page);
+    return text.includes('kind: Secret') && text;
+  }, { message: 'the Secret in Untitled-1' });
+  assert.match(inserted, /name: acme-ci-pull-pull-secret\n\s*namespace: web\n/);
+  assert.deepEqual(JSON.parse(decoded(inserted)), { auths: { [`${host}/acme`]: { auth, email: '' } } }, 'organization scope: auths keyed by host/acme');
+  await session.screenshot('robot-page-06-inserted');
+  await page.locator('.tabs-container .tab', { hasText: 'acme+ci_pull' }).click();
+  frame = await robotPage();
+  await frame.getByRole('radio', { name: /Registry/ }).check();
+  await frame.getByRole('button', { name: 'Open as untitled' }).click();
+  await page.locator('.tabs-container .tab.active', { hasText: 'Untitled-2' }).waitFor();
+  const untitled = await waitUntil(async () => {
+    const text = await editorText(page);
+    return text.includes('kind: Secret') && text;
+  }, { message: 'the Secret in a new untitled document' });
+  assert.match(untitled, /namespace: web\n/);
+  assert.deepEqual(JSON.parse(decoded(untitled)), { auths: { [host]: { auth, email: '' } } }, 'registry scope: auths keyed by the host alone');
+  await page.locator('.tabs-container .tab', { hasText: 'acme+ci_pull' }).click();
 });
 
 void test('Dark theme: the page follows the workbench colours', async () => {

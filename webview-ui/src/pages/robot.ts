@@ -156,14 +156,15 @@ function tokenTab(fullName: string): TemplateResult {
   `;
 }
 
-function scopeChoice(isOrg: boolean): TemplateResult {
+/** `group`: the radio group's name, one per tab (radios sharing a name across tabs would uncheck each other). */
+function scopeChoice(isOrg: boolean, group: string): TemplateResult {
   const h = model.header!;
   return html`
     <fieldset class="scope">
       <legend>Secret scope</legend>
-      <label><input type="radio" name="scope" value="org" ?disabled=${!isOrg} .checked=${model.ui.scope === 'org'} @change=${() => setUi({ scope: 'org' })} />
+      <label><input type="radio" name=${group} value="org" ?disabled=${!isOrg} .checked=${model.ui.scope === 'org'} @change=${() => setUi({ scope: 'org' })} />
         Organization <span class="muted">(auths key ${h.registryHost}/${h.namespace})</span></label>
-      <label><input type="radio" name="scope" value="registry" .checked=${model.ui.scope === 'registry'} @change=${() => setUi({ scope: 'registry' })} />
+      <label><input type="radio" name=${group} value="registry" .checked=${model.ui.scope === 'registry'} @change=${() => setUi({ scope: 'registry' })} />
         Registry <span class="muted">(auths key ${h.registryHost})</span></label>
     </fieldset>
   `;
@@ -176,7 +177,7 @@ function preview(text: string | undefined, label: string): TemplateResult {
 function secretTab(isOrg: boolean): TemplateResult {
   const c = model.credentials;
   return html`
-    ${scopeChoice(isOrg)}
+    ${scopeChoice(isOrg, 'secret-scope')}
     <div class="row">
       <label for="namespace">Namespace</label>
       <vscode-textfield
@@ -208,7 +209,7 @@ function loginTab(tool: 'podman' | 'docker'): TemplateResult {
 
 function configTab(isOrg: boolean): TemplateResult {
   return html`
-    ${scopeChoice(isOrg)} ${preview(model.credentials?.dockerConfig, 'Docker config.json')}
+    ${scopeChoice(isOrg, 'config-scope')} ${preview(model.credentials?.dockerConfig, 'Docker config.json')}
     <p class="muted">Saving merges this entry into a config.json (docker's own by default), written with mode 0600.</p>
     <vscode-button @click=${() => post({ type: 'saveDockerConfig', scope: model.ui.scope })}>Save to config.json…</vscode-button>
   `;
