@@ -150,6 +150,11 @@ void test('Kubernetes Secret: "Insert into active editor" goes to the editor use
   const token = workbench.sandbox.state.robot('acme+ci_pull')?.token ?? '?';
   const auth = Buffer.from(`acme+ci_pull:${token}`).toString('base64');
   const host = workbench.sandbox.hostname;
+  const secretInActiveEditor = () =>
+    waitUntil(async () => {
+      const text = await editorText(page);
+      return text.includes('kind: Secret') && text;
+    }, { message: 'a Secret in the active editor' });
   const decoded = (text: string) => Buffer.from(/\.dockerconfigjson: (\S+)/.exec(text)?.[1] ?? '', 'base64').toString('utf8');
   let frame = await robotPage();
   await frame.getByRole('tab', { name: 'Credentials' }).click();
@@ -158,10 +163,7 @@ void test('Kubernetes Secret: "Insert into active editor" goes to the editor use
   // The editor used last is the untitled file opened by the hide/show test; the page has the focus now.
   await frame.getByRole('button', { name: 'Insert into active editor' }).click();
   await page.locator('.tabs-container .tab.active', { hasText: 'Untitled-1' }).waitFor();
-  const inserted = await waitUntil(async () => {
-    const text = await editorText(page);
-    return text.includes('kind: Secret') && text;
-  }, { message: 'the Secret in Untitled-1' });
+  const inserted = await secretInActiveEditor();
   assert.match(inserted, /name: acme-ci-pull-pull-secret\n\s*namespace: web\n/);
   assert.deepEqual(JSON.parse(decoded(inserted)), { auths: { [`${host}/acme`]: { auth, email: '' } } }, 'organization scope: auths keyed by host/acme');
   await session.screenshot('robot-page-06-inserted');
@@ -170,10 +172,7 @@ void test('Kubernetes Secret: "Insert into active editor" goes to the editor use
   await frame.getByRole('radio', { name: /Registry/ }).check();
   await frame.getByRole('button', { name: 'Open as untitled' }).click();
   await page.locator('.tabs-container .tab.active', { hasText: 'Untitled-2' }).waitFor();
-  const untitled = await waitUntil(async () => {
-    const text = await editorText(page);
-    return text.includes('kind: Secret') && text;
-  }, { message: 'the Secret in a new untitled document' });
+  const untitled = await secretInActiveEditor();
   assert.match(untitled, /namespace: web\n/);
   assert.deepEqual(JSON.parse(decoded(untitled)), { auths: { [host]: { auth, email: '' } } }, 'registry scope: auths keyed by the host alone');
   await page.locator('.tabs-container .tab', { hasText: 'acme+ci_pull' }).click();
