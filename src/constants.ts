@@ -51,12 +51,19 @@ export const Commands = {
   testKeylessLogin: 'quay.testKeylessLogin',
   copyKeylessLogin: 'quay.copyKeylessLoginCommand',
   findRobotInClusters: 'quay.findRobotInClusters',
+  openRobotPage: 'quay.openRobotPage',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
 export const Views = {
   container: 'quay',
   registry: 'quay.registry',
+} as const;
+
+/** Webview panel view types (`createWebviewPanel`); no serializer, so package.json does not list them. */
+export const WebviewTypes = {
+  robot: 'quay.robotPage',
+  matrix: 'quay.accessMatrix',
 } as const;
 
 export const ContextKeys = {

@@ -40,6 +40,25 @@ export class RobotRef {
   ) {}
 }
 
+/** A robot's team membership named outside the tree (the robot page), passed to "Remove from Team". */
+export class MembershipRef {
+  constructor(
+    readonly instanceUrl: string,
+    readonly org: string,
+    readonly team: string,
+    readonly member: string,
+  ) {}
+}
+
+/** A default permission named outside the tree (the robot page), passed to the default-permission commands. */
+export class PrototypeRef {
+  constructor(
+    readonly instanceUrl: string,
+    readonly org: string,
+    readonly rule: Prototype,
+  ) {}
+}
+
 /** The robot a command applies to: the tree node's or the reference's, or picked through instance → namespace → robot. */
 export async function resolveRobot(c: CommandContext, node: unknown, title: string): Promise<RobotTarget> {
   if (node instanceof RobotNode || node instanceof RobotRef) {

@@ -26,6 +26,7 @@ import { checkIssuer } from './federation/checkIssuer';
 import { setUpKeyless } from './federation/setUpKeyless';
 import { copyKeylessLogin, testKeylessLogin } from './federation/testKeylessLogin';
 import { addTrust, editTrust, removeAllTrust, removeTrust } from './federation/trust';
+import { openRobotPage } from './robots/openRobotPage';
 
 type Handler = (c: CommandContext, ...args: never[]) => Promise<unknown>;
 
@@ -83,6 +84,7 @@ const table: Record<CommandId, Handler> = {
   [Commands.testKeylessLogin]: testKeylessLogin,
   [Commands.copyKeylessLogin]: copyKeylessLogin,
   [Commands.findRobotInClusters]: findRobotInClusters,
+  [Commands.openRobotPage]: openRobotPage,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {

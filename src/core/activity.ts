@@ -13,13 +13,18 @@ export function concernsRobot(entry: LogEntry, robotFullName: string): boolean {
   });
 }
 
-/** One readable line per entry: `2026-11-25 08:12 UTC  change_repo_permission  by alice  repo=frontend role=read`. */
-export function describeLogEntry(entry: LogEntry): string {
+/** An entry's parts as shown: UTC minute, kind, performer, and its scalar metadata as `key=value` (no OAuth token ids). */
+export function logEntryFields(entry: LogEntry): { when: string; kind: string; performer?: string; details: string } {
   const when = `${entry.datetime.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  const who = entry.performer !== undefined ? `by ${entry.performer.name}` : '';
   const details = Object.entries(entry.metadata)
     .filter(([k, v]) => !k.startsWith('oauth_token') && v !== null && typeof v !== 'object')
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ');
-  return [when, entry.kind, who, details].filter((p) => p !== '').join('  ');
+  return { when, kind: entry.kind, ...(entry.performer !== undefined ? { performer: entry.performer.name } : {}), details };
+}
+
+/** One readable line per entry: `2026-11-25 08:12 UTC  change_repo_permission  by alice  repo=frontend role=read`. */
+export function describeLogEntry(entry: LogEntry): string {
+  const f = logEntryFields(entry);
+  return [f.when, f.kind, f.performer !== undefined ? `by ${f.performer}` : '', f.details].filter((p) => p !== '').join('  ');
 }

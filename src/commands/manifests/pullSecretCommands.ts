@@ -79,9 +79,22 @@ export async function insertPullSecretManifest(c: CommandContext, arg?: unknown)
   const target = await manifestTarget(c, arg, false);
   const robot = await resolveRobot(c, isManifestArgs(arg) ? undefined : arg, title);
   const scope = await pickScope(robot, title);
-  const namespace = target?.yamlDocument?.namespace;
-  const name = pullSecretName(robot.robot.fullName);
   const addToWorkload = (arg as { addToWorkload?: unknown } | undefined)?.addToWorkload === true;
+  await insertPullSecret(c, robot, { scope, target, addToWorkload });
+}
+
+/**
+ * The pull Secret of `robot` after the document of `target` (its namespace unless one is given), or in an untitled
+ * document without a target; into a file in a git work tree only after the modal of {@link tokenDestination}.
+ */
+export async function insertPullSecret(
+  c: CommandContext,
+  robot: RobotTarget,
+  o: { readonly scope: SecretScope; readonly target: ManifestTarget | undefined; readonly namespace?: string; readonly addToWorkload?: boolean },
+): Promise<void> {
+  const { scope, target } = o;
+  const namespace = o.namespace ?? target?.yamlDocument?.namespace;
+  const name = pullSecretName(robot.robot.fullName);
   const destination = await tokenDestination(target?.document);
   const secret = { host: new URL(robot.instance.url).host, robot: robot.robot.fullName, scope, ...(namespace !== undefined ? { namespace } : {}) };
   if (destination === 'kubectl') {
@@ -96,7 +109,7 @@ export async function insertPullSecretManifest(c: CommandContext, arg?: unknown)
   assertUnchanged(target);
   const { document, parsed } = target;
   let text = parsed.text;
-  if (addToWorkload) {
+  if (o.addToWorkload === true) {
     const plan = planAddImagePullSecret(parsed, name, { target: { offset: target.offset } });
     if (plan.status === 'refused') throw refused(document, plan);
     text = applyEdits(text, plan.edits);

@@ -7,19 +7,23 @@ import { PrototypesGroupNode, describePrototype, prototypeRulesMarkdown } from '
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { applyGrants, confirmPlan, pickRole, showReport } from '../permissions/grantRepositories';
-import { pickNamespace, pickPrototype, repositoryNames } from '../pickers';
+import { pickNamespace, pickPrototype, PrototypeRef, repositoryNames, RobotRef } from '../pickers';
 import { askUserName, pickInstance } from '../prompts';
 import { UserCancelled } from '../runCommand';
 
 const RULES = () => prototypeRulesMarkdown().replace(/\*\*/g, '').split('\n\n').join(' ');
 
-/** "Create Default Permission…": delegate (robot, team or user), role, and creator (anyone or one user). */
+/**
+ * "Create Default Permission…": delegate (robot, team or user), role, and creator (anyone or one user). From a robot
+ * (a `RobotRef`, as the robot page passes) the delegate is that robot and the first two steps are skipped.
+ */
 export async function createPrototype(c: CommandContext, node?: unknown): Promise<void> {
   const title = vscode.l10n.t('Create Default Permission');
-  const instance = await pickInstance(c.store, node, title);
-  const org = node instanceof PrototypesGroupNode ? node.org : (await pickNamespace(c, instance, node, title)).name;
+  const robot = node instanceof RobotRef ? node : undefined;
+  const instance = await pickInstance(c.store, robot !== undefined ? { instanceId: robot.instanceUrl } : node, title);
+  const org = node instanceof PrototypesGroupNode ? node.org : robot !== undefined ? robot.namespace.name : (await pickNamespace(c, instance, node, title)).name;
   const client = c.clients.get(instance.url);
-  const kind = await vscode.window.showQuickPick(
+  const kind = robot !== undefined ? { pick: 'robot' as const } : await vscode.window.showQuickPick(
     [
       { label: vscode.l10n.t('Robot account'), pick: 'robot' as const },
       { label: vscode.l10n.t('Team'), pick: 'team' as const },
@@ -29,7 +33,9 @@ export async function createPrototype(c: CommandContext, node?: unknown): Promis
   );
   if (kind === undefined) throw new UserCancelled();
   let delegate: string | undefined;
-  if (kind.pick === 'robot') {
+  if (robot !== undefined) {
+    delegate = robot.robot.fullName;
+  } else if (kind.pick === 'robot') {
     const robots = await client.listRobots({ kind: 'org', name: org });
     delegate = (await vscode.window.showQuickPick(robots.map((r) => ({ label: r.fullName, description: r.description })), { title: `${title} (2/4)`, ignoreFocusOut: true }))?.label;
   } else if (kind.pick === 'team') {
@@ -58,6 +64,7 @@ export async function createPrototype(c: CommandContext, node?: unknown): Promis
 /** The rule a command acts on: the tree row's, or picked through instance → organization → rule. */
 async function ruleOf(c: CommandContext, node: unknown, title: string): Promise<{ instanceId: string; org: string; rule: Prototype }> {
   if (node instanceof ItemNode && node.spec.prototype !== undefined) return { instanceId: node.instanceId, org: node.spec.prototype.org, rule: node.spec.prototype.rule };
+  if (node instanceof PrototypeRef) return { instanceId: node.instanceUrl, org: node.org, rule: node.rule };
   const picked = await pickPrototype(c, node, title);
   return { instanceId: picked.instance.url, org: picked.org, rule: picked.rule };
 }

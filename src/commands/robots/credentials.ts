@@ -19,7 +19,7 @@ export async function fetchRobotToken(c: CommandContext, { instance, namespace, 
 }
 
 /** Puts the robot's token on the clipboard and says the clipboard holds a secret. */
-async function copyToken(c: CommandContext, target: RobotTarget): Promise<void> {
+export async function copyToken(c: CommandContext, target: RobotTarget): Promise<void> {
   await vscode.env.clipboard.writeText(await fetchRobotToken(c, target));
   vscode.window.setStatusBarMessage(vscode.l10n.t('Copied the token of {0} — the clipboard now holds a secret', target.robot.fullName), 5000);
 }
@@ -116,7 +116,7 @@ async function pickDockerConfigPath(title: string): Promise<string> {
  * names the entries added or replaced in an existing file, and warns when the file lies in a git work tree. The
  * file is written atomically with mode 0600; one that is not valid JSON is refused, not overwritten.
  */
-async function saveDockerConfig(c: CommandContext, target: RobotTarget, scope: SecretScope): Promise<void> {
+export async function saveDockerConfig(c: CommandContext, target: RobotTarget, scope: SecretScope): Promise<void> {
   const { instance, robot } = target;
   const path = await pickDockerConfigPath(vscode.l10n.t('Save the Docker credentials of {0} to', robot.fullName));
   if (existsSync(path) && statSync(path).isDirectory()) throw new Error(vscode.l10n.t('{0} is a folder.', path));

@@ -5,7 +5,8 @@ import { logTarget } from '../../core/rotation/tokenAgeTracker';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 
-const DAYS = 30;
+/** How far back a robot's activity is read (the command and the robot page). */
+export const ACTIVITY_DAYS = 30;
 const MAX_PAGES = 50;
 
 /**
@@ -16,7 +17,7 @@ export async function showActivity(c: CommandContext, node?: unknown): Promise<v
   const { instance, namespace, robot } = await resolveRobot(c, node, vscode.l10n.t('Show Robot Activity'));
   const client = c.clients.get(instance.url);
   const end = new Date();
-  const start = new Date(end.getTime() - DAYS * 86_400_000);
+  const start = new Date(end.getTime() - ACTIVITY_DAYS * 86_400_000);
   const target = logTarget(namespace);
   const { entries, pages, complete } = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the usage logs of {0}…', namespace.name), cancellable: true },

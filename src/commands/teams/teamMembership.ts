@@ -3,7 +3,7 @@ import { ItemNode } from '../../views/nodes/itemNode';
 import { TeamNode } from '../../views/nodes/teamsGroupNode';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
-import { pickMembership, resolveRobot } from '../pickers';
+import { MembershipRef, pickMembership, resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
 
 function refresh(c: CommandContext, instanceUrl: string, org: string, team: string, member: string): void {
@@ -50,6 +50,8 @@ export async function removeFromTeam(c: CommandContext, node?: unknown): Promise
   let m: { instanceId: string; org: string; team: string; member: string };
   if (node instanceof ItemNode && node.spec.membership !== undefined) {
     m = { instanceId: node.instanceId, ...node.spec.membership };
+  } else if (node instanceof MembershipRef) {
+    m = { instanceId: node.instanceUrl, org: node.org, team: node.team, member: node.member };
   } else {
     const p = await pickMembership(c, node, vscode.l10n.t('Remove from Team'));
     m = { instanceId: p.instance.url, org: p.org, team: p.team, member: p.member };
