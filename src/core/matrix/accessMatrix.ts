@@ -107,7 +107,7 @@ export class AccessMatrix {
       }
       return;
     }
-    if (cells === undefined) this.pending.set(row, (cells = new Map()));
+    if (cells === undefined) this.pending.set(row, (cells = new Map<string, Role | null>()));
     cells.set(repository, role ?? null);
     if (!had) this.pendingCount++;
   }

@@ -24,7 +24,7 @@ export async function loadMatrix(client: MatrixSource, org: string, options: { r
   const teamsPromise = options.teams === true ? client.getOrganization(org, call).then((o) => o.teams.map((t) => t.name)) : Promise.resolve([]);
   const robots = await client.listRobots(ns, { permissions: true, token: false }, call);
   const robotRows = Promise.all(
-    robots.map((r) => (r.repositories !== undefined && r.repositories.length === 0 ? { kind: 'robot' as const, name: r.fullName, grants: [] } : loadRow(client, org, { kind: 'robot', name: r.fullName }, call))),
+    robots.map((r) => (r.repositories !== undefined && r.repositories.length === 0 ? Promise.resolve({ kind: 'robot' as const, name: r.fullName, grants: [] }) : loadRow(client, org, { kind: 'robot', name: r.fullName }, call))),
   );
   const teamRows = teamsPromise.then((teams) => Promise.all(teams.map((name) => loadRow(client, org, { kind: 'team', name }, call))));
   const [repositories, robotList, teamList] = await Promise.all([reposPromise, robotRows, teamRows]);
