@@ -1,5 +1,8 @@
-// Bundles the extension (and later the CLI and webview apps) with esbuild. `vscode` stays external.
+// Bundles the extension, the CLI and the webview pages with esbuild. `vscode` stays external.
+// With --production (what `npm run package` runs) it prints the webview bundle's size and fails above the budget.
 import * as esbuild from 'esbuild';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
@@ -7,3 +10,34 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 await esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 // The `quay-robots` CLI (package.json `bin`): the same headless planners, no editor.
 await esbuild.build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' });
+
+// The webview pages (webview-ui/): one entry per page, `webview-ui/src/pages/<name>.ts` → `webview-ui/dist/<name>.js`
+// and `<name>.css`; code shared by pages (Lit, @vscode-elements/elements) goes to chunks both import.
+const WEBVIEW_OUT = 'webview-ui/dist';
+const WEBVIEW_BUDGET = 200 * 1024;
+const pages = readdirSync('webview-ui/src/pages').filter((f) => f.endsWith('.ts')).map((f) => join('webview-ui/src/pages', f));
+rmSync(WEBVIEW_OUT, { recursive: true, force: true });
+await esbuild.build({
+  entryPoints: pages,
+  outdir: WEBVIEW_OUT,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'chrome120',
+  chunkNames: 'chunk-[hash]',
+  minify: production,
+  sourcemap: !production,
+  logLevel: 'warning',
+});
+if (production) {
+  const files = readdirSync(WEBVIEW_OUT).filter((f) => /\.(js|css)$/.test(f));
+  const sizes = files.map((f) => [f, statSync(join(WEBVIEW_OUT, f)).size]);
+  const total = sizes.reduce((sum, [, size]) => sum + size, 0);
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  console.log(`webview bundle: ${kb(total)} minified (budget ${kb(WEBVIEW_BUDGET)}): ${sizes.map(([f, s]) => `${f} ${kb(s)}`).join(', ')}`);
+  if (total > WEBVIEW_BUDGET) {
+    console.error(`webview bundle over budget by ${kb(total - WEBVIEW_BUDGET)}`);
+    process.exit(1);
+  }
+}

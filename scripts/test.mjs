@@ -96,6 +96,7 @@ function runE2e() {
 if (!e2eOnly) {
   run('lint', 'npx', ['eslint', '.']);
   run('compile (strict type check)', 'npx', ['tsc', '-p', 'tsconfig.json']);
+  run('compile the webview pages (strict type check)', 'npx', ['tsc', '-p', 'webview-ui/tsconfig.json']);
   run('bundle', 'node', ['scripts/build.mjs']);
   run('package .vsix', 'node', ['scripts/check-package.mjs']);
   run('unit tests', 'node', ['--test', '--test-reporter=tap', 'out/test/unit/'], { tap: true });

@@ -50,6 +50,12 @@ export const Views = {
   registry: 'quay.registry',
 } as const;
 
+/** Webview panel view types (`createWebviewPanel`); no serializer, so package.json does not list them. */
+export const WebviewTypes = {
+  robot: 'quay.robotPage',
+  matrix: 'quay.accessMatrix',
+} as const;
+
 export const ContextKeys = {
   instanceCount: 'quay.instanceCount',
 } as const;

@@ -55,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tokenAges,
     state: context.globalState,
     secrets: context.secrets,
+    extensionUri: context.extensionUri,
   };
 
   const updateInstanceCount = () => void vscode.commands.executeCommand('setContext', ContextKeys.instanceCount, store.list().length);

@@ -22,4 +22,6 @@ export interface CommandContext {
   readonly state: vscode.Memento;
   /** The OS keychain: pending rotations keep the old token here until every place is updated. */
   readonly secrets: vscode.SecretStorage;
+  /** The extension's folder: webview panels load their pages from `webview-ui/dist` under it. */
+  readonly extensionUri: vscode.Uri;
 }

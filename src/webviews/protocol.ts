@@ -1,0 +1,83 @@
+/**
+ * The one typed protocol between the extension and its webview pages (house-style §13). No `vscode` import: the
+ * pages (`webview-ui/src`) import this file too, and test/unit/webviews checks the validators in plain Node.
+ *
+ * Every message that crosses the boundary is validated where it arrives: the host checks what a page sends
+ * (`WebviewPanelHost`), a page checks what the host sends (`connect` in webview-ui/src/host.ts). A message that fails
+ * its guard is dropped, never half-used. The token never crosses in page state and never sits in the page's HTML.
+ */
+
+/** A type guard: the validator of one message shape. */
+export type Guard<T> = (value: unknown) => value is T;
+/** The type a guard admits. */
+export type Guarded<G> = G extends Guard<infer T> ? T : never;
+
+type Shape = Readonly<Record<string, Guard<unknown>>>;
+type Required<S extends Shape> = { [K in keyof S as undefined extends Guarded<S[K]> ? never : K]: Guarded<S[K]> };
+type Optional<S extends Shape> = { [K in keyof S as undefined extends Guarded<S[K]> ? K : never]?: Guarded<S[K]> };
+/** The object type a shape of guards describes; keys whose guard admits `undefined` are optional. */
+export type FromShape<S extends Shape> = Required<S> & Optional<S>;
+
+/** Longest string a message may carry (descriptions, names, YAML); a longer one is not a message of ours. */
+const MAX_STRING = 1 << 20;
+
+export const isString: Guard<string> = (v): v is string => typeof v === 'string' && v.length <= MAX_STRING;
+export const isNumber: Guard<number> = (v): v is number => typeof v === 'number' && Number.isFinite(v);
+export const isBoolean: Guard<boolean> = (v): v is boolean => typeof v === 'boolean';
+
+export function isLiteral<const T extends string | number | boolean>(...values: readonly T[]): Guard<T> {
+  return (v): v is T => values.includes(v as T);
+}
+
+export function isOptional<T>(guard: Guard<T>): Guard<T | undefined> {
+  return (v): v is T | undefined => v === undefined || guard(v);
+}
+
+export function isNullable<T>(guard: Guard<T>): Guard<T | null> {
+  return (v): v is T | null => v === null || guard(v);
+}
+
+export function isArrayOf<T>(guard: Guard<T>): Guard<T[]> {
+  return (v): v is T[] => Array.isArray(v) && v.every((item) => guard(item));
+}
+
+/** A plain object with (at least) these fields. Extra fields are tolerated but never read. */
+export function isObject<const S extends Shape>(shape: S): Guard<FromShape<S>> {
+  return (v): v is FromShape<S> => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const record = v as Record<string, unknown>;
+    return Object.entries(shape).every(([key, guard]) => guard(record[key]));
+  };
+}
+
+/** A message: `{ type, ...fields }`. */
+export type Message<T extends string, S extends Shape> = { readonly type: T } & FromShape<S>;
+type Messages<M extends Readonly<Record<string, Shape>>> = { [K in keyof M & string]: Message<K, M[K]> }[keyof M & string];
+
+/**
+ * A union of messages told apart by `type`, from a table `type → field guards`: one guard for the whole union
+ * and, through {@link MessagesOf}, its type. Unknown types fail.
+ */
+export function isMessage<const M extends Readonly<Record<string, Shape>>>(table: M): Guard<Messages<M>> {
+  const guards = new Map(Object.entries(table).map(([type, shape]) => [type, isObject(shape)] as const));
+  return (v): v is Messages<M> => {
+    if (typeof v !== 'object' || v === null) return false;
+    const type = (v as { type?: unknown }).type;
+    return typeof type === 'string' && (guards.get(type)?.(v) ?? false);
+  };
+}
+export type MessagesOf<G> = Guarded<G>;
+
+/** The built pages: one bundle each, `webview-ui/src/pages/<name>.ts` → `webview-ui/dist/<name>.js` (+ `.css`). */
+export type PageName = 'robot' | 'matrix';
+
+/** Every page says `ready` once its listener is installed (and again after being re-created on show). */
+export const readyMessage = { ready: {} } as const;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Robot page (host: src/webviews/robotPanel.ts, page: webview-ui/src/pages/robot.ts)
+// ---------------------------------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------------------------
+// Access matrix page
+// ---------------------------------------------------------------------------------------------------------------
