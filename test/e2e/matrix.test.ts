@@ -68,6 +68,18 @@ void test('open the matrix of bigcorp: 500 robots × 5,000 repositories, first p
   assert.equal(await text('[role=rowheader] >> nth=0'), 'api_bot_001');
   assert.deepEqual(await cell(0, 0), { role: 'write', changed: false });
   await session.screenshot('matrix-01-light');
+  // Scroll with the mouse wheel, down and to the right: the cells in view are drawn again on every frame.
+  await frame.locator('#cell-2-2').hover();
+  for (let i = 0; i < 15; i++) await page.mouse.wheel(0, 600);
+  for (let i = 0; i < 15; i++) await page.mouse.wheel(900, 0);
+  await waitUntil(async () => (await text('[role=rowheader] >> nth=0')) !== 'api_bot_001', { message: 'other rows drawn after scrolling' });
+  const scroller = frame.getByRole('grid');
+  const scrolled = await scroller.evaluate((el) => ({ top: el.scrollTop, left: el.scrollLeft }));
+  assert.ok(scrolled.top > 0 && scrolled.left > 0, JSON.stringify(scrolled));
+  const shown = await frame.getByRole('gridcell').count();
+  assert.ok(shown > 20 && shown < 3000, String(shown));
+  console.log(`matrix: scrolled to ${JSON.stringify(scrolled)}; slowest frame of drawing so far ${await frame.locator('body').getAttribute('data-draw-max-ms')} ms (in the page)`);
+  await scroller.evaluate((el) => el.scrollTo(0, 0));
 });
 
 void test('filters: names, teams, rows without access, repositories some robot can access', async () => {
