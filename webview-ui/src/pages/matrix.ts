@@ -253,9 +253,10 @@ function draw(): void {
   for (let k = rows; k < rowPool.length; k++) (rowPool[k] as { el: HTMLElement }).el.hidden = true;
   if (view.rows.length > 0 && view.columns.length > 0) scroller.setAttribute('aria-activedescendant', `cell-${active.r}-${active.c}`);
   else scroller.removeAttribute('aria-activedescendant');
-  // For the E2E: the slowest frame of drawing (scrolling, filtering, editing) since the data arrived.
+  // For the E2E: the first drawing, and the slowest one after it (scrolling, filtering, editing).
   const took = performance.now() - started;
-  if (firstPaintPending !== undefined || took > Number(document.body.dataset.drawMaxMs ?? 0)) document.body.dataset.drawMaxMs = took.toFixed(1);
+  if (firstPaintPending !== undefined) document.body.dataset.firstDrawMs = took.toFixed(1);
+  else if (took > Number(document.body.dataset.drawMaxMs ?? 0)) document.body.dataset.drawMaxMs = took.toFixed(1);
   if (firstPaintPending !== undefined) {
     const since = firstPaintPending;
     firstPaintPending = undefined;
