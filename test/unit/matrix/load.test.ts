@@ -50,3 +50,13 @@ void test('a robot without grants costs no request; rows reload one request each
   assert.deepEqual(await loadRow(client, 'bigcorp', { kind: 'robot', name: fresh.fullName }), { kind: 'robot', name: fresh.fullName, grants: [['api-0001', 'admin']] });
   assert.equal(client.stats.requests - mark, 1);
 });
+
+void test('a member who is not an admin is told so, with one request', async () => {
+  const member = new QuayClient({ baseUrl: sandbox.url, instanceLabel: 'quay.example.com', getToken: () => Promise.resolve(sandbox.tokens.member), logger: memoryLogger().logger });
+  try {
+    await assert.rejects(loadMatrix(member, 'bigcorp'), /needs organization admin rights/);
+    assert.equal(member.stats.requests, 1, 'the robot listing only');
+  } finally {
+    await member.close();
+  }
+});

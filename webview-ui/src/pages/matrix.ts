@@ -39,6 +39,8 @@ let restored = host.restored;
 function onMessage(message: ToMatrixPage): void {
   switch (message.type) {
     case 'loading':
+      // "Reload": keep the filters and the pending changes for the matrix that comes back.
+      if (matrix !== undefined) restored = snapshot(matrix);
       matrix = undefined;
       status(`Reading ${message.org} from Quay…`);
       return;
@@ -416,14 +418,17 @@ function save(): void {
   saveQueued = true;
   requestAnimationFrame(() => {
     saveQueued = false;
-    if (matrix === undefined) return;
-    host.save({
-      org: matrix.org,
-      filter,
-      pending: matrix.pendingEntries(),
-      scrollTop: scroller.scrollTop,
-      scrollLeft: scroller.scrollLeft,
-      focus: { row: active.r, column: active.c },
-    });
+    if (matrix !== undefined) host.save(snapshot(matrix));
   });
+}
+
+function snapshot(m: AccessMatrix): MatrixPageState {
+  return {
+    org: m.org,
+    filter,
+    pending: m.pendingEntries(),
+    scrollTop: scroller.scrollTop,
+    scrollLeft: scroller.scrollLeft,
+    focus: { row: active.r, column: active.c },
+  };
 }
