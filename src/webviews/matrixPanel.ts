@@ -18,6 +18,8 @@ import { isFromMatrixPage, type FromMatrixPage, type ToMatrixPage } from './prot
 export class MatrixPanel {
   private data: MatrixData | undefined;
   private loading = false;
+  /** Closed by the user: a load or a review that ends afterwards has no page to tell. */
+  private closed = false;
   private readonly host: WebviewPanelHost<ToMatrixPage, FromMatrixPage>;
 
   /** Reveals the matrix of `org` if it is open, else opens it. */
@@ -36,14 +38,19 @@ export class MatrixPanel {
       c.logger,
       (message) => this.onMessage(message),
     );
+    this.host.onDidDispose(() => (this.closed = true));
+  }
+
+  private async post(message: ToMatrixPage): Promise<void> {
+    if (!this.closed) await this.host.post(message);
   }
 
   private async onMessage(message: FromMatrixPage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        if (this.data !== undefined) await this.host.post({ type: 'data', ...this.data });
+        if (this.data !== undefined) await this.post({ type: 'data', ...this.data });
         else if (!this.loading) await this.load();
-        else await this.host.post({ type: 'loading', org: this.org });
+        else await this.post({ type: 'loading', org: this.org });
         return;
       case 'reload':
         if (!this.loading) await this.load();
@@ -62,23 +69,23 @@ export class MatrixPanel {
 
   private async load(): Promise<void> {
     this.loading = true;
-    await this.host.post({ type: 'loading', org: this.org });
+    await this.post({ type: 'loading', org: this.org });
     try {
       this.data = await loadMatrix(this.c.clients.get(this.instanceUrl), this.org, { teams: true });
     } catch (error) {
-      await this.host.post({ type: 'failed', message: this.c.logger.clean(error instanceof Error ? error.message : String(error)) });
+      await this.post({ type: 'failed', message: this.c.logger.clean(error instanceof Error ? error.message : String(error)) });
       throw error;
     } finally {
       this.loading = false;
     }
     this.c.logger.info(`Access matrix of ${this.org}: ${this.data.rows.length} rows, ${this.data.repositories.length} repositories.`);
-    await this.host.post({ type: 'data', ...this.data });
+    await this.post({ type: 'data', ...this.data });
   }
 
   private async review(changes: readonly MatrixChange[]): Promise<void> {
     const title = vscode.l10n.t('Access matrix of {0}', this.org);
     const label = (ch: MatrixChange): string => `${ch.kind === 'team' ? vscode.l10n.t('team {0}', ch.principal) : ch.principal} · ${ch.repository}`;
-    await this.host.post({ type: 'reviewing', busy: true });
+    await this.post({ type: 'reviewing', busy: true });
     try {
       const picked = await confirmPlan(title, changes, label);
       const report = await applyChanges(
@@ -92,7 +99,7 @@ export class MatrixPanel {
       await this.reloadRows(picked);
       await showReport(this.c, title, report, label);
     } finally {
-      await this.host.post({ type: 'reviewing', busy: false });
+      await this.post({ type: 'reviewing', busy: false });
     }
   }
 
@@ -105,6 +112,6 @@ export class MatrixPanel {
       const fresh = new Map<string, MatrixRow>(rows.map((r) => [r.name, r]));
       this.data = { ...this.data, rows: this.data.rows.map((r) => fresh.get(r.name) ?? r) };
     }
-    await this.host.post({ type: 'rows', rows });
+    await this.post({ type: 'rows', rows });
   }
 }
