@@ -117,14 +117,16 @@ function show(data: Extract<ToMatrixPage, { type: 'data' }>): void {
         )}
         <span id="counts" class="muted" role="status"></span>
       </div>
-      <div id="scroller" class="scroller" role="grid" tabindex="0" aria-multiselectable="true" aria-label=${`Access of ${data.org}: robots by repositories`}>
-        <div id="canvas" class="canvas"><div id="viewport" class="viewport"><div class="row header" role="row" aria-rowindex="1"><div class="corner" role="columnheader" aria-colindex="1"></div></div></div></div>
-      </div>
-      <footer id="bar" class="bar" hidden>
+      <!-- At the top: VS Code's notifications cover the bottom right of the editor area. -->
+      <div id="bar" class="bar" role="region" aria-label="Pending changes" hidden>
         <span id="bar-text"></span>
         <vscode-button id="discard" secondary @click=${discard}>Discard</vscode-button>
         <vscode-button id="review" @click=${review}></vscode-button>
-      </footer>`,
+      </div>
+      <div id="scroller" class="scroller" role="grid" tabindex="0" aria-multiselectable="true" aria-label=${`Access of ${data.org}: robots by repositories`}>
+        <div id="canvas" class="canvas"><div id="viewport" class="viewport"><div class="row header" role="row" aria-rowindex="1"><div class="corner" role="columnheader" aria-colindex="1"></div></div></div></div>
+      </div>
+      `,
     app,
   );
   app.removeAttribute('aria-busy');
