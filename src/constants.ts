@@ -20,6 +20,7 @@ export const Commands = {
   createRobot: 'quay.createRobot',
   deleteRobot: 'quay.deleteRobot',
   grantRepositories: 'quay.grantRepositories',
+  openAccessMatrix: 'quay.openAccessMatrix',
   changeRole: 'quay.changeRole',
   revokePermission: 'quay.revokePermission',
   copyCredentials: 'quay.copyCredentials',

@@ -78,7 +78,7 @@ export async function resolveRobot(c: CommandContext, node: unknown, title: stri
 }
 
 /** An organization of an instance: the node's, or picked. */
-async function pickOrg(c: CommandContext, node: unknown, title: string): Promise<{ instance: InstanceConfig; org: string }> {
+export async function pickOrg(c: CommandContext, node: unknown, title: string): Promise<{ instance: InstanceConfig; org: string }> {
   const instance = await pickInstance(c.store, node, title);
   const ns = await pickNamespace(c, instance, node, title);
   if (ns.kind !== 'org') throw new Error(vscode.l10n.t('{0} is your user namespace; pick an organization.', ns.name));

@@ -6,6 +6,7 @@ import { removeInstance } from './instance/removeInstance';
 import { signIn } from './instance/signIn';
 import { changeRole, revokePermission } from './permissions/changePermission';
 import { grantRepositories } from './permissions/grantRepositories';
+import { openAccessMatrix } from './matrix/openAccessMatrix';
 import { addPermission } from './permissions/addPermission';
 import { applyPrototype, changePrototypeRole, createPrototype, deletePrototype } from './prototypes/prototypeCommands';
 import { createRobot } from './robots/createRobot';
@@ -53,6 +54,7 @@ const table: Record<CommandId, Handler> = {
   [Commands.createRobot]: createRobot,
   [Commands.deleteRobot]: deleteRobot,
   [Commands.grantRepositories]: grantRepositories,
+  [Commands.openAccessMatrix]: openAccessMatrix,
   [Commands.changeRole]: changeRole,
   [Commands.revokePermission]: revokePermission,
   [Commands.copyCredentials]: copyCredentials,

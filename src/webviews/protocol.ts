@@ -172,3 +172,52 @@ export type RobotPageState = Guarded<typeof isRobotPageState>;
 // ---------------------------------------------------------------------------------------------------------------
 // Access matrix page
 // ---------------------------------------------------------------------------------------------------------------
+// (host: src/webviews/matrixPanel.ts, page: webview-ui/src/pages/matrix.ts, logic: src/core/matrix/accessMatrix.ts)
+
+/** The matrix's lists are read-only on both sides. */
+const isList = <T>(guard: Guard<T>): Guard<readonly T[]> => isArrayOf(guard);
+const isRole = isLiteral('read', 'write', 'admin');
+const isRowKind = isLiteral('robot', 'team');
+/** `[repository, role]`. */
+const isGrant: Guard<readonly [string, 'read' | 'write' | 'admin']> = (v): v is readonly [string, 'read' | 'write' | 'admin'] =>
+  Array.isArray(v) && v.length === 2 && isString(v[0]) && isRole(v[1]);
+const isMatrixRow = isObject({ kind: isRowKind, name: isString, grants: isList(isGrant) });
+
+/** Host → matrix page. */
+export const isToMatrixPage = isMessage({
+  /** While the organization is read from Quay (first load or "Reload"). */
+  loading: { org: isString },
+  /** The whole matrix (`MatrixData`), after a load and again whenever the page is re-created on show. */
+  data: { org: isString, repositories: isList(isString), rows: isList(isMatrixRow) },
+  /** Rows read again from Quay after an apply (or after a failed one): their roles replace the page's. */
+  rows: { rows: isList(isMatrixRow) },
+  /** The review (plan quick pick, apply, report) started (`true`) or ended (`false`). */
+  reviewing: { busy: isBoolean },
+  /** Loading failed: Quay's message, cleaned of credentials. */
+  failed: { message: isString },
+});
+export type ToMatrixPage = MessagesOf<typeof isToMatrixPage>;
+
+/** One pending cell as the page sends it: the role Quay held when loaded (`from`) and the wanted one (null = none). */
+const isCellChange = isObject({ kind: isRowKind, principal: isString, repository: isString, from: isNullable(isRole), to: isNullable(isRole) });
+
+/** Matrix page → host. */
+export const isFromMatrixPage = isMessage({
+  ...readyMessage,
+  /** "Review N changes": show the plan, apply on confirmation, then send the touched rows again. */
+  review: { changes: isList(isCellChange) },
+  /** Read the organization from Quay again. */
+  reload: {},
+});
+export type FromMatrixPage = MessagesOf<typeof isFromMatrixPage>;
+
+/** What the matrix page keeps across hide/show (`setState`): filters, pending cells, scroll and focus. No server data. */
+export const isMatrixPageState = isObject({
+  org: isString,
+  filter: isObject({ row: isString, repository: isString, onlyAccessedRepositories: isBoolean, onlyRowsWithoutAccess: isBoolean, teams: isBoolean }),
+  pending: isList((v): v is readonly [string, string, 'read' | 'write' | 'admin' | null] => Array.isArray(v) && v.length === 3 && isString(v[0]) && isString(v[1]) && isNullable(isRole)(v[2])),
+  scrollTop: isNumber,
+  scrollLeft: isNumber,
+  focus: isObject({ row: isNumber, column: isNumber }),
+});
+export type MatrixPageState = MessagesOf<typeof isMatrixPageState>;

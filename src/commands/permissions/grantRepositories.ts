@@ -60,7 +60,7 @@ export async function pickRole(title: string, preselect: Role): Promise<Role> {
  * Shows the plan, one row per repository with its change, and asks to apply it. Returns the changes to make
  * (unchanged rows dropped), or throws UserCancelled.
  */
-export async function confirmPlan(title: string, plan: readonly PlannedChange[]): Promise<PlannedChange[]> {
+export async function confirmPlan<T extends PlannedChange>(title: string, plan: readonly T[], label: (change: T) => string = (p) => p.repository): Promise<T[]> {
   const changes = plan.filter((p) => p.action !== 'unchanged');
   const summary = describePlan(plan);
   if (changes.length === 0) {
@@ -70,7 +70,7 @@ export async function confirmPlan(title: string, plan: readonly PlannedChange[])
   const apply = { label: `$(check) ${vscode.l10n.t('Apply {0} changes', changes.length)}`, description: summary, apply: true };
   const icon: Record<PlannedChange['action'], string> = { add: '$(add)', upgrade: '$(arrow-up)', downgrade: '$(arrow-down)', remove: '$(remove)', unchanged: '$(dash)' };
   const rows = plan.map((p) => ({
-    label: `${icon[p.action]} ${p.repository}`,
+    label: `${icon[p.action]} ${label(p)}`,
     description: `${p.action}: ${p.from ?? '—'} → ${p.to ?? '—'}`,
     apply: false,
   }));
@@ -83,8 +83,14 @@ export async function confirmPlan(title: string, plan: readonly PlannedChange[])
   return changes;
 }
 
-/** Applies a plan for one user or robot with a cancellable progress notification; reports each failure. */
-export async function applyGrants(
+/** Whose direct role a planned change sets: a user or robot (`user`) or a team. */
+export interface ChangeTarget {
+  readonly principal: string;
+  readonly kind: 'user' | 'team';
+}
+
+/** Applies a plan for one user, robot or team with a cancellable progress notification; reports each failure. */
+export function applyGrants(
   c: CommandContext,
   instanceUrl: string,
   ns: Namespace,
@@ -92,9 +98,24 @@ export async function applyGrants(
   changes: readonly PlannedChange[],
   kind: 'user' | 'team' = 'user',
 ): Promise<BulkReport<PlannedChange>> {
+  return applyChanges(c, instanceUrl, ns, changes, () => ({ principal, kind }), vscode.l10n.t('Quay: changing access of {0}', principal));
+}
+
+/**
+ * Applies planned changes that may belong to several principals (the access matrix) with one cancellable progress
+ * notification and the bounded-concurrency runner; logs each failure and refreshes the tree rows they touch.
+ */
+export async function applyChanges<T extends PlannedChange>(
+  c: CommandContext,
+  instanceUrl: string,
+  ns: Namespace,
+  changes: readonly T[],
+  target: (change: T) => ChangeTarget,
+  title: string,
+): Promise<BulkReport<T>> {
   const client = c.clients.get(instanceUrl);
   const report = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Quay: changing access of {0}', principal), cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     async (progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
@@ -103,6 +124,7 @@ export async function applyGrants(
       return runBulk(
         changes,
         (change) => {
+          const { principal, kind } = target(change);
           const ref = { namespace: ns.name, name: change.repository };
           if (kind === 'team') {
             return change.to === undefined
@@ -121,23 +143,24 @@ export async function applyGrants(
       );
     },
   );
-  for (const f of report.failed) c.logger.error(`${principal} on ${ns.name}/${f.item.repository}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
-  for (const n of report.notRun) c.logger.warn(`${principal} on ${ns.name}/${n.repository}: not applied (cancelled)`);
+  for (const f of report.failed) c.logger.error(`${target(f.item).principal} on ${ns.name}/${f.item.repository}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+  for (const n of report.notRun) c.logger.warn(`${target(n).principal} on ${ns.name}/${n.repository}: not applied (cancelled)`);
+  const robots = new Set(changes.map((ch) => target(ch).principal).filter((p) => p.includes('+')));
   c.tree.refreshIds([
     nodeIds.robots(instanceUrl, ns),
-    ...changes.map((ch) => `${nodeIds.repository(instanceUrl, ns, ch.repository)}/access`),
-    ...(principal.includes('+') ? [nodeIds.robot(instanceUrl, ns, principal.slice(principal.indexOf('+') + 1))] : []),
+    ...new Set(changes.map((ch) => `${nodeIds.repository(instanceUrl, ns, ch.repository)}/access`)),
+    ...[...robots].map((p) => nodeIds.robot(instanceUrl, ns, p.slice(p.indexOf('+') + 1))),
   ]);
   return report;
 }
 
 /** Tells the user what happened, failures with Quay's own message; "Show Log" lists every one. */
-export async function showReport(c: CommandContext, what: string, report: BulkReport<PlannedChange>): Promise<void> {
+export async function showReport<T extends PlannedChange>(c: CommandContext, what: string, report: BulkReport<T>, label: (change: T) => string = (p) => p.repository): Promise<void> {
   const parts = [vscode.l10n.t('{0}: {1} applied', what, report.applied.length)];
   if (report.failed.length > 0) parts.push(vscode.l10n.t('{0} failed', report.failed.length));
   if (report.notRun.length > 0) parts.push(vscode.l10n.t('{0} not applied (cancelled)', report.notRun.length));
   const first = report.failed[0];
-  const detail = first !== undefined ? ` — ${first.item.repository}: ${first.error instanceof Error ? first.error.message : String(first.error)}` : '';
+  const detail = first !== undefined ? ` — ${label(first.item)}: ${first.error instanceof Error ? first.error.message : String(first.error)}` : '';
   const message = c.logger.clean(`${parts.join(', ')}.${detail}`);
   if (report.failed.length === 0 && report.notRun.length === 0) {
     void vscode.window.showInformationMessage(message);

@@ -1,0 +1,192 @@
+/**
+ * The organization's access matrix (issue 14 §2) on the large seed (bigcorp: 500 robots × 5,000 repositories), through
+ * the UI: "Open Access Matrix" on the organization row, the webview's filters, three cells edited (two clicks, one
+ * from the keyboard), "Review 3 changes" → the bulk plan quick pick → apply, then the sandbox and the cells hold the
+ * new roles. Also: pending changes and filters survive hiding the panel, and light and dark screenshots.
+ */
+import * as assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { FrameLocator } from 'playwright-core';
+import {
+  clearNotifications,
+  contextMenu,
+  expandTreeItem,
+  openViewContainer,
+  pickQuickItem,
+  quickInputState,
+  runCommand,
+  waitForNotification,
+  waitForQuickInput,
+  waitForTreeItem,
+  waitForWebview,
+  waitUntil,
+} from './harness';
+import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
+
+const workbench = useSandboxWorkbench('large');
+const view = { viewTitle: 'Registry' };
+const EXTENSION = 'quaytools.quay-robots';
+
+let frame: FrameLocator;
+
+async function text(selector: string): Promise<string> {
+  return (await frame.locator(selector).textContent()) ?? '';
+}
+
+/** The role a cell shows (`·` = none) and whether it is highlighted as changed. */
+async function cell(r: number, c: number): Promise<{ role: string; changed: boolean }> {
+  const el = frame.locator(`#cell-${r}-${c}`);
+  return { role: (await el.textContent()) ?? '', changed: ((await el.getAttribute('class')) ?? '').split(' ').includes('changed') };
+}
+
+async function typeFilter(id: string, value: string): Promise<void> {
+  const input = frame.locator(`#${id} input`);
+  await input.fill(value);
+}
+
+void test('open the matrix of bigcorp: 500 robots × 5,000 repositories, first paint measured in the page', async () => {
+  const { page, session } = workbench.vscode;
+  await openViewContainer(page, 'Quay');
+  await waitForTreeItem(page, 'Sandbox', view);
+  await expandTreeItem(page, 'Sandbox', view);
+  await waitForTreeItem(page, 'bigcorp', view);
+  const started = Date.now();
+  await contextMenu(page, 'bigcorp', 'Open Access Matrix', view);
+  frame = await waitForWebview(page, { extensionId: EXTENSION });
+  await frame.locator('body[data-first-paint-ms]').waitFor({ timeout: 60_000 });
+  const loadedMs = Date.now() - started;
+  const firstPaint = await frame.locator('body').getAttribute('data-first-paint-ms');
+  console.log(`matrix: data loaded and shown ${loadedMs} ms after the menu click; first paint ${firstPaint} ms after the data arrived (in the page)`);
+  assert.equal(await text('#counts'), '500 of 500 robots · 5000 of 5000 repositories');
+  const grid = frame.getByRole('grid');
+  assert.equal(await grid.getAttribute('aria-rowcount'), '501');
+  assert.equal(await grid.getAttribute('aria-colcount'), '5001');
+  // Virtualized: a few hundred cells in the DOM, not 2.5 million.
+  const rendered = await frame.getByRole('gridcell').count();
+  console.log(`matrix: ${rendered} grid cells in the DOM`);
+  assert.ok(rendered > 20 && rendered < 3000, String(rendered));
+  // Robots sorted by name, repositories by name: api_bot_001 holds write on api-0001 (seed: k = 0 is write).
+  assert.equal(await text('[role=rowheader] >> nth=0'), 'api_bot_001');
+  assert.deepEqual(await cell(0, 0), { role: 'write', changed: false });
+  await session.screenshot('matrix-01-light');
+  // Scroll with the mouse wheel, down and to the right: the cells in view are drawn again on every frame.
+  await frame.locator('#cell-2-2').hover();
+  for (let i = 0; i < 15; i++) await page.mouse.wheel(0, 600);
+  for (let i = 0; i < 15; i++) await page.mouse.wheel(900, 0);
+  await waitUntil(async () => (await text('[role=rowheader] >> nth=0')) !== 'api_bot_001', { message: 'other rows drawn after scrolling' });
+  const scroller = frame.getByRole('grid');
+  const scrolled = await scroller.evaluate((el) => ({ top: el.scrollTop, left: el.scrollLeft }));
+  assert.ok(scrolled.top > 0 && scrolled.left > 0, JSON.stringify(scrolled));
+  const shown = await frame.getByRole('gridcell').count();
+  assert.ok(shown > 20 && shown < 3000, String(shown));
+  console.log(`matrix: scrolled to ${JSON.stringify(scrolled)}; first drawing ${await frame.locator('body').getAttribute('data-first-draw-ms')} ms; while scrolling ${await frame.locator('body').getAttribute('data-draw-stats')} (in the page)`);
+  await scroller.evaluate((el) => el.scrollTo(0, 0));
+});
+
+void test('filters: names, teams, rows without access, repositories some robot can access', async () => {
+  await frame.locator('#only-without').click();
+  await waitUntil(async () => (await text('#counts')).startsWith('0 of 500 robots'), { message: 'no robot of bigcorp is without access' });
+  await frame.locator('#only-without').click();
+  await frame.locator('#show-teams').click();
+  await waitUntil(async () => (await text('#counts')).startsWith('504 of 504 rows'), { message: 'the four teams as rows', describe: () => text('#counts') });
+  await frame.locator('#show-teams').click();
+  await frame.locator('#only-accessed').click();
+  // Each of the 5,000 repositories has a robot grant in the large seed.
+  await waitUntil(async () => (await text('#counts')).endsWith('5000 of 5000 repositories'), { message: 'accessed repositories', describe: () => text('#counts') });
+  await frame.locator('#only-accessed').click();
+  await typeFilter('row-filter', 'api_bot_0');
+  await typeFilter('repo-filter', 'api-00');
+  await waitUntil(async () => (await text('#counts')) === '10 of 500 robots · 10 of 5000 repositories', { message: 'the filtered grid', describe: () => text('#counts') });
+  console.log(`matrix: last filter applied in ${await frame.locator('body').getAttribute('data-filter-ms')} ms (in the page)`);
+  assert.deepEqual(await frame.getByRole('rowheader').allTextContents(), ['api_bot_001', 'api_bot_011', 'api_bot_021', 'api_bot_031', 'api_bot_041', 'api_bot_051', 'api_bot_061', 'api_bot_071', 'api_bot_081', 'api_bot_091']);
+  assert.deepEqual((await frame.getByRole('columnheader').allTextContents()).slice(1, 4), ['api-0001', 'api-0011', 'api-0021']);
+});
+
+void test('edit three cells, review the plan, apply: the sandbox and the cells hold the new roles', async () => {
+  const { page, session } = workbench.vscode;
+  await frame.locator('#cell-0-0').click();
+  assert.deepEqual(await cell(0, 0), { role: 'admin', changed: true });
+  await frame.locator('#cell-1-1').click();
+  assert.deepEqual(await cell(1, 1), { role: 'read', changed: true });
+  // The third from the keyboard: the active cell is (1, 1); down, right, then "w" sets write.
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowRight');
+  assert.equal(await frame.getByRole('grid').getAttribute('aria-activedescendant'), 'cell-2-2');
+  await page.keyboard.press('w');
+  assert.deepEqual(await cell(2, 2), { role: 'write', changed: true });
+  assert.equal(await text('#review'), 'Review 3 changes');
+  await session.screenshot('matrix-02-pending');
+  await frame.locator('#review').click();
+  await waitForQuickInput(page);
+  const plan = await quickInputState(page);
+  assert.equal(plan.title, 'Access matrix of bigcorp: plan');
+  const rows = plan.items.map((i) => `${i.label} | ${i.description ?? ''}`);
+  for (const expected of [
+    'bigcorp+api_bot_001 · api-0001 | upgrade: write → admin',
+    'bigcorp+api_bot_011 · api-0011 | add: — → read',
+    'bigcorp+api_bot_021 · api-0021 | add: — → write',
+  ])
+    assert.ok(rows.some((r) => r.endsWith(expected)), `${expected} in\n${rows.join('\n')}`);
+  await session.screenshot('matrix-03-plan');
+  await applyPlan(page);
+  await waitForNotification(page, 'Access matrix of bigcorp: 3 applied.', 30_000);
+  // The toast sits over the page's bottom bar until it times out.
+  await clearNotifications(page);
+  const state = workbench.sandbox.state;
+  assert.equal(state.userPermission('bigcorp/api-0001', 'bigcorp+api_bot_001'), 'admin');
+  assert.equal(state.userPermission('bigcorp/api-0011', 'bigcorp+api_bot_011'), 'read');
+  assert.equal(state.userPermission('bigcorp/api-0021', 'bigcorp+api_bot_021'), 'write');
+  // The rows were read again from Quay: the cells show the roles, no longer as pending changes.
+  await waitUntil(async () => !(await cell(0, 0)).changed && !(await cell(1, 1)).changed && !(await cell(2, 2)).changed, { message: 'the reloaded rows' });
+  assert.deepEqual([await cell(0, 0), await cell(1, 1), await cell(2, 2)], [
+    { role: 'admin', changed: false },
+    { role: 'read', changed: false },
+    { role: 'write', changed: false },
+  ]);
+  assert.equal(await frame.locator('#bar').isHidden(), true);
+  await session.screenshot('matrix-04-applied');
+});
+
+void test('filters and a pending change survive hiding the panel', async () => {
+  const { page } = workbench.vscode;
+  const s0 = Date.now();
+  await frame.locator('#cell-3-3').click();
+  assert.deepEqual(await cell(3, 3), { role: 'read', changed: true });
+  // A mark on the page's body: gone after the show if the page was re-created (the panel is not kept alive).
+  await frame.locator('body').evaluate((body) => (body.dataset.mark = 'before hiding'));
+  const s1 = Date.now();
+  // Focus the workbench (the matrix's tab), not the webview, so that F1 opens the palette at once.
+  await page.getByRole('tab', { name: /^Access: bigcorp/ }).click();
+  const t0 = Date.now();
+  await runCommand(page, 'File: New Untitled Text File');
+  const t1 = Date.now();
+  await waitUntil(async () => (await page.locator('iframe.webview.ready').filter({ visible: true }).count()) === 0, { message: 'the matrix hidden' });
+  const t2 = Date.now();
+  await page.getByRole('tab', { name: /^Access: bigcorp/ }).click();
+  frame = await waitForWebview(page, { extensionId: EXTENSION });
+  const t3 = Date.now();
+  await waitUntil(async () => (await text('#counts')) === '10 of 500 robots · 10 of 5000 repositories', { message: 'the filters restored', describe: () => text('#counts') });
+  console.log(`matrix: edit ${s1 - s0} ms, focus ${t0 - s1} ms, hidden by a new editor in ${t1 - t0} + ${t2 - t1} ms, shown again in ${t3 - t2} ms, filters restored after ${Date.now() - t3} ms`);
+  assert.equal(await frame.locator('body').getAttribute('data-mark'), null, 'the page was re-created');
+  assert.equal(await frame.locator('#row-filter input').inputValue(), 'api_bot_0');
+  assert.deepEqual(await cell(3, 3), { role: 'read', changed: true });
+  assert.deepEqual(await cell(0, 0), { role: 'admin', changed: false });
+  assert.equal(await text('#review'), 'Review 1 change');
+  await frame.locator('#discard').click();
+  assert.deepEqual(await cell(3, 3), { role: '·', changed: false });
+});
+
+void test('a range gets one role; dark theme', async () => {
+  const { page, session } = workbench.vscode;
+  await frame.locator('#cell-0-1').click();
+  await frame.locator('#cell-1-3').click({ modifiers: ['Shift'] });
+  await frame.locator('vscode-button[data-role=write]').click();
+  // 2 rows × 3 repositories, none of them write before.
+  assert.equal(await text('#review'), 'Review 6 changes');
+  for (const [r, c] of [[0, 1], [0, 3], [1, 1], [1, 2], [1, 3]] as const) assert.deepEqual(await cell(r, c), { role: 'write', changed: true }, `cell ${r},${c}`);
+  await runCommand(page, 'Preferences: Color Theme');
+  await pickQuickItem(page, 'Dark Modern');
+  await waitUntil(async () => (await frame.locator('body').getAttribute('class'))?.includes('vscode-dark'), { message: 'the page in the dark theme' });
+  await session.screenshot('matrix-05-dark');
+  await frame.locator('#discard').click();
+});
