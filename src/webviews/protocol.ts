@@ -176,7 +176,6 @@ export type RobotPageState = Guarded<typeof isRobotPageState>;
 
 /** The matrix's lists are read-only on both sides. */
 const isList = <T>(guard: Guard<T>): Guard<readonly T[]> => isArrayOf(guard);
-const isRole = isLiteral('read', 'write', 'admin');
 const isRowKind = isLiteral('robot', 'team');
 /** `[repository, role]`. */
 const isGrant: Guard<readonly [string, 'read' | 'write' | 'admin']> = (v): v is readonly [string, 'read' | 'write' | 'admin'] =>
