@@ -20,6 +20,7 @@ import * as https from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { kubectlDockerConfigJson } from '../../src/core/k8s/credentials';
 import { Kubectl } from '../../src/core/k8s/kubectl';
 import { makeTlsMaterial } from '../sandbox/tls';
 
@@ -199,4 +200,15 @@ export async function startCluster(): Promise<TestCluster> {
     await stop();
     throw e;
   }
+}
+
+/** A pull Secret as `kubectl create secret docker-registry` makes it, as JSON for `kubectl apply -f -`. */
+export function pullSecretJson(namespace: string, name: string, host: string, user: string, token: string, metadata: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace, ...metadata },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': Buffer.from(kubectlDockerConfigJson(host, user, token)).toString('base64') },
+  });
 }

@@ -7,9 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { main, type CliIo } from '../../src/cli';
 import { findClusterSecrets, updateClusterSecret, type KubeSecret } from '../../src/core/k8s/clusterSecrets';
-import { kubectlDockerConfigJson } from '../../src/core/k8s/credentials';
 import { Kubectl } from '../../src/core/k8s/kubectl';
-import { clusterSkip as skip, startCluster, TEST_KUBECTL, type TestCluster } from './cluster';
+import { clusterSkip as skip, pullSecretJson, startCluster, TEST_KUBECTL, type TestCluster } from './cluster';
 
 const HOST = 'quay.example.com';
 const ROBOT = 'acme+deployer';
@@ -19,15 +18,7 @@ const filter = { robot: ROBOT, host: HOST };
 
 let cluster: TestCluster;
 
-function pullSecret(namespace: string, name: string, robot = ROBOT, token = OLD, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name, namespace, ...extra },
-    type: 'kubernetes.io/dockerconfigjson',
-    data: { '.dockerconfigjson': Buffer.from(kubectlDockerConfigJson(HOST, robot, token)).toString('base64') },
-  });
-}
+const pullSecret = (namespace: string, name: string, robot = ROBOT, token = OLD, extra: Record<string, unknown> = {}): string => pullSecretJson(namespace, name, HOST, robot, token, extra);
 
 async function readSecret(namespace: string, name: string): Promise<KubeSecret> {
   return (await cluster.kubectl.getJson('admin', ['secret', name, '-n', namespace])) as KubeSecret;

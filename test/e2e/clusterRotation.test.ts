@@ -10,9 +10,8 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { kubectlDockerConfigJson } from '../../src/core/k8s/credentials';
 import type { KubeSecret } from '../../src/core/k8s/clusterSecrets';
-import { clusterSkip, startCluster, TEST_KUBECTL, type TestCluster } from '../cluster/cluster';
+import { clusterSkip, pullSecretJson, startCluster, TEST_KUBECTL, type TestCluster } from '../cluster/cluster';
 import { skopeo, skopeoSkip } from '../sandbox/skopeo';
 import type { Sandbox } from '../sandbox/server';
 import { acceptQuickInput, clickDialogButton, contextMenu, expandTreeItem, modalDialog, openViewContainer, waitForNotification, waitForQuickInput, waitForTreeItem } from './harness';
@@ -44,16 +43,6 @@ const registry = skopeo();
 after(() => registry.dispose());
 const view = { viewTitle: 'Registry' };
 
-function secret(namespace: string, name: string, host: string, user: string, token: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name, namespace, ...extra },
-    type: 'kubernetes.io/dockerconfigjson',
-    data: { '.dockerconfigjson': Buffer.from(kubectlDockerConfigJson(host, user, token)).toString('base64') },
-  });
-}
-
 async function credentialsIn(c: TestCluster, namespace: string, name: string, host: string): Promise<string> {
   const s = (await c.kubectl.getJson('admin', ['secret', name, '-n', namespace])) as KubeSecret;
   const auths = (JSON.parse(Buffer.from(s.data?.['.dockerconfigjson'] ?? '', 'base64').toString()) as { auths: Record<string, { username: string; password: string }> }).auths;
@@ -69,10 +58,10 @@ void test('Rotate a robot used by Secrets in 3 namespaces and one workspace file
   const oldToken = sb.state.robot(ROBOT)?.token ?? assert.fail('no robot');
   for (const ns of NAMESPACES) {
     await c.createNamespace(ns);
-    await c.admin(['apply', '-f', '-'], secret(ns, 'quay-pull', host, ROBOT, oldToken));
+    await c.admin(['apply', '-f', '-'], pullSecretJson(ns, 'quay-pull', host, ROBOT, oldToken));
   }
-  await c.admin(['apply', '-f', '-'], secret('team-c', 'vault-pull', host, ROBOT, oldToken, { labels: { 'reconcile.external-secrets.io/managed': 'true' } }));
-  await c.admin(['apply', '-f', '-'], secret('team-a', 'other-robot', host, 'acme+other', oldToken));
+  await c.admin(['apply', '-f', '-'], pullSecretJson('team-c', 'vault-pull', host, ROBOT, oldToken, { labels: { 'reconcile.external-secrets.io/managed': 'true' } }));
+  await c.admin(['apply', '-f', '-'], pullSecretJson('team-a', 'other-robot', host, 'acme+other', oldToken));
   assert.equal((await registry.login(host, ROBOT, oldToken, 'before')).code, 0, 'the old token works before');
 
   await openViewContainer(page, 'Quay');

@@ -159,15 +159,16 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
   const plan = await pickUsages(scan, title, vscode.l10n.t('Places that store the token of {0}: ticked ones are updated after the regeneration', robot.fullName), clusters);
   const ticked = plan.usages;
   const pulls = await recentPulls(client, namespace, robot.fullName);
-  const left = scan.usages.length - ticked.length + scan.nonUpdatable.length + clusters.matches.length - plan.secrets.length;
+  const patched = plan.secrets.filter((m) => m.managedBy === null).length;
+  const left = scan.usages.length - ticked.length + scan.nonUpdatable.length + clusters.matches.length - patched;
   const go = vscode.l10n.t('Regenerate Token');
   const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Quay invalidates the old token immediately. {0} places will be updated; {1} known places will not.', ticked.length + plan.secrets.length, left),
+    vscode.l10n.t('Quay invalidates the old token immediately. {0} places will be updated; {1} known places will not.', ticked.length + patched, left),
     {
       modal: true,
       detail: [
         ...scan.nonUpdatable.map((n) => vscode.l10n.t('Not updatable here: {0}:{1} ({2})', displayPath(n.file), n.line, n.kind)),
-        ...clusterNotes(clusters, plan.secrets),
+        ...clusterNotes(clusters),
         ...(pulls.length > 0 ? [vscode.l10n.t('The token was used in the last 7 days by: {0}', pulls.slice(0, 5).join('; '))] : []),
       ].join('\n'),
     },
@@ -190,10 +191,10 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
   await finishWith(c, { instance, client, pending, newToken, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets }, pulls, title: vscode.l10n.t('Rotation of {0}', robot.fullName) });
 }
 
-/** The modal's lines about clusters: managed Secrets (listed, not patched) and what could not be searched. */
-export function clusterNotes(clusters: ClusterScan, ticked: readonly SecretMatch[]): string[] {
+/** The modal's lines about clusters: managed Secrets (listed, never patched, even when ticked) and what could not be searched. */
+export function clusterNotes(clusters: ClusterScan): string[] {
   return [
-    ...clusters.matches.filter((m) => m.managedBy !== null && ticked.includes(m)).map((m) => vscode.l10n.t('Not updatable here: {0} ({1})', secretLabel(m), managedReason(m))),
+    ...clusters.matches.filter((m) => m.managedBy !== null).map((m) => vscode.l10n.t('Not updatable here: {0} ({1})', secretLabel(m), managedReason(m))),
     ...problemLines(clusters),
   ];
 }

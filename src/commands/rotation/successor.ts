@@ -68,7 +68,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   const go = vscode.l10n.t('Create Successor');
   const choice = await vscode.window.showInformationMessage(
     vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, federation.length, ticked.length + plan.secrets.length, robot.fullName),
-    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...clusterNotes(clusters, plan.secrets)].join('\n') },
+    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...clusterNotes(clusters)].join('\n') },
     go,
   );
   if (choice !== go) throw new UserCancelled();
