@@ -6,6 +6,8 @@
  *   quay-robots add-pull-secret FILE --secret NAME [--write]
  *   quay-robots pull-secret --host HOST --robot NS+NAME --scope registry|org [--namespace NS] [--name NAME]
  *   quay-robots find-token --robot NS+NAME [--exclude GLOB]... [DIR...]
+ *   quay-robots keyless-pull-secret --host HOST --robot NS+NAME --namespace NS --service-account SA [--audience AUD]...
+ *       [--secret NAME] [--api-version v1|v1beta1]
  *
  * Exit codes: 0 done (changed or already present), 2 refused or bad arguments, 1 unexpected failure;
  * find-token: 1 when it found a usage, 0 when none.
@@ -15,6 +17,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { isRobotName } from './core/k8s/credentials';
+import { keylessManifests, V1BETA1_WARNING } from './core/k8s/externalSecrets';
 import { pullSecretManifest } from './core/k8s/manifests';
 import { findTokenUsages } from './core/rotation/finder';
 import type { SecretScope } from './core/k8s/credentials';
@@ -52,6 +55,15 @@ export const USAGE = `Usage:
       (.dockerconfigjson, .dockercfg, other base64). The token is read from standard input and never
       printed. Prints one JSON object per usage: {"file","line","column","encoding"[,"inner"]}.
       Exit 1 when it found any, 0 when none, 2 on bad input.
+
+  quay-robots keyless-pull-secret --host HOST --robot NS+NAME --namespace NS --service-account SA
+                                 [--audience AUD]... [--secret NAME] [--api-version v1|v1beta1]
+      Print a keyless pull Secret for the External Secrets Operator as one YAML stream: the ServiceAccount,
+      a QuayAccessToken generator (the operator exchanges the account's token at Quay for a one-hour robot
+      token) and an ExternalSecret refreshing every 55m into a kubernetes.io/dockerconfigjson Secret (name
+      <prefix>-pull-secret unless --secret). No token is involved. The robot must trust
+      system:serviceaccount:NS:SA from the cluster's issuer. --api-version v1beta1 only for operators older
+      than v0.17 (current ones refuse it).
 
   quay-robots --help
 `;
@@ -93,6 +105,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     if (command === 'add-pull-secret') return await addPullSecret(rest, io);
     if (command === 'pull-secret') return await pullSecret(rest, io);
     if (command === 'find-token') return await findToken(rest, io);
+    if (command === 'keyless-pull-secret') return keylessPullSecret(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
@@ -186,6 +199,46 @@ async function pullSecret(args: readonly string[], io: CliIo): Promise<number> {
     return fail(io, e instanceof Error ? e.message : 'invalid arguments');
   }
   io.stdout(`${manifest}\n`);
+  return 0;
+}
+
+function keylessPullSecret(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      host: { type: 'string' },
+      robot: { type: 'string' },
+      namespace: { type: 'string' },
+      'service-account': { type: 'string' },
+      audience: { type: 'string', multiple: true },
+      secret: { type: 'string' },
+      'api-version': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help === true) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError('keyless-pull-secret takes no positional arguments');
+  const { host, robot, namespace, secret } = values;
+  const serviceAccount = values['service-account'];
+  const apiVersion = values['api-version'] ?? 'v1';
+  if (host === undefined) throw new UsageError('--host HOST is required');
+  if (robot === undefined) throw new UsageError('--robot NS+NAME is required');
+  if (namespace === undefined) throw new UsageError('--namespace NS is required (the trusted subject is system:serviceaccount:NS:SA)');
+  if (serviceAccount === undefined) throw new UsageError('--service-account SA is required');
+  if (apiVersion !== 'v1' && apiVersion !== 'v1beta1') throw new UsageError('--api-version must be "v1" or "v1beta1"');
+  let m;
+  try {
+    m = keylessManifests({ host, robot, namespace, serviceAccount, audiences: values.audience, secretName: secret, apiVersion });
+  } catch (e) {
+    return fail(io, e instanceof Error ? e.message : 'invalid arguments');
+  }
+  if (apiVersion === 'v1beta1') io.stderr(`quay-robots: warning: ${V1BETA1_WARNING}\n`);
+  io.stdout(`${[m.serviceAccount, m.generator, m.externalSecret].join('\n---\n')}\n`);
   return 0;
 }
 
