@@ -6,6 +6,7 @@ import { planInsertDocument } from '../../../src/core/yaml/insertDocument';
 import { parseManifests } from '../../../src/core/yaml/parse';
 import { planPullSecretRollout, planServiceAccountPatch } from '../../../src/core/yaml/serviceAccount';
 import { planKeylessPullSecret, planVaultPullSecret } from '../../../src/core/yaml/externalSecretsPlan';
+import { planGithubKeylessLogin } from '../../../src/core/yaml/githubLogin';
 import type { GoldenCase } from './helpers';
 
 export interface CaseRun {
@@ -35,6 +36,9 @@ export function runCase(spec: GoldenCase, input: string): CaseRun {
   } else if (op === 'vault') {
     const store = spec.store ?? { kind: 'ClusterSecretStore', name: 'vault' };
     result = planVaultPullSecret(parsed, { ...robot, scope: spec.scope ?? 'org', store, remoteKey: spec.remoteKey ?? 'quay/acme-keyless', property: spec.property });
+  } else if (op === 'githubLogin') {
+    const plan = planGithubKeylessLogin(parsed, { host: robot.host, robot: robot.robot, offset: target !== undefined && 'offset' in target ? target.offset : undefined });
+    result = plan.status === 'refused' ? plan : { status: plan.status, edits: plan.edits, targets: [] };
   } else {
     const edits = planInsertDocument(parsed, spec.after ?? 0, spec.manifest ?? '');
     result = { status: edits.length > 0 ? 'changed' : 'unchanged', edits, targets: [] };
