@@ -42,6 +42,14 @@ export const Commands = {
   rotateWithSuccessor: 'quay.rotateWithSuccessor',
   retirePredecessor: 'quay.retirePredecessor',
   showDueRobots: 'quay.showRobotsDueForRotation',
+  addTrust: 'quay.addTrust',
+  editTrust: 'quay.editTrust',
+  removeTrust: 'quay.removeTrust',
+  removeAllTrust: 'quay.removeAllTrust',
+  setUpKeyless: 'quay.setUpKeylessAccess',
+  checkIssuer: 'quay.checkIssuer',
+  testKeylessLogin: 'quay.testKeylessLogin',
+  copyKeylessLogin: 'quay.copyKeylessLoginCommand',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -110,6 +118,8 @@ export const NodeFlags = {
   public: 'public',
   robot: 'robot',
   insecure: 'insecure',
+  /** A robot's "Keyless federation" group. */
+  keyless: 'keyless',
   /** The robot's token is older than `quay.rotation.maxTokenAgeDays`. */
   overdue: 'overdue',
 } as const;

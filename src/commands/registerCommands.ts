@@ -21,6 +21,10 @@ import { refresh, retry } from './view/refresh';
 import { showDueRobots } from './rotation/dueRobots';
 import { finishRotation, rotateToken } from './rotation/rotateToken';
 import { retirePredecessor, rotateWithSuccessor } from './rotation/successor';
+import { checkIssuer } from './federation/checkIssuer';
+import { setUpKeyless } from './federation/setUpKeyless';
+import { copyKeylessLogin, testKeylessLogin } from './federation/testKeylessLogin';
+import { addTrust, editTrust, removeAllTrust, removeTrust } from './federation/trust';
 
 type Handler = (c: CommandContext, ...args: never[]) => Promise<unknown>;
 
@@ -69,6 +73,14 @@ const table: Record<CommandId, Handler> = {
   [Commands.rotateWithSuccessor]: rotateWithSuccessor,
   [Commands.retirePredecessor]: retirePredecessor,
   [Commands.showDueRobots]: showDueRobots,
+  [Commands.addTrust]: addTrust,
+  [Commands.editTrust]: editTrust,
+  [Commands.removeTrust]: removeTrust,
+  [Commands.removeAllTrust]: removeAllTrust,
+  [Commands.setUpKeyless]: setUpKeyless,
+  [Commands.checkIssuer]: checkIssuer,
+  [Commands.testKeylessLogin]: testKeylessLogin,
+  [Commands.copyKeylessLogin]: copyKeylessLogin,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {

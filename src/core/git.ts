@@ -45,3 +45,15 @@ export async function gitPlace(path: string, runGit: boolean): Promise<GitPlace 
   });
   return { workTree, tracked };
 }
+
+/** The `origin` remote's URL (else the first remote's) and the checked-out branch of a work tree; undefined parts when git cannot tell. */
+export async function gitRemoteAndBranch(workTree: string): Promise<{ readonly remote?: string; readonly branch?: string }> {
+  const run = (args: readonly string[]): Promise<string | undefined> =>
+    new Promise((resolve) => {
+      execFile('git', [...GIT_SAFE_CONFIG, ...args], { cwd: workTree, timeout: 5000 }, (error, stdout) => resolve(error === null ? stdout.trim() : undefined));
+    });
+  const [origin, remotes, branch] = await Promise.all([run(['remote', 'get-url', 'origin']), run(['remote']), run(['symbolic-ref', '--short', '-q', 'HEAD'])]);
+  const first = remotes?.split('\n').find((r) => r !== '');
+  const remote = origin ?? (first !== undefined ? await run(['remote', 'get-url', first]) : undefined);
+  return { ...(remote !== undefined && remote !== '' ? { remote } : {}), ...(branch !== undefined && branch !== '' ? { branch } : {}) };
+}

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import { Settings } from '../constants';
 import { instanceLabel, type InstanceConfig } from '../core/instances';
 import type { RedactingLogger } from '../core/log';
-import { proxyFor } from '../core/quay/proxy';
+import { createFetchJson } from '../core/federation/fetchJson';
+import type { FetchJson } from '../core/federation/issuer';
+import { proxyFor, type ProxySettings } from '../core/quay/proxy';
 import { QuayClient } from '../core/quay/client';
 import type { InstanceStore } from './instanceStore';
 
@@ -36,24 +38,8 @@ export class ClientRegistry implements vscode.Disposable {
   /** A client for an instance that is not saved yet, with a fixed token: used to check a token before storing it. */
   create(instance: InstanceConfig, getToken: () => Promise<string | undefined>): QuayClient {
     const config = vscode.workspace.getConfiguration(Settings.section);
-    let ca: string | undefined;
-    if (instance.caFile !== undefined) {
-      try {
-        ca = readFileSync(instance.caFile, 'utf8');
-      } catch (error) {
-        throw new Error(
-          vscode.l10n.t('Cannot read the CA bundle {0} set for {1}: {2}', instance.caFile, instance.url, error instanceof Error ? error.message : String(error)),
-        );
-      }
-    }
-    const http = vscode.workspace.getConfiguration('http');
-    const env = process.env;
-    const setting = http.get<string>('proxy')?.trim();
-    const proxy = proxyFor(instance.url, {
-      httpsProxy: setting !== undefined && setting !== '' ? setting : (env.HTTPS_PROXY ?? env.https_proxy),
-      httpProxy: setting !== undefined && setting !== '' ? setting : (env.HTTP_PROXY ?? env.http_proxy),
-      noProxy: [...(http.get<string[]>('noProxy') ?? []), ...(env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/)],
-    });
+    const ca = caOf(instance);
+    const proxy = proxyFor(instance.url, proxySettings());
     return new QuayClient({
       baseUrl: instance.url,
       ...(proxy !== undefined ? { proxy } : {}),
@@ -64,8 +50,18 @@ export class ClientRegistry implements vscode.Disposable {
       tls: { ...(ca !== undefined ? { ca } : {}), rejectUnauthorized: instance.verifyTls !== false },
       allowInsecureHttp: instance.allowHttp === true,
       maxConcurrency: config.get<number>(Settings.maxConcurrentRequests, 4),
-      timeoutMs: config.get<number>(Settings.requestTimeoutSeconds, 30) * 1000,
+      timeoutMs: requestTimeoutMs(),
     });
+  }
+
+  /**
+   * The editor's fetch of an OIDC issuer's discovery document and keys (Check Issuer): the proxy settings that
+   * apply to the issuer's host, the system CAs and the instance's CA bundle.
+   */
+  issuerFetch(instance: InstanceConfig): FetchJson {
+    const ca = caOf(instance);
+    const settings = proxySettings();
+    return createFetchJson({ proxyFor: (url) => proxyFor(url, settings), ...(ca !== undefined ? { ca } : {}), timeoutMs: requestTimeoutMs() });
   }
 
   private disposeClients(): void {
@@ -77,4 +73,29 @@ export class ClientRegistry implements vscode.Disposable {
     this.subscription.dispose();
     this.disposeClients();
   }
+}
+
+function requestTimeoutMs(): number {
+  return vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.requestTimeoutSeconds, 30) * 1000;
+}
+
+function caOf(instance: InstanceConfig): string | undefined {
+  if (instance.caFile === undefined) return undefined;
+  try {
+    return readFileSync(instance.caFile, 'utf8');
+  } catch (error) {
+    throw new Error(vscode.l10n.t('Cannot read the CA bundle {0} set for {1}: {2}', instance.caFile, instance.url, error instanceof Error ? error.message : String(error)));
+  }
+}
+
+/** VS Code's `http.proxy` and `http.noProxy`, else the environment's, as curl and Docker read them. */
+function proxySettings(): ProxySettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const env = process.env;
+  const setting = http.get<string>('proxy')?.trim();
+  return {
+    httpsProxy: setting !== undefined && setting !== '' ? setting : (env.HTTPS_PROXY ?? env.https_proxy),
+    httpProxy: setting !== undefined && setting !== '' ? setting : (env.HTTP_PROXY ?? env.http_proxy),
+    noProxy: [...(http.get<string[]>('noProxy') ?? []), ...(env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/)],
+  };
 }

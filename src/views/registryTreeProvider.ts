@@ -41,6 +41,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       store,
       logger,
       filters: new Map(),
+      noFederation: new Set(),
       client,
       redraw: (node) => redraw.to?.redraw(node),
       ...rotation,
@@ -74,9 +75,11 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
    * After a change: forgets what was loaded under each id and redraws the nodes that are on screen, so only
    * the robot, repositories or groups that the change touched are fetched again.
    */
-  refreshIds(ids: readonly string[]): void {
+  refreshIds(ids: readonly string[], known: Readonly<Record<string, unknown>> = {}): void {
+    for (const id of ids) this.ctx.cache.invalidate(id);
+    // What the change itself returned (e.g. the federation list Quay answered the write with) is not asked again.
+    for (const [key, value] of Object.entries(known)) this.ctx.cache.set(key, value);
     for (const id of ids) {
-      this.ctx.cache.invalidate(id);
       const node = this.live.get(id);
       if (node !== undefined) this.changed.fire(node);
     }
@@ -95,6 +98,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     if (node === undefined) {
       this.ctx.cache.clear();
       this.ctx.tokenAges.invalidate();
+      this.ctx.noFederation.clear();
       this.live.clear();
     } else this.ctx.cache.invalidate(node.id);
     this.changed.fire(node instanceof InstanceNode ? undefined : node);

@@ -20,6 +20,8 @@ export interface TreeContext {
   readonly tokenAges: TokenAgeTracker;
   /** `quay.rotation.maxTokenAgeDays`. */
   maxTokenAgeDays(): number;
+  /** Instances whose Quay answered 404 on a robot's federation path: older than 3.13, no keyless robots. */
+  readonly noFederation: Set<string>;
   /** The current time, injectable so relative dates are testable. */
   now(): Date;
 }

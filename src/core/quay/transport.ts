@@ -572,11 +572,11 @@ export function classifyError(error: unknown): TransportFailure {
  * The body as text, read as a stream: a `content-length` above MAX_RESPONSE_BYTES is refused before
  * reading, and reading stops (the connection is dropped) as soon as the body grows past it.
  */
-async function readCapped(res: Dispatcher.ResponseData, host: string): Promise<string> {
+export async function readCapped(res: Dispatcher.ResponseData, host: string, max = MAX_RESPONSE_BYTES): Promise<string> {
   const tooLarge = (): TransportFailure =>
-    new TransportFailure('invalidResponse', `The response of ${host} was larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB; stopped reading it.`, 'ERR_RESPONSE_TOO_LARGE', false);
+    new TransportFailure('invalidResponse', `The response of ${host} was larger than ${max / 1024 / 1024} MiB; stopped reading it.`, 'ERR_RESPONSE_TOO_LARGE', false);
   const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > MAX_RESPONSE_BYTES) {
+  if (Number.isFinite(declared) && declared > max) {
     res.body.destroy();
     throw tooLarge();
   }
@@ -584,7 +584,7 @@ async function readCapped(res: Dispatcher.ResponseData, host: string): Promise<s
   let size = 0;
   for await (const chunk of res.body as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_RESPONSE_BYTES) {
+    if (size > max) {
       res.body.destroy();
       throw tooLarge();
     }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { contextValue, type NodeFlag, type NodeKind } from '../../constants';
-import type { Namespace, Prototype, Role } from '../../core/quay/types';
+import type { FederationEntry, Namespace, Prototype, Role } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { TreeNode } from './treeNode';
 
@@ -27,6 +27,8 @@ export interface ItemSpec {
   readonly prototype?: { readonly org: string; readonly rule: Prototype };
   /** For a team-membership row (under a robot or a team): the organization, team and member. */
   readonly membership?: { readonly org: string; readonly team: string; readonly member: string };
+  /** For a federation row (under a robot's "Keyless federation" group): the trusted pair. */
+  readonly federation?: FederationEntry;
 }
 
 /**

@@ -7,8 +7,10 @@ import { tokenAgeSource, tokenAgeText } from '../tokenAgeText';
 import type { TreeContext } from '../treeContext';
 import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
+import { federationUnsupported } from '../../core/federation/trust';
+import { FederationGroupNode } from './federationGroupNode';
 import { ItemNode } from './itemNode';
-import { escapeMarkdown, markdownCode } from '../../core/markdown';
+import { escapeMarkdown } from '../../core/markdown';
 import { errorNode } from './messageNode';
 import { TreeNode } from './treeNode';
 
@@ -39,7 +41,7 @@ export class RobotNode extends TreeNode {
     return webUrls.namespaceTab(this.instanceId, this.namespace, 'robots');
   }
 
-  private get federationKey(): string {
+  get federationKey(): string {
     return `${this.id}/federation`;
   }
 
@@ -148,18 +150,10 @@ export class RobotNode extends TreeNode {
       );
     }
     if (federation.status === 'fulfilled') {
-      federation.value.forEach((f, i) =>
-        nodes.push(
-          new ItemNode(this, this.ctx, `federation/${i}`, {
-            label: f.subject,
-            description: f.issuer,
-            icon: 'shield',
-            kind: NodeKinds.federation,
-            tooltip: new vscode.MarkdownString(`**${vscode.l10n.t('Keyless federation')}**\n\n${vscode.l10n.t('Issuer')}: ${markdownCode(f.issuer)}  \n${vscode.l10n.t('Subject')}: ${markdownCode(f.subject)}`),
-            name: f.subject,
-          }),
-        ),
-      );
+      nodes.push(new FederationGroupNode(this, this.ctx, federation.value));
+    } else if (federationUnsupported(federation.reason)) {
+      // Said once, on the robots group (RobotsGroupNode), instead of an error under every robot.
+      this.ctx.noFederation.add(this.instanceId);
     } else {
       nodes.push(errorNode(this, this.ctx, federation.reason, vscode.l10n.t('federation of {0}', this.robot.fullName), 'federation'));
     }

@@ -3,7 +3,9 @@ import { NodeFlags } from '../../constants';
 import type { Namespace, Robot } from '../../core/quay/types';
 import { nodeIds } from '../nodeIds';
 import type { TreeContext } from '../treeContext';
+import { FEDERATION_UNSUPPORTED, federationUnsupported } from '../../core/federation/trust';
 import { ListGroupNode, type Loaded } from './listGroupNode';
+import { MessageNode } from './messageNode';
 import { RobotNode } from './robotNode';
 import type { TreeNode } from './treeNode';
 
@@ -40,13 +42,21 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
         robots.map((r) =>
           this.ctx.cache
             .get(`${nodeIds.robot(this.instanceId, this.namespace, r.shortName)}/federation`, () => client.getFederation(this.namespace, r.shortName))
-            .catch(() => undefined),
+            .catch((error: unknown) => {
+              if (federationUnsupported(error)) this.ctx.noFederation.add(this.instanceId);
+            }),
         ),
       );
     }
     // Token ages come from the usage logs (up to 20 requests), after the list is on screen; the rows redraw then.
     setTimeout(() => this.ctx.tokenAges.prefetch(this.instanceId, this.namespace, robots), 0);
     return { items: [...robots].sort((a, b) => a.shortName.localeCompare(b.shortName)) };
+  }
+
+  override async getChildren(): Promise<TreeNode[]> {
+    const nodes = await super.getChildren();
+    if (!this.ctx.noFederation.has(this.instanceId)) return nodes;
+    return [new MessageNode(this, this.ctx, vscode.l10n.t('No keyless federation'), { detail: FEDERATION_UNSUPPORTED, key: 'nofederation' }), ...nodes];
   }
 
   protected toNode(robot: Robot): TreeNode {

@@ -1,0 +1,193 @@
+import * as vscode from 'vscode';
+import { addEntry, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustChange } from '../../core/federation/trust';
+import { issuerUrlFindings } from '../../core/federation/issuer';
+import type { FederationEntry } from '../../core/quay/types';
+import { FederationGroupNode } from '../../views/nodes/federationGroupNode';
+import { ItemNode } from '../../views/nodes/itemNode';
+import { nodeIds } from '../../views/nodeIds';
+import type { CommandContext } from '../commandContext';
+import type { RobotRef} from '../pickers';
+import { resolveRobot, type RobotTarget } from '../pickers';
+import { UserCancelled } from '../runCommand';
+
+/** An entry of a robot named outside the tree (after Set Up Keyless Access…, from a webview). */
+export class KeylessEntryRef {
+  constructor(
+    readonly robot: RobotRef,
+    readonly entry: FederationEntry,
+  ) {}
+}
+
+/** The robot of a trust command: from a robot row, its "Keyless federation" group or one of its entries; else picked. */
+export async function resolveKeylessRobot(c: CommandContext, node: unknown, title: string): Promise<RobotTarget> {
+  const group = node instanceof FederationGroupNode ? node : node instanceof ItemNode && node.parent instanceof FederationGroupNode ? node.parent : undefined;
+  return resolveRobot(c, group?.robotNode ?? (node instanceof KeylessEntryRef ? node.robot : node), title);
+}
+
+/** The entry a row stands for (Edit…, Remove, Check Issuer, Copy Login Command). */
+export function entryOf(node: unknown): FederationEntry | undefined {
+  return node instanceof ItemNode ? node.spec.federation : node instanceof KeylessEntryRef ? node.entry : undefined;
+}
+
+const describe = (entries: readonly FederationEntry[]): string =>
+  entries.length === 0 ? `  (${vscode.l10n.t('none')})` : entries.map((e) => `  ${e.issuer}  →  ${e.subject}`).join('\n');
+
+/**
+ * Applies a change to a robot's trust list (Quay replaces the whole list on every write): read-modify-write
+ * through `updateTrust`. When someone changed the list since it was read, both versions are shown and the user
+ * decides whether to apply the change to the current list. Returns the list Quay holds afterwards.
+ */
+export async function changeTrust(c: CommandContext, target: RobotTarget, change: TrustChange, basis?: readonly FederationEntry[]): Promise<readonly FederationEntry[]> {
+  const { instance, namespace, robot } = target;
+  const client = c.clients.get(instance.url);
+  let seen = basis;
+  for (;;) {
+    const result = await updateTrust(client, { namespace, name: robot.fullName }, change, seen !== undefined ? { basis: seen } : {});
+    switch (result.kind) {
+      case 'saved':
+        c.logger.info(`Keyless trust of ${robot.fullName} on ${instance.url}: ${result.before.length} → ${result.after.length} entries.`);
+        c.tree.refreshIds([nodeIds.robot(instance.url, namespace, robot.shortName)], { [`${nodeIds.robot(instance.url, namespace, robot.shortName)}/federation`]: result.after });
+        return result.after;
+      case 'unchanged':
+        void vscode.window.showInformationMessage(vscode.l10n.t('{0} already trusts exactly these entries: nothing to change.', robot.fullName));
+        return result.entries;
+      case 'unsupported':
+        throw new Error(vscode.l10n.t('{0} ({1}): {2}', instance.url, robot.fullName, result.message));
+      case 'invalid': {
+        const first = result.problems[0];
+        const entry = first !== undefined ? result.proposed[first.index] : undefined;
+        throw new Error(
+          vscode.l10n.t('Quay would refuse the keyless trust of {0}: {1} ({2} → {3}).', robot.fullName, first?.message ?? '', entry?.issuer ?? '', entry?.subject ?? ''),
+        );
+      }
+      case 'conflict': {
+        const apply = vscode.l10n.t('Apply My Change to the Current List');
+        const choice = await vscode.window.showWarningMessage(
+          vscode.l10n.t('The keyless trust of {0} changed on Quay since it was read.', robot.fullName),
+          {
+            modal: true,
+            detail: [
+              vscode.l10n.t('When read ({0}):', result.basis.length),
+              describe(result.basis),
+              vscode.l10n.t('Now on Quay ({0}):', result.current.length),
+              describe(result.current),
+              vscode.l10n.t('Your change applied to the current list ({0}):', result.rebased.length),
+              describe(result.rebased),
+            ].join('\n'),
+          },
+          apply,
+        );
+        if (choice !== apply) throw new UserCancelled();
+        seen = result.current;
+        break;
+      }
+    }
+  }
+}
+
+/** Input validation with Quay's own rules, on the list the entry would join. */
+function entryProblem(entry: FederationEntry, others: readonly FederationEntry[]): string | undefined {
+  const proposed = [...others, entry];
+  const problem = validateTrust(proposed).find((p) => p.index === proposed.length - 1);
+  if (problem !== undefined) return problem.message;
+  return undefined;
+}
+
+/** Asks for an issuer, then a subject, validated in place; `initial` prefills them (Edit…). */
+export async function askEntry(title: string, others: readonly FederationEntry[], initial?: FederationEntry): Promise<FederationEntry> {
+  const issuer = await vscode.window.showInputBox({
+    title: `${title} (1/2)`,
+    prompt: vscode.l10n.t('Issuer URL: exactly the iss claim of the tokens (https://…)'),
+    value: initial?.issuer ?? '',
+    placeHolder: 'https://token.actions.githubusercontent.com',
+    ignoreFocusOut: true,
+    validateInput: (v) => {
+      const trimmed = v.trim();
+      if (trimmed === '') return vscode.l10n.t('Enter the issuer URL');
+      const blocking = issuerUrlFindings(trimmed).find((f) => f.kind === 'notUrl');
+      if (blocking !== undefined) return blocking.message;
+      const warning = issuerUrlFindings(trimmed).find((f) => f.severity === 'error' || f.severity === 'warning');
+      return warning !== undefined ? { message: warning.message, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+    },
+  });
+  if (issuer === undefined) throw new UserCancelled();
+  const subject = await vscode.window.showInputBox({
+    title: `${title} (2/2)`,
+    prompt: vscode.l10n.t('Subject: exactly the sub claim of the tokens'),
+    value: initial?.subject ?? '',
+    placeHolder: 'system:serviceaccount:<namespace>:<name>',
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter the subject') : entryProblem({ issuer: issuer.trim(), subject: v.trim() }, others)),
+  });
+  if (subject === undefined) throw new UserCancelled();
+  return { issuer: issuer.trim(), subject: subject.trim() };
+}
+
+export async function currentTrust(c: CommandContext, target: RobotTarget): Promise<readonly FederationEntry[]> {
+  return c.clients.get(target.instance.url).getFederation(target.namespace, target.robot.fullName);
+}
+
+/** "Add Trust…": the list is read first, so a change made by someone while the user types is detected. */
+export async function addTrust(c: CommandContext, node?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Add Trust');
+  const target = await resolveKeylessRobot(c, node, title);
+  const basis = await currentTrust(c, target);
+  const entry = await askEntry(vscode.l10n.t('Add Trust to {0}', target.robot.fullName), basis);
+  await changeTrust(c, target, addEntry(entry), basis);
+  void vscode.window.showInformationMessage(vscode.l10n.t('{0} now trusts {1} from {2}.', target.robot.fullName, entry.subject, entry.issuer));
+}
+
+/** "Edit…" on an entry. */
+export async function editTrust(c: CommandContext, node?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Edit Trust');
+  const target = await resolveKeylessRobot(c, node, title);
+  const basis = await currentTrust(c, target);
+  const old = entryOf(node) ?? (await pickEntry(basis, title));
+  const entry = await askEntry(vscode.l10n.t('Edit Trust of {0}', target.robot.fullName), basis.filter((e) => !(e.issuer === old.issuer && e.subject === old.subject)), old);
+  await changeTrust(c, target, replaceEntry(old, entry), basis);
+}
+
+/** "Remove" on an entry. */
+export async function removeTrust(c: CommandContext, node?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Remove Trust');
+  const target = await resolveKeylessRobot(c, node, title);
+  const basis = await currentTrust(c, target);
+  const entry = entryOf(node) ?? (await pickEntry(basis, title));
+  const remove = vscode.l10n.t('Remove');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Stop {0} from accepting tokens of {1}?', target.robot.fullName, entry.subject),
+    { modal: true, detail: vscode.l10n.t('Issuer: {0}\nWorkloads that log in with these tokens fail from the next exchange on.', entry.issuer) },
+    remove,
+  );
+  if (choice !== remove) throw new UserCancelled();
+  await changeTrust(c, target, removeEntry(entry), basis);
+}
+
+/** "Remove All" on the group: the robot accepts no OIDC token afterwards. */
+export async function removeAllTrust(c: CommandContext, node?: unknown): Promise<void> {
+  const title = vscode.l10n.t('Remove All Trust');
+  const target = await resolveKeylessRobot(c, node, title);
+  const basis = await currentTrust(c, target);
+  if (basis.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} trusts no issuer.', target.robot.fullName));
+    return;
+  }
+  const remove = vscode.l10n.t('Remove All');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Remove all {0} keyless trust entries of {1}?', basis.length, target.robot.fullName),
+    { modal: true, detail: `${describe(basis)}\n\n${vscode.l10n.t('Workloads that log in with OIDC tokens fail from the next exchange on. The robot token still works.')}` },
+    remove,
+  );
+  if (choice !== remove) throw new UserCancelled();
+  await changeTrust(c, target, () => [], basis);
+}
+
+async function pickEntry(entries: readonly FederationEntry[], title: string): Promise<FederationEntry> {
+  if (entries.length === 0) throw new Error(vscode.l10n.t('This robot trusts no issuer.'));
+  const picked = await vscode.window.showQuickPick(
+    entries.map((e) => ({ label: e.subject, description: e.issuer, entry: e })),
+    { title, ignoreFocusOut: true },
+  );
+  if (picked === undefined) throw new UserCancelled();
+  return picked.entry;
+}

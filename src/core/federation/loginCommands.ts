@@ -1,0 +1,80 @@
+/**
+ * How a workload uses a trusted entry (issue 12 §5): a POSIX shell script that gets an OIDC token, exchanges it
+ * at Quay (`GET /oauth2/federation/robot/token`, contract §6.2) and logs in with `--password-stdin`, and for
+ * GitHub Actions a workflow job fragment. No token is ever on a command line: curl reads the robot name and the
+ * OIDC token from its standard input (`-K -`), and `printf` is a shell builtin.
+ */
+import type { FederationEntry } from '../quay/types';
+import { shellQuote } from '../shell';
+import { GITHUB_ACTIONS_ISSUER } from './presets';
+
+export interface KeylessLoginTarget {
+  /** The instance's origin, e.g. `https://quay.example.com`. */
+  readonly origin: string;
+  /** The robot's full name, `namespace+name`. */
+  readonly robot: string;
+}
+
+export type LoginSnippet = { readonly kind: 'shell' | 'githubWorkflow'; readonly text: string };
+
+const SERVICE_ACCOUNT = /^system:serviceaccount:([^:]+):([^:]+)$/;
+
+/** Where the entry's tokens come from, as the shell line that puts one into `$OIDC_TOKEN`. */
+function tokenSource(entry: FederationEntry, audience: string): string[] {
+  const sa = SERVICE_ACCOUNT.exec(entry.subject);
+  if (sa !== null) {
+    return [`# A token of the service account ${sa[2] ?? ''} in ${sa[1] ?? ''} (kubectl 1.24+; inside a pod, read its projected token file instead).`, `OIDC_TOKEN=$(kubectl create token ${shellQuote(sa[2] ?? '')} -n ${shellQuote(sa[1] ?? '')} --audience ${shellQuote(audience)})`];
+  }
+  if (entry.subject.startsWith('project_path:')) {
+    return ['# GitLab CI: declare the token in .gitlab-ci.yml (id_tokens: QUAY_ID_TOKEN: aud: …).', 'OIDC_TOKEN="$QUAY_ID_TOKEN"'];
+  }
+  if (entry.subject.startsWith('spiffe://')) {
+    return [`# A JWT-SVID for ${entry.subject} with the audience ${audience}, e.g. written by spiffe-helper or spire-agent api fetch jwt.`, 'OIDC_TOKEN=$(cat "$JWT_SVID_FILE")'];
+  }
+  return [`# An OIDC token of ${entry.issuer} whose sub is ${entry.subject}.`, 'OIDC_TOKEN=$(cat "$OIDC_TOKEN_FILE")'];
+}
+
+function exchangeLines(target: KeylessLoginTarget, tokenVar: string, robotExpr: string): string[] {
+  return [
+    `QUAY_TOKEN=$(printf 'user = "%s:%s"\\n' ${robotExpr} "$${tokenVar}" | curl -fsS -K - ${shellQuote(`${target.origin}/oauth2/federation/robot/token`)} | jq -r .token)`,
+  ];
+}
+
+/** The login for the entry's kind of workload. */
+export function keylessLoginSnippet(target: KeylessLoginTarget, entry: FederationEntry): LoginSnippet {
+  const host = new URL(target.origin).host;
+  const tlsFlag = target.origin.startsWith('http://') ? ' --tls-verify=false' : '';
+  if (entry.issuer.replace(/\/+$/, '') === GITHUB_ACTIONS_ISSUER) {
+    return {
+      kind: 'githubWorkflow',
+      text: [
+        `# Job fragment for a workflow whose runs have the subject ${entry.subject}.`,
+        '# Listing permissions replaces the defaults: keep the ones your job needs beside id-token: write.',
+        'permissions:',
+        '  id-token: write',
+        '  contents: read',
+        'steps:',
+        '  - name: Log in to Quay with a keyless robot',
+        '    env:',
+        `      QUAY_ROBOT: ${target.robot}`,
+        '    run: |',
+        `      OIDC_TOKEN=$(curl -fsS -H "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=${host}" | jq -r .value)`,
+        '      echo "::add-mask::$OIDC_TOKEN"',
+        ...exchangeLines(target, 'OIDC_TOKEN', '"$QUAY_ROBOT"').map((l) => `      ${l}`),
+        '      echo "::add-mask::$QUAY_TOKEN"',
+        `      printf '%s' "$QUAY_TOKEN" | docker login --username "$QUAY_ROBOT" --password-stdin ${host}`,
+        '',
+      ].join('\n'),
+    };
+  }
+  return {
+    kind: 'shell',
+    text: [
+      ...tokenSource(entry, host),
+      '# Exchange it at Quay for a registry password valid one hour, then log in.',
+      ...exchangeLines(target, 'OIDC_TOKEN', shellQuote(target.robot)),
+      `printf '%s' "$QUAY_TOKEN" | podman login${tlsFlag} --username ${shellQuote(target.robot)} --password-stdin ${host}`,
+      '',
+    ].join('\n'),
+  };
+}
