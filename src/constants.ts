@@ -50,6 +50,10 @@ export const Commands = {
   checkIssuer: 'quay.checkIssuer',
   testKeylessLogin: 'quay.testKeylessLogin',
   copyKeylessLogin: 'quay.copyKeylessLoginCommand',
+  insertKeylessPullSecret: 'quay.insertKeylessPullSecret',
+  insertVaultPullSecret: 'quay.insertVaultPullSecret',
+  addGithubKeylessLogin: 'quay.addGithubKeylessLogin',
+  addKeylessTrustForServiceAccount: 'quay.addKeylessTrustForServiceAccount',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -70,6 +74,7 @@ export const Settings = {
   maxTokenAgeDays: 'rotation.maxTokenAgeDays',
   rotationReminder: 'rotation.dailyReminder',
   rotationExclude: 'rotation.exclude',
+  externalSecretsApiVersion: 'externalSecrets.apiVersion',
 } as const;
 
 /** SecretStorage key of an instance's OAuth token. One key per instance, never anything else in it. */
