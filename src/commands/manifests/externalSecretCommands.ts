@@ -111,6 +111,7 @@ async function offerTrust(c: CommandContext, robot: RobotTarget, subject: string
     issuer = picked.issuer ?? (await input(vscode.l10n.t('Trust {0}', subject), vscode.l10n.t('Issuer URL'), 'https://', (v) => (/^https?:\/\/[^/\s]+/.test(v) ? undefined : vscode.l10n.t('An https:// URL'))));
   }
   await changeTrust(c, robot, addEntry(entryFor(issuer)), basis);
+  c.editor.diagnostics.refreshAll();
   void vscode.window.showInformationMessage(vscode.l10n.t('{0} now trusts {1} from {2}.', robot.robot.fullName, subject, issuer));
   return true;
 }
@@ -253,5 +254,5 @@ export async function addKeylessTrustForServiceAccount(c: CommandContext, data?:
   if (found === undefined) throw new Error(vscode.l10n.t('{0} has no robot {1}.', instance.url, data.robot));
   const robot = await resolveRobot(c, new RobotRef(instance.url, ns, found), '');
   const subject = kubernetesEntry('', data.namespace, data.serviceAccount).entry.subject;
-  if (await offerTrust(c, robot, subject, (issuer) => kubernetesEntry(issuer, data.namespace, data.serviceAccount).entry, undefined, false)) c.editor.diagnostics.refreshAll();
+  await offerTrust(c, robot, subject, (issuer) => kubernetesEntry(issuer, data.namespace, data.serviceAccount).entry, undefined, false);
 }

@@ -32,7 +32,7 @@ let cache: Map<string, EsoVersion> | undefined;
 /** `group/version` + `/` + `Kind` → the version's validator and whether the operator serves it. */
 export function esoSchemas(): Map<string, EsoVersion> {
   if (cache !== undefined) return cache;
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  const ajv = new Ajv({ strict: false, allErrors: true, formats: { int32: true, int64: true, byte: true, 'date-time': true, duration: true, uri: true } });
   cache = new Map();
   for (const d of parseAllDocuments(readFileSync(ESO_BUNDLE, 'utf8'))) {
     if (!('toJS' in d)) continue;
