@@ -39,7 +39,8 @@ export interface CliIo {
 export const USAGE = `Usage:
   quay-robots add-pull-secret FILE --secret NAME [--write]
       Add "imagePullSecrets: - name: NAME" to every pod spec (Pod, Deployment, StatefulSet, DaemonSet,
-      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, PodTemplate, also inside a List)
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, PodTemplate, also inside a List,
+      and pod templates inside custom resources such as RayCluster, JobSet or an Argo Workflow)
       and every ServiceAccount in FILE, as minimal edits (comments and layout kept). FILE "-" reads stdin.
       Prints the result on stdout, or with --write rewrites FILE in place (only when something changed).
       Exit 0 when changed or already present; 2 when refused (invalid YAML, templates, tabs, no workload).
@@ -62,8 +63,8 @@ export const USAGE = `Usage:
       a QuayAccessToken generator (the operator exchanges the account's token at Quay for a one-hour robot
       token) and an ExternalSecret refreshing every 55m into a kubernetes.io/dockerconfigjson Secret (name
       <prefix>-pull-secret unless --secret). No token is involved. The robot must trust
-      system:serviceaccount:NS:SA from the cluster's issuer. --api-version v1beta1 only for operators older
-      than v0.17 (current ones refuse it).
+      system:serviceaccount:NS:SA from the cluster's issuer. --api-version v1beta1 only for older operators
+      (current ones serve only v1 and refuse it).
 
   quay-robots --help
 `;

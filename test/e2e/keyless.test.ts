@@ -14,8 +14,10 @@ import type { Page } from 'playwright-core';
 import { esoProblems } from '../unit/k8s/esoSchema';
 import {
   acceptQuickInput,
+  clickDialogButton,
   clickNotificationButton,
   expandTreeItem,
+  modalDialog,
   openFile,
   openViewContainer,
   pickCodeAction,
@@ -116,7 +118,7 @@ void test('From a Deployment, insert the keyless pull secret for acme+keyless: t
   await session.screenshot('keyless-04-tree');
 });
 
-void test('An ExternalSecret of a QuayAccessToken refreshing every 2h gets the one-hour warning; its fix sets 55m', async () => {
+void test('An ExternalSecret of a QuayAccessToken refreshing every 2h gets the one-hour warning, and a robot without trust for the generator\'s service account a warning; their fixes work', async () => {
   const { page, session } = vscode;
   const host = workbench.sandbox.hostname;
   writeFileSync(
@@ -164,6 +166,21 @@ void test('An ExternalSecret of a QuayAccessToken refreshing every 2h gets the o
   await waitUntil(() => workspaceFile('k8s/eso.yaml').includes('refreshInterval: 55m # stale'), { message: 'eso.yaml saved with 55m' });
   await waitForProblem(page, /credentials expire after one hour/, false);
   await session.screenshot('keyless-06-refresh-fixed');
+
+  // A generator whose service account the robot does not trust: the warning, and its "Add trust" fix.
+  const subject = 'system:serviceaccount:prod:reporter';
+  writeFileSync(join(session.workspace, 'k8s', 'eso-trust.yaml'), workspaceFile('k8s/eso.yaml').replace('    name: app\n', '    name: reporter\n'));
+  await openFile(page, 'k8s/eso-trust.yaml');
+  await waitForProblem(page, /Robot acme\+keyless has no federation entry for system:serviceaccount:prod:reporter/);
+  await openFile(page, 'k8s/eso-trust.yaml');
+  const fixes = await triggerCodeActions(page, { line: lineOf('k8s/eso-trust.yaml', 'robotAccount'), column: 20 });
+  assert.ok(fixes.includes(`Add trust for ${subject}`), JSON.stringify(fixes));
+  await pickCodeAction(page, `Add trust for ${subject}`);
+  await waitForQuickInput(page, { titleOrPlaceholder: /service account issuer/ });
+  await pickQuickItem(page, workbench.sandbox.issuer.url);
+  await waitUntil(() => trustOf('acme+keyless').some((e) => e.subject === subject), { message: 'the trust entry saved in the sandbox' });
+  await waitForProblem(page, /has no federation entry for system:serviceaccount:prod:reporter/, false);
+  await session.screenshot('keyless-07-trust-fixed');
 });
 
 void test('The GitHub Actions keyless login step goes into a workflow, and the federation entry is added', async () => {
@@ -198,7 +215,7 @@ void test('The GitHub Actions keyless login step goes into a workflow, and the f
   await pickQuickItem(page, 'keyless');
   await waitForNotification(page, /listing permissions removes them/);
   await waitForNotification(page, /acme\+keyless does not trust repo:acme\/app:ref:refs\/heads\/release yet/);
-  await session.screenshot('keyless-07-workflow');
+  await session.screenshot('keyless-08-workflow');
   await clickNotificationButton(page, /does not trust repo:/, 'Add Trust…');
   await waitUntil(() => trustOf('acme+keyless').some((e) => e.subject === subject), { message: 'the GitHub entry saved in the sandbox' });
   assert.deepEqual(trustOf('acme+keyless').find((e) => e.subject === subject), { issuer: 'https://token.actions.githubusercontent.com', subject });
@@ -213,5 +230,55 @@ void test('The GitHub Actions keyless login step goes into a workflow, and the f
   assert.match(steps[1]?.run ?? '', /ACTIONS_ID_TOKEN_REQUEST_URL[\s\S]*::add-mask::[\s\S]*\/oauth2\/federation\/robot\/token[\s\S]*--password-stdin/);
   assert.deepEqual(steps[1]?.env, { QUAY_HOST: workbench.sandbox.hostname, QUAY_ROBOT: 'acme+keyless', QUAY_AUDIENCE: workbench.sandbox.hostname });
   assert.match(steps[2]?.run ?? '', /^docker push/);
-  await session.screenshot('keyless-08-workflow-saved');
+  await session.screenshot('keyless-09-workflow-saved');
+});
+
+void test('The git warning\'s "Reference It from a SecretStore…": an ExternalSecret from the workspace\'s store, no token in the file', async () => {
+  const { page, session } = vscode;
+  const host = workbench.sandbox.hostname;
+  // The workspace is a git work tree since the previous test.
+  writeFileSync(
+    join(session.workspace, 'k8s', 'store.yaml'),
+    'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata:\n  name: vault\nspec:\n  provider:\n    fake:\n      data: []\n',
+  );
+  writeFileSync(
+    join(session.workspace, 'k8s', 'api.yaml'),
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\n  namespace: prod\nspec:\n  template:\n    spec:\n      containers:\n        - name: api\n          image: ${host}/acme/frontend:2\n`,
+  );
+  await openFile(page, 'k8s/api.yaml');
+  await waitForProblem(page, /this pod spec has no imagePullSecrets/);
+  await openFile(page, 'k8s/api.yaml');
+  await triggerCodeActions(page, { line: lineOf('k8s/api.yaml', 'image:'), column: 20 });
+  await pickCodeAction(page, 'Insert pull-secret manifest for a robot and reference it…');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Organization or your namespace/ });
+  await pickQuickItem(page, 'acme');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Robot account/ });
+  await pickQuickItem(page, 'k8s_prod_puller');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Secret scope/ });
+  await pickQuickItem(page, 'Organization');
+  const dialog = await modalDialog(page);
+  assert.match(dialog.message, /api\.yaml lies inside the git work tree/);
+  assert.ok(dialog.buttons.includes('Reference It from a SecretStore…'), JSON.stringify(dialog.buttons));
+  await session.screenshot('keyless-10-git-warning');
+  await clickDialogButton(page, 'Reference It from a SecretStore…');
+  await waitForQuickInput(page, { titleOrPlaceholder: /SecretStore or ClusterSecretStore/ });
+  await pickQuickItem(page, 'vault');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Reference the Robot Token/ });
+  await acceptQuickInput(page); // remote key quay/acme/k8s_prod_puller
+  await waitForQuickInput(page, { titleOrPlaceholder: /Reference the Robot Token/ });
+  await acceptQuickInput(page); // no property
+  await page.keyboard.press('Control+S');
+  await waitUntil(() => workspaceFile('k8s/api.yaml').includes('kind: ExternalSecret'), { message: 'api.yaml saved with the ExternalSecret' });
+  const text = workspaceFile('k8s/api.yaml');
+  const token = workbench.sandbox.state.robot('acme+k8s_prod_puller')?.token ?? '?';
+  assert.ok(!text.includes(token) && !text.includes(Buffer.from(`acme+k8s_prod_puller:${token}`).toString('base64')), 'no token in the file');
+  const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string; spec: Record<string, unknown> });
+  assert.deepEqual(docs.map((d) => d.kind), ['Deployment', 'ExternalSecret']);
+  assert.deepEqual((docs[0]?.spec as { template: { spec: { imagePullSecrets: unknown } } }).template.spec.imagePullSecrets, [{ name: 'acme-k8s-prod-puller-pull-secret' }]);
+  const es = docs[1] ?? { kind: '', spec: {} };
+  assert.deepEqual(esoProblems(es).errors, []);
+  assert.deepEqual(es.spec.secretStoreRef, { kind: 'ClusterSecretStore', name: 'vault' });
+  assert.deepEqual(es.spec.data, [{ secretKey: 'token', remoteRef: { key: 'quay/acme/k8s_prod_puller' } }]);
+  assert.match(JSON.stringify(es.spec.target), new RegExp(`${host.replace(/[.]/g, '\\.')}/acme.*printf \\\\"%s:%s\\\\" \\\\"acme\\+k8s_prod_puller\\\\" \\.token \\| b64enc`));
+  await session.screenshot('keyless-11-vault-inserted');
 });
