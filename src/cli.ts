@@ -71,6 +71,11 @@ export const USAGE = `Usage:
 
 class UsageError extends Error {}
 
+function printUsage(io: CliIo): number {
+  io.stdout(USAGE);
+  return 0;
+}
+
 function fail(io: CliIo, message: string): number {
   io.stderr(`quay-robots: ${message}\n`);
   return 2;
@@ -128,10 +133,7 @@ async function addPullSecret(args: readonly string[], io: CliIo): Promise<number
     allowPositionals: true,
     strict: true,
   });
-  if (values.help === true) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  if (values.help === true) return printUsage(io);
   if (positionals.length !== 1) throw new UsageError('add-pull-secret takes exactly one FILE');
   const file = positionals[0] ?? '';
   const secret = values.secret;
@@ -180,10 +182,7 @@ async function pullSecret(args: readonly string[], io: CliIo): Promise<number> {
     allowPositionals: false,
     strict: true,
   });
-  if (values.help === true) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  if (values.help === true) return printUsage(io);
   if (positionals.length > 0) throw new UsageError('pull-secret takes no positional arguments (the token comes from stdin)');
   const { host, robot, scope, namespace, name } = values;
   if (host === undefined) throw new UsageError('--host HOST is required');
@@ -219,10 +218,7 @@ function keylessPullSecret(args: readonly string[], io: CliIo): number {
     allowPositionals: false,
     strict: true,
   });
-  if (values.help === true) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  if (values.help === true) return printUsage(io);
   if (positionals.length > 0) throw new UsageError('keyless-pull-secret takes no positional arguments');
   const { host, robot, namespace, secret } = values;
   const serviceAccount = values['service-account'];
@@ -250,10 +246,7 @@ async function findToken(args: readonly string[], io: CliIo): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
-  if (values.help === true) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  if (values.help === true) return printUsage(io);
   const robot = values.robot;
   if (robot === undefined) throw new UsageError('--robot NS+NAME is required');
   if (!isRobotName(robot)) throw new UsageError(`"${robot}" is not a full robot name (expected namespace+name)`);

@@ -22,10 +22,10 @@ import {
   openViewContainer,
   pickCodeAction,
   pickQuickItem,
-  runCommand,
   treeRow,
   triggerCodeActions,
   waitForNotification,
+  waitForProblem,
   waitForQuickInput,
   waitForTreeItem,
   waitUntil,
@@ -46,14 +46,12 @@ function lineOf(relative: string, needle: string): number {
   return i + 1;
 }
 
-async function problems(page: Page): Promise<string[]> {
-  await runCommand(page, 'Problems: Focus on Problems View');
-  const rows = page.locator('.markers-panel .monaco-list-row');
-  return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
-}
-
-async function waitForProblem(page: Page, pattern: RegExp, present = true): Promise<void> {
-  await waitUntil(async () => (await problems(page)).some((p) => pattern.test(p)) === present, { message: `${present ? 'a' : 'no'} problem ${String(pattern)}` });
+/** The robot picker of a command started without a robot row: organization acme, then the robot. */
+async function pickRobot(page: Page, robot: string): Promise<void> {
+  await waitForQuickInput(page, { titleOrPlaceholder: /Organization or your namespace/ });
+  await pickQuickItem(page, 'acme');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Robot account/ });
+  await pickQuickItem(page, robot);
 }
 
 const trustOf = (robot: string) => workbench.sandbox.state.robot(robot)?.federation ?? [];
@@ -75,10 +73,7 @@ void test('From a Deployment, insert the keyless pull secret for acme+keyless: t
   assert.ok(items.includes('Insert keyless pull secret (External Secrets) for a robot…'), JSON.stringify(items));
   await session.screenshot('keyless-01-quick-fix');
   await pickCodeAction(page, 'Insert keyless pull secret (External Secrets) for a robot…');
-  await waitForQuickInput(page, { titleOrPlaceholder: /Organization or your namespace/ });
-  await pickQuickItem(page, 'acme');
-  await waitForQuickInput(page, { titleOrPlaceholder: /Robot account/ });
-  await pickQuickItem(page, 'keyless');
+  await pickRobot(page, 'keyless');
   await waitForQuickInput(page, { titleOrPlaceholder: /ServiceAccount whose tokens/ });
   await pickQuickItem(page, /New ServiceAccount/);
   await waitForQuickInput(page, { titleOrPlaceholder: /Insert Keyless Pull Secret/ });
@@ -209,10 +204,7 @@ void test('The GitHub Actions keyless login step goes into a workflow, and the f
   const items = await triggerCodeActions(page, { line: lineOf('.github/workflows/image.yml', 'steps:'), column: 6 });
   assert.ok(items.includes('Add Quay keyless login step…'), JSON.stringify(items));
   await pickCodeAction(page, 'Add Quay keyless login step…');
-  await waitForQuickInput(page, { titleOrPlaceholder: /Organization or your namespace/ });
-  await pickQuickItem(page, 'acme');
-  await waitForQuickInput(page, { titleOrPlaceholder: /Robot account/ });
-  await pickQuickItem(page, 'keyless');
+  await pickRobot(page, 'keyless');
   await waitForNotification(page, /listing permissions removes them/);
   await waitForNotification(page, /acme\+keyless does not trust repo:acme\/app:ref:refs\/heads\/release yet/);
   await session.screenshot('keyless-08-workflow');
@@ -250,10 +242,7 @@ void test('The git warning\'s "Reference It from a SecretStore…": an ExternalS
   await openFile(page, 'k8s/api.yaml');
   await triggerCodeActions(page, { line: lineOf('k8s/api.yaml', 'image:'), column: 20 });
   await pickCodeAction(page, 'Insert pull-secret manifest for a robot and reference it…');
-  await waitForQuickInput(page, { titleOrPlaceholder: /Organization or your namespace/ });
-  await pickQuickItem(page, 'acme');
-  await waitForQuickInput(page, { titleOrPlaceholder: /Robot account/ });
-  await pickQuickItem(page, 'k8s_prod_puller');
+  await pickRobot(page, 'k8s_prod_puller');
   await waitForQuickInput(page, { titleOrPlaceholder: /Secret scope/ });
   await pickQuickItem(page, 'Organization');
   const dialog = await modalDialog(page);
