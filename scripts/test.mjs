@@ -1,5 +1,6 @@
 // `npm test`: lint, type check, build, unit tests (plain Node), then E2E tests in a real VS Code (code-server).
-// Prints one closing line "N passed, N failed, N skipped" over both test runs. A test that fails fails the run:
+// Cluster tests (test/cluster/, a real kube-apiserver from scripts/install-kube-apiserver.sh) run before the E2E files.
+// Prints one closing line "N passed, N failed, N skipped" over all test runs. A test that fails fails the run:
 // nothing is run twice. With CI=true a skipped (or todo) test fails the run too.
 //
 // `npm run test:e2e -- [--repeat N] [name…]`: only the E2E files (those whose name contains one of the names),
@@ -101,6 +102,10 @@ if (!e2eOnly) {
   run('unit tests', 'node', ['--test', '--test-reporter=tap', 'out/test/unit/'], { tap: true });
 }
 if (e2eOnly || !skipE2e) {
+  // etcd + kube-apiserver 1.20 + kubectl 1.20 for the cluster tests and the cluster E2E (cached in .cache/kube).
+  run('install kube-apiserver (cached)', 'bash', ['scripts/install-kube-apiserver.sh']);
+  // Each file starts its own etcd and API server (about 370 MB): one file at a time.
+  if (!e2eOnly) run('cluster tests (real API server)', 'node', ['--test', '--test-concurrency=1', '--test-reporter=tap', 'out/test/cluster/'], { tap: true });
   run('install code-server (cached)', 'bash', ['scripts/install-code-server.sh']);
   runE2e();
 }

@@ -8,16 +8,19 @@
  *   quay-robots find-token --robot NS+NAME [--exclude GLOB]... [DIR...]
  *   quay-robots keyless-pull-secret --host HOST --robot NS+NAME --namespace NS --service-account SA [--audience AUD]...
  *       [--secret NAME] [--api-version v1|v1beta1]
+ *   quay-robots cluster-secrets --robot NS+NAME [--context CTX]... [--kubeconfig FILE] [--kubectl PATH]
  *
  * Exit codes: 0 done (changed or already present), 2 refused or bad arguments, 1 unexpected failure;
- * find-token: 1 when it found a usage, 0 when none.
+ * find-token: 1 when it found a usage, 0 when none; cluster-secrets: 2 when a cluster cannot be reached.
  * The token for `pull-secret` is read from standard input and only ever written, encoded, into the manifest;
  * the token for `find-token` is read from standard input and never printed.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { findClusterSecrets } from './core/k8s/clusterSecrets';
 import { isRobotName } from './core/k8s/credentials';
 import { keylessManifests, V1BETA1_WARNING } from './core/k8s/externalSecrets';
+import { Kubectl, KubectlError } from './core/k8s/kubectl';
 import { pullSecretManifest } from './core/k8s/manifests';
 import { findTokenUsages } from './core/rotation/finder';
 import type { SecretScope } from './core/k8s/credentials';
@@ -66,6 +69,15 @@ export const USAGE = `Usage:
       system:serviceaccount:NS:SA from the cluster's issuer. --api-version v1beta1 only for older operators
       (current ones serve only v1 and refuse it).
 
+  quay-robots cluster-secrets --robot NS+NAME [--context CTX]... [--kubeconfig FILE] [--kubectl PATH]
+      List the pull Secrets (kubernetes.io/dockerconfigjson or dockercfg) in every namespace of each
+      context (default: the current context) whose "auths" hold the robot, matched by user name (no token
+      needed). Runs your kubectl (PATH, default "kubectl") with an explicit --context. Prints one JSON
+      object per Secret: {"context","namespace","name","type","registry","managedBy"} (managedBy null,
+      "external-secrets" or the owning controller's Kind.group). Problems go to stderr as JSON objects:
+      {"context","problem":"forbidden"|"malformed"|"unreachable","namespace"?,"name"?,"reason"}.
+      Exit 0, or 2 when a cluster cannot be reached (or kubectl is missing).
+
   quay-robots --help
 `;
 
@@ -112,6 +124,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     if (command === 'pull-secret') return await pullSecret(rest, io);
     if (command === 'find-token') return await findToken(rest, io);
     if (command === 'keyless-pull-secret') return keylessPullSecret(rest, io);
+    if (command === 'cluster-secrets') return await clusterSecrets(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
@@ -271,6 +284,56 @@ async function findToken(args: readonly string[], io: CliIo): Promise<number> {
   for (const file of result.unreadable) io.stderr(`quay-robots: ${file}: not readable, not searched\n`);
   for (const file of result.tooLarge) io.stderr(`quay-robots: ${file}: over 5 MiB, not searched\n`);
   return found > 0 ? 1 : 0;
+}
+
+async function clusterSecrets(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      robot: { type: 'string' },
+      context: { type: 'string', multiple: true },
+      kubeconfig: { type: 'string' },
+      kubectl: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help === true) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError('cluster-secrets takes no positional arguments');
+  const robot = values.robot;
+  if (robot === undefined) throw new UsageError('--robot NS+NAME is required');
+  if (!isRobotName(robot)) throw new UsageError(`"${robot}" is not a full robot name (expected namespace+name)`);
+  const kubectl = new Kubectl({ path: values.kubectl, kubeconfig: values.kubeconfig });
+  const line = (o: Record<string, unknown>): string => `${JSON.stringify(o)}\n`;
+  let contexts = values.context ?? [];
+  try {
+    if (contexts.length === 0) {
+      const current = (await kubectl.contexts()).current;
+      if (current === undefined) throw new UsageError('the kubeconfig has no current context: pass --context CTX');
+      contexts = [current];
+    }
+  } catch (e) {
+    if (!(e instanceof KubectlError)) throw e;
+    io.stderr(line({ context: null, problem: 'unreachable', reason: e.message }));
+    return 2;
+  }
+  let unreachable = false;
+  for (const context of contexts) {
+    try {
+      const found = await findClusterSecrets(kubectl, context, { robot });
+      for (const m of found.matches) io.stdout(line({ context, namespace: m.namespace, name: m.name, type: m.type, registry: m.registry, managedBy: m.managedBy }));
+      for (const p of found.problems) io.stderr(line({ context, problem: p.kind, namespace: p.namespace, ...(p.name !== undefined ? { name: p.name } : {}), reason: p.reason }));
+    } catch (e) {
+      if (!(e instanceof KubectlError)) throw e;
+      unreachable = true;
+      io.stderr(line({ context, problem: 'unreachable', reason: e.message }));
+    }
+  }
+  return unreachable ? 2 : 0;
 }
 
 if (require.main === module) {

@@ -54,6 +54,7 @@ export const Commands = {
   insertVaultPullSecret: 'quay.insertVaultPullSecret',
   addGithubKeylessLogin: 'quay.addGithubKeylessLogin',
   addKeylessTrustForServiceAccount: 'quay.addKeylessTrustForServiceAccount',
+  findRobotInClusters: 'quay.findRobotInClusters',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -75,6 +76,7 @@ export const Settings = {
   rotationReminder: 'rotation.dailyReminder',
   rotationExclude: 'rotation.exclude',
   externalSecretsApiVersion: 'externalSecrets.apiVersion',
+  kubectlPath: 'kubectl.path',
 } as const;
 
 /** SecretStorage key of an instance's OAuth token. One key per instance, never anything else in it. */

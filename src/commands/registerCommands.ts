@@ -18,6 +18,7 @@ import { copyName, revealInQuay, revealInTree } from './view/copyName';
 import { addImagePullSecret, grantReadForPull, insertPullSecretManifest, patchServiceAccount, rolloutPullSecret } from './manifests/pullSecretCommands';
 import { clearFilter, filter, loadMore } from './view/filter';
 import { refresh, retry } from './view/refresh';
+import { findRobotInClusters } from './rotation/clusterUsages';
 import { showDueRobots } from './rotation/dueRobots';
 import { finishRotation, rotateToken } from './rotation/rotateToken';
 import { retirePredecessor, rotateWithSuccessor } from './rotation/successor';
@@ -86,6 +87,7 @@ const table: Record<CommandId, Handler> = {
   [Commands.checkIssuer]: checkIssuer,
   [Commands.testKeylessLogin]: testKeylessLogin,
   [Commands.copyKeylessLogin]: copyKeylessLogin,
+  [Commands.findRobotInClusters]: findRobotInClusters,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {

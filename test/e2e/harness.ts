@@ -1389,6 +1389,8 @@ function spawnCodeServer(root: string, userDataDir: string, extensionsDir: strin
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
   ];
+  // No cluster unless a test points KUBECONFIG at one: the user's ~/.kube/config would add contexts to the plans.
+  env.KUBECONFIG = path.join(root, 'no-kubeconfig');
   const child = spawn(CODE_SERVER_BIN, args, { env: { ...env, ...extraEnv }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (chunk: Buffer): void => {
     output.push(chunk.toString('utf8'));

@@ -19,7 +19,7 @@ export interface SandboxWorkbench {
  */
 export function useSandboxWorkbench(
   seed: SeedName = 'demo',
-  extra: Pick<StartOptions, 'keybindings'> & { prepare?: (sandbox: Sandbox) => Pick<StartOptions, 'workspace' | 'settings'> } = {},
+  extra: Pick<StartOptions, 'keybindings'> & { prepare?: (sandbox: Sandbox) => Pick<StartOptions, 'workspace' | 'settings' | 'env'> } = {},
 ): SandboxWorkbench {
   let current: Sandbox | undefined;
   after(async () => {
@@ -33,7 +33,7 @@ export function useSandboxWorkbench(
       ...options,
       ...prepared,
       settings: { ...prepared.settings, 'quay.instances': [{ url: current.url, label: 'Sandbox', tokenEnvironmentVariable: 'QUAY_E2E_TOKEN' }] },
-      env: { QUAY_E2E_TOKEN: current.tokens.admin },
+      env: { ...prepared.env, QUAY_E2E_TOKEN: current.tokens.admin },
     };
   });
   return {

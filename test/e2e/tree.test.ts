@@ -92,6 +92,8 @@ void test('robot → its repositories with roles, its teams and its federation e
   await collapseTreeItem(page, 'ci_push', view);
 
   await expandTreeItem(page, 'keyless', view);
+  assert.equal((await row('Keyless federation')).description, '2');
+  await expandTreeItem(page, 'Keyless federation', view);
   await waitForTreeItem(page, 'system:serviceaccount:prod:app', view);
   assert.equal((await row('system:serviceaccount:prod:app')).description, sandbox.issuer.url);
   assert.equal((await row('repo:acme/app:ref:refs/heads/main')).description, 'https://token.actions.githubusercontent.com');

@@ -1,6 +1,7 @@
 /**
  * `npm run sandbox -- [options]`: runs the Quay sandbox until SIGINT/SIGTERM.
  */
+import { readFileSync } from 'node:fs';
 import { startSandbox, type SandboxOptions, type SeedName } from './server';
 
 const USAGE = `Usage: npm run sandbox -- [options]
@@ -19,6 +20,7 @@ Options:
   --robots-disallow   behave as with ROBOTS_DISALLOW (robot creation refused)
   --tls               serve https with the throwaway test CA (its PEM is printed)
   --random-seed N     make fail/drop decisions reproducible
+  --trusted-ca FILE   PEM CA certificates the token exchange trusts too (e.g. a test API server's CA)
   --help              show this help
 `;
 
@@ -73,6 +75,12 @@ function parseArgs(argv: readonly string[]): SandboxOptions | 'help' {
       case '--tls':
         options.tls = true;
         break;
+      case '--trusted-ca': {
+        const file = value();
+        if (file === undefined || file === '') throw new UsageError('--trusted-ca needs a PEM file');
+        options.trustedCaPem = readFileSync(file, 'utf8');
+        break;
+      }
       case '--random-seed':
         options.randomSeed = number(flag, value(), { integer: true });
         break;

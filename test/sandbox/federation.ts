@@ -57,7 +57,9 @@ function fetchJson(url: string, ca: string, redirects = 5): Promise<{ status: nu
         resolve({ status, json });
       });
     };
-    const options = { timeout: FETCH_TIMEOUT_MS, headers: { Accept: 'application/json' } };
+    // python-requests' default Accept (*/*): a Kubernetes API server answers `Accept: application/json` on its
+    // JWKS (served as application/jwk-set+json) with 406.
+    const options = { timeout: FETCH_TIMEOUT_MS, headers: { Accept: '*/*' } };
     // requests' verify=True: the chain must lead to a trusted CA (here only the test CA) and name the host.
     const req = parsed.protocol === 'https:' ? https.get(parsed, { ...options, ca, rejectUnauthorized: true }, onResponse) : http.get(parsed, options, onResponse);
     req.on('timeout', () => req.destroy(new Error('timeout')));

@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { QuayApp } from './app';
 import type { Services } from './api/common';
-import { renderGunicorn500, renderNginx429, type Reply } from './context';
+import { renderGunicorn500, renderHtml404, renderNginx429, type Reply } from './context';
 import { FederationService } from './federation';
 import { ALL_SCOPES, Model, type SandboxState } from './model';
 import { generateRsaKey, serveIssuer, type MintOptions } from './oidc';
@@ -44,6 +44,11 @@ export interface SandboxOptions {
   tls?: boolean;
   /** Makes fail/drop decisions reproducible. */
   randomSeed?: number;
+  /**
+   * Extra CA certificates (PEM) the token exchange trusts beside the test CA, as a real Quay's extra CA
+   * certificates: e.g. a test Kubernetes API server's CA, so its discovery and JWKS are fetched over https.
+   */
+  trustedCaPem?: string;
 }
 
 export interface SandboxFaults {
@@ -114,6 +119,8 @@ export interface Sandbox {
   /** Later requests with it act as anonymous (Quay: no immediate 401). */
   revokeToken(token: string): void;
   setFaults(f: SandboxFaults): void;
+  /** true: answer like a Quay older than 3.13, which has no robot federation routes (Flask's HTML 404). */
+  emulateBefore313(on: boolean): void;
   /**
    * Holds every request that `match` accepts (after latency and fault decisions, before any effect) until the
    * hold is released: a test can act while requests are provably in flight. One hold at a time.
@@ -167,6 +174,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   const burst = options.rateBurst ?? 25;
   let random = options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed);
+  let before313 = false;
   let hold: { readonly match: (request: HeldRequest) => boolean; readonly catch: () => Promise<void> } | undefined;
   const counters = { requests: 0, byStatus: {} as Record<number, number> };
   const count = (status: number): void => {
@@ -217,6 +225,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         }
         if (fate === 'rate-limited') return send(res, renderNginx429());
         if (fate === 'fail') return send(res, renderGunicorn500());
+        if (before313 && /^\/api\/v1\/(organization\/[^/]+|user)\/robots\/[^/]+\/federation\/?$/.test(path)) return send(res, renderHtml404());
         const app = holder.app;
         if (!app) return send(res, renderGunicorn500());
         let url: URL;
@@ -267,7 +276,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     model,
     config: { robotsDisallow: options.robotsDisallow ?? false, hostname },
     pageTokens: new PageTokens(),
-    federation: new FederationService(model, instanceKey, hostname, testTls.caPem),
+    federation: new FederationService(model, instanceKey, hostname, options.trustedCaPem !== undefined ? `${testTls.caPem.trimEnd()}\n${options.trustedCaPem}` : testTls.caPem),
     instanceKey,
   };
   holder.app = new QuayApp(services);
@@ -291,6 +300,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     revokeToken: (token) => {
       const rec = model.tokens.get(token);
       if (rec) rec.revoked = true;
+    },
+    emulateBefore313: (on) => {
+      before313 = on;
     },
     setFaults: (f) => {
       if (f.latencyMs !== undefined) faults.latencyMs = f.latencyMs;

@@ -3,7 +3,7 @@ import { checkIssuer as runCheck, type IssuerCheck, type IssuerFinding } from '.
 import type { InstanceConfig } from '../../core/instances';
 import type { CommandContext } from '../commandContext';
 import { UserCancelled } from '../runCommand';
-import { entryOf, resolveKeylessRobot } from './trust';
+import { currentTrust, entryOf, resolveKeylessRobot } from './trust';
 
 const ICONS: Readonly<Record<IssuerFinding['severity'], string>> = { ok: '$(pass)', info: '$(info)', warning: '$(warning)', error: '$(error)' };
 
@@ -63,7 +63,7 @@ export async function checkIssuer(c: CommandContext, node?: unknown): Promise<vo
   const target = await resolveKeylessRobot(c, node, title);
   let issuer = entryOf(node)?.issuer;
   if (issuer === undefined) {
-    const entries = await c.clients.get(target.instance.url).getFederation(target.namespace, target.robot.fullName);
+    const entries = await currentTrust(c, target);
     const issuers = [...new Set(entries.map((e) => e.issuer))];
     const typed = vscode.l10n.t('Type an issuer URL…');
     const picked = issuers.length === 0 ? typed : await vscode.window.showQuickPick([...issuers, typed], { title, ignoreFocusOut: true });

@@ -22,6 +22,7 @@ import type { CommandContext } from '../commandContext';
 import { RobotRef, type RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { checkIssuerFromEditor, showIssuerCheck } from './checkIssuer';
+import { clusterIssuer, pickContext, pickServiceAccount, type ServiceAccountRef } from './cluster';
 import { changeTrust, currentTrust, KeylessEntryRef, resolveKeylessRobot } from './trust';
 
 /** A proposed entry with why it looks as it does, and the rows to show beside it (a pasted token's claims). */
@@ -62,36 +63,51 @@ export async function workspaceGit(): Promise<{ remote?: GitRemote; branch?: str
   return {};
 }
 
+/** ServiceAccounts of the open YAML document, for the subject. */
+function serviceAccountsInEditor(c: CommandContext): (ServiceAccountRef & { why: string })[] {
+  const editor = vscode.window.activeTextEditor;
+  if (editor === undefined || !c.editor.manifests.isManifest(editor.document)) return [];
+  return findWorkloads(c.editor.manifests.parse(editor.document))
+    .filter((w) => isServiceAccount(w) && w.name !== undefined)
+    .map((w) => ({ namespace: w.namespace ?? 'default', name: w.name ?? '', why: vscode.l10n.t('ServiceAccount in the open file') }));
+}
+
 async function kubernetesProposal(c: CommandContext, title: string, trusted: readonly FederationEntry[]): Promise<Proposal> {
-  type IssuerItem = vscode.QuickPickItem & { issuer?: string; template?: string };
+  type IssuerItem = vscode.QuickPickItem & { issuer?: string; template?: string; cluster?: true };
   const known = [...new Set(trusted.map((e) => e.issuer))].map((issuer): IssuerItem => ({ label: issuer, description: vscode.l10n.t('trusted by this robot'), issuer }));
   const hints = KUBERNETES_ISSUER_HINTS.map((h): IssuerItem => ({ label: h.label, description: h.issuer, ...(h.note !== undefined ? { detail: h.note } : {}), template: h.issuer }));
-  const typed: IssuerItem = { label: vscode.l10n.t('$(edit) Type the issuer URL…'), detail: vscode.l10n.t('kubectl get --raw /.well-known/openid-configuration shows it as "issuer"'), template: '' };
+  const fromCluster: IssuerItem = {
+    label: vscode.l10n.t('$(cloud) Read it from a cluster (kubectl)…'),
+    detail: vscode.l10n.t('kubectl get --raw /.well-known/openid-configuration in a context of your kubeconfig'),
+    cluster: true,
+  };
+  const typed: IssuerItem = { label: vscode.l10n.t('$(edit) Type the issuer URL…'), template: '' };
   const issuerItem = await pick<IssuerItem>(
-    [...known, typed, { label: vscode.l10n.t('Known issuer forms'), kind: vscode.QuickPickItemKind.Separator }, ...hints],
+    [fromCluster, ...known, typed, { label: vscode.l10n.t('Known issuer forms'), kind: vscode.QuickPickItemKind.Separator }, ...hints],
     title,
     vscode.l10n.t("The cluster's service account issuer"),
   );
+  const cluster = issuerItem.cluster === true ? await pickContext(title) : undefined;
   const issuer =
-    issuerItem.issuer ??
-    (await ask(title, vscode.l10n.t("The cluster's service account issuer URL (replace the <…> parts)"), {
-      value: issuerItem.template ?? '',
-      validate: (v) => (/[<>]/.test(v) ? vscode.l10n.t('Replace the <…> parts with your cluster’s values') : undefined),
-    }));
+    cluster !== undefined
+      ? await clusterIssuer(cluster.kubectl, cluster.context)
+      : (issuerItem.issuer ??
+        (await ask(title, vscode.l10n.t("The cluster's service account issuer URL (replace the <…> parts)"), {
+          value: issuerItem.template ?? '',
+          validate: (v) => (/[<>]/.test(v) ? vscode.l10n.t('Replace the <…> parts with your cluster’s values') : undefined),
+        })));
 
-  // A ServiceAccount from the open YAML, or typed.
-  type SaItem = vscode.QuickPickItem & { namespace?: string; name?: string };
-  const editor = vscode.window.activeTextEditor;
-  const fromYaml: SaItem[] =
-    editor !== undefined && c.editor.manifests.isManifest(editor.document)
-      ? findWorkloads(c.editor.manifests.parse(editor.document))
-          .filter((w) => isServiceAccount(w) && w.name !== undefined)
-          .map((w) => ({ label: `${w.namespace ?? 'default'}/${w.name ?? ''}`, description: vscode.l10n.t('ServiceAccount in the open file'), namespace: w.namespace ?? 'default', name: w.name ?? '' }))
-      : [];
+  // A ServiceAccount of that cluster or of the open YAML, or typed.
+  const fromYaml = serviceAccountsInEditor(c);
+  if (cluster !== undefined) {
+    const sa = await pickServiceAccount(cluster.kubectl, cluster.context, title, fromYaml);
+    return kubernetesEntry(issuer, sa.namespace, sa.name);
+  }
+  type SaItem = vscode.QuickPickItem & { sa?: ServiceAccountRef };
   const typedSa: SaItem = { label: vscode.l10n.t('$(edit) Type the namespace and name…') };
-  const sa = fromYaml.length > 0 ? await pick<SaItem>([...fromYaml, typedSa], title, vscode.l10n.t('The service account whose tokens log in')) : typedSa;
-  const namespace = sa.namespace ?? (await ask(title, vscode.l10n.t('Namespace of the service account'), { value: 'default' }));
-  const name = sa.name ?? (await ask(title, vscode.l10n.t('Name of the service account')));
+  const picked = fromYaml.length > 0 ? await pick<SaItem>([...fromYaml.map((s) => ({ label: `${s.namespace}/${s.name}`, description: s.why, sa: s })), typedSa], title, vscode.l10n.t('The service account whose tokens log in')) : typedSa;
+  const namespace = picked.sa?.namespace ?? (await ask(title, vscode.l10n.t('Namespace of the service account'), { value: 'default' }));
+  const name = picked.sa?.name ?? (await ask(title, vscode.l10n.t('Name of the service account')));
   return kubernetesEntry(issuer, namespace, name);
 }
 

@@ -4,11 +4,14 @@ import { explainExchangeError } from '../../core/federation/explain';
 import { decodeJwt, MAX_JWT_LENGTH, type DecodedJwt } from '../../core/federation/jwt';
 import { keylessLoginSnippet } from '../../core/federation/loginCommands';
 import { precheck } from '../../core/federation/precheck';
+import { serviceAccountOf } from '../../core/federation/presets';
 import { QuayApiError } from '../../core/quay/errors';
+import type { FederationEntry } from '../../core/quay/types';
 import { exactTime } from '../../core/time';
 import type { CommandContext } from '../commandContext';
 import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
+import { pickContext, pickServiceAccount } from './cluster';
 import { askForToken, claimRows } from './setUpKeyless';
 import { currentTrust, entryOf, resolveKeylessRobot } from './trust';
 
@@ -25,12 +28,36 @@ async function tokenFromFile(title: string): Promise<Jwt> {
   return { ...decodeJwt(raw), raw };
 }
 
-/** Where the token comes from. Other sources (a cluster's ServiceAccount) plug in here. */
-async function pickToken(title: string): Promise<Jwt> {
+/**
+ * A short-lived token of a ServiceAccount, requested from its cluster (TokenRequest through kubectl) for the
+ * audience the user names: the token is used for this test only and never shown.
+ */
+async function serviceAccountToken(target: RobotTarget, entries: readonly FederationEntry[], title: string): Promise<Jwt> {
+  const { kubectl, context } = await pickContext(title);
+  const trusted = entries.flatMap((e) => {
+    const sa = serviceAccountOf(e.subject);
+    return sa !== undefined ? [{ ...sa, why: vscode.l10n.t('trusted by {0}', target.robot.fullName) }] : [];
+  });
+  const sa = await pickServiceAccount(kubectl, context, title, trusted);
+  const audience = await vscode.window.showInputBox({
+    title,
+    prompt: vscode.l10n.t('Audience of the token (Quay does not check it; use what your workloads request)'),
+    value: new URL(target.instance.url).host,
+    ignoreFocusOut: true,
+  });
+  if (audience === undefined) throw new UserCancelled();
+  const { token } = await kubectl.requestToken(context, sa.namespace, sa.name, audience.trim() === '' ? new URL(target.instance.url).host : audience.trim());
+  return { ...decodeJwt(token), raw: token };
+}
+
+/** Where the token comes from: pasted, a file, or a cluster's ServiceAccount. */
+async function pickToken(target: RobotTarget, entries: readonly FederationEntry[], title: string): Promise<Jwt> {
   const paste = { label: vscode.l10n.t('$(clippy) Paste a token'), detail: vscode.l10n.t('e.g. from kubectl create token <sa> --audience … or a CI job') };
   const file = { label: vscode.l10n.t('$(file) Read it from a file…'), detail: vscode.l10n.t('e.g. a projected service account token') };
-  const picked = await vscode.window.showQuickPick([paste, file], { title, placeHolder: vscode.l10n.t('The OIDC token (JWT) to exchange'), ignoreFocusOut: true });
+  const cluster = { label: vscode.l10n.t('$(cloud) Use a ServiceAccount token'), detail: vscode.l10n.t('requested now from a cluster of your kubeconfig (TokenRequest), never shown') };
+  const picked = await vscode.window.showQuickPick([paste, file, cluster], { title, placeHolder: vscode.l10n.t('The OIDC token (JWT) to exchange'), ignoreFocusOut: true });
   if (picked === undefined) throw new UserCancelled();
+  if (picked === cluster) return serviceAccountToken(target, entries, title);
   return picked === file ? tokenFromFile(title) : askForToken(title, vscode.l10n.t('Paste the OIDC token (JWT). It is sent only to Quay, only when you confirm, and never stored.'));
 }
 
@@ -45,7 +72,7 @@ export async function testKeylessLogin(c: CommandContext, node?: unknown): Promi
   const title = vscode.l10n.t('Test Keyless Login as {0}', robot);
   const client = c.clients.get(target.instance.url);
   const entries = await currentTrust(c, target);
-  const jwt = await pickToken(title);
+  const jwt = await pickToken(target, entries, title);
 
   const pre = precheck(jwt, entries, Date.now());
   const rows: vscode.QuickPickItem[] = [];

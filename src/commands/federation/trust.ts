@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { addEntry, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustChange } from '../../core/federation/trust';
+import { addEntry, FEDERATION_UNSUPPORTED, federationUnsupported, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustChange } from '../../core/federation/trust';
 import { issuerUrlFindings } from '../../core/federation/issuer';
 import type { FederationEntry } from '../../core/quay/types';
 import { FederationGroupNode } from '../../views/nodes/federationGroupNode';
@@ -123,8 +123,14 @@ export async function askEntry(title: string, others: readonly FederationEntry[]
   return { issuer: issuer.trim(), subject: subject.trim() };
 }
 
+/** The robot's entries now; a Quay without federation (before 3.13) is said so, not as a bare 404. */
 export async function currentTrust(c: CommandContext, target: RobotTarget): Promise<readonly FederationEntry[]> {
-  return c.clients.get(target.instance.url).getFederation(target.namespace, target.robot.fullName);
+  try {
+    return await c.clients.get(target.instance.url).getFederation(target.namespace, target.robot.fullName);
+  } catch (error) {
+    if (federationUnsupported(error)) throw new Error(vscode.l10n.t('{0} ({1}): {2}', target.instance.url, target.robot.fullName, FEDERATION_UNSUPPORTED));
+    throw error;
+  }
 }
 
 /** "Add Trust…": the list is read first, so a change made by someone while the user types is detected. */

@@ -10,6 +10,8 @@ import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
+import type { SecretMatch } from '../../core/k8s/clusterSecrets';
+import { clusterReport, instanceHost, managedReason, problemLines, scanClusters, secretLabel, updateSecrets, type ClusterScan } from './clusterUsages';
 import { applyReplacement, describeEncoding, displayPath, pickUsages, scanWorkspace, type ApplyResult, type Usage, type WorkspaceScan } from './workspaceUsages';
 
 /**
@@ -97,6 +99,8 @@ export interface RotationReport {
   readonly pulls: readonly string[];
   readonly logins: readonly string[];
   readonly steps?: readonly string[];
+  /** The "Clusters" section, Markdown lines. */
+  readonly clusters?: readonly string[];
 }
 
 /** The report as a Markdown document (no token in it) and a notification with its summary. */
@@ -120,6 +124,7 @@ export async function showReport(r: RotationReport, summary: string): Promise<vo
     ...r.unticked.map((u) => `- ${where(u)} (not ticked)`),
     ...r.scan.nonUpdatable.map((n) => `- \`${displayPath(n.file)}:${n.line}\` ${n.kind}${n.secretName !== undefined ? ` of Secret ${n.secretName}` : ''}: cannot be updated from here`),
     '',
+    ...(r.clusters ?? []),
     '## Registry login',
     '',
     ...r.logins.map((l) => `- ${l}`),
@@ -150,16 +155,19 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
   const oldToken = current.token;
   if (oldToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; rotating needs admin rights on it.', instance.url, robot.fullName));
   const scan = await scanWorkspace(robot.fullName, oldToken, vscode.l10n.t('Looking for the token of {0}…', robot.fullName));
-  const ticked = await pickUsages(scan, title, vscode.l10n.t('Places that store the token of {0}: ticked ones are updated after the regeneration', robot.fullName));
+  const clusters = await scanClusters(c, robot.fullName, instanceHost(instance.url), title);
+  const plan = await pickUsages(scan, title, vscode.l10n.t('Places that store the token of {0}: ticked ones are updated after the regeneration', robot.fullName), clusters);
+  const ticked = plan.usages;
   const pulls = await recentPulls(client, namespace, robot.fullName);
-  const left = scan.usages.length - ticked.length + scan.nonUpdatable.length;
+  const left = scan.usages.length - ticked.length + scan.nonUpdatable.length + clusters.matches.length - plan.secrets.length;
   const go = vscode.l10n.t('Regenerate Token');
   const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Quay invalidates the old token immediately. {0} places will be updated; {1} known places will not.', ticked.length, left),
+    vscode.l10n.t('Quay invalidates the old token immediately. {0} places will be updated; {1} known places will not.', ticked.length + plan.secrets.length, left),
     {
       modal: true,
       detail: [
         ...scan.nonUpdatable.map((n) => vscode.l10n.t('Not updatable here: {0}:{1} ({2})', displayPath(n.file), n.line, n.kind)),
+        ...clusterNotes(clusters, plan.secrets),
         ...(pulls.length > 0 ? [vscode.l10n.t('The token was used in the last 7 days by: {0}', pulls.slice(0, 5).join('; '))] : []),
       ].join('\n'),
     },
@@ -179,16 +187,38 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
   if (newToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} regenerated the token of {1} but did not return it. Run "Quay: Finish Rotation" to read it and update the workspace.', instance.url, robot.fullName));
   await c.tokenAges.remember(instance.url, namespace, robot.fullName, new Date());
   c.tree.refreshIds([nodeIds.robot(instance.url, namespace, robot.shortName), nodeIds.robots(instance.url, namespace)]);
-  await finishWith(c, { instance, client, pending, newToken, scan, ticked, pulls, title: vscode.l10n.t('Rotation of {0}', robot.fullName) });
+  await finishWith(c, { instance, client, pending, newToken, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets }, pulls, title: vscode.l10n.t('Rotation of {0}', robot.fullName) });
+}
+
+/** The modal's lines about clusters: managed Secrets (listed, not patched) and what could not be searched. */
+export function clusterNotes(clusters: ClusterScan, ticked: readonly SecretMatch[]): string[] {
+  return [
+    ...clusters.matches.filter((m) => m.managedBy !== null && ticked.includes(m)).map((m) => vscode.l10n.t('Not updatable here: {0} ({1})', secretLabel(m), managedReason(m))),
+    ...problemLines(clusters),
+  ];
 }
 
 /** Applies the edit, checks the logins, reports, and forgets the pending rotation once nothing failed. */
 export async function finishWith(
   c: CommandContext,
-  o: { instance: InstanceConfig; client: QuayClient; pending: PendingRotation; newToken: string; scan: WorkspaceScan; ticked: readonly Usage[]; pulls: readonly string[]; title: string; steps?: readonly string[] },
+  o: {
+    instance: InstanceConfig;
+    client: QuayClient;
+    pending: PendingRotation;
+    newToken: string;
+    scan: WorkspaceScan;
+    ticked: readonly Usage[];
+    clusters?: { readonly scan: ClusterScan; readonly ticked: readonly SecretMatch[] };
+    pulls: readonly string[];
+    title: string;
+    steps?: readonly string[];
+  },
 ): Promise<void> {
   const r: Replacement = { oldUser: o.pending.oldUser, oldToken: o.pending.oldToken, newUser: o.pending.newUser, newToken: o.newToken };
   const applied = await applyReplacement(o.scan, o.ticked, r);
+  const secrets = o.clusters !== undefined ? await updateSecrets(o.clusters.scan, o.clusters.ticked, r) : [];
+  const secretsUpdated = secrets.filter((s) => s.outcome === 'updated').length;
+  const secretsLeft = (o.clusters?.scan.matches.length ?? 0) - secretsUpdated;
   const samePlace = (a: Usage, b: Usage): boolean => a.file === b.file && a.usage.range.start === b.usage.range.start;
   const unticked = o.scan.usages.filter((u) => !o.ticked.some((t) => samePlace(t, u)));
   const newLogin = await o.client.registryLogin(o.pending.newUser, o.newToken);
@@ -203,12 +233,13 @@ export async function finishWith(
   const summary = vscode.l10n.t(
     '{0}: {1} places updated, {2} left. The registry {3} the new token{4}.',
     o.title,
-    applied.updated.length,
-    applied.failed.length + unticked.length + o.scan.nonUpdatable.length,
+    applied.updated.length + secretsUpdated,
+    applied.failed.length + unticked.length + o.scan.nonUpdatable.length + secretsLeft,
     newLogin.kind === 'ok' ? vscode.l10n.t('accepts') : vscode.l10n.t('does not accept'),
     o.pending.newUser === o.pending.oldUser ? (oldRefused ? vscode.l10n.t(' and refuses the old one') : vscode.l10n.t(' but still accepts the old one')) : '',
   );
-  await showReport({ title: o.title, instance: o.instance, applied, unticked, scan: o.scan, pulls: o.pulls, logins, ...(o.steps !== undefined ? { steps: o.steps } : {}) }, summary);
+  const clusters = clusterReport(o.clusters?.scan, secrets);
+  await showReport({ title: o.title, instance: o.instance, applied, unticked, scan: o.scan, pulls: o.pulls, logins, clusters, ...(o.steps !== undefined ? { steps: o.steps } : {}) }, summary);
 }
 
 /**
@@ -243,7 +274,7 @@ export async function finishRotation(c: CommandContext): Promise<void> {
     await vscode.window.showInformationMessage(vscode.l10n.t('No place stores the old token of {0} any more: the rotation is finished.', picked.oldUser));
     return;
   }
-  const ticked = await pickUsages(scan, vscode.l10n.t('Finish Rotation'), vscode.l10n.t('Places that still store the old token of {0}', picked.oldUser));
+  const ticked = (await pickUsages(scan, vscode.l10n.t('Finish Rotation'), vscode.l10n.t('Places that still store the old token of {0}', picked.oldUser))).usages;
   await finishWith(c, { instance, client, pending: picked, newToken, scan, ticked, pulls: [], title: vscode.l10n.t('Rotation of {0} (finished)', picked.oldUser) });
 }
 

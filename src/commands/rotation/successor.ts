@@ -5,7 +5,8 @@ import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
-import { finishWith, recentPulls, savePending } from './rotateToken';
+import { instanceHost, scanClusters } from './clusterUsages';
+import { clusterNotes, finishWith, recentPulls, savePending } from './rotateToken';
 import { pickUsages, scanWorkspace } from './workspaceUsages';
 
 const SUCCESSORS_KEY = 'quay.rotation.successors';
@@ -61,11 +62,13 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
     ...(federation.length > 0 ? [{ label: vscode.l10n.t('{0} federation entries', federation.length), run: () => client.setFederation(namespace, name, federation) }] : []),
   ];
   const scan = await scanWorkspace(robot.fullName, old.token, vscode.l10n.t('Looking for the token of {0}…', robot.fullName));
-  const ticked = await pickUsages(scan, title, vscode.l10n.t('Places to move from {0} to {1} (user name and token)', robot.fullName, successor));
+  const clusters = await scanClusters(c, robot.fullName, instanceHost(instance.url), title);
+  const plan = await pickUsages(scan, title, vscode.l10n.t('Places to move from {0} to {1} (user name and token)', robot.fullName, successor), clusters);
+  const ticked = plan.usages;
   const go = vscode.l10n.t('Create Successor');
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, federation.length, ticked.length, robot.fullName),
-    { modal: true, detail: steps.map((s, i) => `${i + 1}. ${s.label}`).join('\n') },
+    vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, federation.length, ticked.length + plan.secrets.length, robot.fullName),
+    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...clusterNotes(clusters, plan.secrets)].join('\n') },
     go,
   );
   if (choice !== go) throw new UserCancelled();
@@ -86,7 +89,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   await c.state.update(SUCCESSORS_KEY, { ...c.state.get<Record<string, string>>(SUCCESSORS_KEY, {}), [`${instance.url} ${successor}`]: robot.fullName });
   const pending = { instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken: old.token, newUser: successor, startedAt: new Date().toISOString() };
   await savePending(c, pending);
-  await finishWith(c, { instance, client, pending, newToken: created.token, scan, ticked, pulls: [], title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), steps: report });
+  await finishWith(c, { instance, client, pending, newToken: created.token, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets }, pulls: [], title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), steps: report });
 }
 
 /**

@@ -6,7 +6,9 @@ import { Settings } from '../../constants';
 import { findTokenUsages, textHash, userCredentialFiles, verifyUnchanged, type FindResult, type NonUpdatable, type ScannedFile } from '../../core/rotation/finder';
 import { needlesFor, scanText, type TextUsage, type UsageEncoding } from '../../core/rotation/match';
 import { planReplacement, StaleUsageError, type Replacement } from '../../core/rotation/replace';
+import type { SecretMatch } from '../../core/k8s/clusterSecrets';
 import { UserCancelled } from '../runCommand';
+import { managedReason, secretLabel, type ClusterScan } from './clusterUsages';
 
 /** One place the old credentials are stored, as the plan lists it. */
 export interface Usage {
@@ -101,10 +103,21 @@ export async function scanWorkspace(user: string, token: string, title: string):
   return { usages, files, nonUpdatable: result.nonUpdatable, filesScanned: result.filesScanned };
 }
 
-/** The plan: every usage, ticked inside the workspace and unticked outside it. Returns the ticked ones. */
-export async function pickUsages(scan: WorkspaceScan, title: string, placeHolder: string): Promise<Usage[]> {
-  if (scan.usages.length === 0) return [];
-  type Item = vscode.QuickPickItem & { usage?: Usage };
+/** What the user ticked in the plan. */
+export interface PickedPlan {
+  readonly usages: Usage[];
+  readonly secrets: SecretMatch[];
+}
+
+/**
+ * The plan: every usage, ticked inside the workspace and unticked outside it; then the "Clusters" section, the
+ * pull Secrets found in the picked contexts (ticked, except those a controller manages: they are listed to say
+ * so, and never patched). Returns the ticked ones.
+ */
+export async function pickUsages(scan: WorkspaceScan, title: string, placeHolder: string, clusters?: ClusterScan): Promise<PickedPlan> {
+  const secrets = clusters?.matches ?? [];
+  if (scan.usages.length === 0 && secrets.length === 0) return { usages: [], secrets: [] };
+  type Item = vscode.QuickPickItem & { usage?: Usage; secret?: SecretMatch };
   const items: Item[] = [];
   const inside = scan.usages.filter((u) => u.inWorkspace);
   const outside = scan.usages.filter((u) => !u.inWorkspace);
@@ -115,11 +128,19 @@ export async function pickUsages(scan: WorkspaceScan, title: string, placeHolder
     picked: u.inWorkspace,
     usage: u,
   });
+  const secretItem = (m: SecretMatch): Item => ({
+    label: `$(cloud) ${secretLabel(m)}`,
+    description: `${m.type.replace('kubernetes.io/', '')} · ${m.registry}`,
+    ...(m.managedBy !== null ? { detail: managedReason(m) } : {}),
+    picked: m.managedBy === null,
+    secret: m,
+  });
   if (inside.length > 0) items.push({ label: vscode.l10n.t('Workspace'), kind: vscode.QuickPickItemKind.Separator }, ...inside.map(item));
   if (outside.length > 0) items.push({ label: vscode.l10n.t('Your credential files'), kind: vscode.QuickPickItemKind.Separator }, ...outside.map(item));
+  if (secrets.length > 0) items.push({ label: vscode.l10n.t('Clusters'), kind: vscode.QuickPickItemKind.Separator }, ...secrets.map(secretItem));
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder, canPickMany: true, ignoreFocusOut: true, matchOnDescription: true });
   if (picked === undefined) throw new UserCancelled();
-  return picked.flatMap((p) => (p.usage !== undefined ? [p.usage] : []));
+  return { usages: picked.flatMap((p) => (p.usage !== undefined ? [p.usage] : [])), secrets: picked.flatMap((p) => (p.secret !== undefined ? [p.secret] : [])) };
 }
 
 /**

@@ -38,7 +38,7 @@ export function createFetchJson(options: IssuerFetchOptions): FetchJson {
         });
         const location = res.headers.location;
         if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
-          res.body.destroy();
+          await res.body.dump();
           if (hop >= MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects from ${url}`);
           target = new URL(location, target);
           continue;

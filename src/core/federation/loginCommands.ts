@@ -6,7 +6,7 @@
  */
 import type { FederationEntry } from '../quay/types';
 import { shellQuote } from '../shell';
-import { GITHUB_ACTIONS_ISSUER } from './presets';
+import { GITHUB_ACTIONS_ISSUER, serviceAccountOf } from './presets';
 
 export interface KeylessLoginTarget {
   /** The instance's origin, e.g. `https://quay.example.com`. */
@@ -17,13 +17,14 @@ export interface KeylessLoginTarget {
 
 export type LoginSnippet = { readonly kind: 'shell' | 'githubWorkflow'; readonly text: string };
 
-const SERVICE_ACCOUNT = /^system:serviceaccount:([^:]+):([^:]+)$/;
-
 /** Where the entry's tokens come from, as the shell line that puts one into `$OIDC_TOKEN`. */
 function tokenSource(entry: FederationEntry, audience: string): string[] {
-  const sa = SERVICE_ACCOUNT.exec(entry.subject);
-  if (sa !== null) {
-    return [`# A token of the service account ${sa[2] ?? ''} in ${sa[1] ?? ''} (kubectl 1.24+; inside a pod, read its projected token file instead).`, `OIDC_TOKEN=$(kubectl create token ${shellQuote(sa[2] ?? '')} -n ${shellQuote(sa[1] ?? '')} --audience ${shellQuote(audience)})`];
+  const sa = serviceAccountOf(entry.subject);
+  if (sa !== undefined) {
+    return [
+      `# A token of the service account ${sa.name} in ${sa.namespace} (kubectl 1.24+; inside a pod, read its projected token file instead).`,
+      `OIDC_TOKEN=$(kubectl create token ${shellQuote(sa.name)} -n ${shellQuote(sa.namespace)} --audience ${shellQuote(audience)})`,
+    ];
   }
   if (entry.subject.startsWith('project_path:')) {
     return ['# GitLab CI: declare the token in .gitlab-ci.yml (id_tokens: QUAY_ID_TOKEN: aud: …).', 'OIDC_TOKEN="$QUAY_ID_TOKEN"'];

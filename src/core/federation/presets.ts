@@ -81,6 +81,12 @@ export const KUBERNETES_ISSUER_HINTS: readonly IssuerHint[] = [
   },
 ];
 
+/** The ServiceAccount a `system:serviceaccount:<namespace>:<name>` subject names. */
+export function serviceAccountOf(subject: string): { readonly namespace: string; readonly name: string } | undefined {
+  const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject);
+  return m !== null ? { namespace: m[1] ?? '', name: m[2] ?? '' } : undefined;
+}
+
 export function kubernetesEntry(issuer: string, namespace: string, serviceAccount: string): EntryForm {
   return {
     label: 'Kubernetes service account',

@@ -119,3 +119,17 @@ void test('updateTrust reads just before writing (a fake API records the order)'
   await updateTrust(api, robot, removeEntry(e2), { basis: [e1, e2] });
   assert.deepEqual(calls, ['get', 'set']);
 });
+
+void test('the sandbox emulating a Quay before 3.13 answers the federation paths with Flask\'s HTML 404, which the client reads as "no federation"', async () => {
+  sb.emulateBefore313(true);
+  try {
+    const res = await fetch(`${sb.url}/api/v1/organization/acme/robots/keyless/federation`, { headers: { Authorization: `Bearer ${sb.tokens.admin}` } });
+    assert.equal(res.status, 404);
+    assert.match(res.headers.get('content-type') ?? '', /text\/html/);
+    assert.deepEqual(await updateTrust(client, { namespace: acme, name: 'keyless' }, addEntry(e1)), { kind: 'unsupported', message: FEDERATION_UNSUPPORTED });
+    assert.equal((await client.listRobots(acme, { permissions: false, token: false })).length > 0, true, 'the rest of the API answers');
+  } finally {
+    sb.emulateBefore313(false);
+  }
+  assert.equal((await client.getFederation(acme, 'keyless')).length, 2);
+});
