@@ -6,6 +6,8 @@
  *   quay-robots add-pull-secret FILE --secret NAME [--write]
  *   quay-robots pull-secret --host HOST --robot NS+NAME --scope registry|org [--namespace NS] [--name NAME]
  *   quay-robots find-token --robot NS+NAME [--exclude GLOB]... [DIR...]
+ *   quay-robots keyless-pull-secret --host HOST --robot NS+NAME --namespace NS --service-account SA [--audience AUD]...
+ *       [--secret NAME] [--api-version v1|v1beta1]
  *   quay-robots cluster-secrets --robot NS+NAME [--context CTX]... [--kubeconfig FILE] [--kubectl PATH]
  *
  * Exit codes: 0 done (changed or already present), 2 refused or bad arguments, 1 unexpected failure;
@@ -17,6 +19,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { findClusterSecrets } from './core/k8s/clusterSecrets';
 import { isRobotName } from './core/k8s/credentials';
+import { keylessManifests, V1BETA1_WARNING } from './core/k8s/externalSecrets';
 import { Kubectl, KubectlError } from './core/k8s/kubectl';
 import { pullSecretManifest } from './core/k8s/manifests';
 import { findTokenUsages } from './core/rotation/finder';
@@ -39,7 +42,8 @@ export interface CliIo {
 export const USAGE = `Usage:
   quay-robots add-pull-secret FILE --secret NAME [--write]
       Add "imagePullSecrets: - name: NAME" to every pod spec (Pod, Deployment, StatefulSet, DaemonSet,
-      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, PodTemplate, also inside a List)
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, PodTemplate, also inside a List,
+      and pod templates inside custom resources such as RayCluster, JobSet or an Argo Workflow)
       and every ServiceAccount in FILE, as minimal edits (comments and layout kept). FILE "-" reads stdin.
       Prints the result on stdout, or with --write rewrites FILE in place (only when something changed).
       Exit 0 when changed or already present; 2 when refused (invalid YAML, templates, tabs, no workload).
@@ -56,6 +60,15 @@ export const USAGE = `Usage:
       printed. Prints one JSON object per usage: {"file","line","column","encoding"[,"inner"]}.
       Exit 1 when it found any, 0 when none, 2 on bad input.
 
+  quay-robots keyless-pull-secret --host HOST --robot NS+NAME --namespace NS --service-account SA
+                                 [--audience AUD]... [--secret NAME] [--api-version v1|v1beta1]
+      Print a keyless pull Secret for the External Secrets Operator as one YAML stream: the ServiceAccount,
+      a QuayAccessToken generator (the operator exchanges the account's token at Quay for a one-hour robot
+      token) and an ExternalSecret refreshing every 55m into a kubernetes.io/dockerconfigjson Secret (name
+      <prefix>-pull-secret unless --secret). No token is involved. The robot must trust
+      system:serviceaccount:NS:SA from the cluster's issuer. --api-version v1beta1 only for older operators
+      (current ones serve only v1 and refuse it).
+
   quay-robots cluster-secrets --robot NS+NAME [--context CTX]... [--kubeconfig FILE] [--kubectl PATH]
       List the pull Secrets (kubernetes.io/dockerconfigjson or dockercfg) in every namespace of each
       context (default: the current context) whose "auths" hold the robot, matched by user name (no token
@@ -69,6 +82,11 @@ export const USAGE = `Usage:
 `;
 
 class UsageError extends Error {}
+
+function printUsage(io: CliIo): number {
+  io.stdout(USAGE);
+  return 0;
+}
 
 function fail(io: CliIo, message: string): number {
   io.stderr(`quay-robots: ${message}\n`);
@@ -105,6 +123,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     if (command === 'add-pull-secret') return await addPullSecret(rest, io);
     if (command === 'pull-secret') return await pullSecret(rest, io);
     if (command === 'find-token') return await findToken(rest, io);
+    if (command === 'keyless-pull-secret') return keylessPullSecret(rest, io);
     if (command === 'cluster-secrets') return await clusterSecrets(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
@@ -127,10 +146,7 @@ async function addPullSecret(args: readonly string[], io: CliIo): Promise<number
     allowPositionals: true,
     strict: true,
   });
-  if (values.help === true) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  if (values.help === true) return printUsage(io);
   if (positionals.length !== 1) throw new UsageError('add-pull-secret takes exactly one FILE');
   const file = positionals[0] ?? '';
   const secret = values.secret;
@@ -179,10 +195,7 @@ async function pullSecret(args: readonly string[], io: CliIo): Promise<number> {
     allowPositionals: false,
     strict: true,
   });
-  if (values.help === true) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  if (values.help === true) return printUsage(io);
   if (positionals.length > 0) throw new UsageError('pull-secret takes no positional arguments (the token comes from stdin)');
   const { host, robot, scope, namespace, name } = values;
   if (host === undefined) throw new UsageError('--host HOST is required');
@@ -202,6 +215,43 @@ async function pullSecret(args: readonly string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+function keylessPullSecret(args: readonly string[], io: CliIo): number {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      host: { type: 'string' },
+      robot: { type: 'string' },
+      namespace: { type: 'string' },
+      'service-account': { type: 'string' },
+      audience: { type: 'string', multiple: true },
+      secret: { type: 'string' },
+      'api-version': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help === true) return printUsage(io);
+  if (positionals.length > 0) throw new UsageError('keyless-pull-secret takes no positional arguments');
+  const { host, robot, namespace, secret } = values;
+  const serviceAccount = values['service-account'];
+  const apiVersion = values['api-version'] ?? 'v1';
+  if (host === undefined) throw new UsageError('--host HOST is required');
+  if (robot === undefined) throw new UsageError('--robot NS+NAME is required');
+  if (namespace === undefined) throw new UsageError('--namespace NS is required (the trusted subject is system:serviceaccount:NS:SA)');
+  if (serviceAccount === undefined) throw new UsageError('--service-account SA is required');
+  if (apiVersion !== 'v1' && apiVersion !== 'v1beta1') throw new UsageError('--api-version must be "v1" or "v1beta1"');
+  let m;
+  try {
+    m = keylessManifests({ host, robot, namespace, serviceAccount, audiences: values.audience, secretName: secret, apiVersion });
+  } catch (e) {
+    return fail(io, e instanceof Error ? e.message : 'invalid arguments');
+  }
+  if (apiVersion === 'v1beta1') io.stderr(`quay-robots: warning: ${V1BETA1_WARNING}\n`);
+  io.stdout(`${[m.serviceAccount, m.generator, m.externalSecret].join('\n---\n')}\n`);
+  return 0;
+}
+
 async function findToken(args: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...args],
@@ -209,10 +259,7 @@ async function findToken(args: readonly string[], io: CliIo): Promise<number> {
     allowPositionals: true,
     strict: true,
   });
-  if (values.help === true) {
-    io.stdout(USAGE);
-    return 0;
-  }
+  if (values.help === true) return printUsage(io);
   const robot = values.robot;
   if (robot === undefined) throw new UsageError('--robot NS+NAME is required');
   if (!isRobotName(robot)) throw new UsageError(`"${robot}" is not a full robot name (expected namespace+name)`);

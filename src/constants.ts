@@ -51,6 +51,10 @@ export const Commands = {
   checkIssuer: 'quay.checkIssuer',
   testKeylessLogin: 'quay.testKeylessLogin',
   copyKeylessLogin: 'quay.copyKeylessLoginCommand',
+  insertKeylessPullSecret: 'quay.insertKeylessPullSecret',
+  insertVaultPullSecret: 'quay.insertVaultPullSecret',
+  addGithubKeylessLogin: 'quay.addGithubKeylessLogin',
+  addKeylessTrustForServiceAccount: 'quay.addKeylessTrustForServiceAccount',
   findRobotInClusters: 'quay.findRobotInClusters',
   openRobotPage: 'quay.openRobotPage',
 } as const;
@@ -79,6 +83,7 @@ export const Settings = {
   maxTokenAgeDays: 'rotation.maxTokenAgeDays',
   rotationReminder: 'rotation.dailyReminder',
   rotationExclude: 'rotation.exclude',
+  externalSecretsApiVersion: 'externalSecrets.apiVersion',
   kubectlPath: 'kubectl.path',
 } as const;
 

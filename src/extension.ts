@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const expansion = [view.onDidExpandElement((e) => tree.setExpanded(e.element, true)), view.onDidCollapseElement((e) => tree.setExpanded(e.element, false))];
   const manifests = new ManifestService(store, logger.tagged('yaml'));
   const access = new RepositoryAccess((url) => clients.get(url), logger.tagged('yaml'));
-  const diagnostics = new PullSecretDiagnostics(manifests, access, store, logger.tagged('yaml'));
+  const diagnostics = new PullSecretDiagnostics(manifests, access, store, logger.tagged('yaml'), clients);
   const yaml: vscode.DocumentSelector = [{ language: 'yaml', scheme: 'file' }, { language: 'yaml', scheme: 'untitled' }];
   const commandContext: CommandContext = {
     store,

@@ -6,7 +6,14 @@ import { coveringSecrets, imagePulls } from '../core/yaml/pullCredentials';
 import { filePullSecrets } from '../core/yaml/facts';
 import { workloadsIn } from '../core/yaml/workloads';
 import type { ManifestService } from './manifestService';
-import { DIAGNOSTIC_SOURCE, type PullSecretDiagnostics } from './pullSecretDiagnostics';
+import { DIAGNOSTIC_ESO_TRUST, DIAGNOSTIC_SOURCE, type PullSecretDiagnostics } from './pullSecretDiagnostics';
+import { externalSecretChecks } from '../core/yaml/externalSecretChecks';
+import type { TextEdit } from '../core/yaml/edits';
+
+/** A `.github/workflows/*.yml` file. */
+function isWorkflow(document: vscode.TextDocument): boolean {
+  return /\/\.github\/workflows\/[^/]+\.ya?ml$/.test(document.uri.path);
+}
 
 /** At most this many "Add imagePullSecrets: <name>" quick fixes per diagnostic; "Add imagePullSecrets…" lists all. */
 const MAX_NAMED_FIXES = 3;
@@ -16,6 +23,9 @@ export const RefactorKinds = {
   insertPullSecret: vscode.CodeActionKind.Refactor.append('quay.pullSecret'),
   serviceAccount: vscode.CodeActionKind.Refactor.append('quay.serviceAccount'),
   rollout: vscode.CodeActionKind.Refactor.append('quay.rollout'),
+  keyless: vscode.CodeActionKind.Refactor.append('quay.keyless'),
+  vault: vscode.CodeActionKind.Refactor.append('quay.vault'),
+  githubLogin: vscode.CodeActionKind.Refactor.append('quay.githubLogin'),
 };
 
 /**
@@ -52,6 +62,16 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
       return action;
     };
 
+    const edit = (title: string, edits: readonly TextEdit[], diagnostic: vscode.Diagnostic) => {
+      const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+      action.edit = new vscode.WorkspaceEdit();
+      for (const e of edits) action.edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.text);
+      action.diagnostics = [diagnostic];
+      action.isPreferred = true;
+      return action;
+    };
+    const findings = ours.length > 0 ? externalSecretChecks(parsed).findings : [];
+
     if (ours.length > 0) {
       const pulls = imagePulls(parsed, this.manifests.quayHosts());
       const known = [...filePullSecrets(parsed), ...workspaceSecrets];
@@ -73,8 +93,19 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
           }
           actions.push(
             command(vscode.l10n.t('Insert pull-secret manifest for a robot and reference it…'), vscode.CodeActionKind.QuickFix, Commands.insertPullSecretManifest, { ...fixArgs, addToWorkload: true }, diagnostic),
+            command(vscode.l10n.t('Insert keyless pull secret (External Secrets) for a robot…'), vscode.CodeActionKind.QuickFix, Commands.insertKeylessPullSecret, fixArgs, diagnostic),
             command(vscode.l10n.t('Add imagePullSecrets…'), vscode.CodeActionKind.QuickFix, Commands.addImagePullSecret, fixArgs, diagnostic),
           );
+        } else if (diagnostic.code === DIAGNOSTIC_ESO_TRUST) {
+          for (const data of this.diagnostics.missingTrustAt(document, diagnostic.range)) {
+            const subject = `system:serviceaccount:${data.namespace}:${data.serviceAccount}`;
+            const action = command(vscode.l10n.t('Add trust for {0}', subject), vscode.CodeActionKind.QuickFix, Commands.addKeylessTrustForServiceAccount, data, diagnostic);
+            action.isPreferred = true;
+            actions.push(action);
+          }
+        } else if (typeof diagnostic.code === 'string' && findings.some((f) => f.code === diagnostic.code)) {
+          const f = findings.find((x) => x.code === diagnostic.code && x.range.start === at);
+          if (f?.fix !== undefined) actions.push(edit(f.fix.title, f.fix.edits, diagnostic));
         } else {
           for (const data of this.diagnostics.cannotPullAt(document, diagnostic.range)) {
             const action = command(vscode.l10n.t('Grant read on {0}/{1} to {2}', data.namespace, data.repository, data.robot), vscode.CodeActionKind.QuickFix, Commands.grantReadForPull, data, diagnostic);
@@ -85,6 +116,10 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
       }
     }
 
+    const instances = this.manifests.quayHosts().length > 0;
+    if (isWorkflow(document) && instances && context.triggerKind === vscode.CodeActionTriggerKind.Invoke && wanted(RefactorKinds.githubLogin)) {
+      actions.push(command(vscode.l10n.t('Add Quay keyless login step…'), RefactorKinds.githubLogin, Commands.addGithubKeylessLogin, args));
+    }
     // Refactors only in Kubernetes objects (not in other YAML: CI workflows, Helm values…), and only when asked
     // (Ctrl+., the Refactor menu): the automatic lightbulb is kept for the diagnostics' fixes.
     if (yamlDocument.kind === undefined || context.triggerKind !== vscode.CodeActionTriggerKind.Invoke) return actions;
@@ -96,9 +131,14 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
       actions.push(action);
     }
     // Without a configured instance there is no robot to take a pull secret from.
-    const instances = this.manifests.quayHosts().length > 0;
     if (instances && wanted(RefactorKinds.insertPullSecret)) {
       actions.push(command(vscode.l10n.t('Insert pull-secret manifest for a robot…'), RefactorKinds.insertPullSecret, Commands.insertPullSecretManifest, args));
+    }
+    if (instances && wanted(RefactorKinds.vault)) {
+      actions.push(command(vscode.l10n.t('Reference the robot token from a SecretStore…'), RefactorKinds.vault, Commands.insertVaultPullSecret, args));
+    }
+    if (instances && wanted(RefactorKinds.keyless)) {
+      actions.push(command(vscode.l10n.t('Insert keyless pull secret (External Secrets) for a robot…'), RefactorKinds.keyless, Commands.insertKeylessPullSecret, args));
     }
     if (workload && wanted(RefactorKinds.serviceAccount)) {
       actions.push(command(vscode.l10n.t('Add a pull secret to a ServiceAccount…'), RefactorKinds.serviceAccount, Commands.patchServiceAccount, args));

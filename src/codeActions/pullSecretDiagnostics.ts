@@ -6,12 +6,33 @@ import type { ManifestDiagnostic } from '../core/yaml/diagnostics';
 import { imagePulls, pullRobots, secretsOf } from '../core/yaml/pullCredentials';
 import { filePullSecrets } from '../core/yaml/facts';
 import type { InstanceStore } from '../host/instanceStore';
+import type { ClientRegistry } from '../host/clientRegistry';
 import type { ManifestService } from './manifestService';
 import type { RepositoryAccess } from '../core/repositoryAccess';
+import { isRobotName } from '../core/k8s/credentials';
+import { kubernetesEntry } from '../core/federation/presets';
+import { externalSecretChecks } from '../core/yaml/externalSecretChecks';
+import type { QuayGenerator } from '../core/yaml/externalSecretChecks';
+import type { FederationEntry } from '../core/quay/types';
 
 export const DIAGNOSTIC_SOURCE = 'Quay';
 /** The robot behind a pull secret has no read permission on the image's repository. */
 export const DIAGNOSTIC_ROBOT_CANNOT_PULL = 'quay-robot-cannot-pull';
+
+/** A QuayAccessToken's robot does not exist, or does not trust the generator's service account. */
+export const DIAGNOSTIC_ESO_ROBOT_UNKNOWN = 'quay-eso-robot-unknown';
+export const DIAGNOSTIC_ESO_TRUST = 'quay-eso-trust';
+
+/** How long a robot's existence and trust list are reused between diagnostics runs. */
+const ROBOT_FACTS_MS = 30_000;
+
+/** What the "Add trust for system:serviceaccount:…" quick fix needs, kept per diagnostic. */
+export interface TrustFixData {
+  readonly instanceUrl: string;
+  readonly robot: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
 
 /** What the "Grant read" quick fix needs, kept per diagnostic. */
 export interface CannotPullData {
@@ -39,6 +60,10 @@ export class PullSecretDiagnostics implements vscode.Disposable {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** "Grant read" data of the robot diagnostics currently shown, per document. */
   private readonly cannotPull = new Map<string, { range: vscode.Range; data: CannotPullData }[]>();
+  /** "Add trust" data of the trust diagnostics currently shown, per document. */
+  private readonly missingTrust = new Map<string, { range: vscode.Range; data: TrustFixData }[]>();
+  /** Whether a robot exists and whom it trusts, by `<instance> <robot>`, for {@link ROBOT_FACTS_MS}. */
+  private readonly robotFacts = new Map<string, { at: number; facts: Promise<readonly FederationEntry[] | undefined> }>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -46,6 +71,7 @@ export class PullSecretDiagnostics implements vscode.Disposable {
     private readonly access: RepositoryAccess,
     store: InstanceStore,
     private readonly logger: Logger,
+    private readonly clients: Pick<ClientRegistry, 'get'>,
   ) {
     this.disposables.push(
       this.collection,
@@ -60,12 +86,57 @@ export class PullSecretDiagnostics implements vscode.Disposable {
 
   /** Diagnoses every open manifest again (instances, workspace Secrets or permissions changed). */
   refreshAll(): void {
+    this.robotFacts.clear();
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
   /** The "Grant read" data of a robot diagnostic of `document` that intersects `range`. */
   cannotPullAt(document: vscode.TextDocument, range: vscode.Range): CannotPullData[] {
     return (this.cannotPull.get(document.uri.toString()) ?? []).filter((c) => c.range.intersection(range) !== undefined).map((c) => c.data);
+  }
+
+  /** The "Add trust" data of a trust diagnostic of `document` that intersects `range`. */
+  missingTrustAt(document: vscode.TextDocument, range: vscode.Range): TrustFixData[] {
+    return (this.missingTrust.get(document.uri.toString()) ?? []).filter((c) => c.range.intersection(range) !== undefined).map((c) => c.data);
+  }
+
+  /** The robot's trust list, or undefined when the robot does not exist; errors (no access, offline) reject. */
+  private trustOf(instanceUrl: string, robot: string): Promise<readonly FederationEntry[] | undefined> {
+    const key = `${instanceUrl} ${robot}`;
+    const cached = this.robotFacts.get(key);
+    if (cached !== undefined && Date.now() - cached.at < ROBOT_FACTS_MS) return cached.facts;
+    const ns = { kind: 'org' as const, name: robotNamespace(robot) };
+    const client = this.clients.get(instanceUrl);
+    const facts = client.listRobots(ns, { permissions: false, token: false }).then((robots) => (robots.some((r) => r.fullName === robot) ? client.getFederation(ns, robot) : undefined));
+    this.robotFacts.set(key, { at: Date.now(), facts });
+    return facts;
+  }
+
+  /** Checks a generator's robot against Quay: it exists, and trusts the generator's service account. */
+  private async checkGenerator(document: vscode.TextDocument, g: QuayGenerator): Promise<{ diagnostic: vscode.Diagnostic; data?: TrustFixData } | undefined> {
+    if (g.robot === undefined || !isRobotName(g.robot)) return undefined;
+    const host = g.url.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
+    const instance = this.manifests.instanceForHost(host);
+    if (instance === undefined) return undefined;
+    const trust = await this.trustOf(instance.url, g.robot);
+    const range = toRange(document, g.range);
+    if (trust === undefined) {
+      const d = new vscode.Diagnostic(range, vscode.l10n.t('Robot {0} does not exist on {1}: the generator cannot get credentials.', g.robot, instance.url), vscode.DiagnosticSeverity.Warning);
+      d.source = DIAGNOSTIC_SOURCE;
+      d.code = DIAGNOSTIC_ESO_ROBOT_UNKNOWN;
+      return { diagnostic: d };
+    }
+    if (g.namespace === undefined || g.serviceAccount === undefined) return undefined;
+    const subject = kubernetesEntry('', g.namespace, g.serviceAccount).entry.subject;
+    if (trust.some((e) => e.subject === subject)) return undefined;
+    const d = new vscode.Diagnostic(
+      range,
+      vscode.l10n.t('Robot {0} has no federation entry for {1}: Quay refuses the generator\'s token exchange.', g.robot, subject),
+      vscode.DiagnosticSeverity.Warning,
+    );
+    d.source = DIAGNOSTIC_SOURCE;
+    d.code = DIAGNOSTIC_ESO_TRUST;
+    return { diagnostic: d, data: { instanceUrl: instance.url, robot: g.robot, namespace: g.namespace, serviceAccount: g.serviceAccount } };
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
@@ -86,6 +157,7 @@ export class PullSecretDiagnostics implements vscode.Disposable {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     this.cannotPull.delete(key);
+    this.missingTrust.delete(key);
     this.collection.delete(uri);
   }
 
@@ -97,7 +169,16 @@ export class PullSecretDiagnostics implements vscode.Disposable {
     if (document.isClosed || document.version !== version) return;
     const parsed = this.manifests.parse(document);
     const found = diagnoseDocument(parsed, { quayHosts, workspaceSecrets });
-    const base = found.map((d) => this.toDiagnostic(document, d));
+    const eso = externalSecretChecks(parsed);
+    const base = [
+      ...found.map((d) => this.toDiagnostic(document, d)),
+      ...eso.findings.map((f) => {
+        const d = new vscode.Diagnostic(toRange(document, f.range), f.message, vscode.DiagnosticSeverity.Warning);
+        d.source = DIAGNOSTIC_SOURCE;
+        d.code = f.code;
+        return d;
+      }),
+    ];
     this.collection.set(document.uri, base);
 
     // Then what only Quay knows: can the robot behind each pull secret read the repository?
@@ -133,13 +214,24 @@ export class PullSecretDiagnostics implements vscode.Disposable {
         const data = grantable && { instanceUrl: instance.url, namespace: repo.namespace, repository: repo.name, robot: grantable.robot, secret: grantable.secret };
         return { diagnostic, data };
       });
+    const generatorChecks = eso.generators.map((g) =>
+      this.checkGenerator(document, g).catch((error: unknown) => {
+        this.logger.debug(`No Quay check of QuayAccessToken ${g.name ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }),
+    );
     const extra = (await Promise.all(checks)).filter((x) => x !== undefined);
+    const generators = (await Promise.all(generatorChecks)).filter((x) => x !== undefined);
     if (document.isClosed || document.version !== version) return;
+    this.missingTrust.set(
+      document.uri.toString(),
+      generators.flatMap((x) => (x.data !== undefined ? [{ range: x.diagnostic.range, data: x.data }] : [])),
+    );
     this.cannotPull.set(
       document.uri.toString(),
       extra.flatMap((x) => (x.data !== undefined ? [{ range: x.diagnostic.range, data: x.data }] : [])),
     );
-    if (extra.length > 0) this.collection.set(document.uri, [...base, ...extra.map((x) => x.diagnostic)]);
+    if (extra.length + generators.length > 0) this.collection.set(document.uri, [...base, ...extra.map((x) => x.diagnostic), ...generators.map((x) => x.diagnostic)]);
   }
 
   private toDiagnostic(document: vscode.TextDocument, d: ManifestDiagnostic): vscode.Diagnostic {

@@ -28,6 +28,7 @@ import { setUpKeyless } from './federation/setUpKeyless';
 import { copyKeylessLogin, testKeylessLogin } from './federation/testKeylessLogin';
 import { addTrust, editTrust, removeAllTrust, removeTrust } from './federation/trust';
 import { openRobotPage } from './robots/openRobotPage';
+import { addGithubKeylessLogin, addKeylessTrustForServiceAccount, insertKeylessPullSecret, insertVaultPullSecret } from './manifests/externalSecretCommands';
 
 type Handler = (c: CommandContext, ...args: never[]) => Promise<unknown>;
 
@@ -78,6 +79,10 @@ const table: Record<CommandId, Handler> = {
   [Commands.retirePredecessor]: retirePredecessor,
   [Commands.showDueRobots]: showDueRobots,
   [Commands.addTrust]: addTrust,
+  [Commands.insertKeylessPullSecret]: insertKeylessPullSecret,
+  [Commands.insertVaultPullSecret]: insertVaultPullSecret,
+  [Commands.addGithubKeylessLogin]: addGithubKeylessLogin,
+  [Commands.addKeylessTrustForServiceAccount]: addKeylessTrustForServiceAccount,
   [Commands.editTrust]: editTrust,
   [Commands.removeTrust]: removeTrust,
   [Commands.removeAllTrust]: removeAllTrust,

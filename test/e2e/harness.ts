@@ -1150,6 +1150,18 @@ export async function goToLine(page: Page, line: number, column = 1): Promise<vo
   await waitForQuickInputClosed(page);
 }
 
+/** The Problems panel's rows (message text), opened through the palette. */
+export async function problems(page: Page): Promise<string[]> {
+  await runCommand(page, 'Problems: Focus on Problems View');
+  const rows = page.locator('.markers-panel .monaco-list-row');
+  return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
+}
+
+/** Waits until a row of the Problems panel matches `pattern` (or, with `present` false, none does). */
+export async function waitForProblem(page: Page, pattern: RegExp, present = true): Promise<void> {
+  await waitUntil(async () => (await problems(page)).some((p) => pattern.test(p)) === present, { message: `${present ? 'a' : 'no'} problem ${String(pattern)}` });
+}
+
 /**
  * Opens the code action menu at the cursor (Ctrl+.) and returns its entries' titles (headers left out). Pass
  * `at` to move the cursor first. Returns [] when VS Code says there are no code actions.

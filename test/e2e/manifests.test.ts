@@ -36,6 +36,7 @@ import {
   typeInQuickInput,
   waitForNotification,
   waitForQuickInput,
+  waitForProblem,
   waitForQuickInputMessage,
   quickInputState,
   waitUntil,
@@ -56,17 +57,6 @@ function fixture(name: string): string {
 
 function workspaceFile(relative: string): string {
   return readFileSync(join(vscode.session.workspace, relative), 'utf8');
-}
-
-/** The Problems panel's rows (message text), opened through the palette. */
-async function problems(page: Page): Promise<string[]> {
-  await runCommand(page, 'Problems: Focus on Problems View');
-  const rows = page.locator('.markers-panel .monaco-list-row');
-  return rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? e.textContent ?? ''));
-}
-
-async function waitForProblem(page: Page, pattern: RegExp, present = true): Promise<void> {
-  await waitUntil(async () => (await problems(page)).some((p) => pattern.test(p)) === present, { message: `${present ? 'a' : 'no'} problem ${String(pattern)}` });
 }
 
 async function save(page: Page): Promise<void> {

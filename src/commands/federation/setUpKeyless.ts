@@ -51,7 +51,7 @@ async function pick<T extends vscode.QuickPickItem>(items: readonly T[], title: 
 }
 
 /** The git remote and branch of the first workspace folder that is a git work tree (git runs only in trusted workspaces). */
-async function workspaceGit(): Promise<{ remote?: GitRemote; branch?: string }> {
+export async function workspaceGit(): Promise<{ remote?: GitRemote; branch?: string }> {
   if (!vscode.workspace.isTrusted) return {};
   for (const folder of vscode.workspace.workspaceFolders ?? []) {
     const workTree = gitWorkTree(vscode.Uri.joinPath(folder.uri, '.probe').fsPath);

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { gitPlace } from '../../core/git';
-import { pullSecretName } from '../../core/k8s/credentials';
+import { pullSecretName, type SecretScope } from '../../core/k8s/credentials';
 import { objectNameProblem } from '../../core/k8s/names';
 import type { TextEdit } from '../../core/yaml/edits';
 import type { Refusal } from '../../core/yaml/guards';
@@ -10,6 +10,7 @@ import { filePullSecrets } from '../../core/yaml/facts';
 import { findWorkloads } from '../../core/yaml/workloads';
 import { authsKeyCovers, parseImageReference } from '../../core/k8s/imageReference';
 import type { CommandContext } from '../commandContext';
+import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
 
 /** Where a manifest command works: a YAML document and an offset in it (the cursor, or the code action's). */
@@ -91,7 +92,9 @@ export async function applyTextEdits(target: ManifestTarget, edits: readonly Tex
  * Before a robot token goes into a file: when the file lies in a git work tree (tracked or not), say so in a
  * modal and offer the alternatives. Untitled documents and files outside git go straight to `insert`.
  */
-export async function tokenDestination(document: vscode.TextDocument | undefined): Promise<'insert' | 'untitled' | 'kubectl'> {
+export async function tokenDestination(document: vscode.TextDocument | undefined): Promise<'insert' | 'untitled' | 'kubectl'>;
+export async function tokenDestination(document: vscode.TextDocument | undefined, offerStore: true): Promise<'insert' | 'untitled' | 'kubectl' | 'vault'>;
+export async function tokenDestination(document: vscode.TextDocument | undefined, offerStore = false): Promise<'insert' | 'untitled' | 'kubectl' | 'vault'> {
   if (document === undefined) return 'untitled';
   if (document.uri.scheme !== 'file') return 'insert';
   // In an untrusted workspace git is not run (its config could run programs): the warning then says only
@@ -102,6 +105,7 @@ export async function tokenDestination(document: vscode.TextDocument | undefined
   const insert = vscode.l10n.t('Insert Anyway');
   const untitled = vscode.l10n.t('Open in Untitled Document');
   const kubectl = vscode.l10n.t('Copy kubectl Command');
+  const vault = vscode.l10n.t('Reference It from a SecretStore…');
   const choice = await vscode.window.showWarningMessage(
     place.tracked === true
       ? vscode.l10n.t('{0} is tracked by git (work tree {1}).', name, place.workTree)
@@ -110,15 +114,14 @@ export async function tokenDestination(document: vscode.TextDocument | undefined
       modal: true,
       detail: vscode.l10n.t(
         'The Secret carries the robot token (base64 is not encryption): committing the file would publish it. Keep it out of git: an untitled document you apply and discard, or a kubectl command that creates the Secret directly.',
-      ),
+      ) + (offerStore ? ` ${vscode.l10n.t('Or reference the token in your secret store with an ExternalSecret (External Secrets Operator): no token in the file at all.')}` : ''),
     },
-    insert,
-    untitled,
-    kubectl,
+    ...[insert, untitled, kubectl, ...(offerStore ? [vault] : [])],
   );
   if (choice === insert) return 'insert';
   if (choice === untitled) return 'untitled';
   if (choice === kubectl) return 'kubectl';
+  if (choice === vault) return 'vault';
   throw new UserCancelled();
 }
 
@@ -186,4 +189,19 @@ export async function pickSecretName(c: CommandContext, target: ManifestTarget, 
   });
   if (typed === undefined) throw new UserCancelled();
   return typed.trim();
+}
+
+/** Secret scope, as Quay's UI offers it: organization (its default) or the whole registry; user robots have only the latter. */
+export async function pickScope(t: RobotTarget, title: string): Promise<SecretScope> {
+  const host = new URL(t.instance.url).host;
+  if (t.namespace.kind !== 'org') return 'registry';
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: vscode.l10n.t('Organization'), description: vscode.l10n.t('auths key {0}/{1}: only images of {1}', host, t.namespace.name), scope: 'org' as const },
+      { label: vscode.l10n.t('Registry'), description: vscode.l10n.t('auths key {0}: every image on {0}', host), scope: 'registry' as const },
+    ],
+    { title: `${title}: ${t.robot.fullName}`, placeHolder: vscode.l10n.t('Secret scope (which images the credentials are offered for)'), ignoreFocusOut: true },
+  );
+  if (picked === undefined) throw new UserCancelled();
+  return picked.scope;
 }

@@ -15,6 +15,7 @@ import { findWorkloads } from '../../core/yaml/workloads';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot, type RobotTarget } from '../pickers';
+import { referenceFromStore } from './externalSecretCommands';
 import { copyTokenReadingCommand, fetchRobotToken } from '../robots/credentials';
 import { UserCancelled } from '../runCommand';
 import {
@@ -23,6 +24,7 @@ import {
   isManifestArgs,
   manifestTarget,
   openUntitled,
+  pickScope,
   pickSecretName,
   refused,
   tokenDestination,
@@ -53,21 +55,6 @@ export async function addImagePullSecret(c: CommandContext, args?: unknown): Pro
   vscode.window.setStatusBarMessage(vscode.l10n.t('Added imagePullSecrets "{0}" to {1}', secret, describeTargets(plan)), 5000);
 }
 
-/** Secret scope, as Quay's UI offers it: organization (its default) or the whole registry; user robots have only the latter. */
-async function pickScope(t: RobotTarget, title: string): Promise<SecretScope> {
-  const host = new URL(t.instance.url).host;
-  if (t.namespace.kind !== 'org') return 'registry';
-  const picked = await vscode.window.showQuickPick(
-    [
-      { label: vscode.l10n.t('Organization'), description: vscode.l10n.t('auths key {0}/{1}: only images of {1}', host, t.namespace.name), scope: 'org' as const },
-      { label: vscode.l10n.t('Registry'), description: vscode.l10n.t('auths key {0}: every image on {0}', host), scope: 'registry' as const },
-    ],
-    { title: `${title}: ${t.robot.fullName}`, placeHolder: vscode.l10n.t('Secret scope (which images the credentials are offered for)'), ignoreFocusOut: true },
-  );
-  if (picked === undefined) throw new UserCancelled();
-  return picked.scope;
-}
-
 /**
  * "Insert Pull-Secret Manifest for a Robot…": a `kubernetes.io/dockerconfigjson` Secret named as Quay names it,
  * as a new document after the one under the cursor (namespace from that document), or in an untitled document
@@ -95,7 +82,11 @@ export async function insertPullSecret(
   const { scope, target } = o;
   const namespace = o.namespace ?? target?.yamlDocument?.namespace;
   const name = pullSecretName(robot.robot.fullName);
-  const destination = await tokenDestination(target?.document);
+  const destination = await tokenDestination(target?.document, true);
+  if (destination === 'vault') {
+    await referenceFromStore(c, robot, target, scope, o.addToWorkload === true);
+    return;
+  }
   const secret = { host: new URL(robot.instance.url).host, robot: robot.robot.fullName, scope, ...(namespace !== undefined ? { namespace } : {}) };
   if (destination === 'kubectl') {
     await copyTokenReadingCommand(c, robot, `${kubectlApplySecretCommand(secret)}\n`, vscode.l10n.t('the kubectl command for Secret {0}', name));

@@ -11,9 +11,9 @@ import { DOCKER_CFG_TYPE, DOCKER_CONFIG_JSON_TYPE, pullSecretsIn } from './pullS
 import type { PullSecretInfo } from './pullSecrets';
 import { documentRefusal } from './guards';
 import type { ManifestDocument, ParsedManifests } from './parse';
-import { childPath, scanDocument } from './scan';
+import { childPath, PATH_SEPARATOR, scanDocument } from './scan';
 import type { ScanNode } from './scan';
-import { CONTAINER_FIELDS, isPodSpecKind, objectListKey, POD_SPEC_PATHS, workloadsIn } from './workloads';
+import { ARGO_WORKFLOW_SPEC_PATHS, CONTAINER_FIELDS, isPodSpecKind, mayEmbedPodSpecs, objectListKey, POD_SPEC_PATHS, workloadsIn } from './workloads';
 import type { ContainerImage, PullSecretRef, Workload } from './workloads';
 
 export type WorkloadFacts = Pick<Workload, 'documentIndex' | 'itemIndex' | 'kind' | 'name' | 'namespace' | 'serviceAccountName' | 'images' | 'imagePullSecrets'>;
@@ -33,7 +33,8 @@ function parsedFacts(parsed: ParsedManifests, d: ManifestDocument): DocumentFact
 
 /**
  * The facts of what the quick reader read, or undefined when the document needs the finders: a pull Secret
- * (its credentials are decoded from the parse) or a `List` / `Template` of objects.
+ * (its credentials are decoded from the parse), a `List` / `Template` of objects, or a custom resource that may
+ * embed a pod spec (it has a `containers` key somewhere, or is one of Argo's workflow kinds).
  */
 export function scannedFacts(nodes: ReadonlyMap<string, ScanNode>, documentIndex: number): DocumentFacts | undefined {
   const node = (path: string): ScanNode | undefined => nodes.get(path);
@@ -49,7 +50,7 @@ export function scannedFacts(nodes: ReadonlyMap<string, ScanNode>, documentIndex
     return type === DOCKER_CONFIG_JSON_TYPE || type === DOCKER_CFG_TYPE ? undefined : NOTHING;
   }
   if (objectListKey(kind) !== undefined) return undefined;
-  if (!isPodSpecKind(kind)) return NOTHING;
+  if (!isPodSpecKind(kind)) return mayEmbedPodSpecs(kind) && (Object.hasOwn(ARGO_WORKFLOW_SPEC_PATHS, kind) || hasContainersKey(nodes)) ? undefined : NOTHING;
   let spec: string | undefined = '';
   for (const key of POD_SPEC_PATHS[kind] ?? []) spec = spec !== undefined && node(spec)?.t === 'map' ? childPath(spec, key) : undefined;
   const base = { documentIndex, itemIndex: undefined, kind, name: str(childPath('metadata', 'name')), namespace: str(childPath('metadata', 'namespace')) };
@@ -76,6 +77,11 @@ export function scannedFacts(nodes: ReadonlyMap<string, ScanNode>, documentIndex
   }
   const serviceAccountName = str(childPath(spec, 'serviceAccountName')) ?? str(childPath(spec, 'serviceAccount'));
   return { ...NOTHING, workloads: [{ ...base, serviceAccountName, images, imagePullSecrets }] };
+}
+
+function hasContainersKey(nodes: ReadonlyMap<string, ScanNode>): boolean {
+  for (const path of nodes.keys()) if (path === 'containers' || path.endsWith(`${PATH_SEPARATOR}containers`)) return true;
+  return false;
 }
 
 /**

@@ -335,6 +335,7 @@ function scan(text: string, start: number, end: number): Map<string, ScanNode> {
   let pos = start;
   if (pos === 0 && text.charCodeAt(0) === 0xfeff) pos = 1;
   while (pos < end) {
+    const lineBegin = pos;
     let nl = text.indexOf('\n', pos);
     if (nl < 0 || nl >= end) nl = end;
     const lineEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
@@ -375,6 +376,8 @@ function scan(text: string, start: number, end: number): Map<string, ScanNode> {
     if (valueIndent !== undefined && line.indent > valueIndent) giveUp();
     valueIndent = undefined;
     const isItem = c === 45 && (at + 1 >= lineEnd || text.charCodeAt(at + 1) === SPACE);
+    // `yaml` fails on a sequence item on the byte-order mark's line (`\ufeff- a: 1`): the parse must say so.
+    if (isItem && lineBegin === 1 && start === 0) giveUp();
 
     if (pending !== undefined) {
       const p = pending;

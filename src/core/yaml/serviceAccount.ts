@@ -50,7 +50,7 @@ function lastDocumentIndex(parsed: ParsedManifests): number {
   return parsed.documents.length - 1;
 }
 
-function styleForNewDocuments(parsed: ParsedManifests): { indent: number; indentSequences: boolean } {
+export function styleForNewDocuments(parsed: ParsedManifests): { indent: number; indentSequences: boolean } {
   const last = lastDocumentIndex(parsed);
   const style = blockStyleFor(parsed, Math.max(0, last), undefined);
   return { indent: style.indent, indentSequences: style.seqOffset > 0 };

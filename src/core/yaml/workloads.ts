@@ -25,6 +25,30 @@ export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
   ServiceAccount: [],
 };
 
+/** Kinds whose content is data, never a pod spec, whatever keys it has. */
+const DATA_KINDS = new Set(['ConfigMap', 'Secret', 'CustomResourceDefinition']);
+
+/**
+ * Argo Workflows: the workflow spec carries `imagePullSecrets` and `serviceAccountName` for every pod of the
+ * workflow; the images are in its `templates` (`container`, `script`, `initContainers`, `sidecars`, `containerSet`).
+ */
+export const ARGO_WORKFLOW_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Workflow: ['spec'],
+  WorkflowTemplate: ['spec'],
+  ClusterWorkflowTemplate: ['spec'],
+  CronWorkflow: ['spec', 'workflowSpec'],
+};
+
+/** Argo's workflow kinds (`argoproj.io`), whose pod settings sit in the workflow spec. */
+export function isArgoWorkflowKind(kind: string, apiVersion: string | undefined): boolean {
+  return Object.hasOwn(ARGO_WORKFLOW_SPEC_PATHS, kind) && apiVersion?.startsWith('argoproj.io/') === true;
+}
+
+/** Whether objects of this kind may embed pod specs (custom resources: RayCluster, JobSet, MPIJob…). */
+export function mayEmbedPodSpecs(kind: string): boolean {
+  return !isPodSpecKind(kind) && !DATA_KINDS.has(kind) && objectListKey(kind) === undefined;
+}
+
 /** Whether objects of this kind have a pod spec (or are a ServiceAccount). */
 export function isPodSpecKind(kind: string): boolean {
   return Object.hasOwn(POD_SPEC_PATHS, kind);
@@ -118,11 +142,124 @@ export function workloadsIn(parsed: ParsedManifests, d: ManifestDocument): reado
     if (!isMap(root) || kind === undefined) return [];
     const fullRange = { start: d.range.start, end: d.range.end };
     if (isPodSpecKind(kind)) return [readWorkload(d.doc, d.index, undefined, root, kind, fullRange)];
+    if (objectListKey(kind) === undefined) return mayEmbedPodSpecs(kind) ? embeddedWorkloads(d.doc, d.index, undefined, root, kind, fullRange) : [];
     return listedObjects(d).flatMap(({ obj, itemIndex }) => {
       const itemKind = str(d.doc, obj, ['kind']);
-      return itemKind !== undefined && isPodSpecKind(itemKind) ? [readWorkload(d.doc, d.index, itemIndex, obj, itemKind, span(obj))] : [];
+      if (itemKind === undefined) return [];
+      if (isPodSpecKind(itemKind)) return [readWorkload(d.doc, d.index, itemIndex, obj, itemKind, span(obj))];
+      return mayEmbedPodSpecs(itemKind) ? embeddedWorkloads(d.doc, d.index, itemIndex, obj, itemKind, span(obj)) : [];
     });
   });
+}
+
+type WorkloadBase = Pick<Workload, 'documentIndex' | 'itemIndex' | 'kind' | 'apiVersion' | 'name' | 'namespace' | 'objectRange' | 'podSpecPath' | 'objectNode'>;
+
+function workloadBase(doc: YamlDocument, documentIndex: number, itemIndex: number | undefined, obj: MapNode, kind: string, objectRange: TextRange, path: readonly string[]): WorkloadBase {
+  return {
+    documentIndex,
+    itemIndex,
+    kind,
+    apiVersion: str(doc, obj, ['apiVersion']),
+    name: str(doc, obj, ['metadata', 'name']),
+    namespace: str(doc, obj, ['metadata', 'namespace']),
+    objectRange,
+    podSpecPath: path,
+    objectNode: obj,
+  };
+}
+
+/** A mapping whose `containers` is a non-empty sequence of mappings, each with an `image`: a pod spec. */
+function isPodSpecMap(doc: YamlDocument, node: MapNode): boolean {
+  const list = getValue(doc, node, 'containers');
+  if (!isSeq(list) || list.items.length === 0) return false;
+  return list.items.every((item) => {
+    const c = resolve(doc, item);
+    return isMap(c) && stringOf(getValue(doc, c, 'image')) !== undefined;
+  });
+}
+
+/**
+ * The pod specs embedded in a custom resource: every mapping under a key `spec` (`template.spec`,
+ * `workerGroupSpecs[0].template.spec`, `workerTemplate.spec`…) that {@link isPodSpecMap}, not looking inside
+ * one found; for Argo's workflow kinds, the workflow spec.
+ */
+function embeddedWorkloads(doc: YamlDocument, documentIndex: number, itemIndex: number | undefined, obj: MapNode, kind: string, objectRange: TextRange): Workload[] {
+  const apiVersion = str(doc, obj, ['apiVersion']);
+  if (isArgoWorkflowKind(kind, apiVersion)) {
+    const path = ARGO_WORKFLOW_SPEC_PATHS[kind] ?? [];
+    const spec = mapPath(doc, obj, path);
+    if (!isMap(spec)) return [];
+    return [specWorkload(doc, workloadBase(doc, documentIndex, itemIndex, obj, kind, objectRange, path), spec, argoImages(doc, spec))];
+  }
+  const out: Workload[] = [];
+  const seen = new Set<ParsedNode>();
+  const walk = (node: ParsedNode | null | undefined, path: string[]): void => {
+    const n = resolve(doc, node ?? null);
+    if (n === undefined || n === null || seen.has(n)) return;
+    seen.add(n);
+    if (isMap(n)) {
+      if (path[path.length - 1] === 'spec' && isPodSpecMap(doc, n)) {
+        out.push(specWorkload(doc, workloadBase(doc, documentIndex, itemIndex, obj, kind, objectRange, path), n, containerImages(doc, n)));
+        return;
+      }
+      for (const pair of n.items) {
+        const key = stringOf(pair.key);
+        if (key !== undefined && key !== 'metadata' && key !== 'status') walk(pair.value, [...path, key]);
+      }
+    } else if (isSeq(n)) n.items.forEach((item, i) => walk(item, [...path, String(i)]));
+  };
+  walk(obj, []);
+  return out;
+}
+
+function containerImages(doc: YamlDocument, spec: MapNode): ContainerImage[] {
+  const images: ContainerImage[] = [];
+  for (const field of CONTAINER_FIELDS) {
+    const list = getValue(doc, spec, field);
+    if (!isSeq(list)) continue;
+    for (const item of list.items) {
+      const c = resolve(doc, item);
+      if (!isMap(c)) continue;
+      const image = containerImage(doc, c, field);
+      if (image !== undefined) images.push(image);
+    }
+  }
+  return images;
+}
+
+function containerImage(doc: YamlDocument, c: MapNode, field: ContainerField): ContainerImage | undefined {
+  const imageNode = directPair(c, 'image')?.value ?? getValue(doc, c, 'image');
+  const image = stringOf(imageNode);
+  if (image === undefined || !imageNode) return undefined;
+  return { image, range: span(imageNode), field, container: stringOf(getValue(doc, c, 'name')) };
+}
+
+/** The images of an Argo workflow spec's templates (a `container`/`script` counts as a container). */
+function argoImages(doc: YamlDocument, spec: MapNode): ContainerImage[] {
+  const templates = getValue(doc, spec, 'templates');
+  if (!isSeq(templates)) return [];
+  const images: ContainerImage[] = [];
+  for (const item of templates.items) {
+    const t = resolve(doc, item);
+    if (!isMap(t)) continue;
+    const lists: [ParsedNode | null | undefined, ContainerField][] = [
+      [getValue(doc, t, 'initContainers'), 'initContainers'],
+      [getValue(doc, t, 'container'), 'containers'],
+      [getValue(doc, t, 'script'), 'containers'],
+      [getValue(doc, t, 'sidecars'), 'containers'],
+    ];
+    const set = getValue(doc, t, 'containerSet');
+    if (isMap(set)) lists.push([getValue(doc, set, 'containers'), 'containers']);
+    for (const [value, field] of lists) {
+      const list = resolve(doc, value ?? null);
+      for (const entry of isSeq(list) ? list.items : [list]) {
+        const c = resolve(doc, entry ?? null);
+        const image = isMap(c) ? containerImage(doc, c, field) : undefined;
+        if (image !== undefined) images.push(image);
+      }
+    }
+  }
+  return images;
 }
 
 function readWorkload(
@@ -134,17 +271,7 @@ function readWorkload(
   objectRange: TextRange,
 ): Workload {
   const path = POD_SPEC_PATHS[kind] ?? [];
-  const base = {
-    documentIndex,
-    itemIndex,
-    kind,
-    apiVersion: str(doc, obj, ['apiVersion']),
-    name: str(doc, obj, ['metadata', 'name']),
-    namespace: str(doc, obj, ['metadata', 'namespace']),
-    objectRange,
-    podSpecPath: path,
-    objectNode: obj,
-  };
+  const base = workloadBase(doc, documentIndex, itemIndex, obj, kind, objectRange, path);
   let node: ParsedNode | null | undefined = obj;
   let problem: string | undefined;
   for (let i = 0; i < path.length; i++) {
@@ -176,7 +303,11 @@ function readWorkload(
       podSpecNode: undefined,
     };
   }
-  const spec = node;
+  return specWorkload(doc, base, node, kind === 'ServiceAccount' ? [] : containerImages(doc, node));
+}
+
+/** The facts of a pod spec (or ServiceAccount) map found at `base.podSpecPath`. */
+function specWorkload(doc: YamlDocument, base: WorkloadBase, spec: MapNode, images: ContainerImage[]): Workload {
   const ips = findPair(doc, spec, 'imagePullSecrets');
   const ipsValue = ips?.pair.value ?? null;
   const ipsList = resolve(doc, ipsValue);
@@ -191,21 +322,6 @@ function readWorkload(
       } else if (isScalar(entry) && typeof entry.value === 'string') {
         // Not valid Kubernetes, but a name nonetheless: enough to see that it is present.
         secrets.push({ name: entry.value, range: span(entry) });
-      }
-    }
-  }
-  const images: ContainerImage[] = [];
-  if (kind !== 'ServiceAccount') {
-    for (const field of CONTAINER_FIELDS) {
-      const list = getValue(doc, spec, field);
-      if (!isSeq(list)) continue;
-      for (const item of list.items) {
-        const c = resolve(doc, item);
-        if (!isMap(c)) continue;
-        const imageNode = directPair(c, 'image')?.value ?? getValue(doc, c, 'image');
-        const image = stringOf(imageNode);
-        if (image === undefined || !imageNode) continue;
-        images.push({ image, range: span(imageNode), field, container: stringOf(getValue(doc, c, 'name')) });
       }
     }
   }

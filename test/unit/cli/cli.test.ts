@@ -9,6 +9,8 @@ import { main, USAGE } from '../../../src/cli';
 import type { CliIo } from '../../../src/cli';
 import { dockerConfigJson } from '../../../src/core/k8s/credentials';
 import { pullSecretManifest } from '../../../src/core/k8s/manifests';
+import { parseAllDocuments } from 'yaml';
+import { esoProblems } from '../k8s/esoSchema';
 import { FIXTURES, repoRoot } from '../yaml/helpers';
 
 const TOKEN = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ01';
@@ -209,5 +211,41 @@ void test('find-token bad input exits 2 without echoing the token', async () => 
     assert.equal(r.code, 2, `${argv.join(' ')} <<< ${stdin}`);
     assert.equal(r.stdout, '');
     assert.ok(!r.stderr.includes(TOKEN) && !r.stderr.includes('SHORT') && !r.stderr.includes('TWO WORDS'), r.stderr);
+  }
+});
+
+void test('keyless-pull-secret prints ServiceAccount, QuayAccessToken and ExternalSecret as one stream', async () => {
+  const out = await run(['keyless-pull-secret', '--host', 'quay.example.com', '--robot', 'acme+keyless', '--namespace', 'prod', '--service-account', 'quay-token', '--audience', 'quay.example.com']);
+  assert.equal(out.code, 0, out.stderr);
+  assert.equal(out.stderr, '');
+  const docs = parseAllDocuments(out.stdout).map((d) => ('toJS' in d ? (d.toJS() as { apiVersion: string; kind: string; metadata: { namespace: string } }) : undefined));
+  assert.deepEqual(docs.map((d) => d?.kind), ['ServiceAccount', 'QuayAccessToken', 'ExternalSecret']);
+  assert.deepEqual(docs.map((d) => d?.metadata.namespace), ['prod', 'prod', 'prod']);
+  for (const d of docs.slice(1)) assert.deepEqual(d === undefined ? ['missing'] : esoProblems(d).errors, []);
+  assert.match(out.stdout, /robotAccount: acme\+keyless/);
+
+  const beta = await run(['keyless-pull-secret', '--host=quay.io', '--robot=a+b', '--namespace=n', '--service-account=s', '--api-version=v1beta1', '--secret=pull']);
+  assert.equal(beta.code, 0);
+  assert.match(beta.stdout, /apiVersion: external-secrets\.io\/v1beta1/);
+  assert.match(beta.stdout, /name: pull\n/);
+  assert.match(beta.stderr, /no longer served/);
+});
+
+void test('keyless-pull-secret: invalid input exits 2 with the reason on stderr and nothing on stdout', async () => {
+  const base = ['keyless-pull-secret', '--host', 'quay.io', '--robot', 'a+b', '--namespace', 'n', '--service-account', 's'];
+  const cases: [string[], RegExp][] = [
+    [['keyless-pull-secret', '--host', 'quay.io', '--robot', 'a+b', '--service-account', 's'], /--namespace NS is required/],
+    [[...base.slice(0, 5), '--namespace', 'n'], /--service-account SA is required/],
+    [[...base, '--api-version', 'v2'], /--api-version must be/],
+    [['keyless-pull-secret', '--host', 'quay.io', '--robot', 'nobot', '--namespace', 'n', '--service-account', 's'], /not a full robot name/],
+    [['keyless-pull-secret', '--host', 'quay.io', '--robot', 'a+b', '--namespace', 'N_S', '--service-account', 's'], /not a valid namespace/],
+    [['keyless-pull-secret', '--host', 'quay.io/x', '--robot', 'a+b', '--namespace', 'n', '--service-account', 's'], /not a registry host/],
+    [[...base, '--bogus'], /Unknown option/],
+  ];
+  for (const [argv, reason] of cases) {
+    const r = await run(argv);
+    assert.equal(r.code, 2, argv.join(' '));
+    assert.match(r.stderr, reason);
+    assert.equal(r.stdout, '');
   }
 });

@@ -38,5 +38,10 @@ for (const c of cases) {
       });
       if (c.spec.target === undefined || 'documentIndex' in c.spec.target) assert.equal(again.status, 'unchanged');
     }
+    // External Secrets objects already in the file are not added again, nor is the pod spec's entry.
+    if (result.status === 'changed' && (c.spec.op === 'keyless' || c.spec.op === 'vault' || c.spec.op === 'githubLogin')) {
+      const spec = c.spec.target !== undefined && 'cursor' in c.spec.target ? c.spec : { ...c.spec, target: undefined };
+      assert.equal(runCase(spec, output).result.status, 'unchanged');
+    }
   });
 }

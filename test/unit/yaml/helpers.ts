@@ -21,7 +21,7 @@ export const CORPUS = join(repoRoot(), '..', 'shared', 'corpus', 'kubernetes-exa
 export interface GoldenCase {
   readonly description: string;
   /** Which planner: add (default), serviceAccount, rollout, insertDocument. */
-  readonly op?: 'add' | 'serviceAccount' | 'rollout' | 'insertDocument';
+  readonly op?: 'add' | 'serviceAccount' | 'rollout' | 'insertDocument' | 'keyless' | 'vault' | 'githubLogin';
   readonly secret?: string;
   /** `cursor`: the offset of the first occurrence of this text; or a document index. */
   readonly target?: { readonly cursor: string } | { readonly documentIndex: number };
@@ -37,6 +37,12 @@ export interface GoldenCase {
   readonly token?: string;
   readonly after?: number;
   readonly manifest?: string;
+  /** keyless / vault: the ExternalSecret version, the generator's audiences, the store and remote key. */
+  readonly apiVersion?: 'v1' | 'v1beta1';
+  readonly audiences?: readonly string[];
+  readonly store?: { readonly kind: 'SecretStore' | 'ClusterSecretStore'; readonly name: string };
+  readonly remoteKey?: string;
+  readonly property?: string;
 }
 
 export interface LoadedCase {

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseManifests } from '../../../src/core/yaml/parse';
 import { findWorkloads } from '../../../src/core/yaml/workloads';
+import { FIXTURES } from './helpers';
 
 const FILE = `apiVersion: batch/v1
 kind: CronJob
@@ -95,4 +98,31 @@ void test('positions and documents of a parse', () => {
   assert.ok(bom.hasBom);
   assert.equal(bom.documents[0]?.kind, 'Pod');
   assert.equal(parseManifests('').documents.length, 0);
+});
+
+void test('pod specs embedded in custom resources: found by shape under a spec key, with their path and images', () => {
+  const read = (name: string): string => readFileSync(join(FIXTURES, name, 'input.yaml'), 'utf8');
+  const summary = (text: string): { kind: string; path: string; images: string[]; secrets: string[] }[] =>
+    findWorkloads(parseManifests(text)).map((w) => ({ kind: w.kind, path: w.podSpecPath.join('.'), images: w.images.map((i) => `${i.field}:${i.image}`), secrets: w.imagePullSecrets.map((s) => s.name) }));
+  assert.deepEqual(summary(read('crd-rayservice')), [
+    { kind: 'RayService', path: 'spec.rayClusterConfig.headGroupSpec.template.spec', images: ['containers:quay.io/acme/ray:2.9.0'], secrets: [] },
+    { kind: 'RayService', path: 'spec.rayClusterConfig.workerGroupSpecs.0.template.spec', images: ['containers:quay.io/acme/ray:2.9.0'], secrets: [] },
+  ]);
+  assert.deepEqual(summary(read('crd-jobset')), [
+    { kind: 'JobSet', path: 'spec.replicatedJobs.0.template.spec.template.spec', images: ['containers:quay.io/acme/pytorch-mnist:v1'], secrets: [] },
+  ]);
+  assert.deepEqual(summary(read('crd-leaderworkerset')).length, 2);
+  assert.deepEqual(summary(read('crd-argo-workflow')), [{ kind: 'Workflow', path: 'spec', images: ['containers:quay.io/acme/whalesay:latest'], secrets: [] }]);
+  // ConfigMap text, a CRD-like object without images: nothing.
+  assert.deepEqual(
+    summary(read('crd-mpijob-and-configmap')).map((w) => w.kind),
+    ['MPIJob', 'MPIJob'],
+  );
+  // Argo's kinds only under argoproj.io; a Workflow of another group is searched by shape (none here).
+  assert.deepEqual(summary('apiVersion: example.com/v1\nkind: Workflow\nspec:\n  templates:\n    - container:\n        image: x\n'), []);
+  // Inside a List, too.
+  assert.deepEqual(
+    summary('apiVersion: v1\nkind: List\nitems:\n  - apiVersion: ray.io/v1\n    kind: RayJob\n    spec:\n      rayClusterSpec:\n        headGroupSpec:\n          template:\n            spec:\n              containers: [{name: h, image: quay.io/a/b}]\n'),
+    [{ kind: 'RayJob', path: 'spec.rayClusterSpec.headGroupSpec.template.spec', images: ['containers:quay.io/a/b'], secrets: [] }],
+  );
 });
