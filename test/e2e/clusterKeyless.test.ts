@@ -17,18 +17,15 @@ import {
   acceptQuickInput,
   clickDialogButton,
   contextMenu,
-  expandTreeItem,
   modalDialog,
-  openViewContainer,
   outputChannelText,
   pickQuickItem,
   quickInputState,
   waitForNotification,
   waitForQuickInput,
-  waitForTreeItem,
   waitUntil,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
 
 let cluster: TestCluster | undefined;
 const home = mkdtempSync(join(tmpdir(), 'cluster-keyless-'));
@@ -55,13 +52,7 @@ const workbench = useSandboxWorkbench('demo', {
 const { vscode } = workbench;
 const view = { viewTitle: 'Registry' };
 
-async function openRobot(name: string): Promise<void> {
-  const { page } = vscode;
-  await openViewContainer(page, 'Quay');
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, name, view);
-}
+const openRobot = (name: string): Promise<void> => showOrgRobot(vscode.page, name);
 
 void test('Set Up Keyless Access, Kubernetes preset: issuer from the kubeconfig context, ServiceAccount from the cluster, issuer checked from the editor', { skip }, async () => {
   const c = cluster ?? assert.fail('no cluster');

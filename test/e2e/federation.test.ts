@@ -31,7 +31,6 @@ import {
   expandTreeItem,
   filesContaining,
   modalDialog,
-  openViewContainer,
   outputChannelText,
   pickQuickItem,
   quickInputState,
@@ -44,7 +43,7 @@ import {
   waitForTreeItem,
   waitUntil,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
 
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const acme = { kind: 'org', name: 'acme' } as const;
@@ -71,13 +70,7 @@ const view = { viewTitle: 'Registry' };
 const federationOf = (robot: string): readonly { issuer: string; subject: string }[] => workbench.sandbox.state.robot(robot)?.federation ?? [];
 const label = (s: string): RegExp => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
-async function openRobot(name: string): Promise<void> {
-  const { page } = vscode;
-  await openViewContainer(page, 'Quay');
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, name, view);
-}
+const openRobot = (name: string): Promise<void> => showOrgRobot(vscode.page, name);
 
 /** Pastes a token into the password box of the current step and accepts it. */
 async function pasteToken(token: string): Promise<void> {

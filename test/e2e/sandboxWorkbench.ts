@@ -5,7 +5,7 @@
 import { after } from 'node:test';
 import { startSandbox, type Sandbox, type SandboxOptions, type SeedName } from '../sandbox/server';
 import type { Page } from 'playwright-core';
-import { acceptQuickInput, quickInputState, useVSCode, waitForQuickInputClosed, waitUntil, type StartOptions, type VSCodeFixture } from './harness';
+import { acceptQuickInput, expandTreeItem, openViewContainer, quickInputState, useVSCode, waitForQuickInputClosed, waitForTreeItem, waitUntil, type StartOptions, type VSCodeFixture } from './harness';
 
 export interface SandboxWorkbench {
   readonly vscode: VSCodeFixture;
@@ -59,4 +59,13 @@ export async function applyPlan(page: Page): Promise<void> {
   });
   await acceptQuickInput(page);
   await waitForQuickInputClosed(page);
+}
+
+/** Opens the Quay view down to the robot `name` of the sandbox's organization acme. */
+export async function showOrgRobot(page: Page, name: string): Promise<void> {
+  const view = { viewTitle: 'Registry' };
+  await openViewContainer(page, 'Quay');
+  await expandTreeItem(page, 'acme', view);
+  await expandTreeItem(page, 'Robot accounts', view);
+  await waitForTreeItem(page, name, view);
 }
