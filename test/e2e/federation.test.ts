@@ -121,6 +121,13 @@ void test('Set Up Keyless Access, GitHub Actions: the subject from the git remot
   const rows = (await treeItems(page, 'Registry')).map((r) => r.label);
   for (const s of ['system:serviceaccount:prod:app', 'repo:acme/app:ref:refs/heads/main']) assert.ok(rows.includes(s), rows.join(', '));
   await session.screenshot('federation-04-tree');
+  // Someone else adds an entry: Refresh on the group reads the list again.
+  const sb = workbench.sandbox;
+  const api = new QuayClient({ baseUrl: sb.url, getToken: () => Promise.resolve(sb.tokens.admin), logger: silentLogger });
+  await api.setFederation(acme, 'keyless', [...federationOf('acme+keyless'), { issuer: GITHUB, subject: 'repo:acme/app:environment:prod' }]);
+  await api.close();
+  await contextMenu(page, 'Keyless federation', 'Refresh', view);
+  await waitForTreeItem(page, 'repo:acme/app:environment:prod', view);
   await collapseTreeItem(page, 'keyless', view);
 });
 

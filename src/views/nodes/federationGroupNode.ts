@@ -4,22 +4,26 @@ import { markdownCode } from '../../core/markdown';
 import type { FederationEntry } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { ItemNode } from './itemNode';
-import { MessageNode } from './messageNode';
+import { errorNode, MessageNode } from './messageNode';
 import type { RobotNode } from './robotNode';
 import { TreeNode } from './treeNode';
 
 /**
- * A robot's "Keyless federation" group: the (issuer, subject) pairs it trusts (contract §6.1). Its entries are
- * the robot's own load (`RobotNode.federationKey`), so expanding it asks nothing more of Quay. Trust commands
- * act on the group (Add Trust…, Remove All, Set Up Keyless Access…) and on each entry (Edit…, Remove).
+ * A robot's "Keyless federation" group: the (issuer, subject) pairs it trusts (contract §6.1). Its id is the key
+ * of the robot's own federation load (`RobotNode.federationKey`), so expanding it after the robot asks nothing
+ * more of Quay, and refreshing it reads the list again. Trust commands act on the group (Add Trust…, Remove All,
+ * Set Up Keyless Access…) and on each entry (Edit…, Remove).
  */
 export class FederationGroupNode extends TreeNode {
   constructor(
     readonly robotNode: RobotNode,
     ctx: TreeContext,
-    readonly entries: readonly FederationEntry[],
   ) {
-    super(`${robotNode.id}/keyless`, robotNode, ctx);
+    super(robotNode.federationKey, robotNode, ctx);
+  }
+
+  private get entries(): readonly FederationEntry[] | undefined {
+    return this.ctx.cache.peek<readonly FederationEntry[]>(this.id);
   }
 
   get instanceId(): string {
@@ -31,17 +35,25 @@ export class FederationGroupNode extends TreeNode {
     item.id = this.id;
     item.contextValue = contextValue(NodeKinds.group, [NodeFlags.keyless]);
     item.iconPath = new vscode.ThemeIcon('shield');
-    item.description = this.entries.length === 0 ? vscode.l10n.t('none') : String(this.entries.length);
+    const entries = this.entries;
+    if (entries !== undefined) item.description = entries.length === 0 ? vscode.l10n.t('none') : String(entries.length);
     item.tooltip = vscode.l10n.t('The OIDC issuers and subjects whose tokens {0} accepts instead of its robot token.', this.robotNode.robot.fullName);
     return item;
   }
 
-  override getChildren(): Promise<TreeNode[]> {
-    if (this.entries.length === 0) {
-      return Promise.resolve([new MessageNode(this, this.ctx, vscode.l10n.t('No trusted issuer'), { detail: vscode.l10n.t('Set Up Keyless Access… adds one') })]);
+  override async getChildren(): Promise<TreeNode[]> {
+    const { namespace, robot } = this.robotNode;
+    let entries: readonly FederationEntry[];
+    try {
+      entries = await this.ctx.cache.get(this.id, () => this.ctx.client(this.instanceId).getFederation(namespace, robot.shortName));
+    } catch (error) {
+      return [errorNode(this, this.ctx, error, vscode.l10n.t('federation of {0}', robot.fullName))];
     }
-    return Promise.resolve(
-      this.entries.map(
+    if (entries.length === 0) {
+      return [new MessageNode(this, this.ctx, vscode.l10n.t('No trusted issuer'), { detail: vscode.l10n.t('Set Up Keyless Access… adds one') })];
+    }
+    return (
+      entries.map(
         (f, i) =>
           new ItemNode(this, this.ctx, String(i), {
             label: f.subject,
@@ -52,7 +64,7 @@ export class FederationGroupNode extends TreeNode {
             name: f.subject,
             federation: f,
           }),
-      ),
+      )
     );
   }
 }

@@ -150,7 +150,7 @@ export class RobotNode extends TreeNode {
       );
     }
     if (federation.status === 'fulfilled') {
-      nodes.push(new FederationGroupNode(this, this.ctx, federation.value));
+      nodes.push(new FederationGroupNode(this, this.ctx));
     } else if (federationUnsupported(federation.reason)) {
       // Said once, on the robots group (RobotsGroupNode), instead of an error under every robot.
       this.ctx.noFederation.add(this.instanceId);
