@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
+import { serviceAccountSubject } from '../core/federation/presets';
 import { planAddImagePullSecret } from '../core/yaml/addImagePullSecret';
 import { DIAGNOSTIC_MISSING_PULL_SECRET, DIAGNOSTIC_PULL_SECRET_MISMATCH } from '../core/yaml/diagnostics';
 import { coveringSecrets, imagePulls } from '../core/yaml/pullCredentials';
@@ -98,7 +99,7 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
           );
         } else if (diagnostic.code === DIAGNOSTIC_ESO_TRUST) {
           for (const data of this.diagnostics.missingTrustAt(document, diagnostic.range)) {
-            const subject = `system:serviceaccount:${data.namespace}:${data.serviceAccount}`;
+            const subject = serviceAccountSubject(data.namespace, data.serviceAccount);
             const action = command(vscode.l10n.t('Add trust for {0}', subject), vscode.CodeActionKind.QuickFix, Commands.addKeylessTrustForServiceAccount, data, diagnostic);
             action.isPreferred = true;
             actions.push(action);

@@ -39,14 +39,15 @@ async function serviceAccountToken(target: RobotTarget, entries: readonly Federa
     return sa !== undefined ? [{ ...sa, why: vscode.l10n.t('trusted by {0}', target.robot.fullName) }] : [];
   });
   const sa = await pickServiceAccount(kubectl, context, title, trusted);
+  const host = new URL(target.instance.url).host;
   const audience = await vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t('Audience of the token (Quay does not check it; use what your workloads request)'),
-    value: new URL(target.instance.url).host,
+    value: host,
     ignoreFocusOut: true,
   });
   if (audience === undefined) throw new UserCancelled();
-  const { token } = await kubectl.requestToken(context, sa.namespace, sa.name, audience.trim() === '' ? new URL(target.instance.url).host : audience.trim());
+  const { token } = await kubectl.requestToken(context, sa.namespace, sa.name, audience.trim() === '' ? host : audience.trim());
   return { ...decodeJwt(token), raw: token };
 }
 

@@ -44,10 +44,12 @@ export async function changeTrust(c: CommandContext, target: RobotTarget, change
   for (;;) {
     const result = await updateTrust(client, { namespace, name: robot.fullName }, change, seen !== undefined ? { basis: seen } : {});
     switch (result.kind) {
-      case 'saved':
+      case 'saved': {
         c.logger.info(`Keyless trust of ${robot.fullName} on ${instance.url}: ${result.before.length} → ${result.after.length} entries.`);
-        c.tree.refreshIds([nodeIds.robot(instance.url, namespace, robot.shortName)], { [`${nodeIds.robot(instance.url, namespace, robot.shortName)}/federation`]: result.after });
+        const robotId = nodeIds.robot(instance.url, namespace, robot.shortName);
+        c.tree.refreshIds([robotId], { [`${robotId}/federation`]: result.after });
         return result.after;
+      }
       case 'unchanged':
         void vscode.window.showInformationMessage(vscode.l10n.t('{0} already trusts exactly these entries: nothing to change.', robot.fullName));
         return result.entries;

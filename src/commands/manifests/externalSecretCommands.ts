@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { TrustFixData } from '../../codeActions/pullSecretDiagnostics';
 import { Settings } from '../../constants';
-import { githubActionsEntries, kubernetesEntry } from '../../core/federation/presets';
+import { githubActionsEntries, kubernetesEntry, serviceAccountOf, serviceAccountSubject } from '../../core/federation/presets';
 import { addEntry } from '../../core/federation/trust';
 import { isRobotName, robotNamespace } from '../../core/k8s/credentials';
 import { V1BETA1_WARNING, keylessManifests } from '../../core/k8s/externalSecrets';
@@ -83,7 +83,7 @@ async function knownKubernetesIssuers(c: CommandContext, robot: RobotTarget, own
   const client = c.clients.get(robot.instance.url);
   const others = await client.listRobots(robot.namespace, { permissions: false, token: false }).catch(() => []);
   const lists = await Promise.all(others.filter((r) => r.fullName !== robot.robot.fullName).map((r) => client.getFederation(robot.namespace, r.fullName).catch(() => [])));
-  const issuers = [own, ...lists].flat().filter((e) => e.subject.startsWith('system:serviceaccount:')).map((e) => e.issuer);
+  const issuers = [own, ...lists].flat().filter((e) => serviceAccountOf(e.subject) !== undefined).map((e) => e.issuer);
   return [...new Set(issuers)];
 }
 
@@ -142,7 +142,7 @@ export async function insertKeylessPullSecret(c: CommandContext, arg?: unknown):
     c.logger.info(`Inserted the keyless pull secret ${plan.secretName} for ${robot.robot.fullName} (ServiceAccount ${namespace}/${serviceAccount}, ${plan.serviceAccount ?? ''}) into ${target.document.uri.toString()}.`);
     vscode.window.setStatusBarMessage(vscode.l10n.t('Inserted keyless pull secret {0} for {1}', plan.secretName, robot.robot.fullName), 5000);
   }
-  const subject = kubernetesEntry('', namespace, serviceAccount).entry.subject;
+  const subject = serviceAccountSubject(namespace, serviceAccount);
   await offerTrust(c, robot, subject, (issuer) => kubernetesEntry(issuer, namespace, serviceAccount).entry, undefined);
 }
 
@@ -253,6 +253,6 @@ export async function addKeylessTrustForServiceAccount(c: CommandContext, data?:
   const found = robots.find((r) => r.fullName === data.robot);
   if (found === undefined) throw new Error(vscode.l10n.t('{0} has no robot {1}.', instance.url, data.robot));
   const robot = await resolveRobot(c, new RobotRef(instance.url, ns, found), '');
-  const subject = kubernetesEntry('', data.namespace, data.serviceAccount).entry.subject;
+  const subject = serviceAccountSubject(data.namespace, data.serviceAccount);
   await offerTrust(c, robot, subject, (issuer) => kubernetesEntry(issuer, data.namespace, data.serviceAccount).entry, undefined, false);
 }

@@ -81,6 +81,11 @@ export const KUBERNETES_ISSUER_HINTS: readonly IssuerHint[] = [
   },
 ];
 
+/** The subject of a ServiceAccount's tokens: `system:serviceaccount:<namespace>:<name>`. */
+export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
+  return `system:serviceaccount:${namespace.trim()}:${serviceAccount.trim()}`;
+}
+
 /** The ServiceAccount a `system:serviceaccount:<namespace>:<name>` subject names. */
 export function serviceAccountOf(subject: string): { readonly namespace: string; readonly name: string } | undefined {
   const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject);
@@ -90,7 +95,7 @@ export function serviceAccountOf(subject: string): { readonly namespace: string;
 export function kubernetesEntry(issuer: string, namespace: string, serviceAccount: string): EntryForm {
   return {
     label: 'Kubernetes service account',
-    entry: { issuer, subject: `system:serviceaccount:${namespace.trim()}:${serviceAccount.trim()}` },
+    entry: { issuer, subject: serviceAccountSubject(namespace, serviceAccount) },
     explanation:
       "Tokens of the service account in that namespace (a projected service account token). The issuer is the cluster's service account issuer (kubectl get --raw /.well-known/openid-configuration); Quay must be able to fetch its discovery document and keys.",
   };
