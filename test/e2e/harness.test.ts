@@ -169,6 +169,36 @@ void test('notification with buttons', async () => {
   assert.equal((await recorded('notify')).value, 'Second');
 });
 
+void test('a palette closed by a focus change as it opens is opened again, logged, and runs the command', async () => {
+  const { page } = vscode;
+  await openFile(page, 'notes/todo.txt');
+  // As VS Code's tree view does when a refresh ends as the palette opens: the focus goes elsewhere once, at once.
+  await page.evaluate(() => {
+    const observer = new MutationObserver(() => {
+      const widget = document.querySelector<HTMLElement>('.quick-input-widget');
+      if (widget === null || widget.style.display === 'none') return;
+      observer.disconnect();
+      document.querySelector<HTMLElement>('.part.editor .monaco-editor textarea')?.focus();
+    });
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
+  });
+  const logged: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    logged.push(String(chunk));
+    return write(chunk, ...rest);
+  });
+  try {
+    await runCommand(page, 'Fixture: Input Box');
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.match(logged.join(''), /F1 was closed by a focus change to textarea\.\S* in \S+ as it opened; opening it again/);
+  await waitForQuickInput(page, { titleOrPlaceholder: 'Fixture input' });
+  await typeInQuickInput(page, 'after-reopen', { submit: true });
+  await waitUntil(() => readRecords().some((r) => r.event === 'inputBox' && r.value === 'after-reopen'), { message: 'the command got the value' });
+});
+
 void test('modal dialog', async () => {
   const { page } = vscode;
   await runCommand(page, 'Fixture: Modal');

@@ -507,13 +507,10 @@ export async function runCommand(page: Page, title: string, timeout = UI_TIMEOUT
   const deadline = Date.now() + timeout;
   // The palette lists the commands known when it opens: reopen it until the command shows (extensions load late).
   for (let attempt = 1; ; attempt++) {
-    await closeQuickInput(page);
-    await page.keyboard.press('F1');
-    const input = page.locator(QUICK_INPUT_BOX);
-    await input.waitFor({ state: 'visible', timeout });
-    await input.fill(query);
+    await openQuickAccess(page, 'F1', query, deadline);
     try {
       await row.waitFor({ state: 'visible', timeout: Math.min(2000 * attempt, Math.max(deadline - Date.now(), 1)) });
+      await row.click({ timeout: Math.max(deadline - Date.now(), 1) });
       break;
     } catch {
       if (Date.now() < deadline) continue;
@@ -522,7 +519,6 @@ export async function runCommand(page: Page, title: string, timeout = UI_TIMEOUT
       throw new Error(`Command "${title}" not found in the palette; shown: ${JSON.stringify(state.items.map((i) => i.label))}`);
     }
   }
-  await row.click();
   await waitUntil(
     async () => {
       const s = await quickInputState(page);
@@ -530,6 +526,48 @@ export async function runCommand(page: Page, title: string, timeout = UI_TIMEOUT
     },
     { timeout, message: `the palette to run "${title}"` },
   );
+}
+
+/**
+ * Opens the palette (F1) or Quick Open (Control+P) and types `text` into it, once the workbench has settled focus.
+ *
+ * A tree view takes the focus back when a refresh of it ends while it still counts itself focused (VS Code's
+ * `TreeView.doRefresh` calls `focus()`; its focus tracker clears the flag one task after the blur). So when a modal
+ * dialog returned the focus to the tree and the command then refreshes it, a palette opened in that instant closes,
+ * for a person too, who presses the key again. This waits until the blur has run, and opens the palette again (at
+ * most 3 times, each logged) when it was closed meanwhile; typing starts only in a palette that stayed open.
+ */
+async function openQuickAccess(page: Page, key: 'F1' | 'Control+P', text: string, deadline: number): Promise<void> {
+  const input = page.locator(QUICK_INPUT_BOX);
+  for (let opened = 1; ; opened++) {
+    await closeQuickInput(page);
+    // Notes when the widget shows, even if it is hidden again before Playwright looks.
+    await page.evaluate((selector) => {
+      const marks = document.body.dataset;
+      marks.e2eQuickInputShown = 'no';
+      const observer = new MutationObserver(() => {
+        const widget = document.querySelector<HTMLElement>(selector);
+        if (widget === null || widget.style.display === 'none') return;
+        marks.e2eQuickInputShown = 'yes';
+        observer.disconnect();
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
+    }, QUICK_INPUT);
+    await page.keyboard.press(key);
+    await page.locator('body[data-e2e-quick-input-shown="yes"]').waitFor({ state: 'attached', timeout: Math.max(deadline - Date.now(), 1) });
+    // Two tasks: the focus trackers' deferred blur (setTimeout 0) runs, and any refresh that ended before it has acted.
+    await page.evaluate(() => new Promise<void>((resolve) => setTimeout(() => setTimeout(resolve, 0), 0)));
+    if (await input.isVisible()) {
+      await input.fill(text, { timeout: Math.max(deadline - Date.now(), 1) });
+      return;
+    }
+    const focus = await page.evaluate(() => {
+      const el = document.activeElement;
+      return el === null ? 'nothing' : `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} in ${el.closest('[id]')?.id ?? 'the page'}`;
+    });
+    if (opened === 3 || Date.now() > deadline) throw new Error(`The quick access (${key}) closed ${opened} times as soon as it opened; focus is on ${focus}`);
+    log(`${key} was closed by a focus change to ${focus} as it opened; opening it again`);
+  }
 }
 
 /** Reads the quick input widget (quick pick or input box) as shown now. */
@@ -1098,10 +1136,7 @@ export async function openFile(page: Page, relativePath: string, timeout = UI_TI
   await closeQuickInput(page);
   const base = path.posix.basename(relativePath);
   const dir = path.posix.dirname(relativePath);
-  await page.keyboard.press('Control+P');
-  const input = page.locator(QUICK_INPUT_BOX);
-  await input.waitFor({ state: 'visible', timeout });
-  await input.fill(relativePath);
+  await openQuickAccess(page, 'Control+P', relativePath, Date.now() + timeout);
   const row = page
     .locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`)
     .filter({ has: page.locator('.label-name', { hasText: exactly(base) }) })
