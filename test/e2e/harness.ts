@@ -528,45 +528,50 @@ export async function runCommand(page: Page, title: string, timeout = UI_TIMEOUT
   );
 }
 
+/** Opens the palette (F1), Quick Open (Control+P) or Go to Line (Control+G) and types `text` into it (see `openSettled`). */
+async function openQuickAccess(page: Page, key: 'F1' | 'Control+P' | 'Control+G', text: string, deadline: number): Promise<void> {
+  await openSettled(page, key, QUICK_INPUT, deadline, async () => {
+    await closeQuickInput(page);
+    await page.keyboard.press(key);
+  });
+  await page.locator(QUICK_INPUT_BOX).fill(text, { timeout: Math.max(deadline - Date.now(), 1) });
+}
+
 /**
- * Opens the palette (F1) or Quick Open (Control+P) and types `text` into it, once the workbench has settled focus.
+ * Runs `open` (a key or a right-click) until what it opens (`selector`: the palette, a context menu) stays open once
+ * the workbench has settled focus.
  *
  * A tree view takes the focus back when a refresh of it ends while it still counts itself focused (VS Code's
- * `TreeView.doRefresh` calls `focus()`; its focus tracker clears the flag one task after the blur). So when a modal
- * dialog returned the focus to the tree and the command then refreshes it, a palette opened in that instant closes,
- * for a person too, who presses the key again. This waits until the blur has run, and opens the palette again (at
- * most 3 times, each logged) when it was closed meanwhile; typing starts only in a palette that stayed open.
+ * `TreeView.doRefresh` calls `focus()`; its focus tracker clears the flag one task after the blur). So when the tree
+ * had the focus (a click in it, or a modal dialog that returned it) and a command then refreshes it, a palette or
+ * menu opened in that instant closes on the blur, for a person too, who opens it again. This notes that it showed
+ * (even if it closed before Playwright looked), waits two tasks for the deferred blur, and opens it again (at most 3
+ * times, each logged) when it was closed meanwhile.
  */
-async function openQuickAccess(page: Page, key: 'F1' | 'Control+P', text: string, deadline: number): Promise<void> {
-  const input = page.locator(QUICK_INPUT_BOX);
+async function openSettled(page: Page, what: string, selector: string, deadline: number, open: () => Promise<void>): Promise<void> {
   for (let opened = 1; ; opened++) {
-    await closeQuickInput(page);
-    // Notes when the widget shows, even if it is hidden again before Playwright looks.
-    await page.evaluate((selector) => {
+    await page.evaluate((sel) => {
       const marks = document.body.dataset;
-      marks.e2eQuickInputShown = 'no';
+      marks.e2eShown = 'no';
       const observer = new MutationObserver(() => {
-        const widget = document.querySelector<HTMLElement>(selector);
-        if (widget === null || widget.style.display === 'none') return;
-        marks.e2eQuickInputShown = 'yes';
+        const el = document.querySelector(sel);
+        if (el === null || el.getClientRects().length === 0) return;
+        marks.e2eShown = 'yes';
         observer.disconnect();
       });
-      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
-    }, QUICK_INPUT);
-    await page.keyboard.press(key);
-    await page.locator('body[data-e2e-quick-input-shown="yes"]').waitFor({ state: 'attached', timeout: Math.max(deadline - Date.now(), 1) });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['style', 'class'] });
+    }, selector);
+    await open();
+    await page.locator('body[data-e2e-shown="yes"]').waitFor({ state: 'attached', timeout: Math.max(deadline - Date.now(), 1) });
     // Two tasks: the focus trackers' deferred blur (setTimeout 0) runs, and any refresh that ended before it has acted.
     await page.evaluate(() => new Promise<void>((resolve) => setTimeout(() => setTimeout(resolve, 0), 0)));
-    if (await input.isVisible()) {
-      await input.fill(text, { timeout: Math.max(deadline - Date.now(), 1) });
-      return;
-    }
+    if (await page.locator(selector).first().isVisible()) return;
     const focus = await page.evaluate(() => {
       const el = document.activeElement;
       return el === null ? 'nothing' : `${el.tagName.toLowerCase()}.${Array.from(el.classList).join('.')} in ${el.closest('[id]')?.id ?? 'the page'}`;
     });
-    if (opened === 3 || Date.now() > deadline) throw new Error(`The quick access (${key}) closed ${opened} times as soon as it opened; focus is on ${focus}`);
-    log(`${key} was closed by a focus change to ${focus} as it opened; opening it again`);
+    if (opened === 3 || Date.now() > deadline) throw new Error(`${what} closed ${opened} times as soon as it opened; the focus is on ${focus}`);
+    log(`${what} was closed by a focus change to ${focus} as it opened; opening it again`);
   }
 }
 
@@ -958,8 +963,7 @@ export async function contextMenuItems(page: Page, treeLabel: Text, opts: { view
 
 async function openTreeContextMenu(page: Page, treeLabel: Text, opts: { viewTitle?: Text; timeout?: number }): Promise<void> {
   const row = await waitForTreeItem(page, treeLabel, opts);
-  await row.click({ button: 'right' });
-  await page.locator(MENU).first().waitFor({ state: 'visible', timeout: opts.timeout ?? UI_TIMEOUT });
+  await openSettled(page, `The context menu of ${String(treeLabel)}`, MENU, Date.now() + (opts.timeout ?? UI_TIMEOUT), () => row.click({ button: 'right' }));
 }
 
 /** Hovers a tree item and clicks its inline action with this title ("Refresh", "Sign In Again"). */
@@ -1176,12 +1180,8 @@ function renderedLines(viewLines: Locator): Promise<string> {
 /** Moves the cursor of the active editor to a 1-based line and column ("Go to Line", Ctrl+G). */
 export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
   await page.locator(ACTIVE_EDITOR).first().waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await closeQuickInput(page);
-  await page.keyboard.press('Control+G');
-  const input = page.locator(QUICK_INPUT_BOX);
-  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await input.fill(`:${line}:${column}`);
-  await input.press('Enter');
+  await openQuickAccess(page, 'Control+G', `:${line}:${column}`, Date.now() + UI_TIMEOUT);
+  await page.locator(QUICK_INPUT_BOX).press('Enter');
   await waitForQuickInputClosed(page);
 }
 
