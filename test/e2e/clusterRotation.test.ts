@@ -1,9 +1,14 @@
 /**
  * Rotation reaches the cluster, through the UI, against the sandbox and a real Kubernetes API server
  * (test/cluster/cluster.ts, the `npm run demo -- --cluster` wiring): a robot used by pull Secrets in 3 namespaces
- * and by one workspace file. The plan's "Clusters" section lists the Secrets (an External Secrets managed one
- * unticked, with why); after the regeneration the file and the 3 Secrets hold the new token, the managed one is
- * untouched, and skopeo logs in with the new token and not with the old one.
+ * and by one workspace file.
+ * - "Find Robot in Clusters" lists the Secrets of each context (the External Secrets managed one with why) and
+ *   says what a context may not search.
+ * - The rotation plan's "Clusters" section lists the Secrets (the managed one unticked, with why); after the
+ *   regeneration the file and the 3 Secrets hold the new token, the managed one is untouched, and skopeo logs in
+ *   with the new token and not with the old one.
+ * - Secrets the user may list but not update fail with kubectl's message and keep the rotation pending; once RBAC
+ *   allows it, Finish Rotation finds the Secrets still holding the old token and updates them.
  */
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +19,21 @@ import type { KubeSecret } from '../../src/core/k8s/clusterSecrets';
 import { clusterSkip, pullSecretJson, startCluster, TEST_KUBECTL, type TestCluster } from '../cluster/cluster';
 import { skopeo, skopeoSkip } from '../sandbox/skopeo';
 import type { Sandbox } from '../sandbox/server';
-import { acceptQuickInput, clickDialogButton, contextMenu, expandTreeItem, modalDialog, openViewContainer, waitForNotification, waitForQuickInput, waitForTreeItem } from './harness';
+import {
+  acceptQuickInput,
+  clickDialogButton,
+  clickNotificationButton,
+  contextMenu,
+  editorDocumentText,
+  expandTreeItem,
+  modalDialog,
+  openViewContainer,
+  pickQuickItem,
+  runCommand,
+  waitForNotification,
+  waitForQuickInput,
+  waitForTreeItem,
+} from './harness';
 import { useSandboxWorkbench } from './sandboxWorkbench';
 
 const ROBOT = 'acme+ci_pull';
@@ -49,24 +68,56 @@ async function credentialsIn(c: TestCluster, namespace: string, name: string, ho
   return `${auths[host]?.username ?? ''}:${auths[host]?.password ?? ''}`;
 }
 
-void test('Rotate a robot used by Secrets in 3 namespaces and one workspace file: all updated, the managed Secret listed not patched, skopeo accepts only the new token', { skip }, async () => {
+void test('Find Robot in Clusters: the Secrets of each context, the managed one with why, and what a context may not search', { skip }, async () => {
   const c = cluster ?? assert.fail('no cluster');
   copyFileSync(c.kubeconfig, kubeconfig);
   const { page, session } = vscode;
   const sb = workbench.sandbox;
   const host = sb.hostname;
-  const oldToken = sb.state.robot(ROBOT)?.token ?? assert.fail('no robot');
+  const token = sb.state.robot(ROBOT)?.token ?? assert.fail('no robot');
   for (const ns of NAMESPACES) {
     await c.createNamespace(ns);
-    await c.admin(['apply', '-f', '-'], pullSecretJson(ns, 'quay-pull', host, ROBOT, oldToken));
+    await c.admin(['apply', '-f', '-'], pullSecretJson(ns, 'quay-pull', host, ROBOT, token));
   }
-  await c.admin(['apply', '-f', '-'], pullSecretJson('team-c', 'vault-pull', host, ROBOT, oldToken, { labels: { 'reconcile.external-secrets.io/managed': 'true' } }));
-  await c.admin(['apply', '-f', '-'], pullSecretJson('team-a', 'other-robot', host, 'acme+other', oldToken));
-  assert.equal((await registry.login(host, ROBOT, oldToken, 'before')).code, 0, 'the old token works before');
+  await c.admin(['apply', '-f', '-'], pullSecretJson('team-c', 'vault-pull', host, ROBOT, token, { labels: { 'reconcile.external-secrets.io/managed': 'true' } }));
+  await c.admin(['apply', '-f', '-'], pullSecretJson('team-a', 'other-robot', host, 'acme+other', token));
 
   await openViewContainer(page, 'Quay');
   await expandTreeItem(page, 'acme', view);
   await expandTreeItem(page, 'Robot accounts', view);
+  await waitForTreeItem(page, 'ci_pull', view);
+  await contextMenu(page, 'ci_pull', 'Find Robot in Clusters…', view);
+  const contexts = await waitForQuickInput(page, { titleOrPlaceholder: /Clusters: kubeconfig contexts to search for pull Secrets holding acme\+ci_pull/, timeout: 30_000 });
+  assert.deepEqual(contexts.items.map((i) => `${i.label}|${String(i.checked)}`), ['admin|true', 'developer|false']);
+  await pickQuickItem(page, 'developer');
+  await acceptQuickInput(page);
+
+  await waitForNotification(page, 'acme+ci_pull: 4 pull Secrets in 2 contexts; 1 problems.', 60_000);
+  await session.screenshot('cluster-rotation-00-find');
+  const report = (await editorDocumentText(page)).split('\n');
+  assert.equal(report[0], '# acme+ci_pull in clusters');
+  assert.ok(report.includes('## Clusters (`admin`, `developer`)'), report.join('\n'));
+  const secretLines = report.filter((l) => l.startsWith('- `'));
+  assert.deepEqual(secretLines, [
+    `- \`admin · team-a/quay-pull\` kubernetes.io/dockerconfigjson · ${host}`,
+    `- \`admin · team-b/quay-pull\` kubernetes.io/dockerconfigjson · ${host}`,
+    `- \`admin · team-c/quay-pull\` kubernetes.io/dockerconfigjson · ${host}`,
+    `- \`admin · team-c/vault-pull\` kubernetes.io/dockerconfigjson · ${host} · managed by External Secrets: update the value in the vault (the operator would overwrite a patch)`,
+  ]);
+  assert.ok(
+    report.some((l) => /^- developer: namespace list not searched \(forbidden\): Forbidden in context "developer": .*cannot list resource "namespaces"/.test(l)),
+    report.join('\n'),
+  );
+});
+
+void test('Rotate a robot used by Secrets in 3 namespaces and one workspace file: all updated, the managed Secret listed not patched, skopeo accepts only the new token', { skip }, async () => {
+  const c = cluster ?? assert.fail('no cluster');
+  const { page, session } = vscode;
+  const sb = workbench.sandbox;
+  const host = sb.hostname;
+  const oldToken = sb.state.robot(ROBOT)?.token ?? assert.fail('no robot');
+  assert.equal((await registry.login(host, ROBOT, oldToken, 'before')).code, 0, 'the old token works before');
+
   await waitForTreeItem(page, 'ci_pull', view);
   await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', view);
 
@@ -108,4 +159,64 @@ void test('Rotate a robot used by Secrets in 3 namespaces and one workspace file
   assert.equal(fresh.code, 0, fresh.stderr);
   const stale = await registry.login(host, ROBOT, oldToken, 'old');
   assert.notEqual(stale.code, 0, stale.stdout);
+});
+
+void test('Secrets the user may not update fail with kubectl\'s message and keep the rotation pending; once allowed, Finish Rotation updates them', { skip }, async () => {
+  const c = cluster ?? assert.fail('no cluster');
+  const { page, session } = vscode;
+  const sb = workbench.sandbox;
+  const host = sb.hostname;
+  const before = sb.state.robot(ROBOT)?.token ?? assert.fail('no robot');
+  // developer may list Secrets everywhere, but not update them.
+  await c.admin(['create', 'clusterrole', 'secret-reader', '--verb=get,list', '--resource=secrets']);
+  await c.admin(['create', 'clusterrolebinding', 'developer-reads-secrets', '--clusterrole=secret-reader', '--user=developer']);
+
+  await waitForTreeItem(page, 'ci_pull', view);
+  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', view);
+  await waitForQuickInput(page, { titleOrPlaceholder: /Clusters: kubeconfig contexts/, timeout: 30_000 });
+  await pickQuickItem(page, 'admin');
+  await pickQuickItem(page, 'developer');
+  await acceptQuickInput(page);
+  const plan = await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+ci_pull/, timeout: 60_000 });
+  assert.deepEqual(plan.items.filter((i) => i.checked === true).map((i) => i.label), [
+    'ci.env:2:12',
+    'developer · team-a/quay-pull',
+    'developer · team-b/quay-pull',
+    'developer · team-c/quay-pull',
+  ]);
+  await acceptQuickInput(page);
+  await clickDialogButton(page, 'Regenerate Token');
+  const failedNote = await waitForNotification(page, /Rotation of acme\+ci_pull: 1 places updated, 4 left\./, 60_000);
+  assert.equal(failedNote.severity, 'warning');
+  assert.deepEqual(failedNote.buttons, ['Finish Rotation']);
+  await session.screenshot('cluster-rotation-04-update-forbidden');
+  const rotated = sb.state.robot(ROBOT)?.token ?? assert.fail('no robot');
+  assert.notEqual(rotated, before);
+  assert.equal(readFileSync(join(workspace, 'ci.env'), 'utf8'), `QUAY_USER=${ROBOT}\nQUAY_TOKEN=${rotated}\n`);
+  for (const ns of NAMESPACES) assert.equal(await credentialsIn(c, ns, 'quay-pull', host), `${ROBOT}:${before}`, `${ns} is not updated yet`);
+  const report = await editorDocumentText(page);
+  for (const ns of NAMESPACES) {
+    assert.match(report, new RegExp(`developer · ${ns}/quay-pull\` failed: Forbidden in context "developer": .*cannot update resource "secrets".* — run "Quay: Finish Rotation"`));
+  }
+
+  // An administrator allows the update; Finish Rotation (from the notification) finds the 3 Secrets with the old token.
+  await c.admin(['create', 'clusterrole', 'secret-updater', '--verb=update', '--resource=secrets']);
+  await c.admin(['create', 'clusterrolebinding', 'developer-updates-secrets', '--clusterrole=secret-updater', '--user=developer']);
+  await clickNotificationButton(page, /Rotation of acme\+ci_pull: 1 places updated, 4 left\./, 'Finish Rotation');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Clusters: kubeconfig contexts/, timeout: 30_000 });
+  await pickQuickItem(page, 'admin');
+  await pickQuickItem(page, 'developer');
+  await acceptQuickInput(page);
+  const rest = await waitForQuickInput(page, { titleOrPlaceholder: /Places that still store the old token of acme\+ci_pull/, timeout: 60_000 });
+  assert.deepEqual(rest.items.filter((i) => i.checked !== undefined).map((i) => `${i.label} | ${String(i.checked)}`), [
+    'developer · team-a/quay-pull | true',
+    'developer · team-b/quay-pull | true',
+    'developer · team-c/quay-pull | true',
+  ]);
+  await acceptQuickInput(page);
+  await waitForNotification(page, 'Rotation of acme+ci_pull (finished): 3 places updated, 0 left. The registry accepts the new token and refuses the old one.', 60_000);
+  await session.screenshot('cluster-rotation-05-finished');
+  for (const ns of NAMESPACES) assert.equal(await credentialsIn(c, ns, 'quay-pull', host), `${ROBOT}:${rotated}`, ns);
+  await runCommand(page, 'Quay: Finish Rotation');
+  await waitForNotification(page, 'No rotation is waiting to be finished.');
 });

@@ -1167,6 +1167,18 @@ export async function editorText(page: Page): Promise<string> {
   return renderedLines(lines);
 }
 
+/**
+ * The whole text of the active editor, as a person copies it (click in it, Select All, Copy): unlike
+ * `editorText`, it holds every line, and long lines are not split where the editor wraps them (Markdown does).
+ */
+export async function editorDocumentText(page: Page): Promise<string> {
+  const lines = page.locator(`${ACTIVE_EDITOR} .view-lines`).first();
+  await lines.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await lines.click();
+  await page.keyboard.press('Control+A');
+  return copiedBy(page, () => page.keyboard.press('Control+C'));
+}
+
 /** The rendered lines of a Monaco editor's `.view-lines`, top to bottom, joined by "\n". */
 function renderedLines(viewLines: Locator): Promise<string> {
   return viewLines.evaluate((el) =>

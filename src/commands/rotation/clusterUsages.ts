@@ -27,9 +27,9 @@ export function instanceHost(instanceUrl: string): string {
  * skips the clusters), then every namespace of each is searched for pull Secrets holding the robot.
  * A missing kubectl is not an error here: the plan says so, and the rotation goes on with the files.
  */
-export async function scanClusters(c: CommandContext, robot: string, host: string | undefined, title: string): Promise<ClusterScan> {
+export async function scanClusters(c: CommandContext, filter: RobotFilter, title: string): Promise<ClusterScan> {
   const kubectl = kubectlFromSettings();
-  const filter: RobotFilter = host !== undefined ? { robot, host } : { robot };
+  const robot = filter.robot;
   const empty = { kubectl, filter, contexts: [], matches: [], problems: [] };
   let names: readonly string[];
   let current: string | undefined;
@@ -111,7 +111,7 @@ export function clusterReport(scan: ClusterScan | undefined, results: readonly S
     for (const r of results) {
       const what = `\`${secretLabel(r.match)}\``;
       if (r.outcome === 'updated') lines.push(`- ${what} ${vscode.l10n.t('updated')}`);
-      else lines.push(`- ${what} ${r.outcome === 'skipped' ? vscode.l10n.t('skipped: {0}', r.reason) : vscode.l10n.t('failed: {0}', r.reason)}`);
+      else lines.push(`- ${what} ${r.outcome === 'skipped' ? vscode.l10n.t('skipped: {0}', r.reason) : vscode.l10n.t('failed: {0} — run "Quay: Finish Rotation"', r.reason)}`);
     }
     const done = new Set(results.map((r) => r.match));
     for (const m of scan.matches) if (!done.has(m)) lines.push(`- \`${secretLabel(m)}\` ${m.managedBy !== null ? managedReason(m) : vscode.l10n.t('not ticked')}`);
@@ -128,7 +128,7 @@ export function clusterReport(scan: ClusterScan | undefined, results: readonly S
 export async function findRobotInClusters(c: CommandContext, node?: unknown): Promise<void> {
   const title = vscode.l10n.t('Find Robot in Clusters');
   const { instance, robot } = await resolveRobot(c, node, title);
-  const scan = await scanClusters(c, robot.fullName, instanceHost(instance.url), title);
+  const scan = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance.url) }, title);
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: [`# ${vscode.l10n.t('{0} in clusters', robot.fullName)}`, '', instance.url, '', ...clusterReport(scan, undefined)].join('\n') });
   await vscode.window.showTextDocument(doc, { preview: true });
   void vscode.window.showInformationMessage(

@@ -101,6 +101,8 @@ export interface RotationReport {
   readonly steps?: readonly string[];
   /** The "Clusters" section, Markdown lines. */
   readonly clusters?: readonly string[];
+  /** A cluster Secret could not be updated: it still holds the old token, and Finish Rotation is offered. */
+  readonly secretsFailed?: boolean;
 }
 
 /** The report as a Markdown document (no token in it) and a notification with its summary. */
@@ -137,7 +139,7 @@ export async function showReport(r: RotationReport, summary: string): Promise<vo
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
   await vscode.window.showTextDocument(doc, { preview: true });
   const finish = vscode.l10n.t('Finish Rotation');
-  const failed = r.applied.failed.length > 0;
+  const failed = r.applied.failed.length > 0 || r.secretsFailed === true;
   const choice = failed ? await vscode.window.showWarningMessage(summary, finish) : await vscode.window.showInformationMessage(summary);
   if (choice === finish) await vscode.commands.executeCommand(Commands.finishRotation);
 }
@@ -155,7 +157,7 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
   const oldToken = current.token;
   if (oldToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; rotating needs admin rights on it.', instance.url, robot.fullName));
   const scan = await scanWorkspace(robot.fullName, oldToken, vscode.l10n.t('Looking for the token of {0}…', robot.fullName));
-  const clusters = await scanClusters(c, robot.fullName, instanceHost(instance.url), title);
+  const clusters = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance.url) }, title);
   const plan = await pickUsages(scan, title, vscode.l10n.t('Places that store the token of {0}: ticked ones are updated after the regeneration', robot.fullName), clusters);
   const ticked = plan.usages;
   const pulls = await recentPulls(client, namespace, robot.fullName);
@@ -230,7 +232,9 @@ export async function finishWith(
     oldRefused = oldLogin.kind === 'refused';
     logins.push(vscode.l10n.t('{0} with the old token: {1}', o.pending.oldUser, loginLine(oldLogin)));
   }
-  if (applied.failed.length === 0) await clearPending(c, o.pending);
+  const secretsFailed = secrets.some((s) => s.outcome === 'failed');
+  // A failed file or Secret still holds the old token: the rotation stays pending for Finish Rotation.
+  if (applied.failed.length === 0 && !secretsFailed) await clearPending(c, o.pending);
   const summary = vscode.l10n.t(
     '{0}: {1} places updated, {2} left. The registry {3} the new token{4}.',
     o.title,
@@ -240,7 +244,7 @@ export async function finishWith(
     o.pending.newUser === o.pending.oldUser ? (oldRefused ? vscode.l10n.t(' and refuses the old one') : vscode.l10n.t(' but still accepts the old one')) : '',
   );
   const clusters = clusterReport(o.clusters?.scan, secrets);
-  await showReport({ title: o.title, instance: o.instance, applied, unticked, scan: o.scan, pulls: o.pulls, logins, clusters, ...(o.steps !== undefined ? { steps: o.steps } : {}) }, summary);
+  await showReport({ title: o.title, instance: o.instance, applied, unticked, scan: o.scan, pulls: o.pulls, logins, clusters, secretsFailed, ...(o.steps !== undefined ? { steps: o.steps } : {}) }, summary);
 }
 
 /**
@@ -269,14 +273,16 @@ export async function finishRotation(c: CommandContext): Promise<void> {
   const client = c.clients.get(instance.url);
   const newToken = (await client.getRobot(picked.namespace, picked.newUser)).token;
   if (newToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}.', instance.url, picked.newUser));
+  const title = vscode.l10n.t('Finish Rotation');
   const scan = await scanWorkspace(picked.oldUser, picked.oldToken, vscode.l10n.t('Looking for what is left of the old token of {0}…', picked.oldUser));
-  if (scan.usages.length === 0) {
+  const clusters = await scanClusters(c, { robot: picked.oldUser, host: instanceHost(instance.url), token: picked.oldToken }, title);
+  if (scan.usages.length === 0 && clusters.matches.length === 0 && problemLines(clusters).length === 0) {
     await clearPending(c, picked);
     await vscode.window.showInformationMessage(vscode.l10n.t('No place stores the old token of {0} any more: the rotation is finished.', picked.oldUser));
     return;
   }
-  const ticked = (await pickUsages(scan, vscode.l10n.t('Finish Rotation'), vscode.l10n.t('Places that still store the old token of {0}', picked.oldUser))).usages;
-  await finishWith(c, { instance, client, pending: picked, newToken, scan, ticked, pulls: [], title: vscode.l10n.t('Rotation of {0} (finished)', picked.oldUser) });
+  const plan = await pickUsages(scan, title, vscode.l10n.t('Places that still store the old token of {0}', picked.oldUser), clusters);
+  await finishWith(c, { instance, client, pending: picked, newToken, scan, ticked: plan.usages, clusters: { scan: clusters, ticked: plan.secrets }, pulls: [], title: vscode.l10n.t('Rotation of {0} (finished)', picked.oldUser) });
 }
 
 /** On start: a rotation left unfinished (a failed edit, a closed window) is offered to be finished. */

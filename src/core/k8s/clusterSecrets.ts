@@ -66,6 +66,8 @@ export interface RobotFilter {
   readonly robot: string;
   /** `host[:port]`; `auths` keys on another host are ignored. Undefined: any host. */
   readonly host?: string;
+  /** Only entries that still hold this token (Finish Rotation looks for what is left of the old one). */
+  readonly token?: string;
 }
 
 /** `null`, `external-secrets`, or `Kind.group` of the controller that owns the Secret. */
@@ -104,15 +106,15 @@ function authsOf(text: string, legacy: boolean, key: string): { auths: Record<st
   return { auths: auths as Record<string, unknown> };
 }
 
-/** The user name of an `auths` entry: `username`, else the part of the decoded `auth` before `:`. */
-function entryUser(entry: unknown): string | undefined {
+/** The user name and password of an `auths` entry: `username`/`password`, else the decoded `auth` split at `:`. */
+function entryCredentials(entry: unknown): { user: string; password: string | undefined } | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined;
   const e = entry as Record<string, unknown>;
-  if (typeof e.username === 'string') return e.username;
+  if (typeof e.username === 'string') return { user: e.username, password: typeof e.password === 'string' ? e.password : undefined };
   if (typeof e.auth !== 'string' || !BASE64.test(e.auth)) return undefined;
   const decoded = Buffer.from(e.auth, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon > 0 ? decoded.slice(0, colon) : undefined;
+  return colon > 0 ? { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) } : undefined;
 }
 
 const keyHost = (key: string): string => key.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '').split('/')[0] ?? '';
@@ -126,9 +128,13 @@ export function matchSecret(secret: KubeSecret, filter: RobotFilter): { keys: st
   const auths = authsOf(text.text, secret.type === DOCKER_CFG, key);
   if ('reason' in auths) return auths;
   const entries = Object.entries(auths.auths);
-  const keys = entries.filter(([k, entry]) => entryUser(entry) === filter.robot && (filter.host === undefined || keyHost(k) === filter.host)).map(([k]) => k);
+  const holds = (k: string, entry: unknown): boolean => {
+    const c = entryCredentials(entry);
+    return c?.user === filter.robot && (filter.host === undefined || keyHost(k) === filter.host) && (filter.token === undefined || c.password === filter.token);
+  };
+  const keys = entries.filter(([k, entry]) => holds(k, entry)).map(([k]) => k);
   // An entry whose user cannot be read might be the robot's: said, unless the robot was found anyway.
-  const unreadable = entries.find(([, entry]) => entryUser(entry) === undefined);
+  const unreadable = entries.find(([, entry]) => entryCredentials(entry) === undefined);
   if (keys.length === 0 && unreadable !== undefined) return { reason: `${key}: the auths entry ${JSON.stringify(unreadable[0])} has no username and no readable auth` };
   return { keys };
 }

@@ -49,6 +49,19 @@ void test('several auths entries: only the robot on this host counts; another ro
   assert.equal(matchSecrets('ctx', [secret('mixed', 'kubernetes.io/dockerconfigjson', { data: dcj(json) })], { robot: 'acme+deployer' }).matches[0]?.registry, 'elsewhere.example.com');
 });
 
+void test('with a token (Finish Rotation), only entries still holding it match, in the auth and the username/password forms', () => {
+  const NEW = 'NEWTOKEN0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789ABCDEFGH';
+  const secrets = [
+    secret('old-auth', 'kubernetes.io/dockerconfigjson', { data: dcj(kubectlDockerConfigJson(HOST, 'acme+deployer', TOKEN)) }),
+    secret('old-user', 'kubernetes.io/dockerconfigjson', { data: dcj(JSON.stringify({ auths: { [HOST]: { username: 'acme+deployer', password: TOKEN } } })) }),
+    secret('new-auth', 'kubernetes.io/dockerconfigjson', { data: dcj(kubectlDockerConfigJson(HOST, 'acme+deployer', NEW)) }),
+    secret('new-user', 'kubernetes.io/dockerconfigjson', { data: dcj(JSON.stringify({ auths: { [HOST]: { username: 'acme+deployer', password: NEW } } })) }),
+  ];
+  assert.deepEqual(matchSecrets('ctx', secrets, { ...robot, token: TOKEN }).matches.map((m) => m.name), ['old-auth', 'old-user']);
+  assert.deepEqual(matchSecrets('ctx', secrets, { ...robot, token: NEW }).matches.map((m) => m.name), ['new-auth', 'new-user']);
+  assert.equal(matchSecrets('ctx', secrets, robot).matches.length, 4, 'without a token every entry of the robot matches');
+});
+
 void test('malformed base64 or JSON is reported with the reason, never thrown', () => {
   const found = matchSecrets('ctx', [
     secret('bad-b64', 'kubernetes.io/dockerconfigjson', { data: { '.dockerconfigjson': 'not*base64!' } }),
