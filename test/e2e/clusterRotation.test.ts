@@ -9,6 +9,7 @@
  *   with the new token and not with the old one.
  * - Secrets the user may list but not update fail with kubectl's message and keep the rotation pending; once RBAC
  *   allows it, Finish Rotation finds the Secrets still holding the old token and updates them.
+ * - Rotate with a Successor Robot moves the Secrets to the successor's user name and token.
  */
 import * as assert from 'node:assert/strict';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -219,4 +220,39 @@ void test('Secrets the user may not update fail with kubectl\'s message and keep
   for (const ns of NAMESPACES) assert.equal(await credentialsIn(c, ns, 'quay-pull', host), `${ROBOT}:${rotated}`, ns);
   await runCommand(page, 'Quay: Finish Rotation');
   await waitForNotification(page, 'No rotation is waiting to be finished.');
+});
+
+void test('Rotate with a Successor Robot: the Secrets move to the successor (user name and token), the managed one stays', { skip }, async () => {
+  const c = cluster ?? assert.fail('no cluster');
+  const { page, session } = vscode;
+  const sb = workbench.sandbox;
+  const host = sb.hostname;
+  const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  const successor = `${ROBOT}_${stamp}`;
+  const vaultBefore = await credentialsIn(c, 'team-c', 'vault-pull', host);
+
+  await waitForTreeItem(page, 'ci_pull', view);
+  await contextMenu(page, 'ci_pull', 'Rotate with a Successor Robot…', view);
+  await waitForQuickInput(page, { titleOrPlaceholder: /Rotate with a Successor Robot/ });
+  await acceptQuickInput(page);
+  await waitForQuickInput(page, { titleOrPlaceholder: /Clusters: kubeconfig contexts/, timeout: 30_000 });
+  await acceptQuickInput(page);
+  const plan = await waitForQuickInput(page, { titleOrPlaceholder: /Places to move from acme\+ci_pull to/, timeout: 60_000 });
+  assert.deepEqual(plan.items.filter((i) => i.checked !== undefined).map((i) => `${i.label} | ${String(i.checked)}`), [
+    'ci.env:2:12 | true',
+    'admin · team-a/quay-pull | true',
+    'admin · team-b/quay-pull | true',
+    'admin · team-c/quay-pull | true',
+    'admin · team-c/vault-pull | false',
+  ]);
+  await acceptQuickInput(page);
+  await clickDialogButton(page, 'Create Successor');
+  await waitForNotification(page, `Successor ${successor} for ${ROBOT}: 4 places updated, 1 left. The registry accepts the new token.`, 60_000);
+  await session.screenshot('cluster-rotation-06-successor');
+  const token = sb.state.robot(successor)?.token ?? assert.fail('no successor');
+  assert.equal(readFileSync(join(workspace, 'ci.env'), 'utf8'), `QUAY_USER=${successor}\nQUAY_TOKEN=${token}\n`);
+  for (const ns of NAMESPACES) assert.equal(await credentialsIn(c, ns, 'quay-pull', host), `${successor}:${token}`, ns);
+  assert.equal(await credentialsIn(c, 'team-c', 'vault-pull', host), vaultBefore, 'the managed Secret is not patched');
+  const fresh = await registry.login(host, successor, token, 'successor');
+  assert.equal(fresh.code, 0, fresh.stderr);
 });
