@@ -17,6 +17,7 @@ import {
 import { addEntry } from '../../core/federation/trust';
 import type { FederationEntry } from '../../core/quay/types';
 import { relativeTime } from '../../core/time';
+import type { Kubectl } from '../../core/k8s/kubectl';
 import { findWorkloads, isServiceAccount } from '../../core/yaml/workloads';
 import type { CommandContext } from '../commandContext';
 import { RobotRef, type RobotTarget } from '../pickers';
@@ -72,9 +73,16 @@ function serviceAccountsInEditor(c: CommandContext): (ServiceAccountRef & { why:
     .map((w) => ({ namespace: w.namespace ?? 'default', name: w.name ?? '', why: vscode.l10n.t('ServiceAccount in the open file') }));
 }
 
-async function kubernetesProposal(c: CommandContext, title: string, trusted: readonly FederationEntry[]): Promise<Proposal> {
+/**
+ * The Kubernetes service account issuer, for the wizard and for the trust offered by the External Secrets commands:
+ * read from a kubeconfig context (kubectl), one of `known` (each with why it is offered), typed, or a known form
+ * (EKS, GKE, AKS, OpenShift) completed by hand. With the context it was read from, when it was.
+ */
+export async function pickKubernetesIssuer(
+  title: string,
+  known: readonly { issuer: string; why: string }[],
+): Promise<{ issuer: string; cluster?: { kubectl: Kubectl; context: string } }> {
   type IssuerItem = vscode.QuickPickItem & { issuer?: string; template?: string; cluster?: true };
-  const known = [...new Set(trusted.map((e) => e.issuer))].map((issuer): IssuerItem => ({ label: issuer, description: vscode.l10n.t('trusted by this robot'), issuer }));
   const hints = KUBERNETES_ISSUER_HINTS.map((h): IssuerItem => ({ label: h.label, description: h.issuer, ...(h.note !== undefined ? { detail: h.note } : {}), template: h.issuer }));
   const fromCluster: IssuerItem = {
     label: vscode.l10n.t('$(cloud) Read it from a cluster (kubectl)…'),
@@ -83,20 +91,28 @@ async function kubernetesProposal(c: CommandContext, title: string, trusted: rea
   };
   const typed: IssuerItem = { label: vscode.l10n.t('$(edit) Type the issuer URL…'), template: '' };
   const issuerItem = await pick<IssuerItem>(
-    [fromCluster, ...known, typed, { label: vscode.l10n.t('Known issuer forms'), kind: vscode.QuickPickItemKind.Separator }, ...hints],
+    [fromCluster, ...known.map((k): IssuerItem => ({ label: k.issuer, description: k.why, issuer: k.issuer })), typed, { label: vscode.l10n.t('Known issuer forms'), kind: vscode.QuickPickItemKind.Separator }, ...hints],
     title,
     vscode.l10n.t("The cluster's service account issuer"),
   );
-  const cluster = issuerItem.cluster === true ? await pickContext(title) : undefined;
+  if (issuerItem.cluster === true) {
+    const cluster = await pickContext(title);
+    return { issuer: await clusterIssuer(cluster.kubectl, cluster.context), cluster };
+  }
   const issuer =
-    cluster !== undefined
-      ? await clusterIssuer(cluster.kubectl, cluster.context)
-      : (issuerItem.issuer ??
-        (await ask(title, vscode.l10n.t("The cluster's service account issuer URL (replace the <…> parts)"), {
-          value: issuerItem.template ?? '',
-          validate: (v) => (/[<>]/.test(v) ? vscode.l10n.t('Replace the <…> parts with your cluster’s values') : undefined),
-        })));
+    issuerItem.issuer ??
+    (await ask(title, vscode.l10n.t("The cluster's service account issuer URL (replace the <…> parts)"), {
+      value: issuerItem.template ?? '',
+      validate: (v) => (/[<>]/.test(v) ? vscode.l10n.t('Replace the <…> parts with your cluster’s values') : !/^https?:\/\/[^/\s]+/.test(v) ? vscode.l10n.t('An https:// URL') : undefined),
+    }));
+  return { issuer };
+}
 
+async function kubernetesProposal(c: CommandContext, title: string, trusted: readonly FederationEntry[]): Promise<Proposal> {
+  const { issuer, cluster } = await pickKubernetesIssuer(
+    title,
+    [...new Set(trusted.map((e) => e.issuer))].map((issuer) => ({ issuer, why: vscode.l10n.t('trusted by this robot') })),
+  );
   // A ServiceAccount of that cluster or of the open YAML, or typed.
   const fromYaml = serviceAccountsInEditor(c);
   if (cluster !== undefined) {

@@ -19,7 +19,7 @@ import { parseManifests } from '../../core/yaml/parse';
 import { findWorkloads } from '../../core/yaml/workloads';
 import type { CommandContext } from '../commandContext';
 import { changeTrust, currentTrust } from '../federation/trust';
-import { workspaceGit } from '../federation/setUpKeyless';
+import { pickKubernetesIssuer, workspaceGit } from '../federation/setUpKeyless';
 import { resolveRobot, RobotRef, type RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { applyTextEdits, assertUnchanged, isManifestArgs, manifestTarget, openUntitled, pickScope, refused, type ManifestTarget } from './manifestEditing';
@@ -99,17 +99,9 @@ async function offerTrust(c: CommandContext, robot: RobotTarget, subject: string
     ? add
     : await vscode.window.showInformationMessage(vscode.l10n.t('{0} does not trust {1} yet: the exchange at Quay will fail until it does.', robot.robot.fullName, subject), add);
   if (choice !== add) return false;
-  let issuer = fixedIssuer;
-  if (issuer === undefined) {
-    type Item = vscode.QuickPickItem & { issuer?: string };
-    const known = await knownKubernetesIssuers(c, robot, basis);
-    const picked = await vscode.window.showQuickPick<Item>(
-      [...known.map((i): Item => ({ label: i, description: vscode.l10n.t('trusted by robots of {0}', robot.namespace.name), issuer: i })), { label: vscode.l10n.t('$(edit) Type the issuer URL…'), detail: vscode.l10n.t('kubectl get --raw /.well-known/openid-configuration shows it as "issuer"') }],
-      { title: vscode.l10n.t('Trust {0} for {1}', subject, robot.robot.fullName), placeHolder: vscode.l10n.t("The cluster's service account issuer"), ignoreFocusOut: true },
-    );
-    if (picked === undefined) throw new UserCancelled();
-    issuer = picked.issuer ?? (await input(vscode.l10n.t('Trust {0}', subject), vscode.l10n.t('Issuer URL'), 'https://', (v) => (/^https?:\/\/[^/\s]+/.test(v) ? undefined : vscode.l10n.t('An https:// URL'))));
-  }
+  const why = vscode.l10n.t('trusted by robots of {0}', robot.namespace.name);
+  const issuer =
+    fixedIssuer ?? (await pickKubernetesIssuer(vscode.l10n.t('Trust {0} for {1}', subject, robot.robot.fullName), (await knownKubernetesIssuers(c, robot, basis)).map((issuer) => ({ issuer, why })))).issuer;
   await changeTrust(c, robot, addEntry(entryFor(issuer)), basis);
   c.editor.diagnostics.refreshAll();
   void vscode.window.showInformationMessage(vscode.l10n.t('{0} now trusts {1} from {2}.', robot.robot.fullName, subject, issuer));
