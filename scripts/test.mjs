@@ -25,6 +25,8 @@ const total = { passed: 0, failed: 0, skipped: 0 };
 const skips = [];
 /** E2E runs that failed, `<file> (run i/N): <failing tests>`. */
 const failures = [];
+/** Palettes and menus the E2E harness opened again after a focus change closed them (its `openSettled`). */
+const reopened = [];
 
 function summary() {
   return `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;
@@ -83,6 +85,7 @@ function runE2e() {
       const before = total.failed;
       const r = exec('node', ['--test', '--test-reporter=tap', `out/test/e2e/${file}`], true);
       const failing = tally(`e2e ${file}${run}`, r.stdout);
+      for (const line of r.stdout.match(/^.*\[e2e\] .* as it opened; opening it again$/gm) ?? []) reopened.push(`${file}${run}: ${line.replace(/^#\s*/, '')}`);
       if (r.status !== 0) {
         // A file that dies before reporting any test still counts as one failure.
         if (total.failed === before) total.failed++;
@@ -92,6 +95,8 @@ function runE2e() {
   }
   console.log(`=== e2e tests in code-server: ${failures.length} failing runs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const f of failures) console.log(`=== FAILED: ${f}`);
+  console.log(`=== e2e: ${reopened.length} palettes or menus closed by a focus change as they opened, opened again`);
+  for (const r of reopened) console.log(`=== REOPENED: ${r}`);
 }
 
 if (!e2eOnly) {
