@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { instanceHost } from '../core/instances';
 import type { CommandContext } from '../commands/commandContext';
 import { insertPullSecret } from '../commands/manifests/pullSecretCommands';
 import { manifestTarget } from '../commands/manifests/manifestEditing';
@@ -84,7 +85,7 @@ class RobotPage {
   }
 
   private get registryHost(): string {
-    return new URL(this.target.instance.url).host;
+    return instanceHost(this.target.instance);
   }
 
   private async handle(m: RobotHostMessage): Promise<void> {

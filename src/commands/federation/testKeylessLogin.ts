@@ -8,6 +8,7 @@ import { serviceAccountOf } from '../../core/federation/presets';
 import { QuayApiError } from '../../core/quay/errors';
 import type { FederationEntry } from '../../core/quay/types';
 import { exactTime } from '../../core/time';
+import { instanceHost } from '../../core/instances';
 import type { CommandContext } from '../commandContext';
 import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
@@ -39,7 +40,7 @@ async function serviceAccountToken(target: RobotTarget, entries: readonly Federa
     return sa !== undefined ? [{ ...sa, why: vscode.l10n.t('trusted by {0}', target.robot.fullName) }] : [];
   });
   const sa = await pickServiceAccount(kubectl, context, title, trusted);
-  const host = new URL(target.instance.url).host;
+  const host = instanceHost(target.instance);
   const audience = await vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t('Audience of the token (Quay does not check it; use what your workloads request)'),

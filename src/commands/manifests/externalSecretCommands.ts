@@ -17,6 +17,7 @@ import { chooseExternalSecretsVersion, externalSecretVersionsIn, placementNamesp
 import { planGithubKeylessLogin } from '../../core/yaml/githubLogin';
 import { parseManifests } from '../../core/yaml/parse';
 import { findWorkloads } from '../../core/yaml/workloads';
+import { instanceHost } from '../../core/instances';
 import type { CommandContext } from '../commandContext';
 import { changeTrust, currentTrust } from '../federation/trust';
 import { pickKubernetesIssuer, workspaceGit } from '../federation/setUpKeyless';
@@ -117,7 +118,7 @@ export async function insertKeylessPullSecret(c: CommandContext, arg?: unknown):
   const title = vscode.l10n.t('Insert Keyless Pull Secret');
   const target = await manifestTarget(c, isManifestArgs(arg) ? arg : undefined, false);
   const robot = await resolveRobot(c, isManifestArgs(arg) ? undefined : arg, title);
-  const host = new URL(robot.instance.url).host;
+  const host = instanceHost(robot.instance);
   const namespace = await askNamespace(target, title);
   const serviceAccount = await pickServiceAccount(target, namespace, title);
   const audience = await input(title, vscode.l10n.t('Audience of the service account token (empty for none; Quay does not check it)'), host, () => undefined);
@@ -190,7 +191,7 @@ export async function referenceFromStore(c: CommandContext, robot: RobotTarget, 
   const remoteKey = await input(title, vscode.l10n.t('Remote key of the robot token in the store (the token itself, or JSON with a property)'), `quay/${robot.robot.fullName.replace('+', '/')}`, (v) => (v === '' ? vscode.l10n.t('Enter the key') : undefined));
   const property = await input(title, vscode.l10n.t('Property within the key (empty when the key holds the token itself)'), '', () => undefined);
   const apiVersion = await externalSecretsVersion();
-  const options = { host: new URL(robot.instance.url).host, robot: robot.robot.fullName, scope, store, remoteKey, property, apiVersion };
+  const options = { host: instanceHost(robot.instance), robot: robot.robot.fullName, scope, store, remoteKey, property, apiVersion };
   if (target === undefined) {
     const plan = planVaultPullSecret(parseManifests(''), options);
     if (plan.status === 'refused') throw new Error(plan.reason);
@@ -213,7 +214,7 @@ export async function addGithubKeylessLogin(c: CommandContext, arg?: unknown): P
   const title = vscode.l10n.t('Add Quay Keyless Login Step');
   const target = await manifestTarget(c, isManifestArgs(arg) ? arg : undefined, true);
   const robot = await resolveRobot(c, isManifestArgs(arg) ? undefined : arg, title);
-  const host = new URL(robot.instance.url).host;
+  const host = instanceHost(robot.instance);
   assertUnchanged(target);
   const plan = planGithubKeylessLogin(target.parsed, { host, robot: robot.robot.fullName, offset: target.offset });
   if (plan.status === 'refused') throw refused(target.document, plan);

@@ -9,6 +9,7 @@ import type { ManifestDocument, ParsedManifests } from '../../core/yaml/parse';
 import { filePullSecrets } from '../../core/yaml/facts';
 import { findWorkloads } from '../../core/yaml/workloads';
 import { authsKeyCovers, parseImageReference } from '../../core/k8s/imageReference';
+import { instanceHost } from '../../core/instances';
 import type { CommandContext } from '../commandContext';
 import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
@@ -193,7 +194,7 @@ export async function pickSecretName(c: CommandContext, target: ManifestTarget, 
 
 /** Secret scope, as Quay's UI offers it: organization (its default) or the whole registry; user robots have only the latter. */
 export async function pickScope(t: RobotTarget, title: string): Promise<SecretScope> {
-  const host = new URL(t.instance.url).host;
+  const host = instanceHost(t.instance);
   if (t.namespace.kind !== 'org') return 'registry';
   const picked = await vscode.window.showQuickPick(
     [

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { findClusterSecrets, updateClusterSecret, type RobotFilter, type SecretCredentials, type SecretMatch, type SecretProblem, type SecretUpdate } from '../../core/k8s/clusterSecrets';
 import { KubectlError, type Kubectl } from '../../core/k8s/kubectl';
 import { kubectlFromSettings } from '../../host/kubectl';
+import { instanceHost } from '../../core/instances';
 import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import type { CommandContext } from '../commandContext';
@@ -15,11 +16,6 @@ export interface ClusterScan {
   readonly problems: readonly SecretProblem[];
   /** Contexts that could not be reached, or kubectl missing (context ''), with one clear sentence each. */
   readonly unreachable: readonly { readonly context: string; readonly reason: string }[];
-}
-
-/** The registry host a Quay instance's Secrets name (its SERVER_HOSTNAME): the URL's `host[:port]`. */
-export function instanceHost(instanceUrl: string): string {
-  return new URL(instanceUrl).host;
 }
 
 /**
@@ -128,7 +124,7 @@ export function clusterReport(scan: ClusterScan | undefined, results: readonly S
 export async function findRobotInClusters(c: CommandContext, node?: unknown): Promise<void> {
   const title = vscode.l10n.t('Find Robot in Clusters');
   const { instance, robot } = await resolveRobot(c, node, title);
-  const scan = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance.url) }, title);
+  const scan = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance) }, title);
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: [`# ${vscode.l10n.t('{0} in clusters', robot.fullName)}`, '', instance.url, '', ...clusterReport(scan, undefined)].join('\n') });
   await vscode.window.showTextDocument(doc, { preview: true });
   void vscode.window.showInformationMessage(

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../../constants';
-import type { InstanceConfig } from '../../core/instances';
+import { instanceHost, type InstanceConfig } from '../../core/instances';
 import type { QuayClient } from '../../core/quay/client';
 import type { RegistryLoginResult } from '../../core/quay/registry';
 import type { Namespace } from '../../core/quay/types';
@@ -11,7 +11,7 @@ import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import type { SecretMatch } from '../../core/k8s/clusterSecrets';
-import { clusterReport, instanceHost, managedReason, problemLines, scanClusters, secretLabel, updateSecrets, type ClusterScan } from './clusterUsages';
+import { clusterReport, managedReason, problemLines, scanClusters, secretLabel, updateSecrets, type ClusterScan } from './clusterUsages';
 import { applyReplacement, describeEncoding, displayPath, pickUsages, scanWorkspace, type ApplyResult, type Usage, type WorkspaceScan } from './workspaceUsages';
 
 /**
@@ -157,7 +157,7 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
   const oldToken = current.token;
   if (oldToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; rotating needs admin rights on it.', instance.url, robot.fullName));
   const scan = await scanWorkspace(robot.fullName, oldToken, vscode.l10n.t('Looking for the token of {0}…', robot.fullName));
-  const clusters = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance.url) }, title);
+  const clusters = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance) }, title);
   const plan = await pickUsages(scan, title, vscode.l10n.t('Places that store the token of {0}: ticked ones are updated after the regeneration', robot.fullName), clusters);
   const ticked = plan.usages;
   const pulls = await recentPulls(client, namespace, robot.fullName);
@@ -275,7 +275,7 @@ export async function finishRotation(c: CommandContext): Promise<void> {
   if (newToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}.', instance.url, picked.newUser));
   const title = vscode.l10n.t('Finish Rotation');
   const scan = await scanWorkspace(picked.oldUser, picked.oldToken, vscode.l10n.t('Looking for what is left of the old token of {0}…', picked.oldUser));
-  const clusters = await scanClusters(c, { robot: picked.oldUser, host: instanceHost(instance.url), token: picked.oldToken }, title);
+  const clusters = await scanClusters(c, { robot: picked.oldUser, host: instanceHost(instance), token: picked.oldToken }, title);
   if (scan.usages.length === 0 && clusters.matches.length === 0 && problemLines(clusters).length === 0) {
     await clearPending(c, picked);
     await vscode.window.showInformationMessage(vscode.l10n.t('No place stores the old token of {0} any more: the rotation is finished.', picked.oldUser));

@@ -5,7 +5,8 @@ import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
-import { instanceHost, scanClusters } from './clusterUsages';
+import { instanceHost } from '../../core/instances';
+import { scanClusters } from './clusterUsages';
 import { clusterNotes, finishWith, recentPulls, savePending } from './rotateToken';
 import { pickUsages, scanWorkspace } from './workspaceUsages';
 
@@ -62,7 +63,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
     ...(federation.length > 0 ? [{ label: vscode.l10n.t('{0} federation entries', federation.length), run: () => client.setFederation(namespace, name, federation) }] : []),
   ];
   const scan = await scanWorkspace(robot.fullName, old.token, vscode.l10n.t('Looking for the token of {0}…', robot.fullName));
-  const clusters = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance.url) }, title);
+  const clusters = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance) }, title);
   const plan = await pickUsages(scan, title, vscode.l10n.t('Places to move from {0} to {1} (user name and token)', robot.fullName, successor), clusters);
   const ticked = plan.usages;
   const go = vscode.l10n.t('Create Successor');
