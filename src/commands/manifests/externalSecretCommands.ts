@@ -16,7 +16,7 @@ import type { FederationEntry } from '../../core/quay/types';
 import { chooseExternalSecretsVersion, externalSecretVersionsIn, placementNamespace, planKeylessPullSecret, planVaultPullSecret } from '../../core/yaml/externalSecretsPlan';
 import { planGithubKeylessLogin } from '../../core/yaml/githubLogin';
 import { parseManifests } from '../../core/yaml/parse';
-import { findWorkloads } from '../../core/yaml/workloads';
+import { findWorkloads, isServiceAccount } from '../../core/yaml/workloads';
 import { instanceHost } from '../../core/instances';
 import type { CommandContext } from '../commandContext';
 import { changeTrust, currentTrust } from '../federation/trust';
@@ -66,7 +66,7 @@ async function askNamespace(target: ManifestTarget | undefined, title: string): 
 /** A ServiceAccount of the file, or a new one (named `quay-token` unless typed otherwise). */
 async function pickServiceAccount(target: ManifestTarget | undefined, namespace: string, title: string): Promise<string> {
   type Item = vscode.QuickPickItem & { sa?: string };
-  const inFile = target === undefined ? [] : findWorkloads(target.parsed).filter((w) => w.kind === 'ServiceAccount' && w.name !== undefined && (w.namespace ?? namespace) === namespace);
+  const inFile = target === undefined ? [] : findWorkloads(target.parsed).filter((w) => isServiceAccount(w) && w.name !== undefined && (w.namespace ?? namespace) === namespace);
   const items: Item[] = [
     ...inFile.map((w): Item => ({ label: w.name ?? '', description: vscode.l10n.t('in this file'), sa: w.name })),
     { label: vscode.l10n.t('$(add) New ServiceAccount…'), detail: vscode.l10n.t('Added to the file, used only to mint tokens for the generator') },

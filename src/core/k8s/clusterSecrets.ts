@@ -8,7 +8,7 @@
  * A Secret managed by External Secrets or by another controller is listed but never updated: the controller
  * would overwrite the change (update its source instead).
  */
-import { basicAuth } from './credentials';
+import { basicAuth, dockerConfigAuths } from './credentials';
 import { KubectlError, type Kubectl } from './kubectl';
 
 export const DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson';
@@ -93,19 +93,6 @@ function configText(secret: KubeSecret, key: string): { text: string } | { reaso
   return { text: Buffer.from(encoded, 'base64').toString('utf8') };
 }
 
-/** The `auths` map of a Docker config (`{auths}` or the legacy keyed-by-registry form), or why not. */
-function authsOf(text: string, legacy: boolean, key: string): { auths: Record<string, unknown> } | { reason: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return { reason: `${key} is not valid JSON` };
-  }
-  const auths: unknown = legacy ? parsed : (parsed as { auths?: unknown } | null)?.auths;
-  if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) return { reason: legacy ? `${key} is not a JSON object` : `${key} has no auths object` };
-  return { auths: auths as Record<string, unknown> };
-}
-
 /** The user name and password of an `auths` entry: `username`/`password`, else the decoded `auth` split at `:`. */
 function entryCredentials(entry: unknown): { user: string; password: string | undefined } | undefined {
   if (typeof entry !== 'object' || entry === null) return undefined;
@@ -125,7 +112,7 @@ export function matchSecret(secret: KubeSecret, filter: RobotFilter): { keys: st
   if (key === undefined) return undefined;
   const text = configText(secret, key);
   if ('reason' in text) return text;
-  const auths = authsOf(text.text, secret.type === DOCKER_CFG, key);
+  const auths = dockerConfigAuths(text.text, secret.type === DOCKER_CFG, key);
   if ('reason' in auths) return auths;
   const entries = Object.entries(auths.auths);
   const holds = (k: string, entry: unknown): boolean => {

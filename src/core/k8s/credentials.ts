@@ -117,20 +117,29 @@ export interface DockerAuthEntry {
 }
 
 /**
- * The registries a `.dockerconfigjson` (`{"auths": {...}}`) or legacy `.dockercfg` (`{...}` keyed by registry)
- * holds credentials for; undefined when the JSON is not one of those. Passwords are not returned.
+ * The `auths` map of a Docker config: `{"auths": {...}}`, or with `legacy` the `.dockercfg` object keyed by
+ * registry; else why not, naming the config `what`.
  */
-export function readDockerConfig(json: string, legacy = false): DockerAuthEntry[] | undefined {
+export function dockerConfigAuths(json: string, legacy: boolean, what: string): { auths: Record<string, unknown> } | { reason: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(json);
   } catch {
-    return undefined;
+    return { reason: `${what} is not valid JSON` };
   }
-  if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const auths: unknown = legacy ? parsed : (parsed as Record<string, unknown>).auths;
-  if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) return undefined;
-  return Object.entries(auths as Record<string, unknown>).map(([key, value]) => {
+  const auths: unknown = legacy ? parsed : (parsed as { auths?: unknown } | null)?.auths;
+  if (typeof auths !== 'object' || auths === null || Array.isArray(auths)) return { reason: legacy ? `${what} is not a JSON object` : `${what} has no auths object` };
+  return { auths: auths as Record<string, unknown> };
+}
+
+/**
+ * The registries a `.dockerconfigjson` (`{"auths": {...}}`) or legacy `.dockercfg` (`{...}` keyed by registry)
+ * holds credentials for; undefined when the JSON is not one of those. Passwords are not returned.
+ */
+export function readDockerConfig(json: string, legacy = false): DockerAuthEntry[] | undefined {
+  const config = dockerConfigAuths(json, legacy, 'the docker config');
+  if ('reason' in config) return undefined;
+  return Object.entries(config.auths).map(([key, value]) => {
     let username: string | undefined;
     if (typeof value === 'object' && value !== null) {
       const v = value as Record<string, unknown>;
