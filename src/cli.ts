@@ -105,6 +105,7 @@ export const USAGE = `Usage:
 
   quay-robots audit --host HOST --org NS [--dir DIR]... [--context CTX]... [--days N] [--max-token-age-days N]
                    [--format json|sarif|markdown] [--fail-on info|warning|error] [--kubeconfig FILE] [--kubectl PATH]
+                   [--now ISO]
       Review the robot accounts of organization NS against the robot guide's best practices (checks:
       pull-secret-can-write, write-never-pushed, unused-robot, org-wide-permission, shared-across-environments,
       token-overdue, static-token-in-production, non-descriptive-name, committed-token). Reads Quay (an org admin
@@ -113,8 +114,9 @@ export const USAGE = `Usage:
       most 28 days, only for robots holding write or admin. HOST is a host name or URL; plain http:// only for
       loopback. --format json (default) prints one finding per line: {"check","severity","host","namespace",
       "robot","message","evidence","fix"}; sarif prints SARIF 2.1.0; markdown a review ticket.
-      Exit 1 when a finding is at or above --fail-on (default warning), 0 when none, 2 on bad input or when
-      Quay or a cluster could not be read (stderr says which).
+      --now reviews as of another instant (the look-back window and token ages end there; for reproducible
+      reports and tests). Exit 1 when a finding is at or above --fail-on (default warning), 0 when none, 2 on
+      bad input or when Quay or a cluster could not be read (stderr says which).
 
   quay-robots scan-secrets [--staged] [--format text|json] [PATH...]
       Find Quay robot credentials of any host by their shape (namespace+name with a 64-character token), raw, as
@@ -405,6 +407,7 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
       'fail-on': { type: 'string' },
       kubeconfig: { type: 'string' },
       kubectl: { type: 'string' },
+      now: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
@@ -412,6 +415,8 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   });
   if (values.help === true) return printUsage(io);
   if (positionals.length > 0) throw new UsageError('audit takes no positional arguments');
+  const asOf = values.now !== undefined ? new Date(values.now) : undefined;
+  if (asOf !== undefined && Number.isNaN(asOf.getTime())) throw new UsageError(`--now takes an ISO date and time (2026-11-15T12:00:00Z), not "${values.now ?? ''}"`);
   if (values.host === undefined) throw new UsageError('--host HOST is required');
   if (values.org === undefined || values.org === '') throw new UsageError('--org NS is required');
   const format = values.format ?? 'json';
@@ -425,7 +430,7 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   const org = values.org;
   const env = io.env ?? process.env;
   const cwd = io.cwd ?? process.cwd();
-  const now = io.now?.() ?? new Date();
+  const now = asOf ?? io.now?.() ?? new Date();
 
   let token = env.QUAY_TOKEN?.trim() ?? '';
   if (token === '') {

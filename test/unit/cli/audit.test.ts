@@ -15,6 +15,8 @@ import { git, writeHygieneWorkspace } from '../hygiene/helpers';
 import { repoRoot } from '../yaml/helpers';
 
 const CLI = join(repoRoot(), 'out', 'src', 'cli.js');
+/** The sandbox's clock and the review's: dates in the findings are then fixed. */
+const NOW = '2026-11-15T12:00:00Z';
 
 interface Run {
   readonly code: number;
@@ -37,7 +39,7 @@ let sandbox: Sandbox;
 let workspace: string;
 
 before(async () => {
-  sandbox = await startSandbox({ seed: 'demo' });
+  sandbox = await startSandbox({ seed: 'demo', now: NOW });
   workspace = mkdtempSync(join(tmpdir(), 'hygiene-ws-'));
   writeHygieneWorkspace(workspace, sandbox.hostname);
 });
@@ -48,7 +50,7 @@ after(async () => {
 });
 
 void test('audit of acme on the demo seed with the fixture workspace lists findings under all nine check ids', async () => {
-  const run = await cli(['audit', '--host', sandbox.url, '--org', 'acme', '--dir', '.', '--format', 'json'], { cwd: workspace, env: { QUAY_TOKEN: sandbox.tokens.admin } });
+  const run = await cli(['audit', '--host', sandbox.url, '--org', 'acme', '--dir', '.', '--format', 'json', '--now', NOW], { cwd: workspace, env: { QUAY_TOKEN: sandbox.tokens.admin } });
   assert.equal(run.code, 1, run.stderr);
   const findings = run.stdout
     .trim()
@@ -66,13 +68,14 @@ void test('audit of acme on the demo seed with the fixture workspace lists findi
   assert.equal(of('pull-secret-can-write', 'acme+k8s_prod_puller'), undefined, 'a read-only robot used for pulls is not a finding');
   const never = of('write-never-pushed', 'acme+legacy_deployer');
   assert.ok(never);
-  assert.match(JSON.stringify(never.evidence), /"logs":\{"from":"\d{4}-\d\d-\d\d","to":"\d{4}-\d\d-\d\d"/);
+  assert.deepEqual((never.evidence as { logs: unknown }).logs, { from: '2026-08-18', to: '2026-11-15', counts: { push_repo: 0 } });
+  assert.match(never.message, /pushed nothing from 2026-08-18 to 2026-11-15/);
   assert.equal(of('write-never-pushed', 'acme+ci_push'), undefined, 'a robot that pushed is not write-never-pushed');
   assert.ok(of('unused-robot', 'acme+unused_bot'));
   assert.ok(of('org-wide-permission', 'acme+ci_pull'));
   assert.ok(of('org-wide-permission', 'acme+ci_push'));
   assert.deepEqual((of('shared-across-environments', 'acme+k8s_prod_puller')?.evidence as { environments: string[] }).environments.sort(), ['dev', 'prod']);
-  assert.ok(of('token-overdue', 'acme+k8s_prod_puller'));
+  assert.equal(of('token-overdue', 'acme+k8s_prod_puller')?.message, "acme+k8s_prod_puller's token is 120 days old (set at creation on 2026-07-18), over the 90-day limit.");
   assert.ok(of('static-token-in-production', 'acme+k8s_prod_puller'));
   assert.ok(of('non-descriptive-name', 'acme+robot1'));
   const committed = of('committed-token', 'acme+legacy_deployer');
