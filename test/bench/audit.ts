@@ -95,7 +95,7 @@ async function naiveQuay(client: QuayClient, host: string, now: Date): Promise<Q
 }
 
 /** 10,000 files: manifests using bigcorp robots' pull Secrets in dev/staging/prod folders, lock files, .env files, prose. */
-function writeWorkspace(root: string, host: string, sandbox: Sandbox): void {
+export function writeWorkspace(root: string, host: string, sandbox: Sandbox): void {
   const rand = seededRandom(20);
   const robots = sandbox.state.robots(ORG).map((r) => r.name);
   const envs = ['dev', 'staging', 'prod', 'tools'];
