@@ -21,6 +21,7 @@ import { addTeamMember, listTeamMembers, removeTeamMember } from './teams';
 import { Transport, type TransportOptions, type TransportStats } from './transport';
 import type {
   AggregatedLogCount,
+  AggregateLogQuery,
   CallOptions,
   CurrentUser,
   FederatedToken,
@@ -230,8 +231,8 @@ export class QuayClient {
     return listLogs(this.transport, of, query, options);
   }
 
-  /** Per-day counts by kind over at most 31 days (§8). */
-  aggregateLogs(of: LogTarget, query?: LogQuery, options?: CallOptions): Promise<readonly AggregatedLogCount[]> {
+  /** Per-day counts by kind over at most 31 days (§8; real days only within 28, see `AggregatedLogCount`). */
+  aggregateLogs(of: LogTarget, query?: AggregateLogQuery, options?: CallOptions): Promise<readonly AggregatedLogCount[]> {
     return aggregateLogs(this.transport, of, query, options);
   }
 
