@@ -26,7 +26,7 @@ import type { Grant, QuayInputs, RobotFacts, RobotUsage } from './inputs';
 
 export type HygieneSource = Pick<
   QuayClient,
-  'listRobots' | 'getRobotPermissions' | 'getOrganization' | 'listPrototypes' | 'listTeamPermissions' | 'aggregateLogs' | 'listLogsPage'
+  'listRobots' | 'getRobotPermissions' | 'getOrganization' | 'listPrototypes' | 'listTeamPermissions' | 'aggregateLogs' | 'aggregateLogsByPerformer' | 'listLogsPage'
 >;
 
 export interface GatherOptions extends CallOptions {
@@ -214,7 +214,7 @@ export async function gatherQuay(source: HygieneSource, o: GatherOptions): Promi
         }
         logRequests++;
         requests++;
-        const counts = await source.aggregateLogs({ kind: 'org', name: o.org }, { performer: r.name, starttime: w.from, endtime: w.to }, call);
+        const counts = await source.aggregateLogsByPerformer({ kind: 'org', name: o.org }, r.name, { starttime: w.from, endtime: w.to }, call);
         // Quay drops an unknown performer and answers everyone's counts (§8): never read those as the robot's.
         const foreign = counts.find((c) => API_ONLY_KINDS.has(c.kind) && c.count > 0);
         if (foreign !== undefined) {

@@ -102,13 +102,33 @@ export function parseLogEntry(value: unknown, at: string): LogEntry {
  * Quay would drop an unknown one and count everyone's events.
  */
 export function aggregateLogs(t: Transport, of: LogTarget, query: AggregateLogQuery = {}, options: CallOptions = {}): Promise<readonly AggregatedLogCount[]> {
+  // Only the dates, even if a caller's object carries a performer (a LogQuery is assignable to AggregateLogQuery).
+  return aggregate(t, of, { starttime: query.starttime, endtime: query.endtime }, options);
+}
+
+/**
+ * The counts of one performer's events (`performer`, contract §8), for a performer the caller has just listed.
+ * Quay drops an unknown performer without a word and answers everyone's counts with 200, so the caller must check
+ * the answer before reading it as the performer's (core/hygiene/gather.ts refuses counts of kinds a robot cannot
+ * perform). Not for repository targets (Quay ignores `performer` there).
+ */
+export function aggregateLogsByPerformer(
+  t: Transport,
+  of: Exclude<LogTarget, { kind: 'repository' }>,
+  performer: string,
+  query: AggregateLogQuery = {},
+  options: CallOptions = {},
+): Promise<readonly AggregatedLogCount[]> {
+  return aggregate(t, of, { starttime: query.starttime, endtime: query.endtime, performer }, options);
+}
+
+function aggregate(t: Transport, of: LogTarget, query: LogQuery, options: CallOptions): Promise<readonly AggregatedLogCount[]> {
   const where = target(of, 'aggregatelogs');
   return t.call(
     {
       method: 'GET',
       path: where.path,
-      // Only the dates, even if a caller's object carries a performer (a LogQuery is assignable to AggregateLogQuery).
-      query: logQuery(of, { starttime: query.starttime, endtime: query.endtime }),
+      query: logQuery(of, query),
       operation: { action: 'read the aggregated usage logs of', object: where.object, hints: { forbidden: where.forbidden } },
       signal: options.signal,
     },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gatherQuay, logWindows, MAX_WINDOW_DAYS } from '../../../src/core/hygiene/gather';
 import type { HygieneSource } from '../../../src/core/hygiene/gather';
-import type { AggregatedLogCount, LogQuery, Organization, Prototype, Robot, RobotPermission, TeamRepositoryPermission } from '../../../src/core/quay/types';
+import type { AggregatedLogCount, AggregateLogQuery, LogQuery, Organization, Prototype, Robot, RobotPermission, TeamRepositoryPermission } from '../../../src/core/quay/types';
 
 const NOW = new Date('2026-11-15T12:00:00Z');
 const DAY = 86_400_000;
@@ -36,7 +36,8 @@ function fake(o: { robots: Robot[]; perms: Record<string, RobotPermission[]>; te
     listPrototypes: () => (calls.push({ what: 'prototypes' }), Promise.resolve([] as Prototype[])),
     getRobotPermissions: (_ns, name) => (calls.push({ what: `perms ${name}` }), Promise.resolve(o.perms[name] ?? [])),
     listTeamPermissions: (_org, team) => (calls.push({ what: `team ${team}` }), Promise.resolve(o.teamPerms?.[team] ?? [])),
-    aggregateLogs: (_of, q = {}) => (calls.push({ what: `aggregate ${q.performer ?? 'org'}`, query: q }), Promise.resolve(counts(q))),
+    aggregateLogs: (_of, q: AggregateLogQuery = {}) => (calls.push({ what: 'aggregate org', query: q }), Promise.resolve(counts(q))),
+    aggregateLogsByPerformer: (_of, performer, q: AggregateLogQuery = {}) => (calls.push({ what: `aggregate ${performer}`, query: { ...q, performer } }), Promise.resolve(counts({ ...q, performer }))),
     listLogsPage: () => (calls.push({ what: 'page' }), Promise.resolve({ startTime: undefined, endTime: undefined, logs: [] })),
   };
   return { source, calls };
