@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { gatherQuay, logWindows, MAX_WINDOW_DAYS } from '../../../src/core/hygiene/gather';
+import { QuayApiError } from '../../../src/core/quay/errors';
 import type { HygieneSource } from '../../../src/core/hygiene/gather';
 import type { AggregatedLogCount, AggregateLogQuery, LogQuery, Organization, Prototype, Robot, RobotPermission, TeamRepositoryPermission } from '../../../src/core/quay/types';
 
@@ -19,7 +20,16 @@ interface Call {
 }
 
 /** A fake organization: `pushes` are (performer, days ago); an unknown performer gets everyone's counts, as Quay does (§8). */
-function fake(o: { robots: Robot[]; perms: Record<string, RobotPermission[]>; teamPerms?: Record<string, TeamRepositoryPermission[]>; pushes: [string, number][]; teams?: Organization['teams']; deleted?: string[] }): { source: HygieneSource; calls: Call[] } {
+function fake(o: {
+  robots: Robot[];
+  perms: Record<string, RobotPermission[]>;
+  teamPerms?: Record<string, TeamRepositoryPermission[]>;
+  pushes: [string, number][];
+  teams?: Organization['teams'];
+  deleted?: string[];
+  /** No admin activity in the window: everyone's counts hold only pushes. */
+  quietOrg?: boolean;
+}): { source: HygieneSource; calls: Call[] } {
   const calls: Call[] = [];
   const counts = (q: LogQuery): AggregatedLogCount[] => {
     const from = q.starttime?.getTime() ?? 0;
@@ -27,11 +37,18 @@ function fake(o: { robots: Robot[]; perms: Record<string, RobotPermission[]>; te
     const known = q.performer === undefined || !(o.deleted ?? []).includes(q.performer);
     const pushes = o.pushes.filter(([who, d]) => (!known || q.performer === undefined || who === q.performer) && ago(d).getTime() >= from && ago(d).getTime() < to);
     const out: AggregatedLogCount[] = pushes.map(([, d]) => ({ kind: 'push_repo', count: 1, day: ago(d) }));
-    if (!known || q.performer === undefined) out.push({ kind: 'change_repo_permission', count: 2, day: ago(1) });
+    if ((!known || q.performer === undefined) && o.quietOrg !== true) out.push({ kind: 'change_repo_permission', count: 2, day: ago(1) });
     return out;
   };
   const source: HygieneSource = {
     listRobots: () => (calls.push({ what: 'robots' }), Promise.resolve(o.robots)),
+    getRobot: (_ns, name) => {
+      calls.push({ what: `robot ${name}` });
+      const found = o.robots.find((r) => r.fullName === name && !(o.deleted ?? []).includes(name));
+      if (found !== undefined) return Promise.resolve(found);
+      const message = 'Could not find robot with specified username';
+      return Promise.reject(new QuayApiError({ reason: 'invalidRequest', instance: 'h', method: 'GET', path: '/', operation: { action: 'read robot', object: name }, status: 400, serverMessage: message }));
+    },
     getOrganization: () => (calls.push({ what: 'org' }), Promise.resolve({ name: 'acme', email: '', isAdmin: true, isMember: true, teams: o.teams ?? [] })),
     listPrototypes: () => (calls.push({ what: 'prototypes' }), Promise.resolve([] as Prototype[])),
     getRobotPermissions: (_ns, name) => (calls.push({ what: `perms ${name}` }), Promise.resolve(o.perms[name] ?? [])),
@@ -109,6 +126,16 @@ void test("an answer with everyone's counts (the performer filter dropped) is ne
   const gone = q.usage.get('acme+gone');
   assert.deepEqual(gone?.counts, { push_repo: 0 }, "the pusher's push is not counted as the deleted robot's");
   assert.match(gone?.notExamined ?? '', /change_repo_permission, which a robot cannot perform: the performer filter was dropped/);
+});
+
+void test('a dropped filter without a sign (only pushes and pulls in the window): the robot is looked up, once, and its answer refused', async () => {
+  const { source, calls } = fake({ robots: [robot('gone', ['app'], 2), robot('alone', ['app'], 1)], perms: { 'acme+gone': [W('app')], 'acme+alone': [W('app')] }, pushes: [['acme+alone', 3]], deleted: ['acme+gone'], quietOrg: true });
+  const q = await gatherQuay(source, { host: 'h', org: 'acme', now: NOW, maxTokenAgeRequests: 0 });
+  assert.match(q.usage.get('acme+gone')?.notExamined ?? '', /acme\+gone no longer exists, so Quay answered everyone's counts/);
+  assert.deepEqual(q.usage.get('acme+gone')?.counts, { push_repo: 0 });
+  // The robot that really acted alone gets the same answer as the organization: it exists, so its push counts.
+  assert.deepEqual(q.usage.get('acme+alone')?.counts, { push_repo: 1 });
+  assert.deepEqual(calls.filter((c) => c.what.startsWith('robot ')).map((c) => c.what).sort(), ['robot acme+alone', 'robot acme+gone']);
 });
 
 void test('the request budget: what it does not reach is said, never guessed', async () => {
