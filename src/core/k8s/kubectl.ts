@@ -50,28 +50,56 @@ export interface ServiceAccountToken {
   readonly expiresAt: string | undefined;
 }
 
-/** The first line of kubectl's standard error that says something, without kubectl's `error: ` prefix. */
-function firstLine(stderr: string): string {
-  const line = stderr.split('\n').map((l) => l.trim()).find((l) => l !== '' && !/^(?:I|W)\d{4} /.test(l)) ?? '';
-  return line.replace(/^error: /, '');
+/**
+ * How much of kubectl's standard error is looked at. Everything kubectl relays (an API server's `Status.message`,
+ * an admission webhook's denial, an exec plugin's output) can be as long as its author likes; kubectl's own
+ * sentences are short and come first.
+ */
+export const CLASSIFIED_STDERR_CHARS = 8 * 1024;
+/** How much of kubectl's first error line a message quotes. */
+export const QUOTED_LINE_CHARS = 300;
+
+/**
+ * What sorts a failure. Each is a literal alternation, a bounded gap (`[^\n]{0,200}`) or a run that stops at
+ * the character after it (`[^"\n]*"`), never `.*`: on a hostile line repeating an alternative's prefix, the work
+ * per position is bounded, so the whole is linear in the (already capped) text. `.*` here backtracked
+ * quadratically: a 2.2 MiB line took 112 s.
+ */
+export const KUBECTL_FAILURE_PATTERNS = {
+  noContext: /context was not found for specified context|context "[^"\n]*" does not exist|no context exists with the name/i,
+  unreachable:
+    /Unable to connect to the server|connection refused|no such host|i\/o timeout|dial tcp|TLS handshake timeout|x509:|certificate signed by unknown authority|The connection to the server [^\n]{0,200} was refused|did you specify the right host or port|Client\.Timeout exceeded|the server has asked for the client to provide credentials|Unauthorized/i,
+  forbidden: /\bforbidden\b/i,
+  conflict: /the object has been modified|\bConflict\b|please apply your changes to the latest version/i,
+  notFound: /\bNotFound\b|\(NotFound\)|not found/i,
+} as const;
+
+/** `text` cut to `max` characters, with an ellipsis when something was cut. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
-/** Sorts a failed kubectl run into one of the kinds, with one clear sentence. */
+/** The first line of kubectl's standard error that says something, without kubectl's `error: ` prefix, at most {@link QUOTED_LINE_CHARS}. */
+function firstLine(stderr: string): string {
+  const line = stderr.split('\n').map((l) => l.trim()).find((l) => l !== '' && !/^(?:I|W)\d{4} /.test(l)) ?? '';
+  return clip(line.replace(/^error: /, ''), QUOTED_LINE_CHARS);
+}
+
+/**
+ * Sorts a failed kubectl run into one of the kinds, with one clear sentence. Only the first
+ * {@link CLASSIFIED_STDERR_CHARS} characters of standard error are looked at and kept, and the quoted line is cut
+ * to {@link QUOTED_LINE_CHARS}.
+ */
 export function classifyKubectlFailure(stderr: string, context: string | undefined): KubectlError {
-  const text = stderr.trim();
+  const text = clip(stderr.slice(0, CLASSIFIED_STDERR_CHARS + 1).trim(), CLASSIFIED_STDERR_CHARS);
   const line = firstLine(text);
   const where = context === undefined ? 'the current context' : `context "${context}"`;
-  if (/context was not found for specified context|context "[^"]*" does not exist|no context exists with the name/i.test(text)) {
-    return new KubectlError('noContext', `The kubeconfig has no context "${context ?? ''}".`, text);
-  }
-  if (/Unable to connect to the server|connection refused|no such host|i\/o timeout|dial tcp|TLS handshake timeout|x509:|certificate signed by unknown authority|The connection to the server .* was refused|did you specify the right host or port|Client.Timeout exceeded|the server has asked for the client to provide credentials|Unauthorized/i.test(text)) {
-    return new KubectlError('unreachable', `Cannot reach the cluster of ${where}: ${line}`, text);
-  }
-  if (/\bforbidden\b/i.test(text)) return new KubectlError('forbidden', `Forbidden in ${where}: ${line}`, text);
-  if (/the object has been modified|\bConflict\b|please apply your changes to the latest version/i.test(text)) {
-    return new KubectlError('conflict', `Changed in ${where} since it was read: ${line}`, text);
-  }
-  if (/\bNotFound\b|\(NotFound\)|not found/i.test(text)) return new KubectlError('notFound', `Not found in ${where}: ${line}`, text);
+  const p = KUBECTL_FAILURE_PATTERNS;
+  if (p.noContext.test(text)) return new KubectlError('noContext', `The kubeconfig has no context "${context ?? ''}".`, text);
+  if (p.unreachable.test(text)) return new KubectlError('unreachable', `Cannot reach the cluster of ${where}: ${line}`, text);
+  if (p.forbidden.test(text)) return new KubectlError('forbidden', `Forbidden in ${where}: ${line}`, text);
+  if (p.conflict.test(text)) return new KubectlError('conflict', `Changed in ${where} since it was read: ${line}`, text);
+  if (p.notFound.test(text)) return new KubectlError('notFound', `Not found in ${where}: ${line}`, text);
   return new KubectlError('failed', `kubectl failed for ${where}: ${line || 'no message'}`, text);
 }
 
@@ -111,7 +139,7 @@ export class Kubectl {
           if (code === 'ENOENT' || code === 'EACCES') {
             reject(new KubectlError('missing', `kubectl was not found at "${this.path}". Install kubectl or set quay.kubectl.path to its location.`, ''));
           } else if (error.killed === true) {
-            reject(new KubectlError('unreachable', `kubectl did not answer within ${Math.round(this.timeoutMs / 1000)} s for ${context === undefined ? 'the current context' : `context "${context}"`}.`, stderr));
+            reject(new KubectlError('unreachable', `kubectl did not answer within ${Math.round(this.timeoutMs / 1000)} s for ${context === undefined ? 'the current context' : `context "${context}"`}.`, stderr.slice(0, CLASSIFIED_STDERR_CHARS)));
           } else {
             reject(classifyKubectlFailure(stderr, context));
           }
