@@ -163,9 +163,12 @@ export class Kubectl {
     return { names, current: current !== undefined && names.includes(current) ? current : undefined };
   }
 
-  /** `kubectl get <args> -o json`, parsed. */
+  /**
+   * `kubectl get -o json <args>`, parsed. Names taken from an API answer go after `--` in `args`
+   * (`['-n', ns, '--', 'secret', name]`), so that none can be read as a flag.
+   */
   async getJson(context: string, args: readonly string[]): Promise<unknown> {
-    return parseJson(await this.run(context, ['get', ...args, '-o', 'json']), context);
+    return parseJson(await this.run(context, ['get', '-o', 'json', ...args]), context);
   }
 
   /** `kubectl get --raw <path>`: the API server's answer as text (e.g. `/.well-known/openid-configuration`). */
