@@ -16,7 +16,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 /** Listing every Secret of a big cluster is large; more than this is refused rather than buffered. */
 const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
-export type KubectlErrorKind = 'missing' | 'noContext' | 'unreachable' | 'forbidden' | 'notFound' | 'conflict' | 'failed';
+/** `untrusted`: nothing was run, the workspace is not trusted ({@link KubectlOptions.refusal}). */
+export type KubectlErrorKind = 'missing' | 'untrusted' | 'noContext' | 'unreachable' | 'forbidden' | 'notFound' | 'conflict' | 'failed';
 
 export class KubectlError extends Error {
   constructor(
@@ -36,6 +37,12 @@ export interface KubectlOptions {
   /** A kubeconfig file; without it kubectl reads `$KUBECONFIG` or `~/.kube/config` as usual. */
   readonly kubeconfig?: string;
   readonly timeoutMs?: number;
+  /**
+   * When set, no kubectl is ever run: every call rejects with an `untrusted` {@link KubectlError} with this message.
+   * The extension sets it in an untrusted workspace, where the program and its kubeconfig could be the workspace's
+   * choice (as git is not run there, core/git.ts).
+   */
+  readonly refusal?: string;
 }
 
 export interface KubeContexts {
@@ -108,8 +115,10 @@ export class Kubectl {
   readonly path: string;
   readonly kubeconfig: string | undefined;
   private readonly timeoutMs: number;
+  private readonly refusal: string | undefined;
 
   constructor(options: KubectlOptions = {}) {
+    this.refusal = options.refusal;
     this.path = options.path !== undefined && options.path.trim() !== '' ? options.path.trim() : 'kubectl';
     this.kubeconfig = options.kubeconfig !== undefined && options.kubeconfig.trim() !== '' ? options.kubeconfig.trim() : undefined;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -120,6 +129,7 @@ export class Kubectl {
    * output, rejects with a {@link KubectlError}.
    */
   run(context: string | undefined, args: readonly string[], input?: string): Promise<string> {
+    if (this.refusal !== undefined) return Promise.reject(new KubectlError('untrusted', this.refusal, ''));
     const all = [
       ...(this.kubeconfig !== undefined ? [`--kubeconfig=${this.kubeconfig}`] : []),
       ...(context !== undefined ? [`--context=${context}`] : []),
@@ -157,7 +167,7 @@ export class Kubectl {
     try {
       current = (await this.run(undefined, ['config', 'current-context'])).trim();
     } catch (e) {
-      if (!(e instanceof KubectlError) || e.kind === 'missing') throw e;
+      if (!(e instanceof KubectlError) || e.kind === 'missing' || e.kind === 'untrusted') throw e;
       current = undefined; // "current-context is not set"
     }
     return { names, current: current !== undefined && names.includes(current) ? current : undefined };

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { classifyKubectlFailure, CLASSIFIED_STDERR_CHARS, Kubectl, KUBECTL_FAILURE_PATTERNS, KubectlError, QUOTED_LINE_CHARS } from '../../../src/core/k8s/kubectl';
 
@@ -65,5 +68,27 @@ void test('the failure patterns have no unbounded wildcard (linear by constructi
     for (const m of re.source.matchAll(/\[\^([^\]]*)\]([*+]|\{\d+,\d+\})/g)) {
       if (m[2] === '*' || m[2] === '+') assert.ok(m[1]?.includes(re.source.charAt((m.index ?? 0) + m[0].length)), `${kind}: ${m[0]} is followed by a character it excludes`);
     }
+  }
+});
+
+// Security review 2026-12, finding 2: in an untrusted workspace the extension builds its Kubectl with a refusal,
+// and nothing is run (src/host/kubectl.ts), as git is not run there.
+void test('a Kubectl with a refusal (untrusted workspace) runs nothing and says why', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quay-untrusted-'));
+  const ran = join(dir, 'RAN');
+  const program = join(dir, 'kubectl');
+  writeFileSync(program, `#!/bin/sh\necho "$@" > '${ran}'\necho admin\n`);
+  chmodSync(program, 0o755);
+  try {
+    assert.deepEqual((await new Kubectl({ path: program }).contexts()).names, ['admin'], 'the fake kubectl works when allowed');
+    rmSync(ran);
+    const refusal = 'This workspace is not trusted, so no kubectl is run. Trust the workspace to use clusters.';
+    const kubectl = new Kubectl({ path: program, refusal });
+    for (const call of [() => kubectl.contexts(), () => kubectl.getJson('admin', ['secrets', '--all-namespaces']), () => kubectl.replace('admin', {}), () => kubectl.requestToken('admin', 'prod', 'app', 'aud')]) {
+      await assert.rejects(call(), (e: unknown) => e instanceof KubectlError && e.kind === 'untrusted' && e.message === refusal);
+    }
+    assert.equal(existsSync(ran), false, 'the program never ran');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
