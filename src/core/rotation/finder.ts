@@ -18,8 +18,8 @@
  * files is slower than the search itself (test/bench/rotation.ts compares the whole with ripgrep).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TextRange } from '../yaml/edits';
 import { needlesFor, scanText } from './match';
@@ -130,6 +130,35 @@ export function globMatcher(pattern: string): RegExp {
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${re}$`);
+}
+
+/**
+ * Whether the scan of `root` reaches `file` (with the same excludes): inside `root`, no `.git` or `node_modules`
+ * folder on the way, no exclude matching the file or a folder above it, no symbolic link on the way, and a
+ * regular file. What the editor holds unsaved is searched only where the scan itself would look.
+ */
+export function reachedByScan(root: string, file: string, excludes: readonly string[]): boolean {
+  const rel = relative(root, file);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return false;
+  const names = rel.split(sep);
+  const patterns = excludes.map(globMatcher);
+  let path = root;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] ?? '';
+    if (SKIPPED_NAMES.has(name)) return false;
+    const prefix = names.slice(0, i + 1).join('/');
+    if (patterns.some((re) => re.test(prefix))) return false;
+    path = join(path, name);
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch {
+      return false;
+    }
+    if (st.isSymbolicLink()) return false;
+    if (i === names.length - 1 ? !st.isFile() : !st.isDirectory()) return false;
+  }
+  return true;
 }
 
 export function textHash(text: string): string {
