@@ -11,10 +11,10 @@
  *   quay-robots cluster-secrets --robot NS+NAME [--context CTX]... [--kubeconfig FILE] [--kubectl PATH]
  *
  * Exit codes: 0 done (changed or already present), 2 refused or bad arguments, 1 unexpected failure;
- * find-token: 1 when it found a usage, 0 when none, 3 when none but something was not searched (each listed on
- * stderr); cluster-secrets: 2 when a cluster cannot be reached.
+ * find-token: 1 when it found a usage, 0 when none; cluster-secrets: 2 when a cluster cannot be reached.
  * The token for `pull-secret` is read from standard input and only ever written, encoded, into the manifest;
- * the token for `find-token` is read from standard input and never printed.
+ * the token for `find-token` is read from standard input and never printed; find-token exits 3 when it found
+ * none but something that could hold the token was not searched (each listed on stderr).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
