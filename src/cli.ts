@@ -17,7 +17,8 @@
  * find-token: 1 when it found a usage, 0 when none; cluster-secrets: 2 when a cluster cannot be reached;
  * audit: 1 when a finding is at or above --fail-on, 2 when Quay or a cluster could not be read; scan-secrets: 1 when found.
  * The token for `pull-secret` is read from standard input and only ever written, encoded, into the manifest;
- * the token for `find-token` is read from standard input and never printed.
+ * the token for `find-token` is read from standard input and never printed; find-token exits 3 when it found
+ * none but something that could hold the token was not searched (each listed on stderr).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
@@ -28,7 +29,7 @@ import { isRobotName } from './core/k8s/credentials';
 import { keylessManifests, V1BETA1_WARNING } from './core/k8s/externalSecrets';
 import { Kubectl, KubectlError } from './core/k8s/kubectl';
 import { pullSecretManifest } from './core/k8s/manifests';
-import { findTokenUsages } from './core/rotation/finder';
+import { findTokenUsages, scanIncomplete, SKIP_REASON_TEXT } from './core/rotation/finder';
 import type { SecretScope } from './core/k8s/credentials';
 import { planAddImagePullSecret } from './core/yaml/addImagePullSecret';
 import type { PlannedTarget } from './core/yaml/addImagePullSecret';
@@ -83,7 +84,12 @@ export const USAGE = `Usage:
       the token itself, "auth" values (base64 of NS+NAME:token), and Secrets' base64 data holding either
       (.dockerconfigjson, .dockercfg, other base64). The token is read from standard input and never
       printed. Prints one JSON object per usage: {"file","line","column","encoding"[,"inner"]}.
-      Exit 1 when it found any, 0 when none, 2 on bad input.
+      Skipped, always: .git, node_modules and the --exclude globs. Listed on stderr, one line each, and
+      making the scan incomplete: files over 5 MiB, unreadable files and folders, binary files holding
+      the token (searched for its literal forms only), UTF-16 files, symbolic links to files outside DIR
+      (never followed), and anything that is not a regular file (a FIFO, a socket, a device: never read).
+      Exit 1 when it found any, 0 when none and everything was searched, 3 when none but the scan was
+      incomplete (see stderr), 2 on bad input.
 
   quay-robots keyless-pull-secret --host HOST --robot NS+NAME --namespace NS --service-account SA
                                  [--audience AUD]... [--secret NAME] [--api-version v1|v1beta1]
@@ -334,7 +340,13 @@ async function findToken(args: readonly string[], io: CliIo): Promise<number> {
   }
   for (const file of result.unreadable) io.stderr(`quay-robots: ${file}: not readable, not searched\n`);
   for (const file of result.tooLarge) io.stderr(`quay-robots: ${file}: over 5 MiB, not searched\n`);
-  return found > 0 ? 1 : 0;
+  for (const s of result.skipped) io.stderr(`quay-robots: ${s.path}: ${SKIP_REASON_TEXT[s.reason]}\n`);
+  if (found > 0) return 1;
+  if (scanIncomplete(result)) {
+    io.stderr('quay-robots: no usage found, but the scan is incomplete (see above): exit 3\n');
+    return 3;
+  }
+  return 0;
 }
 
 async function clusterSecrets(args: readonly string[], io: CliIo): Promise<number> {
