@@ -2,6 +2,8 @@
  * The setup most E2E files share: a Quay sandbox started for the file, and a real VS Code whose settings list
  * it as the instance "Sandbox", signed in as alice through an environment variable imported into SecretStorage.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { after } from 'node:test';
 import { startSandbox, type Sandbox, type SandboxOptions, type SeedName } from '../sandbox/server';
 import type { Page } from 'playwright-core';
@@ -31,13 +33,15 @@ export function useSandboxWorkbench(
   });
   const vscode = useVSCode(async () => {
     const { prepare, sandbox, ...options } = extra;
-    current = await startSandbox({ ...(await sandbox?.()), seed });
+    const sandboxOptions = await sandbox?.();
+    current = await startSandbox({ ...sandboxOptions, seed });
     const prepared = prepare?.(current) ?? {};
     return {
       ...options,
       ...prepared,
       settings: { ...prepared.settings, 'quay.instances': [{ url: current.url, label: 'Sandbox', tokenEnvironmentVariable: 'QUAY_E2E_TOKEN' }] },
-      env: { ...prepared.env, QUAY_E2E_TOKEN: current.tokens.admin },
+      // A sandbox with its own clock: code-server and the extension host run on the same time (see fakeClockEnv).
+      env: { ...prepared.env, ...(sandboxOptions?.now !== undefined ? fakeClockEnv(current) : {}), QUAY_E2E_TOKEN: current.tokens.admin },
     };
   });
   return {
@@ -68,4 +72,17 @@ export async function showOrgRobot(page: Page, name: string): Promise<void> {
   await expandTreeItem(page, 'acme', view);
   await expandTreeItem(page, 'Robot accounts', view);
   await waitForTreeItem(page, name, view);
+}
+
+/**
+ * Environment that puts code-server and the extension host on the sandbox's clock: `fakeClock.js` preloaded through
+ * `NODE_OPTIONS` shifts their `Date` by the sandbox's offset from the real time (which both keep advancing), so the
+ * extension computes ages, "today" and log windows on the sandbox's day. Chromium, started by the test, keeps the
+ * real time: what the tree shows is computed in the extension host.
+ */
+export function fakeClockEnv(sandbox: Sandbox): Record<string, string> {
+  const shim = join(__dirname, 'fakeClock.js');
+  if (!existsSync(shim)) throw new Error(`${shim} is missing: run npm run compile`);
+  if (/\s/.test(shim)) throw new Error(`NODE_OPTIONS cannot --require a path with spaces: ${shim}`);
+  return { NODE_OPTIONS: `--require ${shim}`, QUAY_E2E_CLOCK_OFFSET_MS: String(sandbox.now().getTime() - Date.now()) };
 }

@@ -181,3 +181,17 @@ void test('against the sandbox (both models) through the client: a regeneration 
     }
   }
 });
+
+void test('counts dated outside their window (a storage whose days are not real) stop the scan: bounds, never a guess', async () => {
+  const now = Date.parse('2026-12-07T12:00:00Z');
+  const s = scenario(now);
+  const real = fakeLogs('document', s.events, now);
+  // Every count moved 40 days back, out of its 28-day window, as a day-of-month storage with long windows would.
+  const shifted = { ...real, aggregateLogs: async (...args: Parameters<typeof real.aggregateLogs>) => (await real.aggregateLogs(...args)).map((c) => ({ ...c, day: new Date(c.day.getTime() - 40 * DAY) })) };
+  const result = await tokenAges(shifted, of, s.robots, { now: new Date(now) });
+  assert.equal(real.calls, 1, 'one aggregate, then nothing read from days it cannot trust');
+  for (const r of s.robots) {
+    const age = result.ages.get(r.fullName);
+    assert.deepEqual(age, { kind: 'bounded', notSince: new Date(now) }, r.fullName);
+  }
+});
