@@ -49,6 +49,10 @@ export interface SandboxOptions {
    * certificates: e.g. a test Kubernetes API server's CA, so its discovery and JWKS are fetched over https.
    */
   trustedCaPem?: string;
+  /** `FEATURE_REPO_MIRROR`, default true; false: `GET …/mirror` is not routed (contract §3, mirrors). */
+  repoMirror?: boolean;
+  /** `FEATURE_ORG_MIRROR` (Quay 3.17+), default true. */
+  orgMirror?: boolean;
 }
 
 export interface SandboxFaults {
@@ -274,7 +278,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   applySeed(model, options.seed ?? 'demo', issuer.url);
   const services: Services = {
     model,
-    config: { robotsDisallow: options.robotsDisallow ?? false, hostname },
+    config: { robotsDisallow: options.robotsDisallow ?? false, hostname, repoMirror: options.repoMirror ?? true, orgMirror: options.orgMirror ?? true },
     pageTokens: new PageTokens(),
     federation: new FederationService(model, instanceKey, hostname, options.trustedCaPem !== undefined ? `${testTls.caPem.trimEnd()}\n${options.trustedCaPem}` : testTls.caPem),
     instanceKey,

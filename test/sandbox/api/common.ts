@@ -14,6 +14,10 @@ export interface SandboxConfig {
   readonly robotsDisallow: boolean;
   /** `SERVER_HOSTNAME`, e.g. `127.0.0.1:41234`. */
   readonly hostname: string;
+  /** `FEATURE_REPO_MIRROR` (default on in the sandbox: the demo seed has a mirror). */
+  readonly repoMirror: boolean;
+  /** `FEATURE_ORG_MIRROR` (Quay 3.17+; default on in the sandbox). */
+  readonly orgMirror: boolean;
 }
 
 export interface Services {
