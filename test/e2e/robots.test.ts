@@ -300,10 +300,10 @@ void test('Copy Credentials: token, login commands reading $QUAY_TOKEN, and the 
   const cases: [RegExp, string][] = [
     [/^Copy username$/, 'acme+e2e_puller'],
     [/^Copy token$/, token],
-    [/^Copy docker login command$/, `printf %s "$QUAY_TOKEN" | docker login --username acme+e2e_puller --password-stdin ${host}`],
-    [/^Copy podman login command$/, `printf %s "$QUAY_TOKEN" | podman login --username acme+e2e_puller --password-stdin ${host}`],
-    [/^Copy docker login command with the token \(-p\)$/, `docker login -u=acme+e2e_puller -p=${token} ${host}`],
-    [/^Copy podman login command with the token \(-p\)$/, `podman login -u=acme+e2e_puller -p=${token} ${host}`],
+    [/^Copy docker login command$/, `printf %s "$QUAY_TOKEN" | docker login --username 'acme+e2e_puller' --password-stdin ${host}`],
+    [/^Copy podman login command$/, `printf %s "$QUAY_TOKEN" | podman login --username 'acme+e2e_puller' --password-stdin ${host}`],
+    [/^Copy docker login command with the token \(-p\)$/, `docker login -u='acme+e2e_puller' -p='${token}' ${host}`],
+    [/^Copy podman login command with the token \(-p\)$/, `podman login -u='acme+e2e_puller' -p='${token}' ${host}`],
   ];
   for (const [item, expected] of cases) {
     await contextMenu(page, 'e2e_puller', 'Copy Credentials…', view);
