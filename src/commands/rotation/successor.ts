@@ -8,7 +8,8 @@ import { UserCancelled } from '../runCommand';
 import { instanceHost } from '../../core/instances';
 import { scanClusters } from './clusterUsages';
 import { clusterNotes, finishWith, recentPulls, savePending } from './rotateToken';
-import { pickUsages, scanWorkspace } from './workspaceUsages';
+import { displayPath, pickUsages, scanWorkspace } from './workspaceUsages';
+import { externalSecretLines } from './externalSecretUsages';
 import { checkMirrors, explainDeleteFailure, mirrorList, mirrorNotes, refuseForMirror } from '../robots/mirrorCheck';
 
 const SUCCESSORS_KEY = 'quay.rotation.successors';
@@ -78,7 +79,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   const go = vscode.l10n.t('Create Successor');
   const choice = await vscode.window.showInformationMessage(
     vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, federation.length, ticked.length + plan.secrets.length, robot.fullName),
-    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...clusterNotes(clusters), ...mirrorSteps].join('\n') },
+    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...clusterNotes(clusters), ...externalSecretLines(scan.externalSecrets, clusters.externalSecrets ?? [], displayPath), ...mirrorSteps].join('\n') },
     go,
   );
   if (choice !== go) throw new UserCancelled();
@@ -99,7 +100,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   await c.state.update(SUCCESSORS_KEY, { ...c.state.get<Record<string, string>>(SUCCESSORS_KEY, {}), [`${instance.url} ${successor}`]: robot.fullName });
   const pending = { instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken: old.token, newUser: successor, startedAt: new Date().toISOString() };
   await savePending(c, pending);
-  await finishWith(c, { instance, client, pending, newToken: created.token, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets }, pulls: [], title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), steps: [...report, ...mirrorSteps.map((m) => `⚠ ${m}`)] });
+  await finishWith(c, { instance, client, pending, newToken: created.token, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets, refresh: plan.refresh }, pulls: [], title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), steps: [...report, ...mirrorSteps.map((m) => `⚠ ${m}`)] });
 }
 
 /**
