@@ -69,13 +69,21 @@ export function externalSecretReport(workspace: readonly WorkspaceExternalSecret
  * they did, sets `force-sync` on the picked cluster ExternalSecrets. Returns undefined when nothing was set (no
  * ExternalSecret picked, or the user chose Later).
  */
-export async function offerForceSync(kubectl: Kubectl | undefined, picked: readonly ClusterExternalSecret[], all: number, newToken: string, newUser: string): Promise<ForceSyncResult[] | undefined> {
+export async function offerForceSync(
+  kubectl: Kubectl | undefined,
+  picked: readonly ClusterExternalSecret[],
+  all: number,
+  newToken: string,
+  users: { readonly oldUser: string; readonly newUser: string },
+): Promise<ForceSyncResult[] | undefined> {
+  const newUser = users.newUser;
   if (all === 0) return undefined;
   const refresh = vscode.l10n.t('Vault Updated: Refresh Now');
   const copy = vscode.l10n.t('Copy New Token');
   const buttons = kubectl !== undefined && picked.length > 0 ? [copy, refresh] : [copy];
   const detail = [
     vscode.l10n.t('Put the new token of {0} where the ExternalSecrets read it (the report lists the stores and keys).', newUser),
+    ...(users.oldUser !== newUser ? [vscode.l10n.t('Their templates name {0}: change it to {1} in the ExternalSecrets too, or the Secrets pair the new token with the old name.', users.oldUser, newUser)] : []),
     ...(kubectl !== undefined && picked.length > 0
       ? [vscode.l10n.t('Then "{0}" sets the {1} annotation on the {2} picked in your clusters, and External Secrets syncs them at once.', refresh, FORCE_SYNC_ANNOTATION, picked.length)]
       : [vscode.l10n.t('Then refresh them (kubectl annotate externalsecret NAME {0}=$(date +%s) --overwrite), or wait for their refresh interval.', FORCE_SYNC_ANNOTATION)]),

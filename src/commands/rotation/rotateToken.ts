@@ -241,7 +241,7 @@ export async function finishWith(
   // Vault-backed ExternalSecrets: the user updates the vault, then the picked cluster ones are refreshed.
   const clusterEs = o.clusters?.scan.externalSecrets ?? [];
   const esCount = o.scan.externalSecrets.length + clusterEs.length;
-  const synced = await offerForceSync(o.clusters?.scan.kubectl, o.clusters?.refresh ?? [], esCount, o.newToken, o.pending.newUser);
+  const synced = await offerForceSync(o.clusters?.scan.kubectl, o.clusters?.refresh ?? [], esCount, o.newToken, { oldUser: o.pending.oldUser, newUser: o.pending.newUser });
   if (synced !== undefined) c.logger.info(`force-sync: ${synced.map((r) => `${r.es.context}/${r.es.namespace}/${r.es.name} ${r.outcome}${r.reason !== undefined ? ` (${r.reason})` : ''}`).join('; ')}`);
   const secretsFailed = secrets.some((s) => s.outcome === 'failed');
   // A failed file or Secret still holds the old token: the rotation stays pending for Finish Rotation.
