@@ -333,6 +333,7 @@ void test('the delete modal names the mirror that uses platform+mirror_bot befor
   await collapseTreeItem(page, 'acme', view);
   await expandTreeItem(page, 'platform', view);
   await expandTreeItem(page, 'Robot accounts', view);
+  await clearNotifications(page);
   await contextMenu(page, 'mirror_bot', 'Delete Robot Account…', view);
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /platform\+mirror_bot is the robot of the mirror of platform\/base-images\./);
@@ -351,6 +352,7 @@ void test('"Robot is being used by a mirror": when the check cannot see the mirr
   const sb = workbench.sandbox;
   const revoke = await fetch(`${sb.url}/api/v1/repository/platform/base-images/permissions/user/platform+mirror_bot`, { method: 'DELETE', headers: { Authorization: `Bearer ${sb.tokens.admin}` } });
   assert.equal(revoke.status, 204);
+  await clearNotifications(page);
   await contextMenu(page, 'mirror_bot', 'Delete Robot Account…', view);
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /Delete robot platform\+mirror_bot\?/);
