@@ -151,14 +151,14 @@ export async function pickUsages(scan: WorkspaceScan, title: string, placeHolder
       { label: vscode.l10n.t('Update the vault, then refresh'), kind: vscode.QuickPickItemKind.Separator },
       ...scan.externalSecrets.map((es): Item => ({
         label: `$(key) ${workspaceEsLabel(es, displayPath)}`,
-        description: vscode.l10n.t('ExternalSecret · {0}', readsFrom(es)),
-        detail: vscode.l10n.t('update the vault, then refresh: the file holds no token, so nothing is edited here'),
+        description: vscode.l10n.t('ExternalSecret · update the vault, then refresh'),
+        detail: vscode.l10n.t('{0}; the file holds no token, so nothing is edited here', readsFrom(es)),
         picked: false,
       })),
       ...clusterEs.map((es): Item => ({
         label: `$(key) ${clusterEsLabel(es)}`,
-        description: vscode.l10n.t('ExternalSecret · {0}', readsFrom(es)),
-        detail: es.noForceSync ?? vscode.l10n.t('update the vault, then refresh: ticked, it is refreshed (force-sync) once you say the vault holds the new token'),
+        description: vscode.l10n.t('ExternalSecret · update the vault, then refresh'),
+        detail: `${readsFrom(es)}; ${es.noForceSync ?? vscode.l10n.t('ticked, it is refreshed (force-sync) once you say the vault holds the new token')}`,
         picked: es.noForceSync === undefined,
         es,
       })),
