@@ -263,8 +263,8 @@ void test('Copy Login Command on an entry: a Kubernetes login that exchanges a s
   const text = await copiedBy(page, () => contextMenu(page, label('system:serviceaccount:prod:app'), 'Copy Login Command', view));
   const host = new URL(workbench.sandbox.url).host;
   assert.match(text, /OIDC_TOKEN=\$\(kubectl create token app -n prod --audience /);
-  assert.match(text, /printf 'user = "%s:%s"\\n' acme\+keyless "\$OIDC_TOKEN" \| curl -fsS -K - /);
-  assert.ok(text.includes(`| podman login --tls-verify=false --username acme+keyless --password-stdin ${host}`), text);
+  assert.match(text, /printf 'user = "%s:%s"\\n' 'acme\+keyless' "\$OIDC_TOKEN" \| curl -fsS -K - /);
+  assert.ok(text.includes(`| podman login --tls-verify=false --username 'acme+keyless' --password-stdin ${host}`), text);
   const ghText = await copiedBy(page, () => contextMenu(page, 'repo:acme/app:ref:refs/heads/main', 'Copy Login Command', view));
   assert.match(ghText, /permissions:\n {2}id-token: write\n {2}contents: read/);
   assert.match(ghText, /::add-mask::\$QUAY_TOKEN/);

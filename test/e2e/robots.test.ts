@@ -3,7 +3,7 @@
  * robot with a repository grant (live name validation, Quay's own refusal), grant in bulk with a plan (twice:
  * the second run changes nothing), change a role, revoke, merge into a Docker config.json (git warning, the entries named),
  * the login commands (token from $QUAY_TOKEN, or the labelled -p forms), delete,
- * and Quay's "used by a mirror" refusal.
+ * the mirror's robot named before a delete is offered, and Quay's "used by a mirror" refusal explained.
  */
 import * as assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -300,10 +300,10 @@ void test('Copy Credentials: token, login commands reading $QUAY_TOKEN, and the 
   const cases: [RegExp, string][] = [
     [/^Copy username$/, 'acme+e2e_puller'],
     [/^Copy token$/, token],
-    [/^Copy docker login command$/, `printf %s "$QUAY_TOKEN" | docker login --username acme+e2e_puller --password-stdin ${host}`],
-    [/^Copy podman login command$/, `printf %s "$QUAY_TOKEN" | podman login --username acme+e2e_puller --password-stdin ${host}`],
-    [/^Copy docker login command with the token \(-p\)$/, `docker login -u=acme+e2e_puller -p=${token} ${host}`],
-    [/^Copy podman login command with the token \(-p\)$/, `podman login -u=acme+e2e_puller -p=${token} ${host}`],
+    [/^Copy docker login command$/, `printf %s "$QUAY_TOKEN" | docker login --username 'acme+e2e_puller' --password-stdin ${host}`],
+    [/^Copy podman login command$/, `printf %s "$QUAY_TOKEN" | podman login --username 'acme+e2e_puller' --password-stdin ${host}`],
+    [/^Copy docker login command with the token \(-p\)$/, `docker login -u='acme+e2e_puller' -p='${token}' ${host}`],
+    [/^Copy podman login command with the token \(-p\)$/, `podman login -u='acme+e2e_puller' -p='${token}' ${host}`],
   ];
   for (const [item, expected] of cases) {
     await contextMenu(page, 'e2e_puller', 'Copy Credentials…', view);
@@ -328,14 +328,38 @@ void test('Delete Robot Account asks with the consequences, then the robot is go
   assert.equal(workbench.sandbox.state.robot('acme+e2e_puller'), undefined);
 });
 
-void test('"Robot is being used by a mirror" is shown as Quay says it', async () => {
-  const { page } = vscode;
+void test('the delete modal names the mirror that uses platform+mirror_bot before anything is deleted, and offers no delete', async () => {
+  const { page, session } = vscode;
   await collapseTreeItem(page, 'acme', view);
   await expandTreeItem(page, 'platform', view);
   await expandTreeItem(page, 'Robot accounts', view);
+  await clearNotifications(page);
   await contextMenu(page, 'mirror_bot', 'Delete Robot Account…', view);
-  await modalDialog(page);
-  await clickDialogButton(page, 'Delete Robot');
-  await waitForNotification(page, /refused to delete robot platform\+mirror_bot: Robot is being used by a mirror/);
+  const dialog = await modalDialog(page);
+  assert.match(dialog.message, /platform\+mirror_bot is the robot of the mirror of platform\/base-images\./);
+  assert.match(dialog.detail, /Quay refuses to delete a robot a repository mirror pushes with .*Choose another robot in the mirroring settings of platform\/base-images first/s);
+  assert.ok(dialog.buttons.includes('Open Mirroring Settings'), JSON.stringify(dialog.buttons));
+  assert.ok(!dialog.buttons.includes('Delete Robot'), JSON.stringify(dialog.buttons));
+  await session.screenshot('robots-07-delete-mirror-robot-modal');
+  await clickDialogButton(page, 'Cancel');
   assert.ok(workbench.sandbox.state.robot('platform+mirror_bot') !== undefined);
+});
+
+void test('"Robot is being used by a mirror": when the check cannot see the mirror, Quay\'s refusal says what to do', async () => {
+  const { page, session } = vscode;
+  // The robot loses its write permission on the mirrored repository: the check (robot's writable repositories)
+  // no longer reaches the mirror, but Quay still refuses the delete.
+  const sb = workbench.sandbox;
+  const revoke = await fetch(`${sb.url}/api/v1/repository/platform/base-images/permissions/user/platform+mirror_bot`, { method: 'DELETE', headers: { Authorization: `Bearer ${sb.tokens.admin}` } });
+  assert.equal(revoke.status, 204);
+  await clearNotifications(page);
+  await contextMenu(page, 'mirror_bot', 'Delete Robot Account…', view);
+  const dialog = await modalDialog(page);
+  assert.match(dialog.message, /Delete robot platform\+mirror_bot\?/);
+  await clickDialogButton(page, 'Delete Robot');
+  const n = await waitForNotification(page, /refused to delete robot platform\+mirror_bot: Robot is being used by a mirror/);
+  assert.match(n.message, /was not among the repositories checked .*Mirroring settings name platform\+mirror_bot/s);
+  await session.screenshot('robots-08-delete-mirror-refused');
+  assert.ok(sb.state.robot('platform+mirror_bot') !== undefined);
+  assert.equal(sb.state.repoMirrorRobot('platform/base-images'), 'platform+mirror_bot');
 });

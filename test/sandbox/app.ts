@@ -7,6 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { registerAccount } from './api/account';
 import { web, type Result, type Route, type Services } from './api/common';
 import { registerLogs } from './api/logs';
+import { registerMirrors } from './api/mirrors';
 import { registerPermissions } from './api/permissions';
 import { registerPrototypes } from './api/prototypes';
 import { registerRepositories } from './api/repositories';
@@ -41,6 +42,7 @@ function buildRouter(): Router<Route> {
   registerLogs(router);
   registerRepositories(router);
   registerRegistry(router);
+  registerMirrors(router);
 
   web(router, 'GET', '/oauth2/federation/robot/token', (ctx, services) => services.federation.exchange(ctx));
   web(router, 'GET', '/health/instance', () => renderJsonify(200, { data: { services: { auth: true, database: true, disk_space: true, registry_gunicorn: true, service_key: true, web_gunicorn: true } }, status_code: 200 }));

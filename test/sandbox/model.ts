@@ -44,8 +44,6 @@ export interface RobotEntity extends EntityBase {
   description: string;
   unstructuredMetadata: JsonObject;
   federation: FederationEntry[];
-  /** Marked as the robot of a repository mirror: deleting it fails with `Robot is being used by a mirror`. */
-  usedByMirror: boolean;
 }
 export type Entity = UserEntity | OrgEntity | RobotEntity;
 
@@ -68,12 +66,38 @@ export interface Repository {
   description: string | null;
   visibility: Visibility;
   readonly kind: 'image';
-  readonly state: 'NORMAL';
+  /** `RepositoryState` by name; a repository mirror sets `MIRROR` (`repo_mirror.enable_mirroring_for_repository`). */
+  state: 'NORMAL' | 'READ_ONLY' | 'MIRROR' | 'ORG_MIRROR';
+  /** Its `RepoMirrorConfig`, if any (`data/database.py` `RepoMirrorConfig`, one per repository). */
+  mirror?: RepoMirror;
   readonly created: number;
   /** Epoch seconds of the newest tag, or null (an empty repository). */
   lastModified: number | null;
   /** Sum of recent actions (the `popularity` field). */
   actionCount: number;
+}
+
+/** A repository mirror's configuration (`RepoMirrorConfig`): what `GET …/mirror` shows. */
+export interface RepoMirror {
+  /** `internal_robot`: a robot of the repository's namespace (`_validate_robot_for_mirroring`). */
+  robot: string;
+  externalReference: string;
+  isEnabled: boolean;
+  syncInterval: number;
+  /** Epoch ms. */
+  syncStartDate: number | null;
+  tagPatterns: string[];
+}
+
+/** An organization mirror's configuration (`OrgMirrorConfig`, Quay 3.17+): one per organization. */
+export interface OrgMirror {
+  robot: string;
+  externalRegistryType: string;
+  externalRegistryUrl: string;
+  externalNamespace: string;
+  isEnabled: boolean;
+  syncInterval: number;
+  created: number;
 }
 
 export interface Permission {
@@ -140,6 +164,7 @@ export interface RobotView {
   readonly created: Date;
   readonly lastAccessed: Date | null;
   readonly federation: readonly FederationEntry[];
+  /** `robot_has_mirror`: some repository mirror uses it (an organization mirror does not count, as in Quay). */
   readonly usedByMirror: boolean;
   /** Direct repository permissions, `repository` = `namespace/name`. */
   readonly permissions: readonly { readonly repository: string; readonly role: RepoRole }[];
@@ -216,6 +241,17 @@ export interface SandboxState {
   touchRobot(fullName: string, at?: Date): void;
   /** Disables (or enables again) a user or organization, as a superuser can (§12.3: its robots cannot log in). */
   setEnabled(namespace: string, enabled: boolean): void;
+  /**
+   * Makes `repoFullName` a mirror pushed by `robot` (state MIRROR, and write for the robot, as Quay's
+   * `_setup_robot_for_mirroring` grants), or, with `null`, removes its mirror (state NORMAL).
+   */
+  setRepoMirror(repoFullName: string, robot: string | null, externalReference?: string): void;
+  /** The repository mirror's robot, or undefined when the repository has no mirror. */
+  repoMirrorRobot(repoFullName: string): string | undefined;
+  /** Gives `org` an organization mirror run by `robot` (Quay 3.17+), or removes it with `null`. */
+  setOrgMirror(org: string, robot: string | null): void;
+  /** The organization mirror's robot, or undefined when it has none. */
+  orgMirrorRobot(org: string): string | undefined;
 }
 
 /** The sandbox's own OAuth application (what the log metadata's `oauth_token_*` keys name). */
@@ -237,6 +273,8 @@ export class Model implements SandboxState {
   private readonly permsByUser = new Map<string, Set<Permission>>();
   private readonly permsByTeam = new Map<number, Set<Permission>>();
   readonly stars = new Map<string, Set<number>>();
+  /** `OrgMirrorConfig` by organization name. */
+  readonly orgMirrors = new Map<string, OrgMirror>();
   prototypesList: Prototype[] = [];
   private readonly logsByAccount = new Map<string, LogEntry[]>();
   readonly tokens = new Map<string, TokenRecord>();
@@ -303,7 +341,6 @@ export class Model implements SandboxState {
       description: (options.description ?? '').slice(0, 255),
       unstructuredMetadata: options.metadata ?? {},
       federation: [],
-      usedByMirror: false,
     };
     this.entities.set(r.username, r);
     return r;
@@ -318,8 +355,21 @@ export class Model implements SandboxState {
     return out;
   }
 
+  /** `repo_mirror.robot_has_mirror`: a `RepoMirrorConfig` whose `internal_robot` is this robot. */
+  robotHasMirror(username: string): boolean {
+    for (const repo of this.repos.values()) if (repo.mirror?.robot === username) return true;
+    return false;
+  }
+
+  /**
+   * `User.delete_instance` for a robot (`data/database.py`): every row that references it through a
+   * `QuayUserField(allows_robots=True)` is deleted, among them an `OrgMirrorConfig` whose `internal_robot` it
+   * is (Quay 3.17+; the delete endpoint checks only repository mirrors). A repository mirror never gets here:
+   * the endpoint refuses first.
+   */
   deleteRobot(robot: RobotEntity): void {
     this.entities.delete(robot.username);
+    for (const [org, m] of this.orgMirrors) if (m.robot === robot.username) this.orgMirrors.delete(org);
     for (const team of this.teamsById.values()) {
       team.members.delete(robot.username);
       team.invites.delete(robot.username);
@@ -581,7 +631,7 @@ export class Model implements SandboxState {
       created: new Date(r.created),
       lastAccessed: r.lastAccessed === null ? null : new Date(r.lastAccessed),
       federation: r.federation.map((f) => ({ ...f })),
-      usedByMirror: r.usedByMirror,
+      usedByMirror: this.robotHasMirror(r.username),
       permissions: this.userPerms(r.username).map((p) => {
         const repo = this.repos.get(p.repoId);
         return { repository: repo ? `${repo.namespace}/${repo.name}` : '?', role: p.role };
@@ -709,5 +759,39 @@ export class Model implements SandboxState {
     const e = this.entities.get(namespace);
     if (!e || e.kind === 'robot') throw new Error(`Unknown user or organization: ${namespace}`);
     e.disabled = !enabled;
+  }
+
+  setRepoMirror(repoFullName: string, robot: string | null, externalReference = 'registry.example.com/upstream/image'): void {
+    const repo = this.repoByFullName(repoFullName);
+    if (!repo) throw new Error(`Unknown repository: ${repoFullName}`);
+    if (robot === null) {
+      delete repo.mirror;
+      repo.state = 'NORMAL';
+      return;
+    }
+    const r = this.robotEntity(robot);
+    if (!r || r.namespace !== repo.namespace) throw new Error(`${robot} is not a robot of ${repo.namespace}`);
+    repo.mirror = { robot, externalReference, isEnabled: true, syncInterval: 86_400, syncStartDate: this.now(), tagPatterns: ['latest'] };
+    repo.state = 'MIRROR';
+    const current = this.findUserPermission(repo, robot)?.role ?? null;
+    if (current === null || current === 'read') this.setPermission(repo, { user: robot }, 'write');
+  }
+
+  repoMirrorRobot(repoFullName: string): string | undefined {
+    return this.repoByFullName(repoFullName)?.mirror?.robot;
+  }
+
+  setOrgMirror(org: string, robot: string | null): void {
+    if (!this.org(org)) throw new Error(`Unknown organization: ${org}`);
+    if (robot === null) {
+      this.orgMirrors.delete(org);
+      return;
+    }
+    if (this.robotEntity(robot)?.namespace !== org) throw new Error(`${robot} is not a robot of ${org}`);
+    this.orgMirrors.set(org, { robot, externalRegistryType: 'harbor', externalRegistryUrl: 'https://harbor.example.com', externalNamespace: 'library', isEnabled: true, syncInterval: 86_400, created: this.now() });
+  }
+
+  orgMirrorRobot(org: string): string | undefined {
+    return this.orgMirrors.get(org)?.robot;
   }
 }

@@ -187,8 +187,8 @@ function seedDemo(s: Seeder): void {
   s.repo('platform', 'ubi-tools', 'alice', { description: 'UBI-based tooling images', createdDaysAgo: 250, pushedHoursAgo: 72, actions: 800 });
   s.repo('platform', 'operators', 'alice', { description: 'Kubernetes operators', createdDaysAgo: 200, pushedHoursAgo: 240, actions: 300 });
   const mirror = s.robot('platform', 'mirror_bot', { description: 'Mirrors upstream base images', createdDaysAgo: 280, lastAccessedAgoMs: 20 * MIN });
-  mirror.usedByMirror = true;
   s.grant('platform', 'base-images', 'platform+mirror_bot', 'write');
+  m.setRepoMirror('platform/base-images', mirror.username, 'registry.access.redhat.com/ubi9/ubi');
   s.robot('platform', 'scanner', { description: 'Vulnerability scanner', createdDaysAgo: 150, lastAccessedAgoMs: 5 * HOUR });
   for (const repo of ['base-images', 'ubi-tools', 'operators']) s.grant('platform', repo, 'platform+scanner', 'read');
   s.grantTeam('platform', 'sre', 'operators', 'write');

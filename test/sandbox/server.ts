@@ -64,6 +64,10 @@ export interface SandboxOptions {
    * real UTC days, 32-day limit; an unknown `performer` on `/logs` is ignored instead of a 500).
    */
   logsModel?: LogsModelName;
+  /** `FEATURE_REPO_MIRROR`, default true; false: `GET …/mirror` is not routed (contract §3, mirrors). */
+  repoMirror?: boolean;
+  /** `FEATURE_ORG_MIRROR` (Quay 3.17+), default true. */
+  orgMirror?: boolean;
 }
 
 export interface SandboxFaults {
@@ -306,7 +310,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   applySeed(model, options.seed ?? 'demo', issuer.url);
   const services: Services = {
     model,
-    config: { robotsDisallow: options.robotsDisallow ?? false, hostname, logsModel: options.logsModel ?? 'table' },
+    config: { robotsDisallow: options.robotsDisallow ?? false, hostname, logsModel: options.logsModel ?? 'table', repoMirror: options.repoMirror ?? true, orgMirror: options.orgMirror ?? true },
     pageTokens: new PageTokens(() => clock.nowS()),
     federation: new FederationService(model, instanceKey, hostname, options.trustedCaPem !== undefined ? `${testTls.caPem.trimEnd()}\n${options.trustedCaPem}` : testTls.caPem),
     instanceKey,

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { dockerConfigJson, loginCommand, loginCommandWithToken } from '../../src/core/k8s/credentials';
 import { kubectlApplySecretCommand } from '../../src/core/k8s/manifests';
-import { shellQuote } from '../../src/core/shell';
+import { shellQuote, shellQuoteAlways } from '../../src/core/shell';
 
 /** Every character a shell could trip on; checkToken allows any of them. */
 const TOKEN = `T0K'E"N$HOME\`id\`\\%s%%-${'x'.repeat(40)}`;
@@ -54,7 +54,7 @@ function run(shell: string, command: string): Call[] {
 
 void test('login commands read the token from $QUAY_TOKEN on standard input; it is in no argument', () => {
   const creds = { host: 'https://quay.example.com:8443/', robot: 'acme+ci_bot' };
-  assert.equal(loginCommand('docker', creds), 'printf %s "$QUAY_TOKEN" | docker login --username acme+ci_bot --password-stdin quay.example.com:8443');
+  assert.equal(loginCommand('docker', creds), `printf %s "$QUAY_TOKEN" | docker login --username 'acme+ci_bot' --password-stdin quay.example.com:8443`);
   assert.ok(SHELLS.length > 0);
   for (const shell of SHELLS) {
     for (const tool of ['docker', 'podman'] as const) {
@@ -70,7 +70,7 @@ void test('login commands read the token from $QUAY_TOKEN on standard input; it 
 
 void test('the plain login command puts the token on the command line, quoted for the shell', () => {
   const creds = { host: 'quay.example.com:8443', robot: 'acme+ci_bot', token: TOKEN };
-  assert.equal(loginCommandWithToken('podman', { ...creds, token: 'ABC123' }), 'podman login -u=acme+ci_bot -p=ABC123 quay.example.com:8443');
+  assert.equal(loginCommandWithToken('podman', { ...creds, token: 'ABC123' }), `podman login -u='acme+ci_bot' -p='ABC123' quay.example.com:8443`);
   for (const shell of SHELLS) {
     const calls = run(shell, loginCommandWithToken('docker', creds));
     assert.deepEqual(calls[0]?.args, ['login', '-u=acme+ci_bot', `-p=${TOKEN}`, 'quay.example.com:8443'], shell);
@@ -96,6 +96,7 @@ void test('the kubectl command feeds Quay\'s .dockerconfigjson on standard input
     }
   }
   assert.ok(!kubectlApplySecretCommand({ host: 'quay.io', robot: 'acme+ci', scope: 'registry' }).includes('--namespace'));
+  assert.ok(kubectlApplySecretCommand({ host: 'quay.io', robot: 'acme+ci', scope: 'registry' }).includes(`printf '%s:%s' 'acme+ci' "$QUAY_TOKEN"`), 'the user name single-quoted (PROJQUAY-9683)');
   assert.throws(() => kubectlApplySecretCommand({ host: 'quay.io', robot: 'acme+ci', scope: 'org', namespace: 'Not Valid' }));
 });
 
@@ -104,4 +105,13 @@ void test('shellQuote: bare when safe, single-quoted otherwise', () => {
   assert.equal(shellQuote('plain-1.2'), 'plain-1.2');
   assert.equal(shellQuote(''), `''`);
   assert.equal(shellQuote('$HOME'), `'$HOME'`);
+});
+
+void test('every generated login single-quotes the robot user name, as Quay\'s UI does since PROJQUAY-9683', () => {
+  const creds = { host: 'quay.example.com', robot: 'acme+ci_pull' };
+  for (const tool of ['docker', 'podman'] as const) {
+    assert.match(loginCommand(tool, creds), / --username 'acme\+ci_pull' /);
+    assert.match(loginCommandWithToken(tool, { ...creds, token: TOKEN }), / -u='acme\+ci_pull' -p='/);
+  }
+  assert.equal(shellQuoteAlways("it's"), `'it'\\''s'`);
 });

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { findClusterSecrets, updateClusterSecret, type RobotFilter, type SecretCredentials, type SecretMatch, type SecretProblem, type SecretUpdate } from '../../core/k8s/clusterSecrets';
 import { KubectlError, type Kubectl } from '../../core/k8s/kubectl';
+import { findClusterExternalSecrets, type ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
+import { knownPullSecretNames } from '../../core/rotation/externalSecrets';
 import { kubectlFromSettings, kubectlRefusal } from '../../host/kubectl';
 import { instanceHost } from '../../core/instances';
 import { resolveRobot } from '../pickers';
@@ -16,6 +18,10 @@ export interface ClusterScan {
   readonly problems: readonly SecretProblem[];
   /** Contexts that could not be reached, or kubectl missing (context ''), with one clear sentence each. */
   readonly unreachable: readonly { readonly context: string; readonly reason: string }[];
+  /** Vault-backed ExternalSecrets of the robot, in contexts where the CRD exists (update the vault, then refresh). */
+  readonly externalSecrets?: readonly ClusterExternalSecret[];
+  /** Contexts whose ExternalSecrets could not be listed, with why. */
+  readonly externalSecretProblems?: readonly { readonly context: string; readonly reason: string }[];
 }
 
 /**
@@ -47,6 +53,8 @@ export async function scanClusters(c: CommandContext, filter: RobotFilter, title
   const matches: SecretMatch[] = [];
   const problems: SecretProblem[] = [];
   const unreachable: { context: string; reason: string }[] = [];
+  const externalSecrets: ClusterExternalSecret[] = [];
+  const externalSecretProblems: { context: string; reason: string }[] = [];
   await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Looking for pull Secrets holding {0}…', robot) }, async (progress) => {
     for (const context of contexts) {
       progress.report({ message: context });
@@ -54,13 +62,19 @@ export async function scanClusters(c: CommandContext, filter: RobotFilter, title
         const found = await findClusterSecrets(kubectl, context, filter);
         matches.push(...found.matches);
         problems.push(...found.problems);
+        // ExternalSecrets writing one of those Secrets, or Quay's name for the robot's, or naming the robot.
+        const known = (namespace: string): Set<string> => new Set([...knownPullSecretNames(robot), ...found.matches.filter((m) => m.namespace === namespace).map((m) => m.name)]);
+        const es = await findClusterExternalSecrets(kubectl, context, robot, known);
+        externalSecrets.push(...es.found);
+        if (es.problem !== undefined) externalSecretProblems.push({ context, reason: es.problem });
       } catch (error) {
         if (!(error instanceof KubectlError)) throw error;
         unreachable.push({ context, reason: error.message });
       }
     }
   });
-  return { kubectl, filter, contexts, matches, problems, unreachable };
+  c.logger.info(`Clusters: ${matches.length} pull Secrets and ${externalSecrets.length} vault-backed ExternalSecrets of ${robot} in ${contexts.length} contexts.`);
+  return { kubectl, filter, contexts, matches, problems, unreachable, externalSecrets, externalSecretProblems };
 }
 
 export function secretLabel(m: SecretMatch): string {
@@ -78,6 +92,7 @@ export function managedReason(m: SecretMatch): string {
 export function problemLines(scan: ClusterScan): string[] {
   return [
     ...scan.unreachable.map((u) => (u.context === '' ? u.reason : vscode.l10n.t('{0}: not searched: {1}', u.context, u.reason))),
+    ...(scan.externalSecretProblems ?? []).map((p) => vscode.l10n.t('{0}: ExternalSecrets not searched: {1}', p.context, p.reason)),
     ...scan.problems.map((p) =>
       p.kind === 'forbidden'
         ? vscode.l10n.t('{0}: namespace {1} not searched (forbidden): {2}', p.context, p.namespace === '*' ? vscode.l10n.t('list') : p.namespace, p.reason)

@@ -13,6 +13,8 @@ import { UserCancelled } from '../runCommand';
 import type { SecretMatch } from '../../core/k8s/clusterSecrets';
 import { clusterReport, managedReason, problemLines, scanClusters, secretLabel, updateSecrets, type ClusterScan } from './clusterUsages';
 import { applyReplacement, describeEncoding, displayPath, pickUsages, scanWorkspace, type ApplyResult, type Usage, type WorkspaceScan } from './workspaceUsages';
+import { externalSecretLines, externalSecretReport, offerForceSync } from './externalSecretUsages';
+import type { ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
 
 /**
  * A rotation under way: the old credentials are kept in the OS keychain (SecretStorage) from just before the
@@ -101,6 +103,8 @@ export interface RotationReport {
   readonly steps?: readonly string[];
   /** The "Clusters" section, Markdown lines. */
   readonly clusters?: readonly string[];
+  /** The "Update the vault, then refresh" section, Markdown lines. */
+  readonly externalSecrets?: readonly string[];
   /** A cluster Secret could not be updated: it still holds the old token, and Finish Rotation is offered. */
   readonly secretsFailed?: boolean;
 }
@@ -127,6 +131,7 @@ export async function showReport(r: RotationReport, summary: string): Promise<vo
     ...r.scan.nonUpdatable.map((n) => `- \`${displayPath(n.file)}:${n.line}\` ${n.kind}${n.secretName !== undefined ? ` of Secret ${n.secretName}` : ''}: cannot be updated from here`),
     '',
     ...(r.clusters ?? []),
+    ...(r.externalSecrets ?? []),
     '## Registry login',
     '',
     ...r.logins.map((l) => `- ${l}`),
@@ -162,7 +167,7 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
   const ticked = plan.usages;
   const pulls = await recentPulls(client, namespace, robot.fullName);
   const patched = plan.secrets.filter((m) => m.managedBy === null).length;
-  const left = scan.usages.length - ticked.length + scan.nonUpdatable.length + clusters.matches.length - patched;
+  const left = scan.usages.length - ticked.length + scan.nonUpdatable.length + clusters.matches.length - patched + scan.externalSecrets.length + (clusters.externalSecrets?.length ?? 0);
   const go = vscode.l10n.t('Regenerate Token');
   const choice = await vscode.window.showWarningMessage(
     vscode.l10n.t('Quay invalidates the old token immediately. {0} places will be updated; {1} known places will not.', ticked.length + patched, left),
@@ -171,6 +176,7 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
       detail: [
         ...scan.nonUpdatable.map((n) => vscode.l10n.t('Not updatable here: {0}:{1} ({2})', displayPath(n.file), n.line, n.kind)),
         ...clusterNotes(clusters),
+        ...externalSecretLines(scan.externalSecrets, clusters.externalSecrets ?? [], displayPath),
         ...(pulls.length > 0 ? [vscode.l10n.t('The token was used in the last 7 days by: {0}', pulls.slice(0, 5).join('; '))] : []),
       ].join('\n'),
     },
@@ -190,7 +196,7 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
   if (newToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} regenerated the token of {1} but did not return it. Run "Quay: Finish Rotation" to read it and update the workspace.', instance.url, robot.fullName));
   await c.tokenAges.remember(instance.url, namespace, robot.fullName, new Date());
   c.tree.refreshIds([nodeIds.robot(instance.url, namespace, robot.shortName), nodeIds.robots(instance.url, namespace)]);
-  await finishWith(c, { instance, client, pending, newToken, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets }, pulls, title: vscode.l10n.t('Rotation of {0}', robot.fullName) });
+  await finishWith(c, { instance, client, pending, newToken, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets, refresh: plan.refresh }, pulls, title: vscode.l10n.t('Rotation of {0}', robot.fullName) });
 }
 
 /** The modal's lines about clusters: managed Secrets (listed, never patched, even when ticked) and what could not be searched. */
@@ -211,7 +217,7 @@ export async function finishWith(
     newToken: string;
     scan: WorkspaceScan;
     ticked: readonly Usage[];
-    clusters?: { readonly scan: ClusterScan; readonly ticked: readonly SecretMatch[] };
+    clusters?: { readonly scan: ClusterScan; readonly ticked: readonly SecretMatch[]; readonly refresh?: readonly ClusterExternalSecret[] };
     pulls: readonly string[];
     title: string;
     steps?: readonly string[];
@@ -232,6 +238,11 @@ export async function finishWith(
     oldRefused = oldLogin.kind === 'refused';
     logins.push(vscode.l10n.t('{0} with the old token: {1}', o.pending.oldUser, loginLine(oldLogin)));
   }
+  // Vault-backed ExternalSecrets: the user updates the vault, then the picked cluster ones are refreshed.
+  const clusterEs = o.clusters?.scan.externalSecrets ?? [];
+  const esCount = o.scan.externalSecrets.length + clusterEs.length;
+  const synced = await offerForceSync(o.clusters?.scan.kubectl, o.clusters?.refresh ?? [], esCount, o.newToken, { oldUser: o.pending.oldUser, newUser: o.pending.newUser });
+  if (synced !== undefined) c.logger.info(`force-sync: ${synced.map((r) => `${r.es.context}/${r.es.namespace}/${r.es.name} ${r.outcome}${r.reason !== undefined ? ` (${r.reason})` : ''}`).join('; ')}`);
   const secretsFailed = secrets.some((s) => s.outcome === 'failed');
   // A failed file or Secret still holds the old token: the rotation stays pending for Finish Rotation.
   if (applied.failed.length === 0 && !secretsFailed) await clearPending(c, o.pending);
@@ -239,12 +250,13 @@ export async function finishWith(
     '{0}: {1} places updated, {2} left. The registry {3} the new token{4}.',
     o.title,
     applied.updated.length + secretsUpdated,
-    applied.failed.length + unticked.length + o.scan.nonUpdatable.length + secretsLeft,
+    applied.failed.length + unticked.length + o.scan.nonUpdatable.length + secretsLeft + esCount - (synced?.filter((r) => r.outcome === 'annotated').length ?? 0),
     newLogin.kind === 'ok' ? vscode.l10n.t('accepts') : vscode.l10n.t('does not accept'),
     o.pending.newUser === o.pending.oldUser ? (oldRefused ? vscode.l10n.t(' and refuses the old one') : vscode.l10n.t(' but still accepts the old one')) : '',
   );
   const clusters = clusterReport(o.clusters?.scan, secrets);
-  await showReport({ title: o.title, instance: o.instance, applied, unticked, scan: o.scan, pulls: o.pulls, logins, clusters, secretsFailed, ...(o.steps !== undefined ? { steps: o.steps } : {}) }, summary);
+  const externalSecrets = externalSecretReport(o.scan.externalSecrets, clusterEs, synced, displayPath);
+  await showReport({ title: o.title, instance: o.instance, applied, unticked, scan: o.scan, pulls: o.pulls, logins, clusters, externalSecrets, secretsFailed, ...(o.steps !== undefined ? { steps: o.steps } : {}) }, summary);
 }
 
 /**
@@ -282,7 +294,7 @@ export async function finishRotation(c: CommandContext): Promise<void> {
     return;
   }
   const plan = await pickUsages(scan, title, vscode.l10n.t('Places that still store the old token of {0}', picked.oldUser), clusters);
-  await finishWith(c, { instance, client, pending: picked, newToken, scan, ticked: plan.usages, clusters: { scan: clusters, ticked: plan.secrets }, pulls: [], title: vscode.l10n.t('Rotation of {0} (finished)', picked.oldUser) });
+  await finishWith(c, { instance, client, pending: picked, newToken, scan, ticked: plan.usages, clusters: { scan: clusters, ticked: plan.secrets, refresh: plan.refresh }, pulls: [], title: vscode.l10n.t('Rotation of {0} (finished)', picked.oldUser) });
 }
 
 /** On start: a rotation left unfinished (a failed edit, a closed window) is offered to be finished. */

@@ -8,7 +8,9 @@ import { UserCancelled } from '../runCommand';
 import { instanceHost } from '../../core/instances';
 import { scanClusters } from './clusterUsages';
 import { clusterNotes, finishWith, recentPulls, savePending } from './rotateToken';
-import { pickUsages, scanWorkspace } from './workspaceUsages';
+import { displayPath, pickUsages, scanWorkspace } from './workspaceUsages';
+import { externalSecretLines } from './externalSecretUsages';
+import { checkMirrors, explainDeleteFailure, mirrorList, mirrorNotes, refuseForMirror } from '../robots/mirrorCheck';
 
 const SUCCESSORS_KEY = 'quay.rotation.successors';
 
@@ -65,11 +67,19 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   const scan = await scanWorkspace(robot.fullName, old.token, vscode.l10n.t('Looking for the token of {0}…', robot.fullName));
   const clusters = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance) }, title);
   const plan = await pickUsages(scan, title, vscode.l10n.t('Places to move from {0} to {1} (user name and token)', robot.fullName, successor), clusters);
+  // Mirrors push with the robot itself, not with a copied token: they are moved in Quay, by hand, before retiring.
+  const mirrors = await checkMirrors(c, instance, namespace, robot.fullName);
+  const mirrorSteps = [
+    ...(mirrors.repositories.length > 0
+      ? [vscode.l10n.t('The mirror of {0} pushes with {1}: choose {2} in its mirroring settings in Quay before retiring {1} (Quay refuses to delete a mirror\'s robot).', mirrorList(mirrors), robot.fullName, successor)]
+      : []),
+    ...mirrorNotes(mirrors, robot.fullName),
+  ];
   const ticked = plan.usages;
   const go = vscode.l10n.t('Create Successor');
   const choice = await vscode.window.showInformationMessage(
     vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, federation.length, ticked.length + plan.secrets.length, robot.fullName),
-    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...clusterNotes(clusters)].join('\n') },
+    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...clusterNotes(clusters), ...externalSecretLines(scan.externalSecrets, clusters.externalSecrets ?? [], displayPath), ...mirrorSteps].join('\n') },
     go,
   );
   if (choice !== go) throw new UserCancelled();
@@ -90,7 +100,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   await c.state.update(SUCCESSORS_KEY, { ...c.state.get<Record<string, string>>(SUCCESSORS_KEY, {}), [`${instance.url} ${successor}`]: robot.fullName });
   const pending = { instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken: old.token, newUser: successor, startedAt: new Date().toISOString() };
   await savePending(c, pending);
-  await finishWith(c, { instance, client, pending, newToken: created.token, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets }, pulls: [], title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), steps: report });
+  await finishWith(c, { instance, client, pending, newToken: created.token, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets, refresh: plan.refresh }, pulls: [], title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), steps: [...report, ...mirrorSteps.map((m) => `⚠ ${m}`)] });
 }
 
 /**
@@ -104,6 +114,8 @@ export async function retirePredecessor(c: CommandContext, node?: unknown): Prom
   const predecessorName = c.state.get<Record<string, string>>(SUCCESSORS_KEY, {})[`${instance.url} ${robot.fullName}`] ?? robot.fullName;
   const predecessor = (await client.listRobots(namespace, { permissions: false, token: false })).find((r) => r.fullName === predecessorName);
   if (predecessor === undefined) throw new Error(vscode.l10n.t('{0} no longer exists on {1}.', predecessorName, instance.url));
+  const mirrors = await checkMirrors(c, instance, namespace, predecessorName);
+  if (mirrors.repositories.length > 0) await refuseForMirror(instance, mirrors, predecessorName);
   const pulls = await recentPulls(client, namespace, predecessorName);
   const now = new Date();
   const lastUsed = predecessor.lastAccessed !== undefined ? `${exactTime(predecessor.lastAccessed)} (${relativeTime(predecessor.lastAccessed, now)})` : vscode.l10n.t('never');
@@ -115,12 +127,17 @@ export async function retirePredecessor(c: CommandContext, node?: unknown): Prom
       detail:
         (pulls.length > 0 ? vscode.l10n.t('Still in use in the last 7 days by: {0}. Those clients will fail.', pulls.slice(0, 5).join('; ')) : vscode.l10n.t('No pull in the last 7 days.')) +
         '\n' +
-        vscode.l10n.t('Its token stops working at once; its permissions, teams and default permissions are removed. This cannot be undone.'),
+        vscode.l10n.t('Its token stops working at once; its permissions, teams and default permissions are removed. This cannot be undone.') +
+        mirrorNotes(mirrors, predecessorName).map((l) => `\n${l}`).join(''),
     },
     remove,
   );
   if (choice !== remove) throw new UserCancelled();
-  await client.deleteRobot(namespace, predecessorName);
+  try {
+    await client.deleteRobot(namespace, predecessorName);
+  } catch (error) {
+    throw explainDeleteFailure(error, mirrors, predecessorName);
+  }
   c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
   void vscode.window.showInformationMessage(vscode.l10n.t('Retired (deleted) {0}.', predecessorName));
 }

@@ -10,6 +10,8 @@ import { planReplacement, StaleUsageError, type Replacement } from '../../core/r
 import type { SecretMatch } from '../../core/k8s/clusterSecrets';
 import { UserCancelled } from '../runCommand';
 import { managedReason, secretLabel, type ClusterScan } from './clusterUsages';
+import { clusterEsLabel, readsFrom, workspaceEsLabel, type WorkspaceExternalSecret } from './externalSecretUsages';
+import type { ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
 
 /** One place the old credentials are stored, as the plan lists it. */
 export interface Usage {
@@ -23,6 +25,8 @@ export interface WorkspaceScan {
   readonly usages: readonly Usage[];
   readonly files: ReadonlyMap<string, ScannedFile>;
   readonly nonUpdatable: readonly NonUpdatable[];
+  /** Vault-backed ExternalSecrets of the robot: update the vault, then refresh. */
+  readonly externalSecrets: readonly WorkspaceExternalSecret[];
   readonly filesScanned: number;
 }
 
@@ -124,13 +128,15 @@ export async function scanWorkspace(user: string, token: string, title: string):
   }
   const inWorkspace = (file: string): boolean => folders.some((f) => file === f || file.startsWith(f + path.sep));
   const usages = [...files.values()].flatMap((f) => f.usages.map((usage): Usage => ({ file: f.file, usage, inWorkspace: inWorkspace(f.file) })));
-  return { usages, files, nonUpdatable: result.nonUpdatable, filesScanned: result.filesScanned };
+  return { usages, files, nonUpdatable: result.nonUpdatable, externalSecrets: result.externalSecrets, filesScanned: result.filesScanned };
 }
 
 /** What the user ticked in the plan. */
 export interface PickedPlan {
   readonly usages: Usage[];
   readonly secrets: SecretMatch[];
+  /** Cluster ExternalSecrets to refresh (force-sync) once the user has updated the vault. */
+  readonly refresh: ClusterExternalSecret[];
 }
 
 /**
@@ -140,8 +146,9 @@ export interface PickedPlan {
  */
 export async function pickUsages(scan: WorkspaceScan, title: string, placeHolder: string, clusters?: ClusterScan): Promise<PickedPlan> {
   const secrets = clusters?.matches ?? [];
-  if (scan.usages.length === 0 && secrets.length === 0) return { usages: [], secrets: [] };
-  type Item = vscode.QuickPickItem & { usage?: Usage; secret?: SecretMatch };
+  const clusterEs = clusters?.externalSecrets ?? [];
+  if (scan.usages.length === 0 && secrets.length === 0 && scan.externalSecrets.length === 0 && clusterEs.length === 0) return { usages: [], secrets: [], refresh: [] };
+  type Item = vscode.QuickPickItem & { usage?: Usage; secret?: SecretMatch; es?: ClusterExternalSecret };
   const items: Item[] = [];
   const inside = scan.usages.filter((u) => u.inWorkspace);
   const outside = scan.usages.filter((u) => !u.inWorkspace);
@@ -162,9 +169,32 @@ export async function pickUsages(scan: WorkspaceScan, title: string, placeHolder
   if (inside.length > 0) items.push({ label: vscode.l10n.t('Workspace'), kind: vscode.QuickPickItemKind.Separator }, ...inside.map(item));
   if (outside.length > 0) items.push({ label: vscode.l10n.t('Your credential files'), kind: vscode.QuickPickItemKind.Separator }, ...outside.map(item));
   if (secrets.length > 0) items.push({ label: vscode.l10n.t('Clusters'), kind: vscode.QuickPickItemKind.Separator }, ...secrets.map(secretItem));
+  // Vault-backed ExternalSecrets: nothing to edit here; a cluster one, ticked, is refreshed once the vault is updated.
+  if (scan.externalSecrets.length > 0 || clusterEs.length > 0) {
+    items.push(
+      { label: vscode.l10n.t('Update the vault, then refresh'), kind: vscode.QuickPickItemKind.Separator },
+      ...scan.externalSecrets.map((es): Item => ({
+        label: `$(key) ${workspaceEsLabel(es, displayPath)}`,
+        description: vscode.l10n.t('ExternalSecret · update the vault, then refresh'),
+        detail: vscode.l10n.t('{0}; the file holds no token, so nothing is edited here', readsFrom(es)),
+        picked: false,
+      })),
+      ...clusterEs.map((es): Item => ({
+        label: `$(key) ${clusterEsLabel(es)}`,
+        description: vscode.l10n.t('ExternalSecret · update the vault, then refresh'),
+        detail: `${readsFrom(es)}; ${es.noForceSync ?? vscode.l10n.t('ticked, it is refreshed (force-sync) once you say the vault holds the new token')}`,
+        picked: es.noForceSync === undefined,
+        es,
+      })),
+    );
+  }
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder, canPickMany: true, ignoreFocusOut: true, matchOnDescription: true });
   if (picked === undefined) throw new UserCancelled();
-  return { usages: picked.flatMap((p) => (p.usage !== undefined ? [p.usage] : [])), secrets: picked.flatMap((p) => (p.secret !== undefined ? [p.secret] : [])) };
+  return {
+    usages: picked.flatMap((p) => (p.usage !== undefined ? [p.usage] : [])),
+    secrets: picked.flatMap((p) => (p.secret !== undefined ? [p.secret] : [])),
+    refresh: picked.flatMap((p) => (p.es !== undefined ? [p.es] : [])),
+  };
 }
 
 /**

@@ -5,7 +5,7 @@
  * OIDC token from its standard input (`-K -`), and `printf` is a shell builtin.
  */
 import type { FederationEntry } from '../quay/types';
-import { shellQuote } from '../shell';
+import { shellQuote, shellQuoteAlways } from '../shell';
 import { GITHUB_ACTIONS_ISSUER, serviceAccountOf } from './presets';
 
 export interface KeylessLoginTarget {
@@ -73,8 +73,8 @@ export function keylessLoginSnippet(target: KeylessLoginTarget, entry: Federatio
     text: [
       ...tokenSource(entry, host),
       '# Exchange it at Quay for a registry password valid one hour, then log in.',
-      ...exchangeLines(target, 'OIDC_TOKEN', shellQuote(target.robot)),
-      `printf '%s' "$QUAY_TOKEN" | podman login${tlsFlag} --username ${shellQuote(target.robot)} --password-stdin ${host}`,
+      ...exchangeLines(target, 'OIDC_TOKEN', shellQuoteAlways(target.robot)),
+      `printf '%s' "$QUAY_TOKEN" | podman login${tlsFlag} --username ${shellQuoteAlways(target.robot)} --password-stdin ${host}`,
       '',
     ].join('\n'),
   };

@@ -3,7 +3,7 @@
  * `web/src/components/modals/RobotTokensModal.tsx` and the Angular `credentials-dialog.js`), so a file made
  * here is byte-identical to the one a user would download from Quay.
  */
-import { shellQuote, TOKEN_VARIABLE } from '../shell';
+import { shellQuoteAlways, TOKEN_VARIABLE } from '../shell';
 
 /** Quay's "Secret scope" selector: `org` (the UI's default "Organization") keys auths by `host/namespace`. */
 export type SecretScope = 'registry' | 'org';
@@ -160,15 +160,15 @@ export function readDockerConfig(json: string, legacy = false): DockerAuthEntry[
  */
 export function loginCommand(tool: 'docker' | 'podman', c: Pick<RobotCredentials, 'host' | 'robot'>): string {
   checkRobotName(c.robot);
-  return `printf %s "$${TOKEN_VARIABLE}" | ${tool} login --username ${shellQuote(c.robot)} --password-stdin ${registryHost(c.host)}`;
+  return `printf %s "$${TOKEN_VARIABLE}" | ${tool} login --username ${shellQuoteAlways(c.robot)} --password-stdin ${registryHost(c.host)}`;
 }
 
 /**
- * The Quay UI's login command, `<tool> login -u=<robot> -p=<token> <host>`: the token ends up in the shell
+ * The Quay UI's login command, `<tool> login -u='<robot>' -p='<token>' <host>` (single quotes, PROJQUAY-9683): the token ends up in the shell
  * history and in `ps`. Offered only as an explicitly labelled choice.
  */
 export function loginCommandWithToken(tool: 'docker' | 'podman', c: Pick<RobotCredentials, 'host' | 'robot' | 'token'>): string {
   checkRobotName(c.robot);
   checkToken(c.token);
-  return `${tool} login -u=${shellQuote(c.robot)} -p=${shellQuote(c.token)} ${registryHost(c.host)}`;
+  return `${tool} login -u=${shellQuoteAlways(c.robot)} -p=${shellQuoteAlways(c.token)} ${registryHost(c.host)}`;
 }

@@ -10,6 +10,7 @@
  *   context unknown, cluster unreachable, forbidden, conflict) and quotes kubectl's own first error line.
  */
 import { execFile } from 'node:child_process';
+import { isDnsLabel, isDnsSubdomain } from './names';
 
 /** How long one kubectl call may take before it is killed. */
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -202,6 +203,19 @@ export class Kubectl {
   /** `kubectl apply -f -` (YAML or JSON on standard input); `dryRun: 'server'` validates without storing. */
   apply(context: string, manifest: string, options: { dryRun?: 'server' } = {}): Promise<string> {
     return this.run(context, ['apply', ...(options.dryRun === 'server' ? ['--dry-run=server'] : []), '-f', '-'], manifest);
+  }
+
+  /**
+   * `kubectl annotate --overwrite --namespace=N -- <resource>/<name> key=value…`: sets annotations on one object
+   * (e.g. ESO's `force-sync` on an ExternalSecret). The name and namespace are checked against Kubernetes' rules
+   * first, and `--` ends the flags, so nothing read from a cluster can become an option.
+   */
+  async annotate(context: string, namespace: string, resource: string, name: string, annotations: Readonly<Record<string, string>>): Promise<void> {
+    if (!isDnsSubdomain(name) || !isDnsLabel(namespace) || !/^[a-z0-9.-]+$/.test(resource)) {
+      throw new KubectlError('failed', `Refused to annotate ${resource} "${name}" in namespace "${namespace}": not a valid Kubernetes name.`, '');
+    }
+    const pairs = Object.entries(annotations).map(([k, v]) => `${k}=${v}`);
+    await this.run(context, ['annotate', '--overwrite', `--namespace=${namespace}`, '--', `${resource}/${name}`, ...pairs]);
   }
 
   /**

@@ -1,5 +1,5 @@
 /** Kubernetes manifests as text, built from strings that need no YAML quoting (names are validated first). */
-import { shellQuote, TOKEN_VARIABLE } from '../shell';
+import { shellQuote, shellQuoteAlways, TOKEN_VARIABLE } from '../shell';
 import { authsKey, checkRobotName, dockerConfigJson, pullSecretName } from './credentials';
 import type { RobotCredentials } from './credentials';
 import { namespaceProblem, objectNameProblem } from './names';
@@ -94,7 +94,7 @@ export function serviceAccountManifest(
  * history. `--dry-run=client -o yaml | kubectl apply -f -` makes it create-or-update, as `apply` does.
  *
  * ```sh
- * printf '{"auths":{"%s":{"auth":"%s","email":""}}}' quay.io/acme "$(printf '%s:%s' acme+ci "$QUAY_TOKEN" | base64 | tr -d '\n')" |
+ * printf '{"auths":{"%s":{"auth":"%s","email":""}}}' quay.io/acme "$(printf '%s:%s' 'acme+ci' "$QUAY_TOKEN" | base64 | tr -d '\n')" |
  *   kubectl create secret generic acme-ci-pull-secret --type=kubernetes.io/dockerconfigjson
  *   --from-file=.dockerconfigjson=/dev/stdin [--namespace=NS] --dry-run=client -o yaml | kubectl apply -f -
  * ```
@@ -104,7 +104,7 @@ export function kubectlApplySecretCommand(o: Omit<PullSecretOptions, 'token'>): 
   const name = o.name ?? pullSecretName(o.robot);
   checkName(name);
   checkNamespace(o.namespace);
-  const auth = `"$(printf '%s:%s' ${shellQuote(o.robot)} "$${TOKEN_VARIABLE}" | base64 | tr -d '\\n')"`;
+  const auth = `"$(printf '%s:%s' ${shellQuoteAlways(o.robot)} "$${TOKEN_VARIABLE}" | base64 | tr -d '\\n')"`;
   const json = ['printf', shellQuote('{"auths":{"%s":{"auth":"%s","email":""}}}'), shellQuote(authsKey(o.host, o.robot, o.scope)), auth].join(' ');
   const create = ['kubectl', 'create', 'secret', 'generic', name, '--type=kubernetes.io/dockerconfigjson', '--from-file=.dockerconfigjson=/dev/stdin'];
   if (o.namespace !== undefined) create.push(`--namespace=${o.namespace}`);

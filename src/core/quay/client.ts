@@ -1,5 +1,6 @@
 import { deleteFederation, exchangeFederatedToken, getFederation, setFederation } from './federation';
 import { aggregateLogs, aggregateLogsByPerformer, listLogs, listLogsPage } from './logs';
+import { getOrgMirror, getRepoMirror, type MirrorConfig } from './mirrors';
 import { getOrganization } from './organizations';
 import {
   deleteRepoTeamPermission,
@@ -246,6 +247,17 @@ export class QuayClient {
 
   listLogsPage(of: LogTarget, query?: LogQuery, nextPage?: string, options?: CallOptions): Promise<LogPage> {
     return listLogsPage(this.transport, of, query, nextPage, options);
+  }
+
+  // mirrors (read only: which mirror pushes with a robot) -----------------------------------------------
+
+  getRepoMirror(repo: RepositoryRef, options?: CallOptions): Promise<MirrorConfig> {
+    return getRepoMirror(this.transport, repo, options);
+  }
+
+  /** Quay 3.17+. */
+  getOrgMirror(org: string, options?: CallOptions): Promise<MirrorConfig> {
+    return getOrgMirror(this.transport, org, options);
   }
 
   // §12 registry login ----------------------------------------------------------------------------------

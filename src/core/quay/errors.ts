@@ -211,6 +211,10 @@ export function hintForAnswer(status: number, message: string | undefined): stri
   if (status === 503 && /read-only/i.test(message)) {
     return 'The registry is in read-only mode: reads work, writes are suspended until an administrator ends it.';
   }
+  if (status === 400 && /being used by a mirror/i.test(message)) {
+    // endpoints/api/robot.py OrgRobot.delete / UserRobot.delete: robot_has_mirror (repository mirrors only).
+    return "A repository mirror pushes with this robot: in Quay, open that repository's Mirroring settings, choose another robot, then delete this one.";
+  }
   if (status === 400 && /could not find|does not exist|does not have permission|does not belong/i.test(message)) {
     return 'It may have been changed or deleted meanwhile; refresh the view.';
   }

@@ -24,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import type { TextRange } from '../yaml/edits';
 import { needlesFor, scanText } from './match';
 import type { Needles, TextUsage } from './match';
+import { vaultExternalSecretsIn, type FileVaultExternalSecret } from './externalSecrets';
 import { conventionalSecretNames, findReferences, REFERENCE_HINT, secretsHolding } from './references';
 import type { SecretReference } from './references';
 
@@ -70,6 +71,8 @@ export interface FindResult {
   readonly files: readonly ScannedFile[];
   /** What cannot be updated from here (references.ts). */
   readonly nonUpdatable: readonly NonUpdatable[];
+  /** Vault-backed ExternalSecrets rendering the robot's token: update the vault, then refresh (externalSecrets.ts). */
+  readonly externalSecrets: readonly (FileVaultExternalSecret & { readonly file: string })[];
   readonly filesScanned: number;
   /** Text files not scanned for their size. */
   readonly tooLarge: readonly string[];
@@ -403,6 +406,7 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
   }
 
   const nonUpdatable: NonUpdatable[] = [];
+  const externalSecrets: (FileVaultExternalSecret & { file: string })[] = [];
   for (const file of referenceCandidates) {
     o.signal?.throwIfAborted();
     let bytes: Buffer | 'large' | 'special';
@@ -412,8 +416,12 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
       continue;
     }
     if (bytes === 'large' || bytes === 'special') continue;
-    for (const r of findReferences(decode(bytes), known)) nonUpdatable.push({ ...r, file });
+    const text = decode(bytes);
+    const vault = vaultExternalSecretsIn(text, o.robot, known);
+    externalSecrets.push(...vault.map((v) => ({ ...v, file })));
+    // A vault-backed ExternalSecret is listed once, with what to do about it, not also as a plain reference.
+    for (const r of findReferences(text, known)) if (!(r.kind === 'externalSecret' && vault.some((v) => v.line === r.line))) nonUpdatable.push({ ...r, file });
   }
   o.onProgress?.(filesScanned);
-  return { files, nonUpdatable, filesScanned, tooLarge, unreadable, skipped };
+  return { files, nonUpdatable, externalSecrets, filesScanned, tooLarge, unreadable, skipped };
 }

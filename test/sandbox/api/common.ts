@@ -17,6 +17,10 @@ export interface SandboxConfig {
   readonly hostname: string;
   /** The log storage whose aggregates (and unknown-performer answers) the sandbox reproduces (`logModels.ts`). */
   readonly logsModel: LogsModelName;
+  /** `FEATURE_REPO_MIRROR` (default on in the sandbox: the demo seed has a mirror). */
+  readonly repoMirror: boolean;
+  /** `FEATURE_ORG_MIRROR` (Quay 3.17+; default on in the sandbox). */
+  readonly orgMirror: boolean;
 }
 
 export interface Services {

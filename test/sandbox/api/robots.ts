@@ -115,9 +115,13 @@ function regenerate(ctx: RequestContext, robot: RobotEntity, namespace: string):
   return robotView(robot, { token: true });
 }
 
+/**
+ * `OrgRobot.delete` / `UserRobot.delete`: `robot_has_mirror` (unknown robot → 400 D from `lookup_robot`; a
+ * repository mirror's robot → 400 A), then `delete_robot`. Organization mirrors are not checked (Model.deleteRobot).
+ */
 function deleteRobot(ctx: RequestContext, namespace: string, shortName: string): void {
   const robot = lookupRobot(ctx.model, `${namespace}+${shortName}`);
-  if (robot.usedByMirror) throw invalidRequest('Robot is being used by a mirror');
+  if (ctx.model.robotHasMirror(robot.username)) throw invalidRequest('Robot is being used by a mirror');
   ctx.model.deleteRobot(robot);
   ctx.log('delete_robot', namespace, { robot: shortName });
 }

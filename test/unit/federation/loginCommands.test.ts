@@ -10,8 +10,8 @@ void test('a Kubernetes entry: kubectl create token for that service account, ex
   assert.equal(s.kind, 'shell');
   assert.deepEqual(s.text.split('\n').filter((l) => !l.startsWith('#')), [
     'OIDC_TOKEN=$(kubectl create token app -n prod --audience quay.example.com)',
-    `QUAY_TOKEN=$(printf 'user = "%s:%s"\\n' acme+keyless "$OIDC_TOKEN" | curl -fsS -K - https://quay.example.com/oauth2/federation/robot/token | jq -r .token)`,
-    `printf '%s' "$QUAY_TOKEN" | podman login --username acme+keyless --password-stdin quay.example.com`,
+    `QUAY_TOKEN=$(printf 'user = "%s:%s"\\n' 'acme+keyless' "$OIDC_TOKEN" | curl -fsS -K - https://quay.example.com/oauth2/federation/robot/token | jq -r .token)`,
+    `printf '%s' "$QUAY_TOKEN" | podman login --username 'acme+keyless' --password-stdin quay.example.com`,
     '',
   ]);
 });
