@@ -21,7 +21,7 @@ export const silentLogger: Logger = {
 const REDACTED = '«redacted»';
 /** Shorter known secrets are not replaced verbatim: they would blank out ordinary words. */
 const MIN_SECRET_LENGTH = 8;
-/** JSON keys whose string value is a credential, in plain (`"token": "…"`) or escaped (`\"token\":\"…\"`) JSON. */
+/** Keys whose string value is a credential, in plain (`"token": "…"`) or escaped (`\"token\":\"…\"`) JSON, or a Python dict. */
 const SECRET_KEYS = String.raw`(?:access_|refresh_|id_)?token|password|auth|\.dockerconfigjson`;
 
 const PATTERNS: readonly (readonly [RegExp, string])[] = [
@@ -29,6 +29,9 @@ const PATTERNS: readonly (readonly [RegExp, string])[] = [
   [/((?:authorization|x-token)\\?["']?\s*[:=]\s*\\?["']?)(?:bearer\s+|basic\s+)?[^\s"'\\,}]+/gi, `$1${REDACTED}`],
   [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
   [new RegExp(String.raw`((\\?)"(?:${SECRET_KEYS})\2"\s*:\s*\2")(?:(?!\2").)*(\2")`, 'gi'), `$1${REDACTED}$3`],
+  // A Python dict (`{'token': '…'}`), as in the jsonschema errors Quay returns (contract §0.4, "On instance: {…}"):
+  // repr quotes a value with ' unless it holds one, then with ", and escapes backslashes and its own quote.
+  [new RegExp(String.raw`('(?:${SECRET_KEYS})'\s*:\s*)(['"])(?:\\.|(?!\2)[^\\])*\2`, 'gi'), `$1$2${REDACTED}$2`],
   // YAML or plain `auth: <base64>` / `.dockerconfigjson: <base64>` (a Secret manifest, a config dump).
   [/((?<![\w.-])(?:auth|\.dockerconfigjson)\s*:\s*["']?)[A-Za-z0-9+/]{16,}={0,2}/gi, `$1${REDACTED}`],
   [/([?&]access_token=)[^&#\s"']+/gi, `$1${REDACTED}`],
@@ -41,7 +44,7 @@ const PATTERNS: readonly (readonly [RegExp, string])[] = [
 
 /**
  * Removes credentials from text bound for a log, a notification or a tree row: Authorization and
- * X-Token header values, Basic/Bearer credentials, JSON (also escaped JSON) token/password/auth values,
+ * X-Token header values, Basic/Bearer credentials, JSON (also escaped JSON) and Python-dict token/password/auth values,
  * base64 `auth`/`.dockerconfigjson` values, `access_token` query parameters, URL user-info, the
  * password of `--password`, `--docker-password` and a login command's `-p`, and any of the given
  * known secrets verbatim.

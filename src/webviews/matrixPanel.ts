@@ -2,10 +2,10 @@ import * as vscode from 'vscode';
 import { WebviewTypes } from '../constants';
 import { applyChanges, confirmPlan, showReport } from '../commands/permissions/grantRepositories';
 import type { CommandContext } from '../commands/commandContext';
-import { classify } from '../core/bulk/plan';
 import type { MatrixChange } from '../core/matrix/accessMatrix';
 import { loadMatrix, loadRow } from '../core/matrix/load';
 import type { MatrixData, MatrixRow } from '../core/matrix/model';
+import { matrixChangesFromPage } from './hostChecks';
 import { WebviewPanelHost } from './panel';
 import { isFromMatrixPage, type FromMatrixPage, type ToMatrixPage } from './protocol';
 
@@ -55,15 +55,16 @@ export class MatrixPanel {
       case 'reload':
         if (!this.loading) await this.load();
         return;
-      case 'review':
-        await this.review(
-          message.changes.map((ch) => {
-            const from = ch.from ?? undefined;
-            const to = ch.to ?? undefined;
-            return { kind: ch.kind, principal: ch.principal, repository: ch.repository, from, to, action: classify(from, to) };
-          }),
-        );
+      case 'review': {
+        // Only principals and repositories of the host's own matrix, and the current roles of its copy.
+        const checked = matrixChangesFromPage(this.data, message.changes);
+        if (!checked.ok) {
+          this.c.logger.warn(`Access matrix of ${this.org}: refused a review from the page: ${checked.problem}.`);
+          throw new Error(vscode.l10n.t('The access matrix of {0} asked for a change it does not show ({1}): nothing was changed. Reload the matrix and review again.', this.org, checked.problem));
+        }
+        await this.review(checked.value);
         return;
+      }
     }
   }
 

@@ -23,6 +23,7 @@ import { logTarget } from '../core/rotation/tokenAgeTracker';
 import { TOKEN_VARIABLE } from '../core/shell';
 import { exactTime, relativeTime } from '../core/time';
 import { maxTokenAgeDays, tokenAgeText } from '../views/tokenAgeText';
+import { robotRequestProblem, type RobotPageLoaded } from './hostChecks';
 import { WebviewPanelHost } from './panel';
 import { isRobotHostMessage, type RobotHostMessage, type RobotPageMessage } from './protocol';
 import { credentialTexts } from './robotCredentials';
@@ -51,6 +52,8 @@ class RobotPage {
   private prototypes: readonly Prototype[] = [];
   private activity: { query: LogQuery; next: string | undefined } | undefined;
   private lastEditor = vscode.window.activeTextEditor;
+  /** What the page was sent: a request may name only these (`robotRequestProblem`). */
+  private loaded: RobotPageLoaded = {};
 
   constructor(
     private readonly c: CommandContext,
@@ -90,6 +93,11 @@ class RobotPage {
 
   private async handle(m: RobotHostMessage): Promise<void> {
     const { robot, namespace } = this.target;
+    const problem = robotRequestProblem(this.loaded, m);
+    if (problem !== undefined) {
+      this.c.logger.warn(`Robot page ${robot.fullName}: refused ${m.type} from the page: ${problem}.`);
+      throw new Error(vscode.l10n.t('The page of {0} asked to act on something it does not show ({1}): nothing was changed. Refresh the page and try again.', robot.fullName, problem));
+    }
     switch (m.type) {
       case 'ready':
       case 'refresh':
@@ -228,6 +236,7 @@ class RobotPage {
         return [...(fresh.teams ?? [])].sort((a, b) => a.localeCompare(b));
       },
       async (r) => {
+        this.loaded = { ...this.loaded, teams: r.rows };
         await this.postHeader(undefined);
         if (namespace.kind === 'org') await this.host.post({ type: 'teams', ...r });
       },
@@ -240,7 +249,10 @@ class RobotPage {
         [...(await this.client.getRobotPermissions(this.target.namespace, this.target.robot.shortName))]
           .sort((a, b) => a.repository.localeCompare(b.repository))
           .map((g) => ({ repository: g.repository, role: g.role, isPublic: g.isPublic })),
-      (r) => this.host.post({ type: 'repositories', ...r }),
+      (r) => {
+        this.loaded = { ...this.loaded, repositories: r.rows?.map((g) => g.repository) };
+        return this.host.post({ type: 'repositories', ...r });
+      },
     );
   }
 
@@ -260,6 +272,7 @@ class RobotPage {
     return this.section(
       async () => (await currentTrust(this.c, this.target)).map((f) => ({ issuer: f.issuer, subject: f.subject })),
       async (r) => {
+        this.loaded = { ...this.loaded, federation: r.rows };
         await this.host.post({ type: 'federation', ...r });
         if (r.rows !== undefined) await this.postHeader(r.rows.length > 0);
       },

@@ -70,6 +70,8 @@ void test('Set Up Keyless Access, Kubernetes preset: issuer from the kubeconfig 
   for (const sa of ['ci/builder', 'ci/intruder', 'default/default']) assert.ok(accounts.items.some((i) => i.label === sa), JSON.stringify(accounts.items));
   await session.screenshot('cluster-keyless-01-service-accounts');
   await pickQuickItem(page, 'ci/builder');
+  // The API server's issuer is on loopback: the editor asks before fetching it (security review finding 5).
+  await clickDialogButton(page, 'Fetch from This Machine');
   const confirm = await waitUntil(async () => {
     const s = await quickInputState(page);
     return s.items.some((i) => /Issuer matches/.test(i.label)) && s;

@@ -10,7 +10,8 @@
  * 4. Test Keyless Login: a matching token is exchanged and the minted password logs in to the registry; a token
  *    of another subject gets Quay's "Token does not match robot" with the explanation. Neither token is logged;
  * 5. an http:// issuer: Add Trust warns in place, and the exchange shows Quay's 500 with its explanation;
- * 6. Copy Login Command on an entry: a login that reads no token from the command line.
+ * 6. Copy Login Command on an entry: a login that reads no token from the command line;
+ * 7. an entry whose subject holds a line break (security review finding 1) is shown escaped, and copied escaped.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -35,12 +36,14 @@ import {
   pickQuickItem,
   quickInputState,
   treeItems,
+  treeRow,
   typeInQuickInput,
   waitForNotification,
   waitForQuickInput,
   waitForQuickInputClosed,
   waitForQuickInputMessage,
   waitForTreeItem,
+  waitForTreeItemGone,
   waitUntil,
 } from './harness';
 import { showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
@@ -166,6 +169,13 @@ void test('Set Up Keyless Access from a pasted token: its iss and sub are propos
   await waitForQuickInput(page, { titleOrPlaceholder: 'Where do the tokens come from?' });
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(jwt);
+  // The issuer is on loopback: the editor asks before it sends it a request (security review finding 5).
+  const ask = await modalDialog(page);
+  assert.equal(ask.message, `The issuer ${sb.issuer.url} is on an internal host.`);
+  assert.match(ask.detail, /^127\.0\.0\.1 is a private, loopback or link-local address\. Quay usually cannot reach it\..*Fetch them\?$/s);
+  for (const b of ['Fetch from This Machine', 'Check Without Fetching']) assert.ok(ask.buttons.includes(b), JSON.stringify(ask.buttons));
+  await session.screenshot('federation-06a-ask-internal-issuer');
+  await clickDialogButton(page, 'Fetch from This Machine');
   const confirm = await waitUntil(async () => {
     const s = await quickInputState(page);
     return s.items.some((i) => /Add trust: system:serviceaccount:build:pusher/.test(i.label)) && s.items.some((i) => /Issuer matches/.test(i.label)) && s;
@@ -268,6 +278,46 @@ void test('Copy Login Command on an entry: a Kubernetes login that exchanges a s
   const ghText = await copiedBy(page, () => contextMenu(page, 'repo:acme/app:ref:refs/heads/main', 'Copy Login Command', view));
   assert.match(ghText, /permissions:\n {2}id-token: write\n {2}contents: read/);
   assert.match(ghText, /::add-mask::\$QUAY_TOKEN/);
+  await collapseTreeItem(page, 'keyless', view);
+});
+
+void test('A trust entry whose subject holds a line break (stored through the API, as Quay allows) is shown escaped, and Copy Login Command copies it escaped', async () => {
+  const { page, session } = vscode;
+  const sb = workbench.sandbox;
+  const before = federationOf('acme+keyless');
+  const hostile = 'system:serviceaccount:prod:puller\ntouch ~/PWNED #';
+  const shown = 'system:serviceaccount:prod:puller\\ntouch ~/PWNED #';
+  const api = new QuayClient({ baseUrl: sb.url, getToken: () => Promise.resolve(sb.tokens.admin), logger: silentLogger });
+  try {
+    await api.setFederation(acme, 'keyless', [...before, { issuer: sb.issuer.url, subject: hostile }]);
+    assert.ok(federationOf('acme+keyless').some((e) => e.subject === hostile), 'stored with its line break');
+    await openRobot('keyless');
+    await expandTreeItem(page, 'keyless', view);
+    await contextMenu(page, 'Keyless federation', 'Refresh', view);
+    await expandTreeItem(page, 'Keyless federation', view);
+    await waitForTreeItem(page, label(shown), view);
+    const row = (await treeItems(page, 'Registry')).find((r) => r.label === shown);
+    assert.ok(row !== undefined, JSON.stringify(await treeItems(page, 'Registry')));
+    assert.equal(row.description, `⚠ contains control characters (shown escaped) · ${sb.issuer.url}`);
+    // The row is wider than the side bar: its tooltip shows the escaped subject and the warning.
+    await treeRow(page, label(shown), 'Registry').hover();
+    const tooltip = page.locator('.workbench-hover, .monaco-hover').filter({ hasText: 'contains control characters' }).first();
+    await tooltip.waitFor({ state: 'visible' });
+    assert.ok((await tooltip.innerText()).includes(shown), await tooltip.innerText());
+    await session.screenshot('federation-13-control-characters-tree');
+    const text = await copiedBy(page, () => contextMenu(page, label(shown), 'Copy Login Command', view));
+    assert.match(text, /^# WARNING: this trust entry contains control characters/m);
+    assert.ok(text.includes(shown), text);
+    assert.deepEqual(text.split('\n').filter((l) => /^\s*touch/.test(l)), [], `no line of the script runs the injected command:\n${text}`);
+    assert.ok(!/kubectl create token puller/.test(text), 'no ServiceAccount is read from a subject with a line break');
+    await waitForNotification(page, /for the entry system:serviceaccount:prod:puller\\ntouch ~\/PWNED #, which contains control characters/);
+    await session.screenshot('federation-14-control-characters-copied');
+  } finally {
+    await api.setFederation(acme, 'keyless', before);
+    await api.close();
+  }
+  await contextMenu(page, 'Keyless federation', 'Refresh', view);
+  await waitForTreeItemGone(page, label(shown), view);
   await collapseTreeItem(page, 'keyless', view);
 });
 

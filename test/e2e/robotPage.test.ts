@@ -24,6 +24,8 @@ import {
   waitForWebview,
   waitUntil,
 } from './harness';
+import { silentLogger } from '../../src/core/log';
+import { QuayClient } from '../../src/core/quay/client';
 import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo');
@@ -142,6 +144,24 @@ void test('Keyless: an entry added and removed from the page, through the trust 
   assert.match((await modalDialog(page)).message, /Stop acme\+ci_pull from accepting tokens of system:serviceaccount:ci:puller\?/);
   await clickDialogButton(page, 'Remove');
   await waitUntil(() => federation().length === 0, { message: 'the entry is gone from Quay' });
+  await frame.getByText('No federation entries').waitFor();
+
+  // An entry whose subject holds a line break (Quay stores it; security review finding 1) is shown escaped, and
+  // Remove still names the stored entry (the host accepts only entries it sent the page: finding 9).
+  const hostile = 'system:serviceaccount:ci:puller\ntouch ~/PWNED #';
+  const api = new QuayClient({ baseUrl: sb.url, getToken: () => Promise.resolve(sb.tokens.admin), logger: silentLogger });
+  try {
+    await api.setFederation({ kind: 'org', name: 'acme' }, 'ci_pull', [{ issuer: sb.issuer.url, subject: hostile }]);
+  } finally {
+    await api.close();
+  }
+  await frame.getByRole('button', { name: 'Refresh', exact: true }).click();
+  await frame.getByRole('cell', { name: 'system:serviceaccount:ci:puller\\ntouch ~/PWNED # ⚠ contains control characters (shown escaped)', exact: true }).waitFor();
+  await session.screenshot('robot-page-05b-keyless-control-characters');
+  await frame.getByRole('button', { name: 'Remove the entry system:serviceaccount:ci:puller\\ntouch ~/PWNED #' }).click();
+  assert.equal((await modalDialog(page)).message, 'Stop acme+ci_pull from accepting tokens of system:serviceaccount:ci:puller\\ntouch ~/PWNED #?');
+  await clickDialogButton(page, 'Remove');
+  await waitUntil(() => federation().length === 0, { message: 'the hostile entry is gone from Quay' });
   await frame.getByText('No federation entries').waitFor();
 });
 

@@ -79,3 +79,23 @@ void test('RedactingLogger: tagged copies share the secrets it learns, and clean
   assert.deepEqual(lines, ['info sent «redacted» and short', 'warn [http] echo «redacted» -p x']);
   assert.equal(logger.clean('Bearer LEARNED-SECRET-123'), 'Bearer «redacted»');
 });
+
+void test('redact catches a Python-style dict, the form of jsonschema errors Quay returns (contract §0.4: On instance: {…})', () => {
+  const cases: [string, string][] = [
+    ["Additional properties are not allowed ('token' was unexpected)\n\nOn instance:\n    {'token': 'PYTOKEN123456', 'name': 'ci'}", 'PYTOKEN123456'],
+    ["{'access_token': 'PYACCESS1234'}", 'PYACCESS1234'],
+    ["{'password':'PYPASSWORD12'}", 'PYPASSWORD12'],
+    // Python's repr uses double quotes around a string that holds a single quote.
+    ["{'token': \"PY'TOKEN9876\"}", "PY'TOKEN9876"],
+    // A backslash-escaped quote inside the value does not end it.
+    ["{'token': 'PY\\'TOKEN5555'}", "TOKEN5555"],
+    ["{'auths': {'quay.io': {'auth': 'YWNtZStjaTpST0JPVA=='}}}", 'YWNtZStjaTpST0JPVA=='],
+  ];
+  for (const [text, secret] of cases) {
+    const out = redact(text);
+    assert.ok(!out.includes(secret), `${text} → ${out}`);
+    assert.ok(out.includes('«redacted»'), out);
+  }
+  assert.equal(redact("{'token': 'PYTOKEN123456', 'name': 'ci'}"), "{'token': '«redacted»', 'name': 'ci'}");
+  assert.equal(redact("{'name': 'ci', 'description': 'no token here'}"), "{'name': 'ci', 'description': 'no token here'}");
+});

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { checkIssuer as runCheck, type IssuerCheck, type IssuerFinding } from '../../core/federation/issuer';
 import type { InstanceConfig } from '../../core/instances';
+import { visibleText } from '../../core/serverText';
 import type { CommandContext } from '../commandContext';
 import { UserCancelled } from '../runCommand';
 import { currentTrust, entryOf, resolveKeylessRobot } from './trust';
@@ -11,6 +12,8 @@ const ICONS: Readonly<Record<IssuerFinding['severity'], string>> = { ok: '$(pass
 export function findingItem(f: IssuerFinding): vscode.QuickPickItem {
   const titles: Readonly<Record<IssuerFinding['kind'], string>> = {
     notUrl: vscode.l10n.t('Not a URL'),
+    notFetched: vscode.l10n.t('Not fetched: internal host'),
+    refusedTarget: vscode.l10n.t('Not fetched: internal address or insecure redirect'),
     insecureHttp: vscode.l10n.t('http:// issuer: every exchange fails'),
     clusterInternal: vscode.l10n.t('Internal host: Quay may not reach it'),
     unreachable: vscode.l10n.t('Not reachable from the editor'),
@@ -26,6 +29,30 @@ export function findingItem(f: IssuerFinding): vscode.QuickPickItem {
   return { label: `${ICONS[f.severity]} ${titles[f.kind]}`, detail: f.message };
 }
 
+/**
+ * Before the editor sends a GET to an issuer on an internal host (by name or resolved address): the URL may come
+ * from a pasted token or another admin's trust entry, so the user decides (security review 2026-12, finding 5).
+ * Escape cancels the command.
+ */
+async function askFetchInternal(issuer: string, reason: string): Promise<boolean> {
+  const fetch = vscode.l10n.t('Fetch from This Machine');
+  const skip = vscode.l10n.t('Check Without Fetching');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t('The issuer {0} is on an internal host.', visibleText(issuer)),
+    {
+      modal: true,
+      detail: vscode.l10n.t(
+        '{0}. Quay usually cannot reach it. Fetching its discovery document and keys sends a GET without credentials from this machine to that host (no other internal host is fetched). Fetch them?',
+        reason,
+      ),
+    },
+    fetch,
+    skip,
+  );
+  if (choice === undefined) throw new UserCancelled();
+  return choice === fetch;
+}
+
 /** Fetches the issuer's discovery document and keys from the editor, through the instance's proxy settings and CAs. */
 export async function checkIssuerFromEditor(c: CommandContext, instance: InstanceConfig, issuer: string): Promise<IssuerCheck> {
   return await vscode.window.withProgress(
@@ -34,7 +61,7 @@ export async function checkIssuerFromEditor(c: CommandContext, instance: Instanc
       const controller = new AbortController();
       const subscription = token.onCancellationRequested(() => controller.abort());
       try {
-        const check = await runCheck(issuer, c.clients.issuerFetch(instance), controller.signal);
+        const check = await runCheck(issuer, c.clients.issuerFetch(instance), controller.signal, { fetchInternal: (reason) => askFetchInternal(issuer, reason) });
         c.logger.info(`Issuer check of ${issuer}: ${check.findings.map((f) => `${f.severity} ${f.kind}`).join(', ')}.`);
         return check;
       } finally {

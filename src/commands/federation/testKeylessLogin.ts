@@ -4,7 +4,9 @@ import { explainExchangeError } from '../../core/federation/explain';
 import { decodeJwt, MAX_JWT_LENGTH, type DecodedJwt } from '../../core/federation/jwt';
 import { keylessLoginSnippet } from '../../core/federation/loginCommands';
 import { precheck } from '../../core/federation/precheck';
+import { entryDisplay } from '../../core/federation/display';
 import { serviceAccountOf } from '../../core/federation/presets';
+import { hasControlChars, visibleText } from '../../core/serverText';
 import { QuayApiError } from '../../core/quay/errors';
 import type { FederationEntry } from '../../core/quay/types';
 import { exactTime } from '../../core/time';
@@ -78,11 +80,11 @@ export async function testKeylessLogin(c: CommandContext, node?: unknown): Promi
 
   const pre = precheck(jwt, entries, Date.now());
   const rows: vscode.QuickPickItem[] = [];
-  if (pre.match !== undefined) rows.push({ label: vscode.l10n.t('$(pass) Matches the entry {0}', pre.match.subject), description: pre.match.issuer });
+  if (pre.match !== undefined) rows.push({ label: vscode.l10n.t('$(pass) Matches the entry {0}', visibleText(pre.match.subject)), description: visibleText(pre.match.issuer) });
   else if (pre.closest !== undefined) {
     rows.push({
-      label: vscode.l10n.t('$(warning) Closest entry: {0}', pre.closest.entry.subject),
-      description: pre.closest.entry.issuer,
+      label: vscode.l10n.t('$(warning) Closest entry: {0}', visibleText(pre.closest.entry.subject)),
+      description: visibleText(pre.closest.entry.issuer),
       detail: pre.closest.differences.map((d) => `${d.field}: ${d.how}`).join('; '),
     });
   }
@@ -134,7 +136,7 @@ export async function copyKeylessLogin(c: CommandContext, node?: unknown): Promi
   if (entry === undefined) {
     const entries = await currentTrust(c, target);
     if (entries.length === 0) throw new Error(vscode.l10n.t('{0} trusts no issuer yet: run Set Up Keyless Access… first.', target.robot.fullName));
-    const picked = entries.length === 1 ? { entry: entries[0] } : await vscode.window.showQuickPick(entries.map((e) => ({ label: e.subject, description: e.issuer, entry: e })), { title, ignoreFocusOut: true });
+    const picked = entries.length === 1 ? { entry: entries[0] } : await vscode.window.showQuickPick(entries.map((e) => ({ ...entryDisplay(e, vscode.l10n.t('contains control characters (shown escaped)')), entry: e })), { title, ignoreFocusOut: true });
     if (picked === undefined) throw new UserCancelled();
     entry = picked.entry;
   }
@@ -143,6 +145,8 @@ export async function copyKeylessLogin(c: CommandContext, node?: unknown): Promi
   void vscode.window.showInformationMessage(
     snippet.kind === 'githubWorkflow'
       ? vscode.l10n.t('Copied a GitHub Actions job fragment that logs in as {0} without a stored token.', target.robot.fullName)
-      : vscode.l10n.t('Copied a login as {0} that exchanges an OIDC token of {1} (no token in it).', target.robot.fullName, entry.subject),
+      : hasControlChars(entry.subject) || hasControlChars(entry.issuer)
+        ? vscode.l10n.t('Copied a login as {0} for the entry {1}, which contains control characters (shown escaped in the script\'s comments): check who set it before using it.', target.robot.fullName, visibleText(entry.subject))
+        : vscode.l10n.t('Copied a login as {0} that exchanges an OIDC token of {1} (no token in it).', target.robot.fullName, entry.subject),
   );
 }

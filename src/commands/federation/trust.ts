@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { addEntry, FEDERATION_UNSUPPORTED, federationUnsupported, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustChange } from '../../core/federation/trust';
+import { entryDisplay } from '../../core/federation/display';
 import { issuerUrlFindings } from '../../core/federation/issuer';
+import { visibleText } from '../../core/serverText';
 import type { FederationEntry } from '../../core/quay/types';
 import { FederationGroupNode } from '../../views/nodes/federationGroupNode';
 import { ItemNode } from '../../views/nodes/itemNode';
@@ -30,7 +32,7 @@ export function entryOf(node: unknown): FederationEntry | undefined {
 }
 
 const describe = (entries: readonly FederationEntry[]): string =>
-  entries.length === 0 ? `  (${vscode.l10n.t('none')})` : entries.map((e) => `  ${e.issuer}  →  ${e.subject}`).join('\n');
+  entries.length === 0 ? `  (${vscode.l10n.t('none')})` : entries.map((e) => `  ${visibleText(e.issuer)}  →  ${visibleText(e.subject)}`).join('\n');
 
 /**
  * Applies a change to a robot's trust list (Quay replaces the whole list on every write): read-modify-write
@@ -59,7 +61,7 @@ export async function changeTrust(c: CommandContext, target: RobotTarget, change
         const first = result.problems[0];
         const entry = first !== undefined ? result.proposed[first.index] : undefined;
         throw new Error(
-          vscode.l10n.t('Quay would refuse the keyless trust of {0}: {1} ({2} → {3}).', robot.fullName, first?.message ?? '', entry?.issuer ?? '', entry?.subject ?? ''),
+          vscode.l10n.t('Quay would refuse the keyless trust of {0}: {1} ({2} → {3}).', robot.fullName, first?.message ?? '', visibleText(entry?.issuer ?? ''), visibleText(entry?.subject ?? '')),
         );
       }
       case 'conflict': {
@@ -163,8 +165,8 @@ export async function removeTrust(c: CommandContext, node?: unknown): Promise<vo
   const entry = entryOf(node) ?? (await pickEntry(basis, title));
   const remove = vscode.l10n.t('Remove');
   const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Stop {0} from accepting tokens of {1}?', target.robot.fullName, entry.subject),
-    { modal: true, detail: vscode.l10n.t('Issuer: {0}\nWorkloads that log in with these tokens fail from the next exchange on.', entry.issuer) },
+    vscode.l10n.t('Stop {0} from accepting tokens of {1}?', target.robot.fullName, visibleText(entry.subject)),
+    { modal: true, detail: vscode.l10n.t('Issuer: {0}\nWorkloads that log in with these tokens fail from the next exchange on.', visibleText(entry.issuer)) },
     remove,
   );
   if (choice !== remove) throw new UserCancelled();
@@ -193,7 +195,7 @@ export async function removeAllTrust(c: CommandContext, node?: unknown): Promise
 async function pickEntry(entries: readonly FederationEntry[], title: string): Promise<FederationEntry> {
   if (entries.length === 0) throw new Error(vscode.l10n.t('This robot trusts no issuer.'));
   const picked = await vscode.window.showQuickPick(
-    entries.map((e) => ({ label: e.subject, description: e.issuer, entry: e })),
+    entries.map((e) => ({ ...entryDisplay(e, vscode.l10n.t('contains control characters (shown escaped)')), entry: e })),
     { title, ignoreFocusOut: true },
   );
   if (picked === undefined) throw new UserCancelled();

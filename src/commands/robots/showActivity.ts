@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { visibleText } from '../../core/serverText';
 import { concernsRobot, describeLogEntry } from '../../core/activity';
 import type { LogEntry } from '../../core/quay/types';
 import { logTarget } from '../../core/rotation/tokenAgeTracker';
@@ -42,6 +43,7 @@ export async function showActivity(c: CommandContext, node?: unknown): Promise<v
     ...(entries.length === 0 ? ['No activity in this period.'] : entries.map((e) => `- ${describeLogEntry(e)}`)),
     '',
   ];
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
+  // One entry, one line: control characters in the logs' metadata (server text) are shown escaped.
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.map(visibleText).join('\n') });
   await vscode.window.showTextDocument(doc, { preview: true });
 }

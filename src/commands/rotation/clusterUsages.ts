@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { visibleText } from '../../core/serverText';
 import { findClusterSecrets, updateClusterSecret, type RobotFilter, type SecretCredentials, type SecretMatch, type SecretProblem, type SecretUpdate } from '../../core/k8s/clusterSecrets';
 import { KubectlError, type Kubectl } from '../../core/k8s/kubectl';
 import { findClusterExternalSecrets, type ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
@@ -142,7 +143,7 @@ export async function findRobotInClusters(c: CommandContext, node?: unknown): Pr
   if (refusal !== undefined) throw new Error(refusal); // a report saying "no pull Secret holds this robot" would mislead
   const { instance, robot } = await resolveRobot(c, node, title);
   const scan = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance) }, title);
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: [`# ${vscode.l10n.t('{0} in clusters', robot.fullName)}`, '', instance.url, '', ...clusterReport(scan, undefined)].join('\n') });
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: [`# ${vscode.l10n.t('{0} in clusters', robot.fullName)}`, '', instance.url, '', ...clusterReport(scan, undefined)].map(visibleText).join('\n') });
   await vscode.window.showTextDocument(doc, { preview: true });
   void vscode.window.showInformationMessage(
     vscode.l10n.t('{0}: {1} pull Secrets in {2} contexts; {3} problems.', robot.fullName, scan.matches.length, scan.contexts.length, scan.problems.length + scan.unreachable.length),

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { visibleText } from '../../core/serverText';
 import { Commands } from '../../constants';
 import { instanceHost, type InstanceConfig } from '../../core/instances';
 import type { QuayClient } from '../../core/quay/client';
@@ -141,7 +142,8 @@ export async function showReport(r: RotationReport, summary: string): Promise<vo
     ...(r.pulls.length > 0 ? r.pulls.map((p) => `- ${p}`) : ['- none recorded']),
     '',
   ];
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
+  // One element, one line: server text (usage logs, kubectl's and Quay's messages) cannot add lines or headings.
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.map(visibleText).join('\n') });
   await vscode.window.showTextDocument(doc, { preview: true });
   const finish = vscode.l10n.t('Finish Rotation');
   const failed = r.applied.failed.length > 0 || r.secretsFailed === true;

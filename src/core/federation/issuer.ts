@@ -4,14 +4,47 @@
  * them Quay would reject (contract §6.2 steps 6–7). The editor's view is not Quay's: an issuer the editor
  * cannot reach may be reachable from Quay, and the other way round.
  */
+import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { QUAY_ALGORITHMS } from './precheck';
 
-/** GET `url` and parse JSON (`json` undefined when the body is not JSON); rejects when there is no answer at all. */
-export type FetchJson = (url: string, signal?: AbortSignal) => Promise<{ readonly status: number; readonly json: unknown }>;
+/**
+ * Which internal target a fetch may reach. The issuer's URL can come from a pasted token, another admin's trust
+ * entry or a typed URL, and its discovery document names further URLs: the editor fetches no private, loopback
+ * or link-local address (by name or by resolved address) unless the user agreed to fetch that very host
+ * (security review 2026-12, finding 5).
+ */
+export interface FetchPolicy {
+  /** The `host` (name and port) the user agreed to fetch although it is internal: the issuer's own. */
+  readonly allowInternalHost?: string;
+}
+
+/**
+ * GET `url` and parse JSON (`json` undefined when the body is not JSON); rejects when there is no answer at all,
+ * and with `RefusedTargetError` for a target (the URL or a redirect) the policy does not allow.
+ */
+export type FetchJson = (url: string, signal?: AbortSignal, policy?: FetchPolicy) => Promise<{ readonly status: number; readonly json: unknown }>;
+
+/** The addresses a host name resolves to (injectable for tests; `systemResolve` asks the system's resolver). */
+export type ResolveHost = (hostname: string) => Promise<readonly string[]>;
+
+export const systemResolve: ResolveHost = async (hostname) => (await lookup(hostname, { all: true, verbatim: true })).map((a) => a.address);
+
+/** A target the editor did not fetch, and why. */
+export class RefusedTargetError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+  ) {
+    super(`did not fetch ${url}: ${reason}`);
+    this.name = 'RefusedTargetError';
+  }
+}
 
 export type IssuerFindingKind =
   | 'notUrl'
+  | 'notFetched'
+  | 'refusedTarget'
   | 'insecureHttp'
   | 'clusterInternal'
   | 'unreachable'
@@ -71,6 +104,40 @@ export function internalHostReason(hostname: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Why a host name's addresses are internal (the first private, loopback or link-local one it resolves to);
+ * undefined for an IP literal (`internalHostReason` judges those), a public name, or a name that does not
+ * resolve here (the fetch then reports that it could not connect).
+ */
+export async function resolvedInternalReason(hostname: string, resolve: ResolveHost): Promise<string | undefined> {
+  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  if (isIP(host) !== 0 || host === '') return undefined;
+  let addresses: readonly string[];
+  try {
+    addresses = await resolve(host);
+  } catch {
+    return undefined;
+  }
+  const internal = addresses.find((a) => (isIP(a) === 4 ? privateIPv4(a) : isIP(a) === 6 && privateIPv6(a)));
+  return internal !== undefined ? `${host} resolves to ${internal}, a private, loopback or link-local address` : undefined;
+}
+
+/** Why the host of `url` is internal, by its name or its resolved address; undefined when it looks public. */
+export async function internalTargetReason(url: URL, resolve: ResolveHost): Promise<string | undefined> {
+  return internalHostReason(url.hostname) ?? (await resolvedInternalReason(url.hostname, resolve));
+}
+
+/**
+ * Why the editor must not fetch `target` (undefined: it may): an internal host other than the one the policy
+ * allows, or a redirect (`from`) from https to http.
+ */
+export async function targetRefusal(target: URL, policy: FetchPolicy, resolve: ResolveHost, from?: URL): Promise<string | undefined> {
+  if (from?.protocol === 'https:' && target.protocol === 'http:') return `a redirect from https (${from.host}) to plain http`;
+  if (policy.allowInternalHost !== undefined && target.host === policy.allowInternalHost) return undefined;
+  const reason = await internalTargetReason(target, resolve);
+  return reason !== undefined ? `${reason}, and the editor fetches no internal address it was not asked to` : undefined;
+}
+
 /** What can be told from the issuer's URL alone (also for input validation): not a URL, http://, an internal host. */
 export function issuerUrlFindings(issuer: string): IssuerFinding[] {
   let url: URL;
@@ -117,15 +184,69 @@ function describeFailure(error: unknown): string {
 
 const text = (o: Record<string, unknown>, key: string): string | undefined => (typeof o[key] === 'string' ? o[key] : undefined);
 
-/** Fetches `<issuer>/.well-known/openid-configuration` and its `jwks_uri` and reports what Quay would make of them. */
-export async function checkIssuer(issuer: string, fetchJson: FetchJson, signal?: AbortSignal): Promise<IssuerCheck> {
+export interface IssuerCheckOptions {
+  /**
+   * The user agreed to fetch the issuer although its host is internal (by name or resolved address): its own host
+   * (name and port) may then be fetched, no other internal one. Without it a flagged issuer is not fetched at all.
+   * A function is asked (with the reason) only when the issuer is flagged: the editor's modal.
+   */
+  readonly fetchInternal?: boolean | ((reason: string) => Promise<boolean>);
+  readonly resolve?: ResolveHost;
+}
+
+const refused = (what: string, error: RefusedTargetError): IssuerFinding => ({
+  kind: 'refusedTarget',
+  severity: 'warning',
+  message: `The editor did not fetch ${what} ${error.url}: ${error.reason}. Quay fetches it from its own network; check it there.`,
+});
+
+/**
+ * Fetches `<issuer>/.well-known/openid-configuration` and its `jwks_uri` and reports what Quay would make of them.
+ * Every target (the issuer, `jwks_uri`, each redirect) is checked first (`targetRefusal`): one the editor must not
+ * fetch becomes a finding instead of a request.
+ */
+export async function checkIssuer(issuer: string, fetchJson: FetchJson, signal?: AbortSignal, options: IssuerCheckOptions = {}): Promise<IssuerCheck> {
   const findings = issuerUrlFindings(issuer);
   if (findings.some((f) => f.kind === 'notUrl')) return { issuer, findings };
+  const resolve = options.resolve ?? systemResolve;
+  const issuerUrl = new URL(issuer);
+  const byName = internalHostReason(issuerUrl.hostname);
+  const byAddress = byName === undefined ? await resolvedInternalReason(issuerUrl.hostname, resolve) : undefined;
+  if (byAddress !== undefined) {
+    findings.push({
+      kind: 'clusterInternal',
+      severity: 'warning',
+      message: `${byAddress}: reachable from the cluster or this network, but usually not from Quay, which fetches the issuer's discovery document and keys from its own network.`,
+    });
+  }
+  const internal = byName ?? byAddress;
+  let fetchInternal = false;
+  if (internal !== undefined) {
+    const agreed = options.fetchInternal;
+    fetchInternal = typeof agreed === 'function' ? await agreed(internal) : agreed === true;
+    if (!fetchInternal) {
+      findings.push({ kind: 'notFetched', severity: 'info', message: `The editor did not fetch the issuer's discovery document and keys: ${internal}. Check Issuer fetches them once you agree.` });
+      return { issuer, findings };
+    }
+  }
+  const policy: FetchPolicy = fetchInternal ? { allowInternalHost: issuerUrl.host } : {};
+  /** Fetches `url` unless the policy refuses it (checked here too: `fetchJson` may be any implementation). */
+  const get = async (url: string): Promise<{ readonly status: number; readonly json: unknown }> => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      throw new Error(`${url} is not a URL`);
+    }
+    const reason = await targetRefusal(target, policy, resolve);
+    if (reason !== undefined) throw new RefusedTargetError(target.href, reason);
+    return fetchJson(target.href, signal, policy);
+  };
   const discoveryUrl = `${stripSlash(issuer)}/.well-known/openid-configuration`;
 
   let document: Record<string, unknown>;
   try {
-    const { status, json } = await fetchJson(discoveryUrl, signal);
+    const { status, json } = await get(discoveryUrl);
     if (status < 200 || status > 299 || typeof json !== 'object' || json === null || Array.isArray(json)) {
       const got = status < 200 || status > 299 ? `HTTP ${status}` : 'an answer that is not a JSON object';
       findings.push({ kind: 'discoveryFailed', severity: 'error', message: `The discovery document ${discoveryUrl} gave ${got}; Quay would fail the exchange the same way (HTTP 500).` });
@@ -134,7 +255,8 @@ export async function checkIssuer(issuer: string, fetchJson: FetchJson, signal?:
     document = json as Record<string, unknown>;
   } catch (error) {
     if (signal?.aborted === true) throw error;
-    findings.push(unreachable(`the discovery document ${discoveryUrl}`, describeFailure(error)));
+    if (error instanceof RefusedTargetError) findings.push(refused('the discovery document', error));
+    else findings.push(unreachable(`the discovery document ${discoveryUrl}`, describeFailure(error)));
     return { issuer, findings };
   }
 
@@ -158,7 +280,7 @@ export async function checkIssuer(issuer: string, fetchJson: FetchJson, signal?:
 
   let jwks: readonly Record<string, unknown>[];
   try {
-    const { status, json } = await fetchJson(jwksUri, signal);
+    const { status, json } = await get(jwksUri);
     const keys = (json as { keys?: unknown } | undefined)?.keys;
     if (status !== 200 || !Array.isArray(keys)) {
       const got = status !== 200 ? `HTTP ${status}` : 'no keys array';
@@ -168,7 +290,8 @@ export async function checkIssuer(issuer: string, fetchJson: FetchJson, signal?:
     jwks = keys.filter((k): k is Record<string, unknown> => typeof k === 'object' && k !== null && !Array.isArray(k));
   } catch (error) {
     if (signal?.aborted === true) throw error;
-    findings.push(unreachable(`the keys ${jwksUri}`, describeFailure(error)));
+    if (error instanceof RefusedTargetError) findings.push(refused('the keys (jwks_uri)', error));
+    else findings.push(unreachable(`the keys ${jwksUri}`, describeFailure(error)));
     return { issuer, findings, discovered };
   }
 

@@ -3,8 +3,14 @@
  * at Quay (`GET /oauth2/federation/robot/token`, contract §6.2) and logs in with `--password-stdin`, and for
  * GitHub Actions a workflow job fragment. No token is ever on a command line: curl reads the robot name and the
  * OIDC token from its standard input (`-K -`), and `printf` is a shell builtin.
+ *
+ * The entry's subject and issuer are the server's text (Quay stores any non-empty string, newlines included):
+ * they appear only in comments, one line each with control characters visibly escaped, after a warning line;
+ * they are never a shell word. The robot name goes through `shellQuoteAlways` (single quotes, as Quay's UI) / `yamlScalar`.
  */
 import type { FederationEntry } from '../quay/types';
+import { yamlScalar } from '../k8s/blockYaml';
+import { hasControlChars, visibleText } from '../serverText';
 import { shellQuote, shellQuoteAlways } from '../shell';
 import { GITHUB_ACTIONS_ISSUER, serviceAccountOf } from './presets';
 
@@ -17,8 +23,16 @@ export interface KeylessLoginTarget {
 
 export type LoginSnippet = { readonly kind: 'shell' | 'githubWorkflow'; readonly text: string };
 
+/** A warning comment for an entry whose subject or issuer holds control characters (shown escaped after it). */
+function controlWarning(entry: FederationEntry): string[] {
+  return hasControlChars(entry.subject) || hasControlChars(entry.issuer)
+    ? ['# WARNING: this trust entry contains control characters (shown escaped, e.g. \\n): no real token has such a subject. Check who set it.']
+    : [];
+}
+
 /** Where the entry's tokens come from, as the shell line that puts one into `$OIDC_TOKEN`. */
 function tokenSource(entry: FederationEntry, audience: string): string[] {
+  const subject = visibleText(entry.subject);
   const sa = serviceAccountOf(entry.subject);
   if (sa !== undefined) {
     return [
@@ -30,9 +44,9 @@ function tokenSource(entry: FederationEntry, audience: string): string[] {
     return ['# GitLab CI: declare the token in .gitlab-ci.yml (id_tokens: QUAY_ID_TOKEN: aud: …).', 'OIDC_TOKEN="$QUAY_ID_TOKEN"'];
   }
   if (entry.subject.startsWith('spiffe://')) {
-    return [`# A JWT-SVID for ${entry.subject} with the audience ${audience}, e.g. written by spiffe-helper or spire-agent api fetch jwt.`, 'OIDC_TOKEN=$(cat "$JWT_SVID_FILE")'];
+    return [`# A JWT-SVID for ${subject} with the audience ${audience}, e.g. written by spiffe-helper or spire-agent api fetch jwt.`, 'OIDC_TOKEN=$(cat "$JWT_SVID_FILE")'];
   }
-  return [`# An OIDC token of ${entry.issuer} whose sub is ${entry.subject}.`, 'OIDC_TOKEN=$(cat "$OIDC_TOKEN_FILE")'];
+  return [`# An OIDC token of ${visibleText(entry.issuer)} whose sub is ${subject}.`, 'OIDC_TOKEN=$(cat "$OIDC_TOKEN_FILE")'];
 }
 
 function exchangeLines(target: KeylessLoginTarget, tokenVar: string, robotExpr: string): string[] {
@@ -49,7 +63,8 @@ export function keylessLoginSnippet(target: KeylessLoginTarget, entry: Federatio
     return {
       kind: 'githubWorkflow',
       text: [
-        `# Job fragment for a workflow whose runs have the subject ${entry.subject}.`,
+        ...controlWarning(entry),
+        `# Job fragment for a workflow whose runs have the subject ${visibleText(entry.subject)}.`,
         '# Listing permissions replaces the defaults: keep the ones your job needs beside id-token: write.',
         'permissions:',
         '  id-token: write',
@@ -57,7 +72,7 @@ export function keylessLoginSnippet(target: KeylessLoginTarget, entry: Federatio
         'steps:',
         '  - name: Log in to Quay with a keyless robot',
         '    env:',
-        `      QUAY_ROBOT: ${target.robot}`,
+        `      QUAY_ROBOT: ${yamlScalar(target.robot)}`,
         '    run: |',
         `      OIDC_TOKEN=$(curl -fsS -H "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=${host}" | jq -r .value)`,
         '      echo "::add-mask::$OIDC_TOKEN"',
@@ -71,10 +86,11 @@ export function keylessLoginSnippet(target: KeylessLoginTarget, entry: Federatio
   return {
     kind: 'shell',
     text: [
+      ...controlWarning(entry),
       ...tokenSource(entry, host),
       '# Exchange it at Quay for a registry password valid one hour, then log in.',
       ...exchangeLines(target, 'OIDC_TOKEN', shellQuoteAlways(target.robot)),
-      `printf '%s' "$QUAY_TOKEN" | podman login${tlsFlag} --username ${shellQuoteAlways(target.robot)} --password-stdin ${host}`,
+      `printf '%s' "$QUAY_TOKEN" | podman login${tlsFlag} --username ${shellQuoteAlways(target.robot)} --password-stdin ${shellQuote(host)}`,
       '',
     ].join('\n'),
   };

@@ -3,6 +3,7 @@
  * with an explanation, and the git-remote parsing that fills in the repository for CI presets.
  */
 import type { FederationEntry } from '../quay/types';
+import { hasControlChars } from '../serverText';
 
 export type PresetId = 'kubernetes' | 'githubActions' | 'gitlabCi' | 'keycloak' | 'spiffe';
 
@@ -86,9 +87,13 @@ export function serviceAccountSubject(namespace: string, serviceAccount: string)
   return `system:serviceaccount:${namespace.trim()}:${serviceAccount.trim()}`;
 }
 
-/** The ServiceAccount a `system:serviceaccount:<namespace>:<name>` subject names. */
+/**
+ * The ServiceAccount a `system:serviceaccount:<namespace>:<name>` subject names. Neither part may hold whitespace
+ * or a control character: a subject stored as `…:prod:puller\ntouch ~/PWNED #` names no ServiceAccount.
+ */
 export function serviceAccountOf(subject: string): { readonly namespace: string; readonly name: string } | undefined {
-  const m = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject);
+  if (hasControlChars(subject)) return undefined;
+  const m = /^system:serviceaccount:([^:\s]+):([^:\s]+)$/.exec(subject);
   return m !== null ? { namespace: m[1] ?? '', name: m[2] ?? '' } : undefined;
 }
 

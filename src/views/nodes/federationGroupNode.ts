@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { contextValue, NodeFlags, NodeKinds } from '../../constants';
-import { markdownCode } from '../../core/markdown';
+import { entryDisplay } from '../../core/federation/display';
+import { escapeMarkdown, markdownCode } from '../../core/markdown';
+import { visibleText } from '../../core/serverText';
 import type { FederationEntry } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { ItemNode } from './itemNode';
@@ -52,19 +54,21 @@ export class FederationGroupNode extends TreeNode {
     if (entries.length === 0) {
       return [new MessageNode(this, this.ctx, vscode.l10n.t('No trusted issuer'), { detail: vscode.l10n.t('Set Up Keyless Access… adds one') })];
     }
-    return (
-      entries.map(
-        (f, i) =>
-          new ItemNode(this, this.ctx, String(i), {
-            label: f.subject,
-            description: f.issuer,
-            icon: 'shield',
-            kind: NodeKinds.federation,
-            tooltip: new vscode.MarkdownString(`**${vscode.l10n.t('Keyless federation')}**\n\n${vscode.l10n.t('Issuer')}: ${markdownCode(f.issuer)}  \n${vscode.l10n.t('Subject')}: ${markdownCode(f.subject)}`),
-            name: f.subject,
-            federation: f,
-          }),
-      )
-    );
+    // Quay stores any subject and issuer, line breaks included: they are shown escaped, behind a warning.
+    return entries.map((f, i) => {
+      const shown = entryDisplay(f, vscode.l10n.t('contains control characters (shown escaped)'));
+      const warning = shown.warning !== undefined ? `\n\n⚠ ${escapeMarkdown(shown.warning)}` : '';
+      return new ItemNode(this, this.ctx, String(i), {
+        label: shown.label,
+        description: shown.description,
+        icon: shown.warning !== undefined ? 'warning' : 'shield',
+        kind: NodeKinds.federation,
+        tooltip: new vscode.MarkdownString(
+          `**${vscode.l10n.t('Keyless federation')}**\n\n${vscode.l10n.t('Issuer')}: ${markdownCode(visibleText(f.issuer))}  \n${vscode.l10n.t('Subject')}: ${markdownCode(visibleText(f.subject))}${warning}`,
+        ),
+        name: shown.label,
+        federation: f,
+      });
+    });
   }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { githubActionsEntries, gitlabCiEntry, keycloakEntry, kubernetesEntry, parseGitRemote, spiffeEntry, GITHUB_ACTIONS_ISSUER, KUBERNETES_ISSUER_HINTS } from '../../../src/core/federation/presets';
+import { githubActionsEntries, serviceAccountOf, gitlabCiEntry, keycloakEntry, kubernetesEntry, parseGitRemote, spiffeEntry, GITHUB_ACTIONS_ISSUER, KUBERNETES_ISSUER_HINTS } from '../../../src/core/federation/presets';
 
 void test('parseGitRemote: https and ssh forms, credentials dropped, subgroups kept', () => {
   const cases: [string, { host: string; owner: string; repo: string } | undefined][] = [
@@ -69,4 +69,19 @@ void test('Kubernetes, Keycloak and SPIFFE entries', () => {
     issuer: 'https://oidc.spire.example.com',
     subject: 'spiffe://example.org/ns/prod/sa/app',
   });
+});
+
+void test('serviceAccountOf matches neither across whitespace nor with control characters (security review finding 1)', () => {
+  assert.deepEqual(serviceAccountOf('system:serviceaccount:prod:puller'), { namespace: 'prod', name: 'puller' });
+  for (const subject of [
+    'system:serviceaccount:prod:puller\ntouch ~/PWNED #',
+    'system:serviceaccount:prod\nx:puller',
+    'system:serviceaccount:prod:pul ler',
+    'system:serviceaccount:prod:puller\t',
+    'system:serviceaccount:prod:puller\u0000',
+    'system:serviceaccount:prod:puller\u202e',
+    'system:serviceaccount:prod:puller\u0085',
+  ]) {
+    assert.equal(serviceAccountOf(subject), undefined, JSON.stringify(subject));
+  }
 });

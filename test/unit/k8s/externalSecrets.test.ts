@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseAllDocuments } from 'yaml';
-import { yamlScalar } from '../../../src/core/k8s/blockYaml';
+import { parse, parseAllDocuments } from 'yaml';
+import { blockYaml, yamlScalar } from '../../../src/core/k8s/blockYaml';
+import { hasControlChars } from '../../../src/core/serverText';
 import { basicAuth, dockerConfigJson } from '../../../src/core/k8s/credentials';
 import { keylessManifests, vaultExternalSecret } from '../../../src/core/k8s/externalSecrets';
 import { chooseExternalSecretsVersion, externalSecretVersionsIn } from '../../../src/core/yaml/externalSecretsPlan';
@@ -152,4 +153,14 @@ void test('yamlScalar quotes what YAML would read as another type or structure',
     assert.equal(yamlScalar(s), JSON.stringify(s));
     assert.equal(objects(`k: ${yamlScalar(s)}`)[0] !== undefined, true);
   }
+});
+
+void test('blockYaml and yamlScalar keep server text with control characters one value: escaped, read back the same', () => {
+  for (const value of ['a\r\nevil: 1', 'a\nb\u0085c', 'x\u0000y', 'line\u2028sep', 'rtl\u202eabc', 'bel\u0007\nnext: 2', 'nel\u0085evil: 1']) {
+    const text = blockYaml({ metadata: { name: value, other: 'kept' } });
+    assert.deepEqual(parse(text), { metadata: { name: value, other: 'kept' } }, text);
+    assert.equal(hasControlChars(text.replace(/\n/g, '')), false, JSON.stringify(text));
+  }
+  // A plain multi-line text (a script, a description) stays a readable block scalar.
+  assert.equal(blockYaml({ run: 'echo a\n\techo b\n' }), 'run: |\n  echo a\n  \techo b');
 });

@@ -8,6 +8,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { html, nothing, render, type TemplateResult } from 'lit';
+import { hasControlChars, visibleText } from '../../../src/core/serverText';
 import { isRobotPageMessage, isRobotPageState, type RobotHostMessage, type RobotPageState, type RobotTab } from '../../../src/webviews/protocol';
 import { connect } from '../host';
 import { forgetToken, initialModel, MASK, update, withUi, type RobotModel, type Section } from '../robot/model';
@@ -272,7 +273,7 @@ function keyless(): TemplateResult {
       <table>
         <caption>Trusted identities</caption>
         <thead><tr><th scope="col">Issuer</th><th scope="col">Subject</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-        <tbody>${rows.map((e) => html`<tr><td>${e.issuer}</td><td><code>${e.subject}</code></td><td><vscode-button secondary aria-label=${`Remove the entry ${e.subject}`} @click=${() => post({ type: 'removeFederation', issuer: e.issuer, subject: e.subject })}>Remove</vscode-button></td></tr>`)}</tbody>
+        <tbody>${rows.map((e) => html`<tr><td>${visibleText(e.issuer)}</td><td><code>${visibleText(e.subject)}</code>${hasControlChars(e.issuer) || hasControlChars(e.subject) ? html` <span class="muted">⚠ contains control characters (shown escaped)</span>` : nothing}</td><td><vscode-button secondary aria-label=${`Remove the entry ${visibleText(e.subject)}`} @click=${() => post({ type: 'removeFederation', issuer: e.issuer, subject: e.subject })}>Remove</vscode-button></td></tr>`)}</tbody>
       </table>`)}
     <div class="row">
       <vscode-button @click=${() => post({ type: 'addFederation' })}>Add entry…</vscode-button>
