@@ -129,7 +129,7 @@ void test('clusters: listed through kubectl get externalsecrets.external-secrets
     const results = await forceSync(kubectl, found.found, new Date(Date.UTC(2026, 11, 7, 12)));
     assert.deepEqual(results.map((r) => r.outcome), ['annotated', 'skipped']);
     assert.deepEqual(calls(dir), [
-      ['--context=prod-cluster', 'get', 'externalsecrets.external-secrets.io', '--all-namespaces', '-o', 'json'],
+      ['--context=prod-cluster', 'get', '-o', 'json', 'externalsecrets.external-secrets.io', '--all-namespaces'],
       ['--context=prod-cluster', 'annotate', '--overwrite', '--namespace=prod', '--', 'externalsecrets.external-secrets.io/acme-ci-bot-pull-secret', 'force-sync=1796644800'],
     ]);
     // A name that is not a Kubernetes name never reaches kubectl.
