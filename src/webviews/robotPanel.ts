@@ -258,7 +258,7 @@ class RobotPage {
 
   private loadFederation(): Promise<void> {
     return this.section(
-      async () => (await currentTrust(this.c, this.target)).map((f) => ({ issuer: f.issuer, subject: f.subject })),
+      async () => (await currentTrust(this.c, this.target)).map((f) => ({ issuer: f.issuer, subject: f.subject, ...(f.audiences !== undefined ? { audiences: [...f.audiences] } : {}) })),
       async (r) => {
         await this.host.post({ type: 'federation', ...r });
         if (r.rows !== undefined) await this.postHeader(r.rows.length > 0);

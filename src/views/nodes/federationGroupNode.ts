@@ -57,10 +57,17 @@ export class FederationGroupNode extends TreeNode {
         (f, i) =>
           new ItemNode(this, this.ctx, String(i), {
             label: f.subject,
-            description: f.issuer,
+            // Audiences only where Quay returns them (Quay 3.18's API never stores any; a database edit can).
+            description: (f.audiences?.length ?? 0) > 0 ? vscode.l10n.t('{0} · aud {1}', f.issuer, (f.audiences ?? []).join(', ')) : f.issuer,
             icon: 'shield',
             kind: NodeKinds.federation,
-            tooltip: new vscode.MarkdownString(`**${vscode.l10n.t('Keyless federation')}**\n\n${vscode.l10n.t('Issuer')}: ${markdownCode(f.issuer)}  \n${vscode.l10n.t('Subject')}: ${markdownCode(f.subject)}`),
+            tooltip: new vscode.MarkdownString(
+              `**${vscode.l10n.t('Keyless federation')}**\n\n${vscode.l10n.t('Issuer')}: ${markdownCode(f.issuer)}  \n${vscode.l10n.t('Subject')}: ${markdownCode(f.subject)}  \n${
+                (f.audiences?.length ?? 0) > 0
+                  ? `${vscode.l10n.t('Audiences (Quay checks the token\'s aud)')}: ${(f.audiences ?? []).map(markdownCode).join(', ')}`
+                  : vscode.l10n.t('Audiences: none stored, so Quay does not check the token\'s aud')
+              }`,
+            ),
             name: f.subject,
             federation: f,
           }),

@@ -271,8 +271,8 @@ function keyless(): TemplateResult {
     ${sectionBody(f, 'No federation entries: the robot signs in with its token only.', (rows) => html`
       <table>
         <caption>Trusted identities</caption>
-        <thead><tr><th scope="col">Issuer</th><th scope="col">Subject</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-        <tbody>${rows.map((e) => html`<tr><td>${e.issuer}</td><td><code>${e.subject}</code></td><td><vscode-button secondary aria-label=${`Remove the entry ${e.subject}`} @click=${() => post({ type: 'removeFederation', issuer: e.issuer, subject: e.subject })}>Remove</vscode-button></td></tr>`)}</tbody>
+        <thead><tr><th scope="col">Issuer</th><th scope="col">Subject</th><th scope="col">Audiences</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+        <tbody>${rows.map((e) => html`<tr><td>${e.issuer}</td><td><code>${e.subject}</code></td><td>${(e.audiences?.length ?? 0) > 0 ? (e.audiences ?? []).join(', ') : html`<span class="muted" title="Quay checks no aud for this entry">none</span>`}</td><td><vscode-button secondary aria-label=${`Remove the entry ${e.subject}`} @click=${() => post({ type: 'removeFederation', issuer: e.issuer, subject: e.subject })}>Remove</vscode-button></td></tr>`)}</tbody>
       </table>`)}
     <div class="row">
       <vscode-button @click=${() => post({ type: 'addFederation' })}>Add entry…</vscode-button>
