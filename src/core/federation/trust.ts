@@ -65,7 +65,6 @@ export function validateTrust(entries: readonly FederationEntry[]): TrustProblem
 export function federationUnsupported(error: unknown): boolean {
   return QuayApiError.is(error, 'notFound') && error.status === 404 && /\/federation$/.test(error.path);
 }
-export const FEDERATION_UNSUPPORTED = 'This Quay has no robot federation: it is older than 3.13.';
 
 /** Which federation routes: an organization's robots (`/organization/{org}/robots/…`) or the user's own (`/user/robots/…`). */
 export type FederationScope = Namespace['kind'];
@@ -84,6 +83,8 @@ export interface FederationGap {
   readonly route: string;
   /** What is missing, what is needed, and how it was learned. */
   readonly message: string;
+  /** How it was learned, alone: "Quay answered 404 on <route>". */
+  readonly learnedFrom: string;
 }
 
 export const FEDERATION_ROUTES: Readonly<Record<FederationScope, string>> = {
@@ -93,12 +94,14 @@ export const FEDERATION_ROUTES: Readonly<Record<FederationScope, string>> = {
 
 export function federationGapFor(scope: FederationScope): FederationGap {
   const route = FEDERATION_ROUTES[scope];
+  const learnedFrom = `Quay answered 404 on ${route}`;
   return scope === 'org'
-    ? { scope, minVersion: '3.13', route, message: `Needs Quay 3.13: this Quay answered 404 on ${route}, so it has no robot federation (it is older than 3.13).` }
+    ? { scope, minVersion: '3.13', route, learnedFrom, message: `Needs Quay 3.13: this Quay answered 404 on ${route}, so it has no robot federation (it is older than 3.13).` }
     : {
         scope,
         minVersion: '3.18',
         route,
+        learnedFrom,
         message: `Needs Quay 3.18 (3.17.2 on the 3.17 line): this Quay answered 404 on ${route}, so it has no federation for robots of a user namespace (organization robots have it since 3.13).`,
       };
 }

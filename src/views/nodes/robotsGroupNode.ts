@@ -60,7 +60,7 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
     // organizations' robots but not for the user's own.
     const gap = this.ctx.noFederation.get(federationGapKey(this.instanceId, this.namespace.kind));
     if (gap === undefined) return nodes;
-    return [new MessageNode(this, this.ctx, vscode.l10n.t('No keyless federation: needs Quay {0}', gap.minVersion), { detail: gap.message, key: 'nofederation' }), ...nodes];
+    return [new MessageNode(this, this.ctx, vscode.l10n.t('Keyless needs Quay {0}', gap.minVersion), { detail: gap.learnedFrom, tooltip: gap.message, key: 'nofederation' }), ...nodes];
   }
 
   protected toNode(robot: Robot): TreeNode {
