@@ -153,3 +153,13 @@ void test('yamlScalar quotes what YAML would read as another type or structure',
     assert.equal(objects(`k: ${yamlScalar(s)}`)[0] !== undefined, true);
   }
 });
+
+void test('keyless for a robot of a user namespace (Quay 3.18): serviceAccountRef.audiences is kept, so the tokens can carry the audience Quay will require', () => {
+  const m = keylessManifests({ host: 'quay.example.com', robot: 'alice+laptop', namespace: 'dev', serviceAccount: 'quay-token', audiences: ['quay.example.com', ' sts ', ''] });
+  const generator = parseAllDocuments(m.generator)[0]?.toJS() as { metadata: { name: string }; spec: unknown };
+  assert.equal(generator.metadata.name, 'alice-laptop-quay-token');
+  assert.deepEqual(generator.spec, { url: 'quay.example.com', robotAccount: 'alice+laptop', serviceAccountRef: { name: 'quay-token', audiences: ['quay.example.com', 'sts'] } });
+  assert.equal(m.secretName, 'alice-laptop-pull-secret');
+  const none = parseAllDocuments(keylessManifests({ host: 'quay.example.com', robot: 'alice+laptop', serviceAccount: 'quay-token' }).generator)[0]?.toJS() as { spec: { serviceAccountRef: unknown } };
+  assert.deepEqual(none.spec.serviceAccountRef, { name: 'quay-token' }, 'no audiences key when none is given');
+});
