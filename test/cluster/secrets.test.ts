@@ -151,3 +151,16 @@ void test('quay-robots cluster-secrets: one JSON line per Secret, problems as JS
   assert.equal(await main(['cluster-secrets', '--robot', ROBOT, '--kubectl', '/nonexistent/kubectl'], m.io), 2);
   assert.match(String(jsonLines(m.err)[0]?.reason), /^kubectl was not found at "\/nonexistent\/kubectl"/);
 });
+
+// Security review 2026-12, finding 4: with real kubectl 1.20, what follows "--" is a name, never a flag.
+void test('kubectl 1.20 reads positionals after "--" as names: a Secret named like a flag is looked up, not obeyed', { skip }, async () => {
+  await cluster.admin(['apply', '-f', '-'], pullSecret('team-a', 'after-dashes'));
+  const read = (await cluster.kubectl.getJson('admin', ['-n', 'team-a', '--', 'secret', 'after-dashes'])) as KubeSecret;
+  assert.equal(read.metadata?.name, 'after-dashes');
+  await assert.rejects(cluster.kubectl.getJson('admin', ['-n', 'team-a', '--', 'secret', '--as=system:admin']), (e: unknown) => {
+    assert.ok(e instanceof Error && 'kind' in e, String(e));
+    assert.equal(e.kind, 'notFound', e.message);
+    assert.match(e.message, /"--as=system:admin" not found/);
+    return true;
+  });
+});

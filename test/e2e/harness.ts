@@ -106,6 +106,11 @@ export interface StartOptions {
   name?: string;
   /** User keybindings (`keybindings.json` entries), for commands that take arguments. */
   keybindings?: { key: string; command: string; args?: unknown }[];
+  /**
+   * Workspace trust on (default off: `--disable-workspace-trust`). The folder is then not trusted and opens in
+   * Restricted Mode without asking (`security.workspace.trust.startupPrompt: never`).
+   */
+  workspaceTrust?: boolean;
 }
 
 export interface VSCodeSession {
@@ -170,10 +175,11 @@ export async function startCodeServer(opts: StartOptions & { port?: number; keep
   for (const ext of [main, ...(opts.extraExtensions ?? [])]) {
     installExtensionFolder(ext, extensionsDir);
   }
-  writeUserFile(userDataDir, 'settings.json', { ...DEFAULT_SETTINGS, ...opts.settings });
+  const trust = opts.workspaceTrust === true ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {};
+  writeUserFile(userDataDir, 'settings.json', { ...DEFAULT_SETTINGS, ...trust, ...opts.settings });
   if (opts.keybindings !== undefined) writeUserFile(userDataDir, 'keybindings.json', opts.keybindings);
   const output: string[] = [];
-  const server = spawnCodeServer(root, userDataDir, extensionsDir, opts.env ?? {}, output, opts.port ?? 0);
+  const server = spawnCodeServer(root, userDataDir, extensionsDir, opts.env ?? {}, output, opts.port ?? 0, opts.workspaceTrust === true);
   const stop = async (): Promise<void> => {
     await stopProcessGroup(server);
     if (process.env.QUAY_E2E_KEEP !== '1' && opts.keep !== true) fs.rmSync(root, { recursive: true, force: true });
@@ -1419,7 +1425,7 @@ function writeUserFile(userDataDir: string, name: string, content: unknown): voi
   fs.writeFileSync(file, JSON.stringify(content, null, 2));
 }
 
-function spawnCodeServer(root: string, userDataDir: string, extensionsDir: string, extraEnv: Record<string, string>, output: string[], port: number): ChildProcess {
+function spawnCodeServer(root: string, userDataDir: string, extensionsDir: string, extraEnv: Record<string, string>, output: string[], port: number, workspaceTrust = false): ChildProcess {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Variables that would steer code-server elsewhere, or leak a surrounding VS Code session into this one.
   for (const key of Object.keys(env)) {
@@ -1431,7 +1437,7 @@ function spawnCodeServer(root: string, userDataDir: string, extensionsDir: strin
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,

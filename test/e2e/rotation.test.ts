@@ -9,7 +9,7 @@
  * 3. overdue robots carry a warning and their token age in the tree, and the due list rotates one.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -28,6 +28,7 @@ import {
   modalDialog,
   openFile,
   openViewContainer,
+  pickQuickItem,
   quickInputState,
   runCommand,
   treeItems,
@@ -76,6 +77,10 @@ function files(host: string, user: string, token: string): Record<string, string
 }
 
 let workspace = '';
+/** `$XDG_CONFIG_HOME` of the extension host: its `containers/auth.json` is a user credential file holding ROBOT. */
+let configHome = '';
+const userAuthJson = (): string => join(configHome, 'containers', 'auth.json');
+const userAuth = (host: string, token: string): string => `${JSON.stringify({ auths: { [host]: { auth: b64(`${ROBOT}:${token}`) }, 'docker.io': { auth: b64('someone:pw') } } }, null, 2)}\n`;
 let original: Record<string, string> = {};
 let successorOriginal: Record<string, string> = {};
 /** Files of the failure scenarios: k8s_prod_puller in two files, unused_bot in one. */
@@ -97,13 +102,18 @@ const workbench = useSandboxWorkbench('demo', {
       mkdirSync(join(workspace, name, '..'), { recursive: true });
       writeFileSync(join(workspace, name), text);
     }
-    return { workspace };
+    configHome = mkdtempSync(join(tmpdir(), 'rotation-config-'));
+    mkdirSync(join(configHome, 'containers'));
+    writeFileSync(userAuthJson(), userAuth(sb.hostname, sb.state.robot(ROBOT)?.token ?? ''));
+    chmodSync(userAuthJson(), 0o644);
+    return { workspace, env: { XDG_CONFIG_HOME: configHome } };
   },
 });
 const { vscode } = workbench;
 const view = { viewTitle: 'Registry' };
 const registry = skopeo();
 after(() => registry.dispose());
+after(() => rmSync(configHome, { recursive: true, force: true }));
 
 const read = (name: string): string => readFileSync(join(workspace, name), 'utf8');
 
@@ -137,7 +147,9 @@ void test('Rotate from the CodeLens: the plan lists 3 files, each changes only i
   await lens.click();
 
   const plan = await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+ci_pull/, timeout: 30_000 });
-  const rows = plan.items.filter((i) => i.checked !== undefined).map((i) => `${i.label} | ${i.description} | ${String(i.checked)}`).sort();
+  const userRow = plan.items.find((i) => i.label.startsWith(userAuthJson()));
+  assert.equal(userRow?.checked, false, `the user's auth.json is listed, unticked: ${JSON.stringify(plan.items.map((i) => i.label))}`);
+  const rows = plan.items.filter((i) => i.checked !== undefined && i !== userRow).map((i) => `${i.label} | ${i.description} | ${String(i.checked)}`).sort();
   const at = (name: string, needle: string): string => {
     const text = original[name] ?? '';
     const before = text.slice(0, text.indexOf(needle)).split('\n');
@@ -147,16 +159,20 @@ void test('Rotate from the CodeLens: the plan lists 3 files, each changes only i
   assert.equal(rows[0], `${at('.env', oldToken)} | token | true`);
   assert.equal(rows[1], `${at('docker/auth.json', b64(`${ROBOT}:${oldToken}`))} | auth (base64 of user:token) | true`);
   assert.match(rows[2] ?? '', /^k8s\/pull-secret\.yaml:9:\d+ \| Secret data \(\.dockerconfigjson, base64\) · auth inside \| true$/);
+  // Tick the user's credential file too: it is written privately (0600, temp file + rename), never as a document.
+  const inodeBefore = statSync(userAuthJson()).ino;
+  await pickQuickItem(page, userRow.label);
+  await waitUntil(async () => (await quickInputState(page)).items.find((i) => i.label === userRow.label)?.checked === true, { message: 'the auth.json row ticked' });
   await session.screenshot('rotation-02-plan');
   await acceptQuickInput(page);
 
   const modal = await modalDialog(page);
-  assert.equal(modal.message, 'Quay invalidates the old token immediately. 3 places will be updated; 1 known places will not.');
+  assert.equal(modal.message, 'Quay invalidates the old token immediately. 4 places will be updated; 1 known places will not.');
   assert.match(modal.detail, /Not updatable here: k8s\/sealed\.yaml:1 \(sealedSecret\)/);
   await session.screenshot('rotation-03-confirm');
   await clickDialogButton(page, 'Regenerate Token');
 
-  await waitForNotification(page, /Rotation of acme\+ci_pull: 3 places updated, 1 left\. The registry accepts the new token and refuses the old one\./, 30_000);
+  await waitForNotification(page, /Rotation of acme\+ci_pull: 4 places updated, 1 left\. The registry accepts the new token and refuses the old one\./, 30_000);
   await session.screenshot('rotation-04-report');
   const newToken = sb.state.robot(ROBOT)?.token ?? assert.fail('no robot');
   assert.notEqual(newToken, oldToken);
@@ -164,6 +180,16 @@ void test('Rotate from the CodeLens: the plan lists 3 files, each changes only i
   const expected = files(sb.hostname, ROBOT, newToken);
   for (const name of ['.env', 'docker/auth.json', 'k8s/pull-secret.yaml', 'k8s/sealed.yaml']) assert.equal(read(name), expected[name], name);
   assert.deepEqual(differingRuns(original['.env'] ?? '', read('.env')).join(''), differingRuns(oldToken, newToken).join(''));
+  // Security review 2026-12, finding 10: the user's credential file is replaced (new inode), mode 0600, with only
+  // the token changed, and no editor document for it was ever saved (VS Code's local history records each save).
+  assert.equal(readFileSync(userAuthJson(), 'utf8'), userAuth(sb.hostname, newToken));
+  assert.equal(statSync(userAuthJson()).mode & 0o777, 0o600);
+  assert.notEqual(statSync(userAuthJson()).ino, inodeBefore, 'written as a new file renamed over the old one');
+  assert.deepEqual(readdirSync(join(configHome, 'containers')), ['auth.json'], 'no temporary file left');
+  const history = join(session.userDataDir, 'User', 'History');
+  const saved = existsSync(history) ? readdirSync(history).map((d) => join(history, d, 'entries.json')).filter(existsSync).map((f) => (JSON.parse(readFileSync(f, 'utf8')) as { resource?: string }).resource ?? '') : [];
+  assert.ok(saved.some((r) => r.endsWith('/docker/auth.json')), `the workspace's files are saved as documents (local history: ${JSON.stringify(saved)})`);
+  assert.ok(!saved.some((r) => r.includes('rotation-config-')), `no document of the user's auth.json was saved (local history: ${JSON.stringify(saved)})`);
 
   const fresh = await registry.login(sb.hostname, ROBOT, newToken, 'new');
   assert.equal(fresh.code, 0, fresh.stderr);

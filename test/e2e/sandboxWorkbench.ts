@@ -19,7 +19,7 @@ export interface SandboxWorkbench {
  */
 export function useSandboxWorkbench(
   seed: SeedName = 'demo',
-  extra: Pick<StartOptions, 'keybindings'> & {
+  extra: Pick<StartOptions, 'keybindings' | 'workspaceTrust'> & {
     prepare?: (sandbox: Sandbox) => Pick<StartOptions, 'workspace' | 'settings' | 'env'>;
     /** More sandbox options, asked just before it starts (e.g. a test cluster started there, whose CA it trusts). */
     sandbox?: () => Promise<Omit<SandboxOptions, 'seed'>>;

@@ -2,6 +2,7 @@
  * `npm run sandbox -- [options]`: runs the Quay sandbox until SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
+import { clockTime } from './clock';
 import { startSandbox, type SandboxOptions, type SeedName } from './server';
 
 const USAGE = `Usage: npm run sandbox -- [options]
@@ -21,6 +22,11 @@ Options:
   --tls               serve https with the throwaway test CA (its PEM is printed)
   --random-seed N     make fail/drop decisions reproducible
   --trusted-ca FILE   PEM CA certificates the token exchange trusts too (e.g. a test API server's CA)
+  --now TIME          the sandbox's time at start, ISO 8601 (e.g. 2026-12-07T12:00:00Z); it advances with
+                      real time from there and dates the seeds' history, logs and minted tokens
+  --logs-model M      table | document (default: table): the log storage whose aggregatelogs answers to
+                      reproduce: Quay's default database tables (days of the month, merged; 500 on an
+                      impossible date) or Elasticsearch/Splunk documents (real days)
   --help              show this help
 `;
 
@@ -84,6 +90,23 @@ function parseArgs(argv: readonly string[]): SandboxOptions | 'help' {
       case '--random-seed':
         options.randomSeed = number(flag, value(), { integer: true });
         break;
+      case '--logs-model': {
+        const model = value();
+        if (model !== 'table' && model !== 'document') throw new UsageError('--logs-model must be table or document');
+        options.logsModel = model;
+        break;
+      }
+      case '--now': {
+        const time = value();
+        if (time === undefined || time === '') throw new UsageError('--now needs an ISO 8601 date-time, e.g. 2026-12-07T12:00:00Z');
+        try {
+          clockTime(time);
+        } catch (e) {
+          throw new UsageError(e instanceof Error ? e.message : String(e));
+        }
+        options.now = time;
+        break;
+      }
       default:
         throw new UsageError(`Unknown option: ${raw}`);
     }
@@ -117,6 +140,8 @@ async function main(): Promise<void> {
     `Quay sandbox (seed ${options.seed ?? 'demo'}) listening`,
     `  URL              ${sandbox.url}`,
     `  SERVER_HOSTNAME  ${sandbox.hostname}`,
+    `  Clock            ${sandbox.now().toISOString()}${options.now !== undefined ? ' (set by --now, advancing with real time)' : ''}`,
+    `  Log storage      ${options.logsModel === 'document' ? 'document (Elasticsearch/Splunk: aggregates by real day)' : 'table (Quay\'s default: aggregates by day of the month)'}`,
     `  OIDC issuer      ${sandbox.issuer.url}   (mint a token: POST ${sandbox.issuer.url}/mint with a JSON claims body)`,
     '',
     'OAuth tokens (use as "Authorization: Bearer <token>"):',

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, Views } from '../../src/constants';
+import { Commands, Settings, Views } from '../../src/constants';
 
 const root = join(__dirname, '..', '..', '..');
 interface Manifest {
@@ -52,4 +52,22 @@ void test('src/core never imports vscode (it is tested in plain Node)', () => {
     .filter((f) => f.endsWith('.ts'))
     .filter((f) => /(?:from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/.test(readFileSync(f, 'utf8')));
   assert.deepEqual(offenders, []);
+});
+
+// Security review 2026-12, finding 2: a repository's .vscode/settings.json chose the kubectl the extension ran
+// (and could hide usages from a rotation), even in Restricted Mode.
+void test('a workspace cannot choose the kubectl program, and its rotation excludes are ignored when untrusted', () => {
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations?: string[] } };
+    contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+  };
+  const props = manifest.contributes.configuration.properties;
+  const key = (setting: string): string => `${Settings.section}.${setting}`;
+  assert.equal(props[key(Settings.kubectlPath)]?.scope, 'machine', 'quay.kubectl.path is a user (machine) setting only');
+  assert.equal(props[key(Settings.rotationExclude)]?.scope, 'window');
+  assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
+  const restricted = manifest.capabilities.untrustedWorkspaces.restrictedConfigurations ?? [];
+  for (const setting of [Settings.kubectlPath, Settings.rotationExclude]) assert.ok(restricted.includes(key(setting)), `${key(setting)} is in restrictedConfigurations`);
+  for (const setting of restricted) assert.ok(props[setting] !== undefined, `${setting} is a declared setting`);
+  assert.match(nls['capabilities.untrustedWorkspaces'] ?? '', /runs no kubectl/);
 });

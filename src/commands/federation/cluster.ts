@@ -55,7 +55,7 @@ export async function pickServiceAccount(kubectl: Kubectl, context: string, titl
       typeof i.metadata?.namespace === 'string' && typeof i.metadata.name === 'string' ? [{ namespace: i.metadata.namespace, name: i.metadata.name }] : [],
     );
   } catch (error) {
-    if (!(error instanceof KubectlError) || error.kind === 'missing' || error.kind === 'unreachable') throw error;
+    if (!(error instanceof KubectlError) || error.kind === 'missing' || error.kind === 'untrusted' || error.kind === 'unreachable') throw error;
     note = error.message;
   }
   const key = (s: ServiceAccountRef): string => `${s.namespace}/${s.name}`;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { findClusterSecrets, updateClusterSecret, type RobotFilter, type SecretCredentials, type SecretMatch, type SecretProblem, type SecretUpdate } from '../../core/k8s/clusterSecrets';
 import { KubectlError, type Kubectl } from '../../core/k8s/kubectl';
-import { kubectlFromSettings } from '../../host/kubectl';
+import { kubectlFromSettings, kubectlRefusal } from '../../host/kubectl';
 import { instanceHost } from '../../core/instances';
 import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
@@ -123,6 +123,8 @@ export function clusterReport(scan: ClusterScan | undefined, results: readonly S
 /** "Find Robot in Clusters": the rotation's cluster search, without rotating; the result as a Markdown report. */
 export async function findRobotInClusters(c: CommandContext, node?: unknown): Promise<void> {
   const title = vscode.l10n.t('Find Robot in Clusters');
+  const refusal = kubectlRefusal();
+  if (refusal !== undefined) throw new Error(refusal); // a report saying "no pull Secret holds this robot" would mislead
   const { instance, robot } = await resolveRobot(c, node, title);
   const scan = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance) }, title);
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: [`# ${vscode.l10n.t('{0} in clusters', robot.fullName)}`, '', instance.url, '', ...clusterReport(scan, undefined)].join('\n') });

@@ -1,9 +1,10 @@
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Settings } from '../../constants';
-import { findTokenUsages, textHash, userCredentialFiles, verifyUnchanged, type FindResult, type NonUpdatable, type ScannedFile } from '../../core/rotation/finder';
+import { rewriteCredentialFile } from '../../core/rotation/credentialFiles';
+import { findTokenUsages, reachedByScan, textHash, userCredentialFiles, verifyUnchanged, type FindResult, type NonUpdatable, type ScannedFile } from '../../core/rotation/finder';
 import { needlesFor, scanText, type TextUsage, type UsageEncoding } from '../../core/rotation/match';
 import { planReplacement, StaleUsageError, type Replacement } from '../../core/rotation/replace';
 import type { SecretMatch } from '../../core/k8s/clusterSecrets';
@@ -60,6 +61,27 @@ function roots(): string[] {
   return (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
 }
 
+/** The user's own credential files (`~/.docker/config.json`, `auth.json`): scanned from disk and written privately, never opened as documents. */
+function credentialFiles(): Set<string> {
+  return new Set(userCredentialFiles(os.homedir(), process.env));
+}
+
+/**
+ * Whether an open document's unsaved text is searched: where the scan itself would look in a folder (excludes,
+ * `.git`, `node_modules`, no symbolic link on the way: saving would write through it); outside the folders, a
+ * file that is not a symbolic link. The user's credential files are read from disk (their writer never uses a document).
+ */
+function dirtyTextSearched(file: string, folders: readonly string[], excludes: readonly string[], credentials: ReadonlySet<string>): boolean {
+  if (credentials.has(file)) return false;
+  const folder = folders.find((f) => file.startsWith(f + path.sep));
+  if (folder !== undefined) return reachedByScan(folder, file, excludes);
+  try {
+    return !lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Every place `user`'s `token` is stored: the workspace folders (git-ignored files included), the user-level
  * credential files, and the open documents' unsaved text (which wins over what is on disk); `quay.rotation.exclude`
@@ -67,6 +89,8 @@ function roots(): string[] {
  */
 export async function scanWorkspace(user: string, token: string, title: string): Promise<WorkspaceScan> {
   const folders = roots();
+  const excludes = vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.rotationExclude, []);
+  const credentials = credentialFiles();
   const result: FindResult = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     async (progress, cancel) => {
@@ -77,8 +101,8 @@ export async function scanWorkspace(user: string, token: string, title: string):
           robot: user,
           token,
           roots: folders,
-          extraFiles: userCredentialFiles(os.homedir(), process.env),
-          excludes: vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.rotationExclude, []),
+          extraFiles: [...credentials],
+          excludes,
           signal: controller.signal,
           onProgress: (n) => progress.report({ message: vscode.l10n.t('{0} files', n) }),
         });
@@ -92,7 +116,7 @@ export async function scanWorkspace(user: string, token: string, title: string):
   // Unsaved text in open editors: what the user sees is what gets edited.
   const needles = needlesFor(user, token);
   for (const doc of vscode.workspace.textDocuments) {
-    if (!doc.isDirty || doc.uri.scheme !== 'file') continue;
+    if (!doc.isDirty || doc.uri.scheme !== 'file' || !dirtyTextSearched(doc.uri.fsPath, folders, excludes, credentials)) continue;
     const text = doc.getText();
     const usages = scanText(text, needles);
     if (usages.length > 0) files.set(doc.uri.fsPath, { file: doc.uri.fsPath, hash: textHash(text), usages: usages.map((u) => ({ ...u, bytes: u.range })) });
@@ -147,6 +171,8 @@ export async function pickUsages(scan: WorkspaceScan, title: string, placeHolder
  * Replaces the ticked places with the new credentials in one WorkspaceEdit (one undo step). A file that changed
  * since the scan is scanned again and edited on its current text, never on stale offsets. Files that were
  * not dirty are saved; files with unsaved changes are edited and left for the user to save.
+ * The user's credential files are not part of the edit: each is rewritten on disk by `rewriteCredentialFile`
+ * (mode 0600, a temporary file then a rename), never opened as a document.
  */
 export async function applyReplacement(scan: WorkspaceScan, ticked: readonly Usage[], r: Replacement): Promise<ApplyResult> {
   const byFile = new Map<string, Usage[]>();
@@ -157,6 +183,23 @@ export async function applyReplacement(scan: WorkspaceScan, ticked: readonly Usa
   const failed: { file: string; reason: string }[] = [];
   const docs: { doc: vscode.TextDocument; wasDirty: boolean }[] = [];
   const needles = needlesFor(r.oldUser, r.oldToken);
+  const credentials = credentialFiles();
+  for (const [file, usages] of byFile) {
+    if (!credentials.has(file)) continue;
+    byFile.delete(file);
+    // Looked up among the open documents, never opened: an editor with unsaved changes would overwrite the new file.
+    if (vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'file' && d.uri.fsPath === file && d.isDirty)) {
+      failed.push({ file, reason: vscode.l10n.t('it has unsaved changes in an editor: save or revert them, then run "Quay: Finish Rotation"') });
+      continue;
+    }
+    try {
+      const done = await rewriteCredentialFile(file, scan.files.get(file), usages.map((u) => u.usage), needles, r);
+      if (done.rescanned) rescanned.push(file);
+      updated.push(...done.updated.map((usage): Usage => ({ file, usage, inWorkspace: usages[0]?.inWorkspace ?? false })));
+    } catch (error) {
+      failed.push({ file, reason: error instanceof Error ? error.message : String(error) });
+    }
+  }
   for (const [file, usages] of byFile) {
     let doc: vscode.TextDocument;
     try {

@@ -7,9 +7,14 @@
  * needed; a rotation also passes the Quay host, so the same robot name on another registry is not touched.
  * A Secret managed by External Secrets or by another controller is listed but never updated: the controller
  * would overwrite the change (update its source instead).
+ *
+ * A Secret's name and namespace come from the API server's answer and are later passed to kubectl: each is
+ * checked against Kubernetes' own rules (DNS-1123, names.ts) first, and a Secret whose names break them is
+ * reported as malformed, never touched; positionals also follow `--`, so none can become a kubectl flag.
  */
 import { basicAuth, dockerConfigAuths } from './credentials';
 import { KubectlError, type Kubectl } from './kubectl';
+import { isDnsLabel, isDnsSubdomain } from './names';
 
 export const DOCKER_CONFIG_JSON = 'kubernetes.io/dockerconfigjson';
 export const DOCKER_CFG = 'kubernetes.io/dockercfg';
@@ -135,10 +140,29 @@ export function matchSecrets(context: string, secrets: readonly KubeSecret[], fi
     if (m === undefined) continue;
     const namespace = secret.metadata?.namespace ?? '';
     const name = secret.metadata?.name ?? '';
-    if ('reason' in m) problems.push({ context, kind: 'malformed', namespace, name, reason: m.reason });
+    const badName = secretNamesProblem(namespace, name);
+    if (badName !== undefined) problems.push({ context, kind: 'malformed', namespace: printable(namespace), name: printable(name), reason: badName });
+    else if ('reason' in m) problems.push({ context, kind: 'malformed', namespace, name, reason: m.reason });
     else if (m.keys.length > 0) matches.push({ context, namespace, name, type: secret.type ?? '', registry: m.keys[0] ?? '', managedBy: managedBy(secret), secret });
   }
   return { matches, problems };
+}
+
+/** A name from the API server as it may be shown: control characters escaped, at most 100 characters. */
+function printable(text: string): string {
+  const shown = JSON.stringify(text.slice(0, 100)).slice(1, -1);
+  return text.length > 100 ? `${shown}…` : shown;
+}
+
+/**
+ * Why a Secret's namespace or name as the API server returned them are not Kubernetes names (a label and a
+ * DNS-1123 subdomain), or undefined. A real API server never returns such names; a hostile one (or a proxy) could
+ * name a Secret `--as=system:admin` to have it read as a kubectl flag.
+ */
+export function secretNamesProblem(namespace: string, name: string): string | undefined {
+  if (!isDnsLabel(namespace)) return `the API server returned the namespace "${printable(namespace)}", which is not a valid namespace name; the Secret is not touched`;
+  if (!isDnsSubdomain(name)) return `the API server returned the Secret name "${printable(name)}", which is not a valid Kubernetes object name; the Secret is not touched`;
+  return undefined;
 }
 
 function items(list: unknown): KubeSecret[] {
@@ -221,6 +245,8 @@ export type SecretUpdate =
  */
 export async function updateClusterSecret(kubectl: Kubectl, match: SecretMatch, c: SecretCredentials, filter: RobotFilter): Promise<SecretUpdate> {
   if (match.managedBy !== null) return { match, outcome: 'skipped', reason: `managed by ${match.managedBy}: update its source instead` };
+  const badName = secretNamesProblem(match.namespace, match.name);
+  if (badName !== undefined) return { match, outcome: 'failed', reason: badName };
   let secret = match.secret;
   for (let attempt = 0; ; attempt++) {
     const planned = matchSecret(secret, filter);
@@ -237,7 +263,7 @@ export async function updateClusterSecret(kubectl: Kubectl, match: SecretMatch, 
       if (e.kind !== 'conflict' || attempt > 0) return { match, outcome: 'failed', reason: e.message };
     }
     try {
-      secret = (await kubectl.getJson(match.context, ['secret', match.name, '-n', match.namespace])) as KubeSecret;
+      secret = (await kubectl.getJson(match.context, ['-n', match.namespace, '--', 'secret', match.name])) as KubeSecret;
     } catch (e) {
       if (!(e instanceof KubectlError)) throw e;
       return e.kind === 'notFound' ? { match, outcome: 'skipped', reason: 'deleted since the scan' } : { match, outcome: 'failed', reason: e.message };

@@ -16,7 +16,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 /** Listing every Secret of a big cluster is large; more than this is refused rather than buffered. */
 const MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
 
-export type KubectlErrorKind = 'missing' | 'noContext' | 'unreachable' | 'forbidden' | 'notFound' | 'conflict' | 'failed';
+/** `untrusted`: nothing was run, the workspace is not trusted ({@link KubectlOptions.refusal}). */
+export type KubectlErrorKind = 'missing' | 'untrusted' | 'noContext' | 'unreachable' | 'forbidden' | 'notFound' | 'conflict' | 'failed';
 
 export class KubectlError extends Error {
   constructor(
@@ -36,6 +37,12 @@ export interface KubectlOptions {
   /** A kubeconfig file; without it kubectl reads `$KUBECONFIG` or `~/.kube/config` as usual. */
   readonly kubeconfig?: string;
   readonly timeoutMs?: number;
+  /**
+   * When set, no kubectl is ever run: every call rejects with an `untrusted` {@link KubectlError} with this message.
+   * The extension sets it in an untrusted workspace, where the program and its kubeconfig could be the workspace's
+   * choice (as git is not run there, core/git.ts).
+   */
+  readonly refusal?: string;
 }
 
 export interface KubeContexts {
@@ -50,28 +57,56 @@ export interface ServiceAccountToken {
   readonly expiresAt: string | undefined;
 }
 
-/** The first line of kubectl's standard error that says something, without kubectl's `error: ` prefix. */
-function firstLine(stderr: string): string {
-  const line = stderr.split('\n').map((l) => l.trim()).find((l) => l !== '' && !/^(?:I|W)\d{4} /.test(l)) ?? '';
-  return line.replace(/^error: /, '');
+/**
+ * How much of kubectl's standard error is looked at. Everything kubectl relays (an API server's `Status.message`,
+ * an admission webhook's denial, an exec plugin's output) can be as long as its author likes; kubectl's own
+ * sentences are short and come first.
+ */
+export const CLASSIFIED_STDERR_CHARS = 8 * 1024;
+/** How much of kubectl's first error line a message quotes. */
+export const QUOTED_LINE_CHARS = 300;
+
+/**
+ * What sorts a failure. Each is a literal alternation, a bounded gap (`[^\n]{0,200}`) or a run that stops at
+ * the character after it (`[^"\n]*"`), never `.*`: on a hostile line repeating an alternative's prefix, the work
+ * per position is bounded, so the whole is linear in the (already capped) text. `.*` here backtracked
+ * quadratically: a 2.2 MiB line took 112 s.
+ */
+export const KUBECTL_FAILURE_PATTERNS = {
+  noContext: /context was not found for specified context|context "[^"\n]*" does not exist|no context exists with the name/i,
+  unreachable:
+    /Unable to connect to the server|connection refused|no such host|i\/o timeout|dial tcp|TLS handshake timeout|x509:|certificate signed by unknown authority|The connection to the server [^\n]{0,200} was refused|did you specify the right host or port|Client\.Timeout exceeded|the server has asked for the client to provide credentials|Unauthorized/i,
+  forbidden: /\bforbidden\b/i,
+  conflict: /the object has been modified|\bConflict\b|please apply your changes to the latest version/i,
+  notFound: /\bNotFound\b|\(NotFound\)|not found/i,
+} as const;
+
+/** `text` cut to `max` characters, with an ellipsis when something was cut. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}…`;
 }
 
-/** Sorts a failed kubectl run into one of the kinds, with one clear sentence. */
+/** The first line of kubectl's standard error that says something, without kubectl's `error: ` prefix, at most {@link QUOTED_LINE_CHARS}. */
+function firstLine(stderr: string): string {
+  const line = stderr.split('\n').map((l) => l.trim()).find((l) => l !== '' && !/^(?:I|W)\d{4} /.test(l)) ?? '';
+  return clip(line.replace(/^error: /, ''), QUOTED_LINE_CHARS);
+}
+
+/**
+ * Sorts a failed kubectl run into one of the kinds, with one clear sentence. Only the first
+ * {@link CLASSIFIED_STDERR_CHARS} characters of standard error are looked at and kept, and the quoted line is cut
+ * to {@link QUOTED_LINE_CHARS}.
+ */
 export function classifyKubectlFailure(stderr: string, context: string | undefined): KubectlError {
-  const text = stderr.trim();
+  const text = clip(stderr.slice(0, CLASSIFIED_STDERR_CHARS + 1).trim(), CLASSIFIED_STDERR_CHARS);
   const line = firstLine(text);
   const where = context === undefined ? 'the current context' : `context "${context}"`;
-  if (/context was not found for specified context|context "[^"]*" does not exist|no context exists with the name/i.test(text)) {
-    return new KubectlError('noContext', `The kubeconfig has no context "${context ?? ''}".`, text);
-  }
-  if (/Unable to connect to the server|connection refused|no such host|i\/o timeout|dial tcp|TLS handshake timeout|x509:|certificate signed by unknown authority|The connection to the server .* was refused|did you specify the right host or port|Client.Timeout exceeded|the server has asked for the client to provide credentials|Unauthorized/i.test(text)) {
-    return new KubectlError('unreachable', `Cannot reach the cluster of ${where}: ${line}`, text);
-  }
-  if (/\bforbidden\b/i.test(text)) return new KubectlError('forbidden', `Forbidden in ${where}: ${line}`, text);
-  if (/the object has been modified|\bConflict\b|please apply your changes to the latest version/i.test(text)) {
-    return new KubectlError('conflict', `Changed in ${where} since it was read: ${line}`, text);
-  }
-  if (/\bNotFound\b|\(NotFound\)|not found/i.test(text)) return new KubectlError('notFound', `Not found in ${where}: ${line}`, text);
+  const p = KUBECTL_FAILURE_PATTERNS;
+  if (p.noContext.test(text)) return new KubectlError('noContext', `The kubeconfig has no context "${context ?? ''}".`, text);
+  if (p.unreachable.test(text)) return new KubectlError('unreachable', `Cannot reach the cluster of ${where}: ${line}`, text);
+  if (p.forbidden.test(text)) return new KubectlError('forbidden', `Forbidden in ${where}: ${line}`, text);
+  if (p.conflict.test(text)) return new KubectlError('conflict', `Changed in ${where} since it was read: ${line}`, text);
+  if (p.notFound.test(text)) return new KubectlError('notFound', `Not found in ${where}: ${line}`, text);
   return new KubectlError('failed', `kubectl failed for ${where}: ${line || 'no message'}`, text);
 }
 
@@ -80,8 +115,10 @@ export class Kubectl {
   readonly path: string;
   readonly kubeconfig: string | undefined;
   private readonly timeoutMs: number;
+  private readonly refusal: string | undefined;
 
   constructor(options: KubectlOptions = {}) {
+    this.refusal = options.refusal;
     this.path = options.path !== undefined && options.path.trim() !== '' ? options.path.trim() : 'kubectl';
     this.kubeconfig = options.kubeconfig !== undefined && options.kubeconfig.trim() !== '' ? options.kubeconfig.trim() : undefined;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -92,6 +129,7 @@ export class Kubectl {
    * output, rejects with a {@link KubectlError}.
    */
   run(context: string | undefined, args: readonly string[], input?: string): Promise<string> {
+    if (this.refusal !== undefined) return Promise.reject(new KubectlError('untrusted', this.refusal, ''));
     const all = [
       ...(this.kubeconfig !== undefined ? [`--kubeconfig=${this.kubeconfig}`] : []),
       ...(context !== undefined ? [`--context=${context}`] : []),
@@ -111,7 +149,7 @@ export class Kubectl {
           if (code === 'ENOENT' || code === 'EACCES') {
             reject(new KubectlError('missing', `kubectl was not found at "${this.path}". Install kubectl or set quay.kubectl.path to its location.`, ''));
           } else if (error.killed === true) {
-            reject(new KubectlError('unreachable', `kubectl did not answer within ${Math.round(this.timeoutMs / 1000)} s for ${context === undefined ? 'the current context' : `context "${context}"`}.`, stderr));
+            reject(new KubectlError('unreachable', `kubectl did not answer within ${Math.round(this.timeoutMs / 1000)} s for ${context === undefined ? 'the current context' : `context "${context}"`}.`, stderr.slice(0, CLASSIFIED_STDERR_CHARS)));
           } else {
             reject(classifyKubectlFailure(stderr, context));
           }
@@ -129,15 +167,18 @@ export class Kubectl {
     try {
       current = (await this.run(undefined, ['config', 'current-context'])).trim();
     } catch (e) {
-      if (!(e instanceof KubectlError) || e.kind === 'missing') throw e;
+      if (!(e instanceof KubectlError) || e.kind === 'missing' || e.kind === 'untrusted') throw e;
       current = undefined; // "current-context is not set"
     }
     return { names, current: current !== undefined && names.includes(current) ? current : undefined };
   }
 
-  /** `kubectl get <args> -o json`, parsed. */
+  /**
+   * `kubectl get -o json <args>`, parsed. Names taken from an API answer go after `--` in `args`
+   * (`['-n', ns, '--', 'secret', name]`), so that none can be read as a flag.
+   */
   async getJson(context: string, args: readonly string[]): Promise<unknown> {
-    return parseJson(await this.run(context, ['get', ...args, '-o', 'json']), context);
+    return parseJson(await this.run(context, ['get', '-o', 'json', ...args]), context);
   }
 
   /** `kubectl get --raw <path>`: the API server's answer as text (e.g. `/.well-known/openid-configuration`). */

@@ -4,6 +4,13 @@
  * first 8,000 bytes, as git decides), files over 5 MiB and the caller's excludes; plus the extra files the
  * caller names (user-level credential files, `userCredentialFiles`).
  *
+ * Nothing that could hold the token is passed over silently ({@link FindResult.skipped}): a binary file is still
+ * searched for the token's literal forms and listed when it holds one (it cannot be edited as text), a UTF-16
+ * file is listed (it is text this finder does not decode), a symbolic link whose target lies outside the roots
+ * is listed (links are never followed), and so is anything that is not a regular file (a FIFO, a socket, a
+ * device): every file is opened non-blocking and checked with `fstat` before it is read, so a FIFO given as a
+ * root or extra file (or swapped in after the folder was listed) cannot block the scan.
+ *
  * Speed: each file is read into one reused buffer and searched for the needles' literals as bytes
  * (`Buffer.indexOf`); only a file holding one is decoded and scanned for real (match.ts). Reads are
  * synchronous, in slices of about 10 ms between which the event loop runs, the signal is checked and progress
@@ -11,8 +18,8 @@
  * files is slower than the search itself (test/bench/rotation.ts compares the whole with ripgrep).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TextRange } from '../yaml/edits';
 import { needlesFor, scanText } from './match';
@@ -68,6 +75,35 @@ export interface FindResult {
   readonly tooLarge: readonly string[];
   /** Files and folders that could not be read. */
   readonly unreadable: readonly string[];
+  /** What was not searched as text though it could hold the token, with why (see {@link SkipReason}). */
+  readonly skipped: readonly SkippedFile[];
+}
+
+/**
+ * Why a file was not searched as text:
+ * - `binary`: a NUL in its first 8,000 bytes, and one of the token's literal forms in its bytes;
+ * - `utf16`: UTF-16 text (a byte-order mark, or a NUL in every other byte);
+ * - `symlink`: a symbolic link (never followed) whose target lies outside the roots;
+ * - `special`: not a regular file (a FIFO, a socket, a device).
+ */
+export type SkipReason = 'binary' | 'utf16' | 'symlink' | 'special';
+
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: SkipReason;
+}
+
+/** What the CLI prints for each reason, after the path. */
+export const SKIP_REASON_TEXT: Record<SkipReason, string> = {
+  binary: 'binary file holding the token, not searched as text',
+  utf16: 'UTF-16 text, not searched',
+  symlink: 'symbolic link to a file outside the folders searched, not followed',
+  special: 'not a regular file (FIFO, socket or device), not read',
+};
+
+/** True when something that could hold the token was not searched: the result is then not a proof of absence. */
+export function scanIncomplete(r: Pick<FindResult, 'tooLarge' | 'unreadable' | 'skipped'>): boolean {
+  return r.tooLarge.length > 0 || r.unreadable.length > 0 || r.skipped.length > 0;
 }
 
 /** `~/.docker/config.json`, `$XDG_RUNTIME_DIR/containers/auth.json`, `~/.config/containers/auth.json`. */
@@ -94,6 +130,35 @@ export function globMatcher(pattern: string): RegExp {
     else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${re}$`);
+}
+
+/**
+ * Whether the scan of `root` reaches `file` (with the same excludes): inside `root`, no `.git` or `node_modules`
+ * folder on the way, no exclude matching the file or a folder above it, no symbolic link on the way, and a
+ * regular file. What the editor holds unsaved is searched only where the scan itself would look.
+ */
+export function reachedByScan(root: string, file: string, excludes: readonly string[]): boolean {
+  const rel = relative(root, file);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return false;
+  const names = rel.split(sep);
+  const patterns = excludes.map(globMatcher);
+  let path = root;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] ?? '';
+    if (SKIPPED_NAMES.has(name)) return false;
+    const prefix = names.slice(0, i + 1).join('/');
+    if (patterns.some((re) => re.test(prefix))) return false;
+    path = join(path, name);
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch {
+      return false;
+    }
+    if (st.isSymbolicLink()) return false;
+    if (i === names.length - 1 ? !st.isFile() : !st.isDirectory()) return false;
+  }
+  return true;
 }
 
 export function textHash(text: string): string {
@@ -141,12 +206,71 @@ export function literalPrefilter(literals: readonly Buffer[]): (bytes: Buffer) =
   };
 }
 
+/** `O_NONBLOCK` where the platform has it: opening a FIFO then returns at once instead of waiting for a writer. */
+const OPEN_NONBLOCK = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Opens `file` for reading without blocking (a FIFO or a device would block a plain `open`) and checks with
+ * `fstat` on the opened descriptor that it is a regular file: `'special'` otherwise, and nothing is read.
+ * `noFollow` refuses a symbolic link (ELOOP), for files listed as regular that a link replaced since.
+ */
+export function openRegularFile(file: string, noFollow = false): number | 'special' {
+  const fd = openSync(file, OPEN_NONBLOCK | (noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
+  let regular = false;
+  try {
+    regular = fstatSync(fd).isFile();
+  } finally {
+    if (!regular) closeSync(fd);
+  }
+  return regular ? fd : 'special';
+}
+
+/**
+ * A whole regular file's bytes, opened as {@link openRegularFile} does; `'large'` past `maxBytes`, `'special'`
+ * when it is not a regular file. For small files such as the user's Docker config.
+ */
+export function readRegularFile(file: string, maxBytes = MAX_FILE_BYTES): Buffer | 'large' | 'special' {
+  const fd = openRegularFile(file);
+  if (fd === 'special') return 'special';
+  const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, 1024 * 1024));
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for (let r = readSync(fd, buffer, 0, buffer.length, null); r > 0; r = readSync(fd, buffer, 0, buffer.length, null)) {
+      chunks.push(Buffer.from(buffer.subarray(0, r)));
+      total += r;
+      if (total > maxBytes) return 'large';
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** UTF-16 text: a byte-order mark, or (for text without one) a NUL in at least 90% of the even or of the odd bytes. */
+function isUtf16(probe: Buffer): boolean {
+  if (probe.length >= 2 && ((probe[0] === 0xff && probe[1] === 0xfe) || (probe[0] === 0xfe && probe[1] === 0xff))) return true;
+  const pairs = Math.floor(probe.length / 2);
+  if (pairs < 2) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i + 1 < probe.length; i += 2) {
+    if (probe[i] === 0) even++;
+    if (probe[i + 1] === 0) odd++;
+  }
+  return (even >= 0.9 * pairs) !== (odd >= 0.9 * pairs);
+}
+
 class Reader {
   private readonly buffer = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
 
-  /** The file's bytes (a view into the reused buffer, valid until the next read), or `'large'`. */
-  read(file: string): Buffer | 'large' {
-    const fd = openSync(file, 'r');
+  /**
+   * The file's bytes (a view into the reused buffer, valid until the next read), `'large'`, or `'special'` when it
+   * is not a regular file (nothing read; see {@link openRegularFile}).
+   */
+  read(file: string, noFollow = false): Buffer | 'large' | 'special' {
+    const fd = openRegularFile(file, noFollow);
+    if (fd === 'special') return 'special';
     try {
       let n = 0;
       for (let r = 1; r > 0 && n < this.buffer.length; n += r) r = readSync(fd, this.buffer, n, this.buffer.length - n, null);
@@ -181,7 +305,10 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
   const referenceCandidates: string[] = [];
   const tooLarge: string[] = [];
   const unreadable: string[] = [];
+  const skipped: SkippedFile[] = [];
   let filesScanned = 0;
+  /** The roots' real paths: a symbolic link into one of them points at something that is searched anyway. */
+  const realRoots: string[] = [];
 
   const stack: Pending[] = [];
   for (const f of [...(o.extraFiles ?? [])].reverse()) stack.push({ path: f, rel: undefined, dir: false });
@@ -193,7 +320,19 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
       throw new Error(`${root}: no such file or folder.`);
     }
     stack.push({ path: root, rel: '', dir });
+    if (dir) realRoots.push(realpathSync(root));
   }
+  const insideRoots = (real: string): boolean => realRoots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
+  /** A symbolic link in a tree: listed unless its target is missing or lies inside a root (searched there). */
+  const link = (path: string): void => {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return; // dangling: nothing to search
+    }
+    if (!insideRoots(real)) skipped.push({ path, reason: 'symlink' });
+  };
 
   const visit = (p: Pending): void => {
     if (p.dir) {
@@ -206,17 +345,26 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
       }
       entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)); // popped in name order
       for (const e of entries) {
-        if (SKIPPED_NAMES.has(e.name) || !(e.isDirectory() || e.isFile())) continue; // symbolic links are not followed
+        if (SKIPPED_NAMES.has(e.name)) continue;
         const rel = p.rel === '' ? e.name : `${p.rel}/${e.name}`;
-        if (!excluded(rel)) stack.push({ path: join(p.path, e.name), rel, dir: e.isDirectory() });
+        if (excluded(rel)) continue;
+        const path = join(p.path, e.name);
+        if (e.isSymbolicLink()) link(path); // symbolic links are not followed
+        else if (e.isDirectory() || e.isFile()) stack.push({ path, rel, dir: e.isDirectory() });
+        else skipped.push({ path, reason: 'special' });
       }
       return;
     }
-    let bytes: Buffer | 'large';
+    let bytes: Buffer | 'large' | 'special';
     try {
-      bytes = reader.read(p.path);
+      // A file found in a folder was listed as a regular file: a symbolic link swapped in since is refused.
+      bytes = reader.read(p.path, p.rel !== undefined && p.rel !== '');
     } catch (e) {
       if (p.rel !== undefined || (e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.push(p.path);
+      return;
+    }
+    if (bytes === 'special') {
+      skipped.push({ path: p.path, reason: 'special' });
       return;
     }
     filesScanned++;
@@ -224,7 +372,16 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
       tooLarge.push(p.path);
       return;
     }
-    if (bytes.subarray(0, BINARY_PROBE).includes(0)) return;
+    const probe = bytes.subarray(0, BINARY_PROBE);
+    if (probe.includes(0)) {
+      if (isUtf16(probe)) skipped.push({ path: p.path, reason: 'utf16' });
+      else if (mayHold(bytes)) skipped.push({ path: p.path, reason: 'binary' });
+      return;
+    }
+    if (isUtf16(probe)) {
+      skipped.push({ path: p.path, reason: 'utf16' }); // a byte-order mark, and no NUL: non-Latin UTF-16 text
+      return;
+    }
     if (bytes.includes(hint)) referenceCandidates.push(p.path);
     if (!mayHold(bytes)) return;
     const text = decode(bytes);
@@ -248,15 +405,15 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
   const nonUpdatable: NonUpdatable[] = [];
   for (const file of referenceCandidates) {
     o.signal?.throwIfAborted();
-    let bytes: Buffer | 'large';
+    let bytes: Buffer | 'large' | 'special';
     try {
       bytes = reader.read(file);
     } catch {
       continue;
     }
-    if (bytes === 'large') continue;
+    if (bytes === 'large' || bytes === 'special') continue;
     for (const r of findReferences(decode(bytes), known)) nonUpdatable.push({ ...r, file });
   }
   o.onProgress?.(filesScanned);
-  return { files, nonUpdatable, filesScanned, tooLarge, unreadable };
+  return { files, nonUpdatable, filesScanned, tooLarge, unreadable, skipped };
 }

@@ -1,7 +1,7 @@
 /** The `quay-robots` CLI, in process through `main(argv, io)` and as a child process (`node out/src/cli.js`). */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -247,5 +247,53 @@ void test('keyless-pull-secret: invalid input exits 2 with the reason on stderr 
     assert.equal(r.code, 2, argv.join(' '));
     assert.match(r.stderr, reason);
     assert.equal(r.stdout, '');
+  }
+});
+
+// Security review 2026-12, findings 7 and 8: find-token said "none found" (exit 0) after skipping files that could
+// hold the token, and hung for ever on a FIFO given as a path.
+void test('find-token lists every file it could not search on stderr and exits 3 when it found nothing else; a FIFO does not hang it', (t) => {
+  if (process.platform === 'win32') {
+    t.skip('no FIFOs');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'quay-robots-skip-'));
+  const outside = mkdtempSync(join(tmpdir(), 'quay-robots-outside-'));
+  const cli = join(repoRoot(), 'out', 'src', 'cli.js');
+  const findToken = (...paths: string[]): SpawnSyncReturns<string> =>
+    spawnSync(process.execPath, [cli, 'find-token', '--robot', 'acme+ci', ...paths], { input: TOKEN, encoding: 'utf8', timeout: 20_000, killSignal: 'SIGKILL' });
+  try {
+    writeFileSync(join(dir, 'clean.md'), 'The robot acme+ci pulls images.\n');
+    writeFileSync(join(dir, 'token.bin'), Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(TOKEN)]));
+    writeFileSync(join(dir, 'token-utf16.env'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`QUAY_TOKEN=${TOKEN}\n`, 'utf16le')]));
+    writeFileSync(join(outside, 'token.env'), `QUAY_TOKEN=${TOKEN}\n`);
+    symlinkSync(join(outside, 'token.env'), join(dir, 'linked.env'));
+    const fifo = join(outside, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const r = findToken(dir, fifo);
+    assert.equal(r.error, undefined, 'find-token ended');
+    assert.equal(r.status, 3, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.deepEqual(r.stderr.trim().split('\n').sort(), [
+      `quay-robots: ${fifo}: not a regular file (FIFO, socket or device), not read`,
+      `quay-robots: ${join(dir, 'linked.env')}: symbolic link to a file outside the folders searched, not followed`,
+      `quay-robots: ${join(dir, 'token-utf16.env')}: UTF-16 text, not searched`,
+      `quay-robots: ${join(dir, 'token.bin')}: binary file holding the token, not searched as text`,
+      'quay-robots: no usage found, but the scan is incomplete (see above): exit 3',
+    ].sort());
+    assert.ok(!r.stderr.includes(TOKEN));
+    // A FIFO alone: listed, exit 3, no hang.
+    const alone = findToken(fifo);
+    assert.deepEqual([alone.error, alone.status], [undefined, 3], alone.stderr);
+    // A usage found still exits 1, with the skips listed; a clean folder exits 0.
+    writeFileSync(join(dir, '.env'), `QUAY_TOKEN=${TOKEN}\n`);
+    const found = findToken(dir);
+    assert.equal(found.status, 1, found.stderr);
+    assert.match(found.stderr, /token\.bin: binary file holding the token/);
+    assert.equal(findToken(join(dir, 'clean.md')).status, 0);
+    assert.match(USAGE, /3 when none but the scan was\s+incomplete/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   }
 });

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { managedBy, matchSecrets, updatedSecret, type KubeSecret } from '../../../src/core/k8s/clusterSecrets';
+import { findClusterSecrets, managedBy, matchSecrets, updateClusterSecret, updatedSecret, type KubeSecret, type SecretMatch } from '../../../src/core/k8s/clusterSecrets';
+import { Kubectl } from '../../../src/core/k8s/kubectl';
 import { basicAuth, dockerConfigJson, kubectlDockerConfigJson } from '../../../src/core/k8s/credentials';
 
 const HOST = 'quay.example.com';
@@ -98,4 +102,94 @@ void test('updatedSecret rewrites only the robot entries, keeps the others and t
   const auths = (JSON.parse(Buffer.from(out.data?.['.dockerconfigjson'] ?? '', 'base64').toString()) as { auths: Record<string, Record<string, string>> }).auths;
   assert.deepEqual(auths['docker.io'], { auth: basicAuth('someone', 'pw') });
   assert.deepEqual(auths[HOST], { username: 'acme+deployer_2', password: 'NEW', email: 'x@y', auth: basicAuth('acme+deployer_2', 'NEW') });
+});
+
+/**
+ * A kubectl that logs its argv (one JSON array a line) and answers as `answers` says: the first argument after
+ * the global flags picks the answer (`get`/`replace`), as a hostile API server (or proxy) would.
+ */
+function fakeKubectl(answers: { get?: unknown; replace?: { stderr: string } }): { kubectl: Kubectl; argv: () => string[][]; done: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'quay-fake-kubectl-'));
+  const log = join(dir, 'argv.log');
+  const program = join(dir, 'kubectl');
+  writeFileSync(join(dir, 'answers.json'), JSON.stringify(answers));
+  writeFileSync(
+    program,
+    `#!${process.execPath}
+const fs = require('node:fs');
+const args = process.argv.slice(2);
+fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify(args) + '\\n');
+const answers = JSON.parse(fs.readFileSync(${JSON.stringify(join(dir, 'answers.json'))}, 'utf8'));
+const verb = args.find((a) => !a.startsWith('--context=') && !a.startsWith('--kubeconfig='));
+if (verb === 'replace' && answers.replace) { process.stderr.write(answers.replace.stderr); process.exit(1); }
+if (verb === 'get' && answers.get !== undefined) { process.stdout.write(JSON.stringify(answers.get)); process.exit(0); }
+process.stderr.write('error: unexpected ' + args.join(' ') + '\\n');
+process.exit(1);
+`,
+  );
+  chmodSync(program, 0o755);
+  return {
+    kubectl: new Kubectl({ path: program }),
+    argv: () => readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as string[]),
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+const CONFLICT = 'Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on secrets "pull": the object has been modified; please apply your changes to the latest version and try again\n';
+
+// Security review 2026-12, finding 4: a Secret name from the API answer became a kubectl flag (`--as=system:admin`).
+void test('a Secret whose name or namespace breaks the DNS-1123 rules is reported as malformed, never matched', async () => {
+  const holding = (name: string, namespace: string): KubeSecret => secret(name, 'kubernetes.io/dockerconfigjson', { data: dcj(kubectlDockerConfigJson(HOST, 'acme+deployer', TOKEN)) }, { namespace });
+  const hostile = [holding('--as=system:admin', 'team-a'), holding('pull', '--server=http://127.0.0.1:9/'), holding('Pull_Secret', 'team-a'), holding('ok.pull-1', 'team-a'), holding('x'.repeat(254), 'team-a')];
+  const found = matchSecrets('ctx', hostile, robot);
+  assert.deepEqual(found.matches.map((m) => `${m.namespace}/${m.name}`), ['team-a/ok.pull-1']);
+  assert.deepEqual(found.problems.map((p) => [p.kind, p.namespace, (p.name ?? '').slice(0, 20)]), [
+    ['malformed', 'team-a', '--as=system:admin'],
+    ['malformed', '--server=http://127.0.0.1:9/', 'pull'],
+    ['malformed', 'team-a', 'Pull_Secret'],
+    ['malformed', 'team-a', 'x'.repeat(20)],
+  ]);
+  assert.match(found.problems[0]?.reason ?? '', /Secret name "--as=system:admin", which is not a valid Kubernetes object name; the Secret is not touched/);
+  assert.match(found.problems[1]?.reason ?? '', /namespace "--server=http:\/\/127\.0\.0\.1:9\/", which is not a valid namespace name/);
+  assert.ok((found.problems[3]?.name ?? '').length <= 101, 'a long name is shown cut');
+  // A control character in a name is shown escaped.
+  assert.equal(matchSecrets('ctx', [holding('a\nb', 'team-a')], robot).problems[0]?.name, 'a\\nb');
+  // Through kubectl: the hostile list never reaches a later kubectl call.
+  const fake = fakeKubectl({ get: { items: hostile } });
+  try {
+    const listed = await findClusterSecrets(fake.kubectl, 'ctx', robot);
+    assert.deepEqual(listed.matches.map((m) => m.name), ['ok.pull-1']);
+    assert.equal(listed.problems.length, 4);
+  } finally {
+    fake.done();
+  }
+});
+
+void test('the Secret read again after a conflict is named after "--", and a malformed match is never passed to kubectl', async () => {
+  const pull = secret('pull', 'kubernetes.io/dockerconfigjson', { data: dcj(kubectlDockerConfigJson(HOST, 'acme+deployer', TOKEN)) });
+  const match = (s: KubeSecret): SecretMatch => ({ context: 'ctx', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '', type: s.type ?? '', registry: HOST, managedBy: null, secret: s });
+  const credentials = { oldUser: 'acme+deployer', newUser: 'acme+deployer', newToken: 'NEWTOKEN' };
+  const fake = fakeKubectl({ get: pull, replace: { stderr: CONFLICT } });
+  try {
+    const update = await updateClusterSecret(fake.kubectl, match(pull), credentials, robot);
+    assert.equal(update.outcome, 'failed');
+    assert.deepEqual(fake.argv(), [
+      ['--context=ctx', 'replace', '-o', 'json', '-f', '-'],
+      ['--context=ctx', 'get', '-o', 'json', '-n', 'team-a', '--', 'secret', 'pull'],
+      ['--context=ctx', 'replace', '-o', 'json', '-f', '-'],
+    ]);
+  } finally {
+    fake.done();
+  }
+  // A match whose names are not Kubernetes names (from a hostile listing, or built by hand) fails before kubectl runs.
+  const bad = fakeKubectl({ get: pull, replace: { stderr: CONFLICT } });
+  try {
+    const hostile = match(secret('--as=system:admin', 'kubernetes.io/dockerconfigjson', { data: dcj(kubectlDockerConfigJson(HOST, 'acme+deployer', TOKEN)) }, { namespace: '--server=http://127.0.0.1:9/' }));
+    const update = await updateClusterSecret(bad.kubectl, hostile, credentials, robot);
+    assert.equal(update.outcome, 'failed');
+    assert.match(update.outcome === 'failed' ? update.reason : '', /not a valid namespace name; the Secret is not touched/);
+    assert.throws(() => bad.argv(), /ENOENT/, 'kubectl never ran');
+  } finally {
+    bad.done();
+  }
 });

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { classifyKubectlFailure, Kubectl, KubectlError } from '../../../src/core/k8s/kubectl';
+import { classifyKubectlFailure, CLASSIFIED_STDERR_CHARS, Kubectl, KUBECTL_FAILURE_PATTERNS, KubectlError, QUOTED_LINE_CHARS } from '../../../src/core/k8s/kubectl';
 
 // Standard error lines as kubectl 1.20 prints them (the real-cluster tests in test/cluster/ cover the rest).
 void test('a context the kubeconfig lacks is named in one sentence', () => {
@@ -38,4 +41,54 @@ void test('a kubectl that does not exist is reported with the setting to fix it'
     return true;
   });
   assert.equal(new Kubectl({ path: '  ' }).path, 'kubectl');
+});
+
+// Security review 2026-12, finding 3: a 2.2 MiB stderr line froze the extension host for 112 s (quadratic
+// backtracking in `The connection to the server .* was refused`) and went whole into the message.
+void test('a hostile 2.2 MiB stderr line is classified on its first 8 KiB and quoted in at most 300 characters', () => {
+  const hostile = `Error from server (BadRequest): ${'The connection to the server '.repeat(80_000)}\n`;
+  assert.ok(hostile.length > 2.2 * 1024 * 1024);
+  const e = classifyKubectlFailure(hostile, 'kind');
+  assert.equal(e.kind, 'failed');
+  assert.ok(e.message.startsWith('kubectl failed for context "kind": Error from server (BadRequest): The connection to the server '), e.message.slice(0, 200));
+  assert.ok(e.message.length <= 'kubectl failed for context "kind": '.length + QUOTED_LINE_CHARS + 1, `message of ${e.message.length} characters`);
+  assert.ok(e.message.endsWith('…'));
+  assert.ok(e.stderr.length <= CLASSIFIED_STDERR_CHARS + 1, `stderr of ${e.stderr.length} characters kept`);
+  // What kubectl says after the first 8 KiB is not looked at; a long line that does say it is quoted cut short.
+  assert.equal(classifyKubectlFailure(`${'W1207 warning\n'.repeat(1000)}error: (Forbidden) nope`, 'kind').kind, 'failed');
+  const refused = classifyKubectlFailure(`The connection to the server ${'h'.repeat(150)} was refused - did you specify the right host or port?${'x'.repeat(5000)}`, 'kind');
+  assert.equal(refused.kind, 'unreachable');
+  assert.ok(refused.message.length < 400);
+});
+
+void test('the failure patterns have no unbounded wildcard (linear by construction)', () => {
+  for (const [kind, re] of Object.entries(KUBECTL_FAILURE_PATTERNS)) {
+    assert.doesNotMatch(re.source, /\.[*+]|\.\{\d+,\}/, kind);
+    // Every run quantifier is a negated class whose stop character follows it, or a bounded one.
+    for (const m of re.source.matchAll(/\[\^([^\]]*)\]([*+]|\{\d+,\d+\})/g)) {
+      if (m[2] === '*' || m[2] === '+') assert.ok(m[1]?.includes(re.source.charAt((m.index ?? 0) + m[0].length)), `${kind}: ${m[0]} is followed by a character it excludes`);
+    }
+  }
+});
+
+// Security review 2026-12, finding 2: in an untrusted workspace the extension builds its Kubectl with a refusal,
+// and nothing is run (src/host/kubectl.ts), as git is not run there.
+void test('a Kubectl with a refusal (untrusted workspace) runs nothing and says why', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'quay-untrusted-'));
+  const ran = join(dir, 'RAN');
+  const program = join(dir, 'kubectl');
+  writeFileSync(program, `#!/bin/sh\necho "$@" > '${ran}'\necho admin\n`);
+  chmodSync(program, 0o755);
+  try {
+    assert.deepEqual((await new Kubectl({ path: program }).contexts()).names, ['admin'], 'the fake kubectl works when allowed');
+    rmSync(ran);
+    const refusal = 'This workspace is not trusted, so no kubectl is run. Trust the workspace to use clusters.';
+    const kubectl = new Kubectl({ path: program, refusal });
+    for (const call of [() => kubectl.contexts(), () => kubectl.getJson('admin', ['secrets', '--all-namespaces']), () => kubectl.replace('admin', {}), () => kubectl.requestToken('admin', 'prod', 'app', 'aud')]) {
+      await assert.rejects(call(), (e: unknown) => e instanceof KubectlError && e.kind === 'untrusted' && e.message === refusal);
+    }
+    assert.equal(existsSync(ran), false, 'the program never ran');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,12 +1,13 @@
 /** The folder scan (src/core/rotation/finder.ts) on a temporary tree, and the non-updatable references. */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { basicAuth } from '../../../src/core/k8s/credentials';
 import { pullSecretManifest } from '../../../src/core/k8s/manifests';
-import { findTokenUsages, globMatcher, literalPrefilter, MAX_FILE_BYTES, userCredentialFiles, verifyUnchanged } from '../../../src/core/rotation/finder';
+import { findTokenUsages, globMatcher, literalPrefilter, MAX_FILE_BYTES, readRegularFile, scanIncomplete, userCredentialFiles, verifyUnchanged } from '../../../src/core/rotation/finder';
 import type { FindResult } from '../../../src/core/rotation/finder';
 import { ROBOT, TOKEN } from './helpers';
 import { seededRandom } from '../../sandbox/util';
@@ -158,5 +159,61 @@ void test('literalPrefilter: a literal anywhere in a buffer is found, at every o
       const without = Buffer.from(before + after, 'latin1');
       assert.equal(mayHold(without), literals.some((l) => without.includes(l)));
     }
+  }
+});
+
+// Security review 2026-12, findings 7 and 8: files that could hold the token were skipped silently, and a FIFO
+// given as a root (or as ~/.docker/config.json) blocked the scan forever.
+void test('everything not searched as text is listed with why; a FIFO root, extra file or tree entry is never read', async (t) => {
+  if (process.platform === 'win32') {
+    t.skip('no FIFOs');
+    return;
+  }
+  const tree = mkdtempSync(join(tmpdir(), 'rotfind-skip-'));
+  const outside = mkdtempSync(join(tmpdir(), 'rotfind-outside-'));
+  // A writer that opens each FIFO late: with a blocking open, the scan would wait for it (and then read nothing)
+  // instead of hanging for ever, so this test ends either way.
+  const writers: ChildProcess[] = [];
+  try {
+    put(tree, 'binary-with-token.bin', Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0]), Buffer.from(TOKEN)]));
+    put(tree, 'binary-clean.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 1, 2]));
+    put(tree, 'utf16le-bom.env', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`QUAY_TOKEN=${TOKEN}\n`, 'utf16le')]));
+    put(tree, 'utf16le.env', Buffer.from(`QUAY_TOKEN=${TOKEN}\n`, 'utf16le'));
+    put(tree, 'inside.txt', 'nothing here\n');
+    const target = put(outside, 'token.env', `QUAY_TOKEN=${TOKEN}\n`);
+    symlinkSync(target, join(tree, 'outside-link.env'));
+    symlinkSync(join(tree, 'inside.txt'), join(tree, 'inside-link.txt'));
+    symlinkSync(join(tree, 'missing'), join(tree, 'dangling-link'));
+    const fifoIn = join(tree, 'pipe');
+    const fifoRoot = join(outside, 'root-fifo');
+    const fifoExtra = join(outside, 'config.json');
+    for (const f of [fifoIn, fifoRoot, fifoExtra]) {
+      execFileSync('mkfifo', [f]);
+      writers.push(spawn('sh', ['-c', `sleep 3; : > '${f}'`], { stdio: 'ignore' }));
+    }
+    const r = await findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [tree, fifoRoot], extraFiles: [fifoExtra] });
+    assert.deepEqual(r.files, []);
+    assert.deepEqual(
+      r.skipped.map((s) => [s.path.startsWith(tree) ? s.path.slice(tree.length + 1) : s.path, s.reason]).sort(),
+      [
+        ['binary-with-token.bin', 'binary'],
+        ['outside-link.env', 'symlink'],
+        ['pipe', 'special'],
+        ['utf16le-bom.env', 'utf16'],
+        ['utf16le.env', 'utf16'],
+        [fifoExtra, 'special'],
+        [fifoRoot, 'special'],
+      ].sort(),
+    );
+    assert.equal(scanIncomplete(r), true);
+    assert.equal(scanIncomplete(await findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [join(tree, 'inside.txt')] })), false);
+    // The reader the extension uses for ~/.docker/config.json refuses a FIFO without blocking, too.
+    assert.equal(readRegularFile(fifoExtra), 'special');
+    assert.equal(readRegularFile(join(tree, 'inside.txt'))?.toString(), 'nothing here\n');
+    assert.equal(readRegularFile(join(tree, 'inside.txt'), 4), 'large');
+  } finally {
+    for (const w of writers) w.kill();
+    rmSync(tree, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
   }
 });
