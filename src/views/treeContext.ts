@@ -1,4 +1,5 @@
 import type { LoadCache } from '../core/cache';
+import type { FederationGap, FederationScope } from '../core/federation/trust';
 import type { RedactingLogger } from '../core/log';
 import type { QuayClient } from '../core/quay/client';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
@@ -20,8 +21,16 @@ export interface TreeContext {
   readonly tokenAges: TokenAgeTracker;
   /** `quay.rotation.maxTokenAgeDays`. */
   maxTokenAgeDays(): number;
-  /** Instances whose Quay answered 404 on a robot's federation path: older than 3.13, no keyless robots. */
-  readonly noFederation: Set<string>;
+  /**
+   * What a robot federation route's 404 taught, per instance and scope (`federationGapKey`): organization robots
+   * need Quay 3.13, robots of a user namespace 3.18. Learned from the route's answer only (`GET /config` does not tell).
+   */
+  readonly noFederation: Map<string, FederationGap>;
   /** The current time, injectable so relative dates are testable. */
   now(): Date;
+}
+
+/** The `noFederation` key of an instance's organization robots or its user-namespace robots. */
+export function federationGapKey(instanceId: string, scope: FederationScope): string {
+  return `${instanceId}#${scope}`;
 }

@@ -107,7 +107,8 @@ const isRepositoryRow = isObject({ repository: isString, role: isRole, isPublic:
 export type RepositoryRow = Guarded<typeof isRepositoryRow>;
 const isPrototypeRow = isObject({ id: isString, role: isRole, creator: isOptional(isString) });
 export type PrototypeRow = Guarded<typeof isPrototypeRow>;
-const isFederationRow = isObject({ issuer: isString, subject: isString });
+/** `audiences`: only where Quay returned them for the entry. */
+const isFederationRow = isObject({ issuer: isString, subject: isString, audiences: isOptional(isArrayOf(isString)) });
 export type FederationRow = Guarded<typeof isFederationRow>;
 const isActivityRow = isObject({ when: isString, kind: isString, performer: isOptional(isString), details: isString });
 export type ActivityRow = Guarded<typeof isActivityRow>;

@@ -270,7 +270,7 @@ class RobotPage {
 
   private loadFederation(): Promise<void> {
     return this.section(
-      async () => (await currentTrust(this.c, this.target)).map((f) => ({ issuer: f.issuer, subject: f.subject })),
+      async () => (await currentTrust(this.c, this.target)).map((f) => ({ issuer: f.issuer, subject: f.subject, ...(f.audiences !== undefined ? { audiences: [...f.audiences] } : {}) })),
       async (r) => {
         this.loaded = { ...this.loaded, federation: r.rows };
         await this.host.post({ type: 'federation', ...r });

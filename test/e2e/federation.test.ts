@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { silentLogger } from '../../src/core/log';
 import { QuayClient } from '../../src/core/quay/client';
+import type { Page } from 'playwright-core';
 import type { Sandbox } from '../sandbox/server';
 import {
   acceptQuickInput,
@@ -35,6 +36,7 @@ import {
   outputChannelText,
   pickQuickItem,
   quickInputState,
+  type QuickInputState,
   treeItems,
   treeRow,
   typeInQuickInput,
@@ -74,6 +76,20 @@ const federationOf = (robot: string): readonly { issuer: string; subject: string
 const label = (s: string): RegExp => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 const openRobot = (name: string): Promise<void> => showOrgRobot(vscode.page, name);
+
+/**
+ * The pre-check list of Test Keyless Login: the token's input box before it has the same title, so waiting for the
+ * title alone can return the input box, without rows.
+ */
+async function precheckList(page: Page, title: string): Promise<QuickInputState> {
+  return waitUntil(
+    async () => {
+      const s = await quickInputState(page);
+      return s.visible && s.title === title && s.items.length > 0 && s;
+    },
+    { message: `the pre-check list of ${title}`, describe: async () => JSON.stringify(await quickInputState(page)) },
+  );
+}
 
 /** Pastes a token into the password box of the current step and accepts it. */
 async function pasteToken(token: string): Promise<void> {
@@ -201,7 +217,7 @@ void test('Test Keyless Login: a matching token logs in to the registry; another
   await contextMenu(page, 'ci_pull', 'Test Keyless Login…', view);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(good);
-  const pre = await waitForQuickInput(page, { titleOrPlaceholder: 'Test Keyless Login as acme+ci_pull' });
+  const pre = await precheckList(page, 'Test Keyless Login as acme+ci_pull');
   assert.match(pre.items[0]?.label ?? '', /Exchange at Quay$/);
   assert.ok(pre.items.some((i) => /Matches the entry system:serviceaccount:build:pusher/.test(i.label)), JSON.stringify(pre.items));
   await acceptQuickInput(page);
@@ -215,7 +231,7 @@ void test('Test Keyless Login: a matching token logs in to the registry; another
   await contextMenu(page, 'ci_pull', 'Test Keyless Login…', view);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(other);
-  const mismatch = await waitForQuickInput(page, { titleOrPlaceholder: 'Test Keyless Login as acme+ci_pull' });
+  const mismatch = await precheckList(page, 'Test Keyless Login as acme+ci_pull');
   assert.match(mismatch.items[0]?.label ?? '', /Exchange at Quay anyway$/);
   assert.ok(mismatch.items.some((i) => /Closest entry: system:serviceaccount:build:pusher/.test(i.label)), JSON.stringify(mismatch.items));
   assert.ok(mismatch.items.some((i) => /Token does not match robot/.test(i.label) && /compares subjects exactly/.test(i.detail)), JSON.stringify(mismatch.items));
@@ -253,7 +269,7 @@ void test('An http:// issuer: Add Trust warns in place; the exchange shows Quay\
   await contextMenu(page, 'unused_bot', 'Test Keyless Login…', view);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(sb.issuer.mint({ iss: httpIssuer, sub: 'system:serviceaccount:build:http' }));
-  const pre = await waitForQuickInput(page, { titleOrPlaceholder: 'Test Keyless Login as acme+unused_bot' });
+  const pre = await precheckList(page, 'Test Keyless Login as acme+unused_bot');
   assert.match(pre.items[0]?.label ?? '', /Exchange at Quay$/, 'nothing to object to locally');
   await acceptQuickInput(page);
   const refused = await modalDialog(page);
@@ -321,24 +337,24 @@ void test('A trust entry whose subject holds a line break (stored through the AP
   await collapseTreeItem(page, 'keyless', view);
 });
 
-void test('A Quay older than 3.13 (no federation routes): the tree says so once, on the robots group, and Add Trust says why', async () => {
+void test('A Quay older than 3.13 (no federation routes): the tree says so once, on the robots group, with the version and the 404 it learned it from, and Add Trust says why', async () => {
   const { page, session } = vscode;
   const sb = workbench.sandbox;
   sb.emulateBefore313(true);
   try {
     await clickViewAction(page, 'Registry', 'Refresh All');
     await openRobot('keyless');
-    await waitForTreeItem(page, 'No keyless federation', view);
-    const notice = (await treeItems(page, 'Registry')).find((r) => r.label === 'No keyless federation');
-    assert.equal(notice?.description, 'This Quay has no robot federation: it is older than 3.13.');
+    await waitForTreeItem(page, 'Keyless needs Quay 3.13', view);
+    const notice = (await treeItems(page, 'Registry')).find((r) => r.label === 'Keyless needs Quay 3.13');
+    assert.equal(notice?.description, 'Quay answered 404 on /api/v1/organization/{org}/robots/{robot}/federation');
     await expandTreeItem(page, 'keyless', view);
     await waitForTreeItem(page, 'backend', view);
     const rows = await treeItems(page, 'Registry');
-    assert.equal(rows.filter((r) => r.label === 'No keyless federation').length, 1, 'said once');
+    assert.equal(rows.filter((r) => r.label.startsWith('Keyless needs Quay')).length, 1, 'said once');
     assert.ok(!rows.some((r) => r.label === 'Keyless federation' || /federation of/.test(r.label)), rows.map((r) => r.label).join(', '));
     await session.screenshot('federation-12-before-313');
     await contextMenu(page, 'keyless', 'Add Trust…', view);
-    await waitForNotification(page, /acme\+keyless\): This Quay has no robot federation: it is older than 3\.13\./);
+    await waitForNotification(page, /acme\+keyless\): Needs Quay 3\.13: this Quay answered 404 on \/api\/v1\/organization\/\{org\}\/robots\/\{robot\}\/federation/);
     await collapseTreeItem(page, 'keyless', view);
   } finally {
     sb.emulateBefore313(false);

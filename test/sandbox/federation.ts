@@ -113,8 +113,14 @@ export class FederationService {
     }
   }
 
-  /** `OIDCLoginService.decode_user_jwt` with `verify_aud`/`verify_nbf` off. */
-  private async decodeUserJwt(decoded: DecodedJwt, tokenIssuer: string): Promise<Record<string, unknown>> {
+  /**
+   * Quay's own log lines (`logger.warning`) that the sandbox reproduces, oldest first: the audience-less
+   * federation deprecation of `verify_federated_robot_jwt_token`.
+   */
+  readonly warnings: string[] = [];
+
+  /** `OIDCLoginService.decode_user_jwt` with `verify_nbf` off, and `verify_aud` off unless `audiences` are given. */
+  private async decodeUserJwt(decoded: DecodedJwt, tokenIssuer: string, audiences: readonly string[] | undefined): Promise<Record<string, unknown>> {
     const kid = decoded.header['kid'];
     if (kid === undefined || kid === null) throw new JwtInvalidError('Missing `kid` header');
     const config = await this.discovery(tokenIssuer);
@@ -125,7 +131,7 @@ export class FederationService {
     }
     const jwksUri = config['jwks_uri'];
     if (typeof jwksUri !== 'string') throw new RawServerError("KeyError: 'jwks_uri'");
-    const options = { algorithms: ['RS256', 'RS384'] as const, require: ['iat', 'exp'], leewayS: 30, nowS: this.model.now() / 1000 };
+    const options = { algorithms: ['RS256', 'RS384'] as const, require: ['iat', 'exp'], leewayS: 30, nowS: this.model.now() / 1000, ...(audiences !== undefined ? { audience: audiences } : {}) };
     const kidText = pyStr(kid);
     try {
       return verifyJwt(decoded, await this.publicKey(jwksUri, kidText), options);
@@ -167,12 +173,22 @@ export class FederationService {
     if (iss === undefined || iss === null || iss === '' || iss === false || iss === 0) throw new ModelError('Token does not contain issuer');
     if (robot.federation.length === 0) throw new ModelError('Robot does not have federated login configured');
     const tokenIssuer = pyStr(iss);
-    const subjects = robot.federation.filter((f) => f.issuer === iss).map((f) => f.subject);
+    const matching = robot.federation.filter((f) => f.issuer === iss);
+    const subjects = matching.map((f) => f.subject);
     if (subjects.length === 0) throw new ModelError(`issuer ${tokenIssuer} not configured for this robot`);
+    // Quay 3.18: the audiences of the last entry of this issuer that has any apply to every subject of the issuer;
+    // without any, `aud` is not verified and a deprecation warning is logged (the API cannot store audiences).
+    let audiences: readonly string[] | undefined;
+    for (const f of matching) if (f.audiences !== undefined && f.audiences.length > 0) audiences = f.audiences;
+    if (audiences === undefined) {
+      this.warnings.push(
+        `Federated robot '${robot.username}' authenticated without audience validation. Configure 'audiences' in federation config to suppress this warning. Audience-less federation is deprecated and will be removed in a future release.`,
+      );
+    }
 
     let claims: Record<string, unknown>;
     try {
-      claims = await this.decodeUserJwt(decoded, tokenIssuer);
+      claims = await this.decodeUserJwt(decoded, tokenIssuer, audiences);
     } catch (e) {
       if (e instanceof JwtInvalidError) throw new ModelError(`Invalid token: ${e.message}`);
       if (e instanceof ModelError || e instanceof RawServerError) throw e;

@@ -72,11 +72,13 @@ export interface VerifyOptions {
   readonly leewayS: number;
   /** The sandbox's time in seconds (`SandboxClock`). */
   readonly nowS: number;
+  /** PyJWT's `audience` with `verify_aud` on; absent = `verify_aud` off (Quay without stored audiences). */
+  readonly audience?: readonly string[];
 }
 
 /**
- * PyJWT 2.x `decode` with `verify_aud`/`verify_nbf` off, in PyJWT's order: algorithm, signature,
- * required claims, `iat`, `exp`, `sub` type. Returns the payload or throws `JwtInvalidError`.
+ * PyJWT 2.x `decode` with `verify_nbf` off (and `verify_aud` off unless `audience` is given), in PyJWT's order:
+ * algorithm, signature, required claims, `iat`, `exp`, `aud`, `sub` type. Returns the payload or throws `JwtInvalidError`.
  */
 export function verifyJwt(decoded: DecodedJwt, key: KeyObject, options: VerifyOptions): Record<string, unknown> {
   const alg = decoded.header['alg'];
@@ -104,8 +106,20 @@ export function verifyJwt(decoded: DecodedJwt, key: KeyObject, options: VerifyOp
     if (exp === undefined) throw new JwtDecodeError('Expiration Time claim (exp) must be an integer.');
     if (exp <= now - options.leewayS) throw new JwtInvalidError('Signature has expired');
   }
+  if (options.audience !== undefined) validateAudience(payload, options.audience);
   if ('sub' in payload && typeof payload['sub'] !== 'string') throw new JwtInvalidError('Subject must be a string');
   return payload;
+}
+
+/** PyJWT 2.x `_validate_aud` (not strict), for a non-empty list of accepted audiences: its order and messages. */
+function validateAudience(payload: Record<string, unknown>, audience: readonly string[]): void {
+  const aud = payload['aud'];
+  // Python's `not payload["aud"]`: absent, None, '', 0, False, [] and {} are all "missing".
+  const falsy = aud === undefined || aud === null || aud === '' || aud === 0 || aud === false || (typeof aud === 'object' && Object.keys(aud).length === 0);
+  if (falsy) throw new JwtInvalidError('Token is missing the "aud" claim');
+  const claims = typeof aud === 'string' ? [aud] : aud;
+  if (!Array.isArray(claims) || claims.some((c) => typeof c !== 'string')) throw new JwtInvalidError('Invalid claim format in token');
+  if (audience.every((a) => !(claims as readonly string[]).includes(a))) throw new JwtInvalidError("Audience doesn't match");
 }
 
 /** An RSA public JWK → KeyObject (throws on anything else). */

@@ -19,6 +19,12 @@ export type Visibility = 'public' | 'private';
 export interface FederationEntry {
   readonly issuer: string;
   readonly subject: string;
+  /**
+   * Quay 3.18 verifies a token's `aud` against the audiences of a stored entry (`util/security/federated_robot_auth.py`
+   * `verify_federated_robot_jwt_token`) and GET returns them, but its API never stores any: `_parse_federation_config`
+   * (`endpoints/api/robot.py`) keeps only issuer and subject. Only a seed (an administrator's database edit) sets them.
+   */
+  readonly audiences?: readonly string[];
 }
 
 interface EntityBase {
@@ -252,6 +258,11 @@ export interface SandboxState {
   setOrgMirror(org: string, robot: string | null): void;
   /** The organization mirror's robot, or undefined when it has none. */
   orgMirrorRobot(org: string): string | undefined;
+  /**
+   * Stores a robot's federation config directly, as an administrator editing Quay's database (the
+   * `FederatedLogin.metadata_json` of the robot): with Quay 3.18 the only way an entry gets `audiences`.
+   */
+  setFederationInDatabase(fullName: string, entries: readonly FederationEntry[]): void;
 }
 
 /** The sandbox's own OAuth application (what the log metadata's `oauth_token_*` keys name). */
@@ -793,5 +804,11 @@ export class Model implements SandboxState {
 
   orgMirrorRobot(org: string): string | undefined {
     return this.orgMirrors.get(org)?.robot;
+  }
+
+  setFederationInDatabase(fullName: string, entries: readonly FederationEntry[]): void {
+    const r = this.robotEntity(fullName);
+    if (!r) throw new Error(`Unknown robot: ${fullName}`);
+    r.federation = entries.map((f) => ({ ...f, ...(f.audiences !== undefined ? { audiences: [...f.audiences] } : {}) }));
   }
 }

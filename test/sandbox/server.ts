@@ -141,6 +141,13 @@ export interface Sandbox {
   /** true: answer like a Quay older than 3.13, which has no robot federation routes (Flask's HTML 404). */
   emulateBefore313(on: boolean): void;
   /**
+   * true: answer like a Quay with robot federation for organizations (3.13) but not yet for robots of a user
+   * namespace (3.18, backported to 3.17.2): Flask's HTML 404 on `/api/v1/user/robots/{robot}/federation` only.
+   */
+  emulateBefore318(on: boolean): void;
+  /** Quay's own `logger.warning` lines that the sandbox reproduces (e.g. audience-less federation), oldest first. */
+  readonly warnings: readonly string[];
+  /**
    * Holds every request that `match` accepts (after latency and fault decisions, before any effect) until the
    * hold is released: a test can act while requests are provably in flight. One hold at a time.
    */
@@ -209,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const burst = options.rateBurst ?? 25;
   let random = options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed);
   let before313 = false;
+  let before318 = false;
   let hold: { readonly match: (request: HeldRequest) => boolean; readonly catch: () => Promise<void> } | undefined;
   const counters = { requests: 0, byStatus: {} as Record<number, number> };
   const count = (status: number): void => {
@@ -260,6 +268,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (fate === 'rate-limited') return send(res, renderNginx429());
         if (fate === 'fail') return send(res, renderGunicorn500());
         if (before313 && /^\/api\/v1\/(organization\/[^/]+|user)\/robots\/[^/]+\/federation\/?$/.test(path)) return send(res, renderHtml404());
+        if (before318 && /^\/api\/v1\/user\/robots\/[^/]+\/federation\/?$/.test(path)) return send(res, renderHtml404());
         const app = holder.app;
         if (!app) return send(res, renderGunicorn500());
         let url: URL;
@@ -339,6 +348,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     emulateBefore313: (on) => {
       before313 = on;
+    },
+    emulateBefore318: (on) => {
+      before318 = on;
+    },
+    get warnings() {
+      return services.federation.warnings;
     },
     setFaults: (f) => {
       if (f.latencyMs !== undefined) faults.latencyMs = f.latencyMs;

@@ -76,12 +76,21 @@ export async function checkIssuerFromEditor(c: CommandContext, instance: Instanc
  * result says whether the user chose it; without, the list is for reading and any choice closes it.
  */
 export async function showIssuerCheck(check: IssuerCheck, title: string, accept?: vscode.QuickPickItem, extra: readonly vscode.QuickPickItem[] = []): Promise<boolean> {
-  const rows = check.findings.map(findingItem);
-  const items: vscode.QuickPickItem[] = accept !== undefined ? [accept, ...extra, { label: vscode.l10n.t('Issuer check'), kind: vscode.QuickPickItemKind.Separator }, ...rows] : rows;
-  const picked = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true, matchOnDetail: true, placeHolder: check.issuer });
-  if (accept === undefined) return false;
-  if (picked !== accept) throw new UserCancelled();
+  if (accept === undefined) {
+    await vscode.window.showQuickPick(check.findings.map(findingItem), { title, ignoreFocusOut: true, matchOnDetail: true, placeHolder: check.issuer });
+    return false;
+  }
+  await pickAfterIssuerCheck(check, title, [accept], extra);
   return true;
+}
+
+/** The findings below `actions` (the first focused) and `extra` rows: the action chosen; anything else cancels. */
+export async function pickAfterIssuerCheck<T extends vscode.QuickPickItem>(check: IssuerCheck, title: string, actions: readonly T[], extra: readonly vscode.QuickPickItem[] = []): Promise<T> {
+  const items: vscode.QuickPickItem[] = [...actions, ...extra, { label: vscode.l10n.t('Issuer check'), kind: vscode.QuickPickItemKind.Separator }, ...check.findings.map(findingItem)];
+  const picked = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true, matchOnDetail: true, placeHolder: check.issuer });
+  const action = actions.find((a) => a === picked);
+  if (action === undefined) throw new UserCancelled();
+  return action;
 }
 
 /** "Check Issuer…": the issuer of an entry row, or one of the robot's, or typed. */

@@ -17,12 +17,13 @@ import {
 import { addEntry } from '../../core/federation/trust';
 import type { FederationEntry } from '../../core/quay/types';
 import { relativeTime } from '../../core/time';
+import { instanceHost } from '../../core/instances';
 import type { Kubectl } from '../../core/k8s/kubectl';
 import { findWorkloads, isServiceAccount } from '../../core/yaml/workloads';
 import type { CommandContext } from '../commandContext';
 import { RobotRef, type RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
-import { checkIssuerFromEditor, showIssuerCheck } from './checkIssuer';
+import { checkIssuerFromEditor, pickAfterIssuerCheck } from './checkIssuer';
 import { clusterIssuer, pickContext, pickServiceAccount, type ServiceAccountRef } from './cluster';
 import { changeTrust, currentTrust, KeylessEntryRef, resolveKeylessRobot } from './trust';
 
@@ -30,6 +31,8 @@ import { changeTrust, currentTrust, KeylessEntryRef, resolveKeylessRobot } from 
 interface Proposal extends EntryForm {
   readonly warning?: string;
   readonly rows?: readonly vscode.QuickPickItem[];
+  /** The audiences a pasted token carries: the default when the user asks Quay to check one. */
+  readonly tokenAudiences?: readonly string[];
 }
 
 async function ask(title: string, prompt: string, options: { value?: string; placeHolder?: string; validate?: (v: string) => string | undefined } = {}): Promise<string> {
@@ -216,7 +219,14 @@ async function tokenProposal(title: string): Promise<Proposal> {
   const jwt = await askForToken(title, vscode.l10n.t('Paste an OIDC token (JWT) of the workload. It is decoded here, not verified, and sent nowhere.'));
   const entry = proposedEntry(jwt);
   if (entry === undefined) throw new Error(vscode.l10n.t('The token has no iss and sub claims to build an entry from.'));
-  return { label: vscode.l10n.t('From a pasted token'), entry, explanation: vscode.l10n.t("The token's iss and sub claims, as Quay compares them."), rows: claimRows(jwt) };
+  const aud = summarizeJwt(jwt).aud;
+  return { label: vscode.l10n.t('From a pasted token'), entry, explanation: vscode.l10n.t("The token's iss and sub claims, as Quay compares them."), rows: claimRows(jwt), tokenAudiences: aud };
+}
+
+/** The audiences an entry asks Quay to check (comma-separated), prefilled with `initial`. */
+async function askAudiences(title: string, initial: readonly string[]): Promise<string[]> {
+  const text = await ask(title, vscode.l10n.t("Audiences Quay should require in the tokens' aud claim, comma-separated"), { value: initial.join(', ') });
+  return [...new Set(text.split(',').map((a) => a.trim()).filter((a) => a !== ''))];
 }
 
 /** "Set Up Keyless Access…": a preset (or a pasted token) → the entry → the issuer checked from here → added by read-modify-write. */
@@ -238,18 +248,20 @@ export async function setUpKeyless(c: CommandContext, node?: unknown): Promise<v
     vscode.l10n.t('Where do the tokens come from?'),
   );
   const proposal = await preset.run();
-  const { entry } = proposal;
-  const check = await checkIssuerFromEditor(c, target.instance, entry.issuer);
-  await showIssuerCheck(
-    check,
-    title,
-    {
-      label: vscode.l10n.t('$(add) Add trust: {0}', entry.subject),
-      description: entry.issuer,
-      detail: [proposal.explanation, proposal.warning].filter((t) => t !== undefined).join(' '),
-    },
-    proposal.rows,
-  );
+  const check = await checkIssuerFromEditor(c, target.instance, proposal.entry.issuer);
+  const add: vscode.QuickPickItem = {
+    label: vscode.l10n.t('$(add) Add trust: {0}', proposal.entry.subject),
+    description: proposal.entry.issuer,
+    detail: [proposal.explanation, proposal.warning].filter((t) => t !== undefined).join(' '),
+  };
+  const withAudience: vscode.QuickPickItem = {
+    label: vscode.l10n.t('$(add) Add trust and ask Quay to check the audience…'),
+    detail: vscode.l10n.t(
+      'Quay logs that trust without an audience is deprecated. Quay 3.18 accepts an audiences field but does not store it yet: what Quay keeps is read back and said.',
+    ),
+  };
+  const action = await pickAfterIssuerCheck(check, title, [add, withAudience], proposal.rows);
+  const entry = action === withAudience ? { ...proposal.entry, audiences: await askAudiences(title, proposal.tokenAudiences?.length ? proposal.tokenAudiences : [instanceHost(target.instance)]) } : proposal.entry;
   const after = await changeTrust(c, target, addEntry(entry), basis);
   const test = vscode.l10n.t('Test Keyless Login…');
   const copy = vscode.l10n.t('Copy Login Command');

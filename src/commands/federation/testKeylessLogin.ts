@@ -43,10 +43,15 @@ async function serviceAccountToken(target: RobotTarget, entries: readonly Federa
   });
   const sa = await pickServiceAccount(kubectl, context, title, trusted);
   const host = instanceHost(target.instance);
+  // Entries with audiences (where Quay returns them): Quay checks aud against them.
+  const checked = [...new Set(entries.flatMap((e) => e.audiences ?? []))];
   const audience = await vscode.window.showInputBox({
     title,
-    prompt: vscode.l10n.t('Audience of the token (Quay does not check it; use what your workloads request)'),
-    value: host,
+    prompt:
+      checked.length > 0
+        ? vscode.l10n.t("Audience of the token: Quay checks it against the entries' audiences ({0})", checked.join(', '))
+        : vscode.l10n.t('Audience of the token (no entry has audiences, so Quay does not check it; use what your workloads request)'),
+    value: checked[0] ?? host,
     ignoreFocusOut: true,
   });
   if (audience === undefined) throw new UserCancelled();

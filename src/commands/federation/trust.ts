@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { addEntry, FEDERATION_UNSUPPORTED, federationUnsupported, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustChange } from '../../core/federation/trust';
+import { addEntry, federationGap, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustChange } from '../../core/federation/trust';
 import { entryDisplay } from '../../core/federation/display';
 import { issuerUrlFindings } from '../../core/federation/issuer';
 import { visibleText } from '../../core/serverText';
@@ -31,8 +31,27 @@ export function entryOf(node: unknown): FederationEntry | undefined {
   return node instanceof ItemNode ? node.spec.federation : node instanceof KeylessEntryRef ? node.entry : undefined;
 }
 
+const audiencesText = (e: FederationEntry): string => ((e.audiences?.length ?? 0) > 0 ? `  (${vscode.l10n.t('audiences: {0}', (e.audiences ?? []).map(visibleText).join(', '))})` : '');
 const describe = (entries: readonly FederationEntry[]): string =>
-  entries.length === 0 ? `  (${vscode.l10n.t('none')})` : entries.map((e) => `  ${visibleText(e.issuer)}  →  ${visibleText(e.subject)}`).join('\n');
+  entries.length === 0 ? `  (${vscode.l10n.t('none')})` : entries.map((e) => `  ${visibleText(e.issuer)}  →  ${visibleText(e.subject)}${audiencesText(e)}`).join('\n');
+
+/**
+ * Quay 3.18 accepts an entry's `audiences` and stores only its issuer and subject: said after the write, from the
+ * list read back, never as if they were saved. Quay then does not check the tokens' `aud` for those entries.
+ */
+function reportAudiencesNotStored(c: CommandContext, target: RobotTarget, entries: readonly FederationEntry[]): void {
+  if (entries.length === 0) return;
+  const list = entries.map((e) => `${visibleText(e.subject)} (${(e.audiences ?? []).map(visibleText).join(', ')})`).join('; ');
+  c.logger.warn(`Keyless trust of ${target.robot.fullName} on ${target.instance.url}: Quay did not store the audiences of ${entries.length} entries: ${list}.`);
+  void vscode.window.showWarningMessage(
+    vscode.l10n.t(
+      '{0} ({1}): Quay saved the trust but not its audiences ({2}). This Quay accepts an audiences field and drops it (Quay 3.18 does), so it does not check the tokens\' aud for these entries.',
+      target.instance.url,
+      target.robot.fullName,
+      list,
+    ),
+  );
+}
 
 /**
  * Applies a change to a robot's trust list (Quay replaces the whole list on every write): read-modify-write
@@ -43,6 +62,21 @@ export async function changeTrust(c: CommandContext, target: RobotTarget, change
   const { instance, namespace, robot } = target;
   const client = c.clients.get(instance.url);
   let seen = basis;
+  // Entries Quay returned with audiences were stored outside the API: a Quay that drops audiences on a write (3.18)
+  // would stop checking the tokens' aud for them. Asked before anything is written.
+  const withAudiences = (basis ?? []).filter((e) => (e.audiences?.length ?? 0) > 0);
+  if (withAudiences.length > 0) {
+    const go = vscode.l10n.t('Change Anyway');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} has entries with audiences that Quay checks. Quay 3.18 drops audiences on every change made through its API.', robot.fullName),
+      {
+        modal: true,
+        detail: `${describe(withAudiences)}\n\n${vscode.l10n.t("The change sends them back as they are. If this Quay drops them, it no longer checks the tokens' aud for these entries: that is read back and said after the change.")}`,
+      },
+      go,
+    );
+    if (choice !== go) throw new UserCancelled();
+  }
   for (;;) {
     const result = await updateTrust(client, { namespace, name: robot.fullName }, change, seen !== undefined ? { basis: seen } : {});
     switch (result.kind) {
@@ -50,6 +84,7 @@ export async function changeTrust(c: CommandContext, target: RobotTarget, change
         c.logger.info(`Keyless trust of ${robot.fullName} on ${instance.url}: ${result.before.length} → ${result.after.length} entries.`);
         const robotId = nodeIds.robot(instance.url, namespace, robot.shortName);
         c.tree.refreshIds([robotId], { [`${robotId}/federation`]: result.after });
+        reportAudiencesNotStored(c, target, result.audiencesNotStored);
         return result.after;
       }
       case 'unchanged':
@@ -127,12 +162,16 @@ export async function askEntry(title: string, others: readonly FederationEntry[]
   return { issuer: issuer.trim(), subject: subject.trim() };
 }
 
-/** The robot's entries now; a Quay without federation (before 3.13) is said so, not as a bare 404. */
+/**
+ * The robot's entries now; a Quay without federation for this robot (organization robots before 3.13, a user's own
+ * before 3.18) is said so, with the version it needs, not as a bare 404.
+ */
 export async function currentTrust(c: CommandContext, target: RobotTarget): Promise<readonly FederationEntry[]> {
   try {
     return await c.clients.get(target.instance.url).getFederation(target.namespace, target.robot.fullName);
   } catch (error) {
-    if (federationUnsupported(error)) throw new Error(vscode.l10n.t('{0} ({1}): {2}', target.instance.url, target.robot.fullName, FEDERATION_UNSUPPORTED));
+    const gap = federationGap(error);
+    if (gap !== undefined) throw new Error(vscode.l10n.t('{0} ({1}): {2}', target.instance.url, target.robot.fullName, gap.message));
     throw error;
   }
 }
@@ -153,7 +192,9 @@ export async function editTrust(c: CommandContext, node?: unknown): Promise<void
   const target = await resolveKeylessRobot(c, node, title);
   const basis = await currentTrust(c, target);
   const old = entryOf(node) ?? (await pickEntry(basis, title));
-  const entry = await askEntry(vscode.l10n.t('Edit Trust of {0}', target.robot.fullName), basis.filter((e) => !(e.issuer === old.issuer && e.subject === old.subject)), old);
+  const edited = await askEntry(vscode.l10n.t('Edit Trust of {0}', target.robot.fullName), basis.filter((e) => !(e.issuer === old.issuer && e.subject === old.subject)), old);
+  // The audiences Quay returned for the entry stay with it (sent back as read).
+  const entry = old.audiences !== undefined ? { ...edited, audiences: old.audiences } : edited;
   await changeTrust(c, target, replaceEntry(old, entry), basis);
 }
 

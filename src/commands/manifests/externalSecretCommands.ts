@@ -121,7 +121,7 @@ export async function insertKeylessPullSecret(c: CommandContext, arg?: unknown):
   const host = instanceHost(robot.instance);
   const namespace = await askNamespace(target, title);
   const serviceAccount = await pickServiceAccount(target, namespace, title);
-  const audience = await input(title, vscode.l10n.t('Audience of the service account token (empty for none; Quay does not check it)'), host, () => undefined);
+  const audience = await input(title, vscode.l10n.t("Audience of the service account token (serviceAccountRef.audiences; empty for none). Quay checks it only against an entry's audiences, and warns that trust without one is deprecated: keep one"), host, () => undefined);
   const apiVersion = await externalSecretsVersion();
   const options = { host, robot: robot.robot.fullName, namespace, serviceAccount, audiences: audience === '' ? [] : [audience], apiVersion };
   if (target === undefined) {

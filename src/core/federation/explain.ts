@@ -18,6 +18,7 @@ export type ExchangeProblem =
   | 'expired'
   | 'issuerMismatch'
   | 'subjectNotString'
+  | 'audience'
   | 'subjectMismatch'
   | 'server'
   | 'unknown';
@@ -40,6 +41,8 @@ export const EXPLANATIONS: Readonly<Record<ExchangeProblem, string>> = {
   issuerMismatch:
     "The issuer's discovery document names another issuer than the token's iss (a trailing slash does not matter). Configure the issuer exactly as both the token and the document's issuer field say.",
   subjectNotString: "The token's sub (subject) claim is not a string.",
+  audience:
+    "An entry for the token's issuer lists audiences, and Quay 3.18 then checks the token's aud claim: it must contain one of them. Request the token for one of the entry's audiences (kubectl create token --audience, ESO's serviceAccountRef.audiences, the audience of a CI job's token).",
   subjectMismatch:
     "The robot trusts the token's issuer, but not for this subject (sub): Quay compares subjects exactly. Check the namespace and service account, the branch, tag or environment, or add the token's subject as an entry.",
   server:
@@ -57,6 +60,7 @@ const KNOWN: readonly (readonly [RegExp, ExchangeProblem])[] = [
   [/^Invalid token: Missing `kid` header$/, 'missingKid'],
   [/^Invalid token: (The specified alg value is not allowed|Algorithm not specified)$/, 'algorithm'],
   [/^Invalid token: Signature verification failed$/, 'signature'],
+  [/^Invalid token: (Audience doesn't match|Token is missing the "aud" claim|Invalid claim format in token)$/, 'audience'],
   [/^Invalid token: (Token is missing the "\w+" claim|Issued At claim \(iat\) must be an integer\.|Expiration Time claim \(exp\) must be an integer\.)$/, 'missingClaim'],
   [/^Invalid token: The token is not yet valid \(iat\)$/, 'notYetValid'],
   [/^Invalid token: Signature has expired$/, 'expired'],

@@ -55,9 +55,19 @@ function exchangeLines(target: KeylessLoginTarget, tokenVar: string, robotExpr: 
   ];
 }
 
+/**
+ * The audience to request the workload's token for: the entry's first audience where Quay returned some (Quay 3.18
+ * then checks `aud`), else the Quay host (not checked). A server string goes into a script only when it is made of
+ * URL and name characters: anything else falls back to the host.
+ */
+function tokenAudience(entry: FederationEntry, host: string): string {
+  return entry.audiences?.find((a) => /^[A-Za-z0-9._~:/@-]{1,256}$/.test(a)) ?? host;
+}
+
 /** The login for the entry's kind of workload. */
 export function keylessLoginSnippet(target: KeylessLoginTarget, entry: FederationEntry): LoginSnippet {
   const host = new URL(target.origin).host;
+  const audience = tokenAudience(entry, host);
   const tlsFlag = target.origin.startsWith('http://') ? ' --tls-verify=false' : '';
   if (entry.issuer.replace(/\/+$/, '') === GITHUB_ACTIONS_ISSUER) {
     return {
@@ -74,7 +84,7 @@ export function keylessLoginSnippet(target: KeylessLoginTarget, entry: Federatio
         '    env:',
         `      QUAY_ROBOT: ${yamlScalar(target.robot)}`,
         '    run: |',
-        `      OIDC_TOKEN=$(curl -fsS -H "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=${host}" | jq -r .value)`,
+        `      OIDC_TOKEN=$(curl -fsS -H "Authorization: bearer $ACTIONS_ID_TOKEN_REQUEST_TOKEN" "$ACTIONS_ID_TOKEN_REQUEST_URL&audience=${audience}" | jq -r .value)`,
         '      echo "::add-mask::$OIDC_TOKEN"',
         ...exchangeLines(target, 'OIDC_TOKEN', '"$QUAY_ROBOT"').map((l) => `      ${l}`),
         '      echo "::add-mask::$QUAY_TOKEN"',
@@ -87,7 +97,7 @@ export function keylessLoginSnippet(target: KeylessLoginTarget, entry: Federatio
     kind: 'shell',
     text: [
       ...controlWarning(entry),
-      ...tokenSource(entry, host),
+      ...tokenSource(entry, audience),
       '# Exchange it at Quay for a registry password valid one hour, then log in.',
       ...exchangeLines(target, 'OIDC_TOKEN', shellQuoteAlways(target.robot)),
       `printf '%s' "$QUAY_TOKEN" | podman login${tlsFlag} --username ${shellQuoteAlways(target.robot)} --password-stdin ${shellQuote(host)}`,

@@ -92,6 +92,16 @@ function seconds(value: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * The audiences Quay 3.18 checks a token of `issuer` against: those of the last entry of that issuer that has any
+ * (`verify_federated_robot_jwt_token`); undefined when none has, and Quay then does not check `aud` at all.
+ */
+export function checkedAudiences(entries: readonly FederationEntry[], issuer: string): readonly string[] | undefined {
+  let audiences: readonly string[] | undefined;
+  for (const e of entries) if (e.issuer === issuer && (e.audiences?.length ?? 0) > 0) audiences = e.audiences;
+  return audiences;
+}
+
 /** What Quay would say about `jwt` for a robot with `entries`, at `now` (ms since the epoch). */
 export function precheck(jwt: DecodedJwt, entries: readonly FederationEntry[], now: number): Precheck {
   const { header, claims } = jwt;
@@ -124,6 +134,16 @@ export function precheck(jwt: DecodedJwt, entries: readonly FederationEntry[], n
   if (claims['exp'] !== undefined && claims['exp'] !== null) {
     if (exp === undefined) issues.push(issue('missingClaim', 'Invalid token: Expiration Time claim (exp) must be an integer.', 'exp'));
     else if (exp <= nowS - CLOCK_LEEWAY_S) issues.push(issue('expired', 'Invalid token: Signature has expired', `expired at ${new Date(exp * 1000).toISOString()}`));
+  }
+  // PyJWT checks aud after exp, when an entry of the token's issuer has audiences (Quay 3.18).
+  const audiences = checkedAudiences(entries, iss);
+  if (audiences !== undefined) {
+    const aud = claims['aud'];
+    const values = typeof aud === 'string' ? [aud] : aud;
+    const wanted = `one of ${audiences.join(', ')}`;
+    if (aud === undefined || aud === null || aud === '' || (Array.isArray(aud) && aud.length === 0)) issues.push(issue('audience', 'Invalid token: Token is missing the "aud" claim', `Quay wants ${wanted}`));
+    else if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) issues.push(issue('audience', 'Invalid token: Invalid claim format in token', 'aud'));
+    else if (!audiences.some((a) => (values as readonly string[]).includes(a))) issues.push(issue('audience', "Invalid token: Audience doesn't match", `the token's aud is ${values.join(', ')}; Quay wants ${wanted}`));
   }
   if ('sub' in claims && typeof claims['sub'] !== 'string') issues.push(issue('subjectNotString', 'Invalid token: Subject must be a string'));
 

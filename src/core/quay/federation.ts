@@ -33,7 +33,9 @@ export function setFederation(t: Transport, ns: Namespace, name: string, entries
     {
       method: 'POST',
       path: path(ns, name),
-      body: entries.map((e) => ({ issuer: e.issuer, subject: e.subject })),
+      // Audiences are sent back as read (or as the user asked): a Quay that stores them keeps them through a
+      // replace-all write; Quay 3.18 drops them, which `updateTrust` reports from its answer.
+      body: entries.map((e) => ({ issuer: e.issuer, subject: e.subject, ...(e.audiences !== undefined ? { audiences: [...e.audiences] } : {}) })),
       idempotent: true,
       operation: {
         action: 'set the federation of robot',
@@ -87,10 +89,17 @@ export function exchangeFederatedToken(t: Transport, robot: string, jwt: string,
   );
 }
 
+/**
+ * The stored list. `audiences` is kept where Quay returns a non-empty list of strings (Quay returns the stored
+ * entries as they are); any other shape of it is ignored rather than failing the whole list.
+ */
 export function parseFederation(body: unknown): readonly FederationEntry[] {
   return list(body, '').map((entry, i) => {
     const o = obj(entry, `[${i}]`);
-    return { issuer: str(o, 'issuer', `[${i}]`), subject: str(o, 'subject', `[${i}]`) };
+    const audiences = o['audiences'];
+    // An empty list means none, for Quay as here (`if item_audiences:`), and is not sent back.
+    const valid = Array.isArray(audiences) && audiences.length > 0 && audiences.every((a): a is string => typeof a === 'string');
+    return { issuer: str(o, 'issuer', `[${i}]`), subject: str(o, 'subject', `[${i}]`), ...(valid ? { audiences: [...audiences] } : {}) };
   });
 }
 

@@ -145,6 +145,12 @@ export interface NewPrototype {
 export interface FederationEntry {
   readonly issuer: string;
   readonly subject: string;
+  /**
+   * The token audiences Quay checks for this issuer, when Quay returns any. Quay 3.18 verifies them when a stored
+   * entry has them (`util/security/federated_robot_auth.py`), but its API drops them on every write
+   * (`endpoints/api/robot.py` `_parse_federation_config`): only a database edit or a later Quay sets them.
+   */
+  readonly audiences?: readonly string[];
 }
 
 /** `GET /oauth2/federation/robot/token` result (§6.2). */

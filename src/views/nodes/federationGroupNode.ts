@@ -58,13 +58,19 @@ export class FederationGroupNode extends TreeNode {
     return entries.map((f, i) => {
       const shown = entryDisplay(f, vscode.l10n.t('contains control characters (shown escaped)'));
       const warning = shown.warning !== undefined ? `\n\n⚠ ${escapeMarkdown(shown.warning)}` : '';
+      const audiences = (f.audiences ?? []).map(visibleText);
       return new ItemNode(this, this.ctx, String(i), {
         label: shown.label,
-        description: shown.description,
+        // Audiences only where Quay returns them (Quay 3.18's API never stores any; a database edit can).
+        description: audiences.length > 0 ? vscode.l10n.t('{0} · aud {1}', shown.description, audiences.join(', ')) : shown.description,
         icon: shown.warning !== undefined ? 'warning' : 'shield',
         kind: NodeKinds.federation,
         tooltip: new vscode.MarkdownString(
-          `**${vscode.l10n.t('Keyless federation')}**\n\n${vscode.l10n.t('Issuer')}: ${markdownCode(visibleText(f.issuer))}  \n${vscode.l10n.t('Subject')}: ${markdownCode(visibleText(f.subject))}${warning}`,
+          `**${vscode.l10n.t('Keyless federation')}**\n\n${vscode.l10n.t('Issuer')}: ${markdownCode(visibleText(f.issuer))}  \n${vscode.l10n.t('Subject')}: ${markdownCode(visibleText(f.subject))}  \n${
+            audiences.length > 0
+              ? `${vscode.l10n.t("Audiences (Quay checks the token's aud)")}: ${audiences.map(markdownCode).join(', ')}`
+              : vscode.l10n.t("Audiences: none stored, so Quay does not check the token's aud")
+          }${warning}`,
         ),
         name: shown.label,
         federation: f,

@@ -14,7 +14,8 @@ export class MessageNode extends TreeNode {
     parent: TreeNode,
     ctx: TreeContext,
     private readonly label: string,
-    private readonly options: { detail?: string; flags?: NodeFlag[]; icon?: string; error?: boolean; key?: string } = {},
+    /** `tooltip`: a longer text for the hover than `detail` (the row's description). */
+    private readonly options: { detail?: string; tooltip?: string; flags?: NodeFlag[]; icon?: string; error?: boolean; key?: string } = {},
   ) {
     super(`${parent.id}/~message${options.key !== undefined ? `-${options.key}` : ''}`, parent, ctx);
   }
@@ -42,7 +43,8 @@ export class MessageNode extends TreeNode {
     );
     if (detail !== undefined) {
       item.description = detail;
-      item.tooltip = new vscode.MarkdownString(`**${escapeMarkdown(label)}**\n\n${escapeMarkdown(detail)}`);
+      const tooltip = this.options.tooltip !== undefined ? this.ctx.logger.clean(this.options.tooltip) : detail;
+      item.tooltip = new vscode.MarkdownString(`**${escapeMarkdown(label)}**\n\n${escapeMarkdown(tooltip)}`);
     }
     if (flags.includes(NodeFlags.signIn)) {
       item.command = { command: Commands.signIn, title: vscode.l10n.t('Sign in again'), arguments: [this] };

@@ -4,10 +4,10 @@ import type { FederationEntry, Namespace, Robot, RobotPermission } from '../../c
 import { isOverdue } from '../../core/rotation/tokenAge';
 import { exactTime, relativeTime } from '../../core/time';
 import { tokenAgeSource, tokenAgeText } from '../tokenAgeText';
-import type { TreeContext } from '../treeContext';
+import { federationGapKey, type TreeContext } from '../treeContext';
 import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
-import { federationUnsupported } from '../../core/federation/trust';
+import { federationGap } from '../../core/federation/trust';
 import { FederationGroupNode } from './federationGroupNode';
 import { ItemNode } from './itemNode';
 import { escapeMarkdown } from '../../core/markdown';
@@ -149,11 +149,12 @@ export class RobotNode extends TreeNode {
         }),
       );
     }
+    const gap = federation.status === 'rejected' ? federationGap(federation.reason) : undefined;
     if (federation.status === 'fulfilled') {
       nodes.push(new FederationGroupNode(this, this.ctx));
-    } else if (federationUnsupported(federation.reason)) {
+    } else if (gap !== undefined) {
       // Said once, on the robots group (RobotsGroupNode), instead of an error under every robot.
-      this.ctx.noFederation.add(this.instanceId);
+      this.ctx.noFederation.set(federationGapKey(this.instanceId, gap.scope), gap);
     } else {
       nodes.push(errorNode(this, this.ctx, federation.reason, vscode.l10n.t('federation of {0}', this.robot.fullName), 'federation'));
     }

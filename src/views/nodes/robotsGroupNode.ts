@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { NodeFlags } from '../../constants';
 import type { Namespace, Robot } from '../../core/quay/types';
 import { nodeIds } from '../nodeIds';
-import type { TreeContext } from '../treeContext';
-import { FEDERATION_UNSUPPORTED, federationUnsupported } from '../../core/federation/trust';
+import { federationGapKey, type TreeContext } from '../treeContext';
+import { federationGap } from '../../core/federation/trust';
 import { ListGroupNode, type Loaded } from './listGroupNode';
 import { MessageNode } from './messageNode';
 import { RobotNode } from './robotNode';
@@ -43,7 +43,8 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
           this.ctx.cache
             .get(`${nodeIds.robot(this.instanceId, this.namespace, r.shortName)}/federation`, () => client.getFederation(this.namespace, r.shortName))
             .catch((error: unknown) => {
-              if (federationUnsupported(error)) this.ctx.noFederation.add(this.instanceId);
+              const gap = federationGap(error);
+              if (gap !== undefined) this.ctx.noFederation.set(federationGapKey(this.instanceId, gap.scope), gap);
             }),
         ),
       );
@@ -55,8 +56,11 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
 
   override async getChildren(): Promise<TreeNode[]> {
     const nodes = await super.getChildren();
-    if (!this.ctx.noFederation.has(this.instanceId)) return nodes;
-    return [new MessageNode(this, this.ctx, vscode.l10n.t('No keyless federation'), { detail: FEDERATION_UNSUPPORTED, key: 'nofederation' }), ...nodes];
+    // Said once per robots group, for the scope of this namespace: a Quay before 3.18 has federation for the
+    // organizations' robots but not for the user's own.
+    const gap = this.ctx.noFederation.get(federationGapKey(this.instanceId, this.namespace.kind));
+    if (gap === undefined) return nodes;
+    return [new MessageNode(this, this.ctx, vscode.l10n.t('Keyless needs Quay {0}', gap.minVersion), { detail: gap.learnedFrom, tooltip: gap.message, key: 'nofederation' }), ...nodes];
   }
 
   protected toNode(robot: Robot): TreeNode {

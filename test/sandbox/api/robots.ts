@@ -130,7 +130,11 @@ function robotPermissions(ctx: RequestContext, robot: RobotEntity): JsonObject {
   return { permissions: ctx.model.userPerms(robot.username).map((p) => repoPermissionEntry(ctx.model, p.repoId, p.role)) };
 }
 
-/** `_parse_federation_config`: after the schema, in this order. */
+/**
+ * `_parse_federation_config`: after the schema, in this order. As in Quay 3.18 (`endpoints/api/robot.py`), any other
+ * key of an item (`audiences` included, whatever its value) is accepted and dropped: the schema has no
+ * `additionalProperties: false`, and each stored entry is built as `{"issuer": issuer, "subject": subject}`.
+ */
 function parseFederation(body: unknown): FederationEntry[] {
   const out: FederationEntry[] = [];
   const seen = new Set<string>();
@@ -148,7 +152,8 @@ function parseFederation(body: unknown): FederationEntry[] {
   return out;
 }
 
-const federationJson = (robot: RobotEntity): Json => robot.federation.map((f) => ({ issuer: f.issuer, subject: f.subject }));
+/** `get_robot_federation_config`: the stored list as it is, `audiences` included where an entry has them. */
+const federationJson = (robot: RobotEntity): Json => robot.federation.map((f) => ({ issuer: f.issuer, subject: f.subject, ...(f.audiences !== undefined ? { audiences: [...f.audiences] } : {}) }));
 
 export function registerRobots(router: Router<Route>): void {
   // ----- user namespace ------------------------------------------------------------------------

@@ -91,3 +91,10 @@ void test('the external JWT and the minted token reach no log line and no error'
   const basic = (secret: string): string => Buffer.from(`acme+keyless:${secret}`).toString('base64');
   assertNowhere([jwt, minted.token, wrong, password, basic(jwt), basic(wrong), basic(password)], [refused, failed]);
 });
+
+void test('Quay 3.18\'s audience refusals are explained as such, not as a missing iat or exp', () => {
+  for (const message of ["Invalid token: Audience doesn't match", 'Invalid token: Token is missing the "aud" claim', 'Invalid token: Invalid claim format in token']) {
+    assert.equal(explainExchangeError({ status: 400, serverMessage: message }).problem, 'audience', message);
+  }
+  assert.equal(explainExchangeError({ status: 400, serverMessage: 'Invalid token: Token is missing the "exp" claim' }).problem, 'missingClaim');
+});

@@ -40,3 +40,13 @@ void test('GitHub Actions: a job fragment that parses as YAML, with id-token: wr
   assert.equal(run[3], 'echo "::add-mask::$QUAY_TOKEN"');
   assert.equal(run[4], `printf '%s' "$QUAY_TOKEN" | docker login --username "$QUAY_ROBOT" --password-stdin quay.example.com`);
 });
+
+void test('an entry with audiences (where Quay returns them): the token is requested for its first audience; an unsafe one falls back to the host', () => {
+  const entry = { issuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/ABC', subject: 'system:serviceaccount:prod:app', audiences: ['sts.amazonaws.com', 'quay'] };
+  assert.ok(keylessLoginSnippet(quay, entry).text.includes('kubectl create token app -n prod --audience sts.amazonaws.com)'));
+  const gh = keylessLoginSnippet(quay, { issuer: 'https://token.actions.githubusercontent.com', subject: 'repo:acme/app:ref:refs/heads/main', audiences: ['quay'] });
+  assert.match(gh.text, /ACTIONS_ID_TOKEN_REQUEST_URL&audience=quay"/);
+  const hostile = keylessLoginSnippet(quay, { ...entry, audiences: ['x"; touch ~/PWNED; "', 'a\nb'] });
+  assert.ok(hostile.text.includes('--audience quay.example.com)'), hostile.text);
+  assert.ok(!hostile.text.includes('PWNED'));
+});

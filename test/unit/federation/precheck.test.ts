@@ -76,3 +76,24 @@ void test('header and time checks in Quay\'s order: kid, algorithm, required cla
   // Several at once, the first being what Quay answers first.
   assert.deepEqual(problems(check({ iss: 'https://other', sub: 'x', exp: NOW_S - 3600 }, { alg: 'HS256' })), ['issuerNotConfigured', 'missingKid', 'algorithm', 'expired']);
 });
+
+void test('audiences (Quay 3.18): checked only when an entry of the token\'s issuer has some, with PyJWT\'s messages; the last such entry wins', () => {
+  // No entry has audiences: aud is not looked at.
+  assert.deepEqual(check({ iss: GH, sub: 'repo:acme/app:ref:refs/heads/main', aud: 'anything' }).issues, []);
+  const entries: FederationEntry[] = [
+    { issuer: GH, subject: 'repo:acme/app:ref:refs/heads/main', audiences: ['first'] },
+    { issuer: GH, subject: 'repo:acme/app:environment:production', audiences: ['quay', 'sts'] },
+    { issuer: K8S, subject: 'system:serviceaccount:prod:app' },
+  ];
+  const sub = 'repo:acme/app:ref:refs/heads/main';
+  assert.deepEqual(check({ iss: GH, sub, aud: ['x', 'sts'] }, HEADER, entries).issues, []);
+  const wrong = check({ iss: GH, sub, aud: 'first' }, HEADER, entries);
+  assert.deepEqual(wrong.issues.map((i) => i.quayMessage), ["Invalid token: Audience doesn't match"]);
+  assert.match(wrong.issues[0]?.detail ?? '', /the token's aud is first; Quay wants one of quay, sts/);
+  assert.match(wrong.issues[0]?.explanation ?? '', /checks the token's aud claim/);
+  assert.deepEqual(check({ iss: GH, sub }, HEADER, entries).issues.map((i) => i.quayMessage), ['Invalid token: Token is missing the "aud" claim']);
+  assert.deepEqual(check({ iss: GH, sub, aud: [3] }, HEADER, entries).issues.map((i) => i.quayMessage), ['Invalid token: Invalid claim format in token']);
+  // Another issuer's audiences do not apply; the aud check comes before the subject's.
+  assert.deepEqual(check({ iss: K8S, sub: 'system:serviceaccount:prod:app' }, HEADER, entries).issues, []);
+  assert.deepEqual(problems(check({ iss: GH, sub: 'repo:acme/other', aud: 'first' }, HEADER, entries)), ['audience', 'subjectMismatch']);
+});

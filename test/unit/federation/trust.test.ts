@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addEntry, FEDERATION_UNSUPPORTED, federationUnsupported, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustApi } from '../../../src/core/federation/trust';
+import { addEntry, audiencesNotStored, federationGap, federationGapFor, federationUnsupported, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustApi } from '../../../src/core/federation/trust';
 import { QuayClient } from '../../../src/core/quay/client';
 import { QuayApiError } from '../../../src/core/quay/errors';
 import type { FederationEntry, Namespace } from '../../../src/core/quay/types';
@@ -54,16 +54,16 @@ void test('validateTrust gives Quay\'s own message for each rule, as the sandbox
 void test('updateTrust: read, change, read again, write; unchanged and invalid changes write nothing', async () => {
   await client.deleteFederation(acme, 'unused_bot');
   const added = await updateTrust(client, robot, addEntry(e1));
-  assert.deepEqual(added, { kind: 'saved', before: [], after: [e1] });
+  assert.deepEqual(added, { kind: 'saved', before: [], after: [e1], audiencesNotStored: [] });
   assert.deepEqual(sb.state.robot('acme+unused_bot')?.federation, [e1]);
   const replaced = await updateTrust(client, robot, replaceEntry(e1, e2));
-  assert.deepEqual(replaced, { kind: 'saved', before: [e1], after: [e2] });
+  assert.deepEqual(replaced, { kind: 'saved', before: [e1], after: [e2], audiencesNotStored: [] });
   assert.deepEqual(await updateTrust(client, robot, removeEntry(e1)), { kind: 'unchanged', entries: [e2] });
   const logs = sb.state.logs('acme').length;
   const invalid = await updateTrust(client, robot, addEntry(e2));
   assert.deepEqual(invalid, { kind: 'invalid', proposed: [e2, e2], problems: [{ index: 1, message: 'Duplicate federation config entry' }] });
   assert.equal(sb.state.logs('acme').length, logs, 'nothing was written');
-  assert.deepEqual(await updateTrust(client, robot, removeEntry(e2)), { kind: 'saved', before: [e2], after: [] });
+  assert.deepEqual(await updateTrust(client, robot, removeEntry(e2)), { kind: 'saved', before: [e2], after: [], audiencesNotStored: [] });
 });
 
 void test('updateTrust: a list changed by someone else since it was read comes back as a conflict with both versions', async () => {
@@ -77,7 +77,7 @@ void test('updateTrust: a list changed by someone else since it was read comes b
   assert.deepEqual(sb.state.robot('acme+unused_bot')?.federation, [e1, e2], 'the other change is kept');
   // Asked and confirmed: apply on the current list.
   if (result.kind !== 'conflict') return;
-  assert.deepEqual(await updateTrust(client, robot, addEntry(mine), { basis: result.current }), { kind: 'saved', before: [e1, e2], after: [e1, e2, mine] });
+  assert.deepEqual(await updateTrust(client, robot, addEntry(mine), { basis: result.current }), { kind: 'saved', before: [e1, e2], after: [e1, e2, mine], audiencesNotStored: [] });
 });
 
 void test('updateTrust: Quay\'s refusal is thrown with its message; a 404 on the federation path means Quay older than 3.13', async () => {
@@ -90,7 +90,7 @@ void test('updateTrust: Quay\'s refusal is thrown with its message; a 404 on the
   });
   const oldClient = new QuayClient({ baseUrl: old.url, getToken: () => Promise.resolve('t'), logger: memoryLogger().logger });
   try {
-    assert.deepEqual(await updateTrust(oldClient, robot, addEntry(e1)), { kind: 'unsupported', message: FEDERATION_UNSUPPORTED });
+    assert.deepEqual(await updateTrust(oldClient, robot, addEntry(e1)), { kind: 'unsupported', message: federationGapFor('org').message, gap: federationGapFor('org') });
     await assert.rejects(oldClient.getFederation(acme, 'unused_bot'), (e: unknown) => federationUnsupported(e));
     await assert.rejects(oldClient.getRobot(acme, 'unused_bot'), (e: unknown) => QuayApiError.is(e, 'notFound') && !federationUnsupported(e));
   } finally {
@@ -126,10 +126,87 @@ void test('the sandbox emulating a Quay before 3.13 answers the federation paths
     const res = await fetch(`${sb.url}/api/v1/organization/acme/robots/keyless/federation`, { headers: { Authorization: `Bearer ${sb.tokens.admin}` } });
     assert.equal(res.status, 404);
     assert.match(res.headers.get('content-type') ?? '', /text\/html/);
-    assert.deepEqual(await updateTrust(client, { namespace: acme, name: 'keyless' }, addEntry(e1)), { kind: 'unsupported', message: FEDERATION_UNSUPPORTED });
+    const gap = federationGapFor('org');
+    assert.deepEqual(await updateTrust(client, { namespace: acme, name: 'keyless' }, addEntry(e1)), { kind: 'unsupported', message: gap.message, gap });
+    assert.match(gap.message, /^Needs Quay 3\.13: this Quay answered 404 on \/api\/v1\/organization\/\{org\}\/robots\/\{robot\}\/federation/);
     assert.equal((await client.listRobots(acme, { permissions: false, token: false })).length > 0, true, 'the rest of the API answers');
   } finally {
     sb.emulateBefore313(false);
   }
   assert.equal((await client.getFederation(acme, 'keyless')).length, 2);
+});
+
+// ----- Quay 3.18 -------------------------------------------------------------------------------------
+
+const alice: Namespace = { kind: 'user', name: 'alice' };
+
+void test('before 3.18: a 404 on the user-namespace route is "needs Quay 3.18", while organization robots keep working', async () => {
+  sb.emulateBefore318(true);
+  try {
+    const userGap = federationGapFor('user');
+    assert.deepEqual(await updateTrust(client, { namespace: alice, name: 'alice+laptop' }, addEntry(e1)), { kind: 'unsupported', message: userGap.message, gap: userGap });
+    assert.equal(userGap.minVersion, '3.18');
+    assert.match(userGap.message, /^Needs Quay 3\.18 \(3\.17\.2 on the 3\.17 line\): this Quay answered 404 on \/api\/v1\/user\/robots\/\{robot\}\/federation/);
+    await assert.rejects(client.getFederation(alice, 'laptop'), (e: unknown) => federationGap(e)?.scope === 'user');
+    assert.equal((await client.getFederation(acme, 'keyless')).length, 2, 'organization robots keep their federation');
+  } finally {
+    sb.emulateBefore318(false);
+  }
+  sb.emulateBefore313(true);
+  try {
+    await assert.rejects(client.getFederation(acme, 'keyless'), (e: unknown) => federationGap(e)?.minVersion === '3.13');
+    await assert.rejects(client.getFederation(alice, 'laptop'), (e: unknown) => federationGap(e)?.minVersion === '3.18');
+  } finally {
+    sb.emulateBefore313(false);
+  }
+  assert.equal(federationGap(new Error('x')), undefined);
+});
+
+void test('audiences: sent as given, dropped by Quay 3.18, read back and reported; never claimed as stored', async () => {
+  const laptop = { namespace: alice, name: 'alice+laptop' };
+  await client.deleteFederation(alice, 'laptop');
+  const wanted: FederationEntry = { issuer: sb.issuer.url, subject: 'laptop', audiences: ['quay'] };
+  const sent: unknown[] = [];
+  const spy: TrustApi = {
+    getFederation: (ns, name, o) => client.getFederation(ns, name, o),
+    setFederation: (ns, name, entries, o) => {
+      sent.push(entries);
+      return client.setFederation(ns, name, entries, o);
+    },
+  };
+  const result = await updateTrust(spy, laptop, addEntry(wanted));
+  assert.deepEqual(sent, [[wanted]], 'the audiences were sent');
+  assert.deepEqual(result, { kind: 'saved', before: [], after: [{ issuer: sb.issuer.url, subject: 'laptop' }], audiencesNotStored: [wanted] });
+  assert.deepEqual(sb.state.robot('alice+laptop')?.federation, [{ issuer: sb.issuer.url, subject: 'laptop' }]);
+
+  // Audiences Quay returns (stored in its database) are read, kept through a change, and a drop is reported.
+  sb.state.setFederationInDatabase('alice+laptop', [wanted]);
+  assert.deepEqual(await client.getFederation(alice, 'laptop'), [wanted]);
+  const again = await updateTrust(client, laptop, addEntry(e1));
+  assert.equal(again.kind, 'saved');
+  if (again.kind === 'saved') {
+    assert.deepEqual(again.before, [wanted]);
+    assert.deepEqual(again.audiencesNotStored, [wanted], 'Quay 3.18 dropped the audiences the entry had');
+    assert.deepEqual(again.after, [{ issuer: sb.issuer.url, subject: 'laptop' }, e1]);
+  }
+  await client.deleteFederation(alice, 'laptop');
+});
+
+void test('audiences: a change of audiences alone is a change; a Quay that stores them reports nothing dropped', async () => {
+  const a: FederationEntry = { issuer: GH, subject: 's', audiences: ['x'] };
+  const b: FederationEntry = { issuer: GH, subject: 's', audiences: ['y'] };
+  let stored: readonly FederationEntry[] = [a];
+  const storing: TrustApi = {
+    getFederation: () => Promise.resolve(stored),
+    setFederation: (_ns, _name, entries) => {
+      stored = entries;
+      return Promise.resolve(entries);
+    },
+  };
+  const r = await updateTrust(storing, robot, replaceEntry(a, b));
+  assert.deepEqual(r, { kind: 'saved', before: [a], after: [b], audiencesNotStored: [] });
+  assert.deepEqual(await updateTrust(storing, robot, replaceEntry(b, b)), { kind: 'unchanged', entries: [b] });
+  assert.deepEqual(audiencesNotStored([a], [{ issuer: GH, subject: 's', audiences: ['x', 'x'] }]), [], 'order and repeats do not matter');
+  assert.deepEqual(audiencesNotStored([a], [{ issuer: GH, subject: 's', audiences: ['z'] }]), [a]);
+  assert.deepEqual(audiencesNotStored([{ issuer: GH, subject: 's' }], []), [], 'nothing asked, nothing to report');
 });

@@ -164,3 +164,13 @@ void test('blockYaml and yamlScalar keep server text with control characters one
   // A plain multi-line text (a script, a description) stays a readable block scalar.
   assert.equal(blockYaml({ run: 'echo a\n\techo b\n' }), 'run: |\n  echo a\n  \techo b');
 });
+
+void test('keyless for a robot of a user namespace (Quay 3.18): serviceAccountRef.audiences is kept, so the tokens can carry the audience Quay will require', () => {
+  const m = keylessManifests({ host: 'quay.example.com', robot: 'alice+laptop', namespace: 'dev', serviceAccount: 'quay-token', audiences: ['quay.example.com', ' sts ', ''] });
+  const generator = parseAllDocuments(m.generator)[0]?.toJS() as { metadata: { name: string }; spec: unknown };
+  assert.equal(generator.metadata.name, 'alice-laptop-quay-token');
+  assert.deepEqual(generator.spec, { url: 'quay.example.com', robotAccount: 'alice+laptop', serviceAccountRef: { name: 'quay-token', audiences: ['quay.example.com', 'sts'] } });
+  assert.equal(m.secretName, 'alice-laptop-pull-secret');
+  const none = parseAllDocuments(keylessManifests({ host: 'quay.example.com', robot: 'alice+laptop', serviceAccount: 'quay-token' }).generator)[0]?.toJS() as { spec: { serviceAccountRef: unknown } };
+  assert.deepEqual(none.spec.serviceAccountRef, { name: 'quay-token' }, 'no audiences key when none is given');
+});

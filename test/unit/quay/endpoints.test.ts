@@ -218,9 +218,20 @@ void test('federation: get, replace-all, delete; token exchange uses Basic, not 
   route('GET', '/api/v1/organization/acme/robots/keyless/federation', 200, entries);
   assert.deepEqual(await client.getFederation(acme, 'keyless'), entries);
   route('POST', '/api/v1/organization/acme/robots/keyless/federation', 200, entries);
-  const withExtra = entries.map((e) => ({ ...e, audiences: ['x'] }));
-  assert.deepEqual(await client.setFederation(acme, 'keyless', withExtra), entries);
-  assert.deepEqual(last().body, entries, 'only issuer and subject are sent');
+  const withAudiences = entries.map((e) => ({ ...e, audiences: ['x'] }));
+  assert.deepEqual(await client.setFederation(acme, 'keyless', withAudiences), entries, 'what Quay answers (3.18 drops audiences)');
+  assert.deepEqual(last().body, withAudiences, 'audiences are sent back as read: a Quay that stores them keeps them through a replace-all write');
+  route('POST', '/api/v1/organization/acme/robots/keyless/federation', 200, entries);
+  await client.setFederation(acme, 'keyless', entries);
+  assert.deepEqual(last().body, entries, 'no audiences key where the entry has none');
+  // Audiences where Quay returns them (a non-empty list of strings); any other shape of the key is ignored.
+  route('GET', '/api/v1/user/robots/laptop/federation', 200, [
+    { ...entries[0], audiences: ['quay', 'sts'] },
+    { ...entries[0], subject: 'b', audiences: [] },
+    { ...entries[0], subject: 'c', audiences: 'quay' },
+    { ...entries[0], subject: 'd', audiences: [1] },
+  ]);
+  assert.deepEqual(await client.getFederation(me, 'laptop'), [{ ...entries[0], audiences: ['quay', 'sts'] }, { ...entries[0], subject: 'b' }, { ...entries[0], subject: 'c' }, { ...entries[0], subject: 'd' }]);
   route('DELETE', '/api/v1/user/robots/laptop/federation', 204);
   await client.deleteFederation(me, 'laptop');
 

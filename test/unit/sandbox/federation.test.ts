@@ -266,3 +266,77 @@ void test('user-namespace federation endpoints', async () => {
   expectStatus(await call(sb, 'DELETE', path, { token: t }), 204);
   expectShapeA(sb, await call(sb, 'GET', path, { token: sb.tokens.orgAdminOnly }), 403, 'insufficient_scope', 'Unauthorized');
 });
+
+// ----- Quay 3.18 -------------------------------------------------------------------------------------
+
+const USER_FED = '/api/v1/user/robots/laptop/federation';
+
+void test('3.18 audiences: the API accepts an audiences key of any value and stores only issuer and subject; GET returns audiences an administrator stored', async () => {
+  // `_parse_federation_config` (3.18.0) builds {"issuer", "subject"}: the schema has no additionalProperties: false.
+  for (const audiences of [['quay'], 'not-a-list', [], [1]]) {
+    const r = await call(sb, 'POST', USER_FED, { token: t, body: [{ issuer: sb.issuer.url, subject: 'laptop', audiences }] });
+    expectStatus(r, 200);
+    assert.deepEqual(r.json, [{ issuer: sb.issuer.url, subject: 'laptop' }], JSON.stringify(audiences));
+    assert.deepEqual((await call(sb, 'GET', USER_FED, { token: t })).json, [{ issuer: sb.issuer.url, subject: 'laptop' }]);
+  }
+  const log = sb.state.logs('alice').find((l) => l.kind === 'create_robot_federation');
+  assert.deepEqual(log?.metadata['config'], [{ issuer: sb.issuer.url, subject: 'laptop' }], 'the log holds what was stored');
+  // `get_robot_federation_config` returns the stored list as it is: audiences set in the database come back.
+  sb.state.setFederationInDatabase('alice+laptop', [{ issuer: sb.issuer.url, subject: 'laptop', audiences: ['quay', 'sts'] }]);
+  assert.deepEqual((await call(sb, 'GET', USER_FED, { token: t })).json, [{ issuer: sb.issuer.url, subject: 'laptop', audiences: ['quay', 'sts'] }]);
+  // A write through the API (replace-all) drops them.
+  expectStatus(await call(sb, 'POST', USER_FED, { token: t, body: [{ issuer: sb.issuer.url, subject: 'laptop', audiences: ['quay', 'sts'] }] }), 200);
+  assert.deepEqual(sb.state.robot('alice+laptop')?.federation, [{ issuer: sb.issuer.url, subject: 'laptop' }]);
+  expectStatus(await call(sb, 'DELETE', USER_FED, { token: t }), 204);
+});
+
+void test('3.18 exchange: aud unchecked and the deprecation warning logged without stored audiences; checked (PyJWT\'s messages) with them', async () => {
+  const robot = 'alice+laptop';
+  sb.state.setFederationInDatabase(robot, [{ issuer: sb.issuer.url, subject: 'laptop' }]);
+  const before = sb.warnings.length;
+  expectStatus(await exchange(robot, sb.issuer.mint({ sub: 'laptop', aud: 'anything' })), 200);
+  assert.equal(sb.warnings.length, before + 1);
+  assert.match(sb.warnings.at(-1) ?? '', /^Federated robot 'alice\+laptop' authenticated without audience validation\. .*Audience-less federation is deprecated and will be removed in a future release\.$/);
+
+  // The audiences of the last entry of the token's issuer that has any apply to every subject of that issuer.
+  sb.state.setFederationInDatabase(robot, [
+    { issuer: sb.issuer.url, subject: 'laptop', audiences: ['first'] },
+    { issuer: sb.issuer.url, subject: 'other', audiences: ['quay', 'sts'] },
+  ]);
+  const n = sb.warnings.length;
+  expectStatus(await exchange(robot, sb.issuer.mint({ sub: 'laptop', aud: ['x', 'sts'] })), 200);
+  expectStatus(await exchange(robot, sb.issuer.mint({ sub: 'laptop', aud: 'quay' })), 200);
+  expectShapeD(await exchange(robot, sb.issuer.mint({ sub: 'laptop', aud: 'first' })), "Invalid token: Audience doesn't match");
+  expectShapeD(await exchange(robot, sb.issuer.mint({ sub: 'laptop' })), 'Invalid token: Token is missing the "aud" claim');
+  expectShapeD(await exchange(robot, sb.issuer.mint({ sub: 'laptop', aud: [] })), 'Invalid token: Token is missing the "aud" claim');
+  expectShapeD(await exchange(robot, sb.issuer.mint({ sub: 'laptop', aud: [7] })), 'Invalid token: Invalid claim format in token');
+  // The audience is checked before the subject (PyJWT's claims, then Quay's subject match).
+  expectShapeD(await exchange(robot, sb.issuer.mint({ sub: 'nobody', aud: 'first' })), "Invalid token: Audience doesn't match");
+  expectShapeD(await exchange(robot, sb.issuer.mint({ sub: 'nobody', aud: 'quay' })), 'Token does not match robot');
+  assert.equal(sb.warnings.length, n, 'no deprecation warning with audiences');
+  sb.state.setFederationInDatabase(robot, []);
+});
+
+void test('before 3.18 (emulateBefore318): Flask\'s HTML 404 on the user-namespace federation routes only; organization robots keep theirs', async () => {
+  sb.emulateBefore318(true);
+  try {
+    for (const method of ['GET', 'POST', 'DELETE']) {
+      const r = await call(sb, method, USER_FED, { token: t, ...(method === 'POST' ? { body: [] } : {}) });
+      expectStatus(r, 404);
+      assert.match(r.contentType, /text\/html/, method);
+    }
+    expectStatus(await call(sb, 'GET', FED, { token: t }), 200);
+    expectStatus(await call(sb, 'GET', '/api/v1/user/robots/laptop', { token: t }), 200);
+  } finally {
+    sb.emulateBefore318(false);
+  }
+  expectStatus(await call(sb, 'GET', USER_FED, { token: t }), 200);
+  // The pre-3.13 switch still covers both.
+  sb.emulateBefore313(true);
+  try {
+    expectStatus(await call(sb, 'GET', USER_FED, { token: t }), 404);
+    expectStatus(await call(sb, 'GET', FED, { token: t }), 404);
+  } finally {
+    sb.emulateBefore313(false);
+  }
+});

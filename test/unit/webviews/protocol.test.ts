@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isArrayOf, isBoolean, isLiteral, isMessage, isNullable, isNumber, isObject, isOptional, isString } from '../../../src/webviews/protocol';
+import { isArrayOf, isBoolean, isLiteral, isMessage, isNullable, isNumber, isObject, isOptional, isRobotPageMessage, isString } from '../../../src/webviews/protocol';
 
 void test('scalar guards admit their type only', () => {
   assert.equal(isString('x'), true);
@@ -42,4 +42,12 @@ void test('isMessage tells messages apart by type and checks that type’s field
   assert.equal(guard({}), false);
   assert.equal(guard('ready'), false);
   assert.equal(guard(undefined), false);
+});
+
+void test('the robot page\'s federation rows carry the audiences Quay returned, as strings only', () => {
+  const row = { issuer: 'https://idp.example.com', subject: 'system:serviceaccount:dev:app' };
+  assert.equal(isRobotPageMessage({ type: 'federation', rows: [row] }), true);
+  assert.equal(isRobotPageMessage({ type: 'federation', rows: [{ ...row, audiences: ['quay', 'sts'] }] }), true);
+  assert.equal(isRobotPageMessage({ type: 'federation', rows: [{ ...row, audiences: [1] }] }), false);
+  assert.equal(isRobotPageMessage({ type: 'federation', rows: [{ ...row, audiences: 'quay' }] }), false);
 });

@@ -272,8 +272,8 @@ function keyless(): TemplateResult {
     ${sectionBody(f, 'No federation entries: the robot signs in with its token only.', (rows) => html`
       <table>
         <caption>Trusted identities</caption>
-        <thead><tr><th scope="col">Issuer</th><th scope="col">Subject</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-        <tbody>${rows.map((e) => html`<tr><td>${visibleText(e.issuer)}</td><td><code>${visibleText(e.subject)}</code>${hasControlChars(e.issuer) || hasControlChars(e.subject) ? html` <span class="muted">⚠ contains control characters (shown escaped)</span>` : nothing}</td><td><vscode-button secondary aria-label=${`Remove the entry ${visibleText(e.subject)}`} @click=${() => post({ type: 'removeFederation', issuer: e.issuer, subject: e.subject })}>Remove</vscode-button></td></tr>`)}</tbody>
+        <thead><tr><th scope="col">Issuer</th><th scope="col">Subject</th><th scope="col">Audiences</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+        <tbody>${rows.map((e) => html`<tr><td>${visibleText(e.issuer)}</td><td><code>${visibleText(e.subject)}</code>${hasControlChars(e.issuer) || hasControlChars(e.subject) ? html` <span class="muted">⚠ contains control characters (shown escaped)</span>` : nothing}</td><td>${(e.audiences?.length ?? 0) > 0 ? (e.audiences ?? []).map(visibleText).join(', ') : html`<span class="muted" title="Quay checks no aud for this entry">none</span>`}</td><td><vscode-button secondary aria-label=${`Remove the entry ${visibleText(e.subject)}`} @click=${() => post({ type: 'removeFederation', issuer: e.issuer, subject: e.subject })}>Remove</vscode-button></td></tr>`)}</tbody>
       </table>`)}
     <div class="row">
       <vscode-button @click=${() => post({ type: 'addFederation' })}>Add entry…</vscode-button>
