@@ -2,6 +2,7 @@ import type { LoadCache } from '../core/cache';
 import type { RedactingLogger } from '../core/log';
 import type { QuayClient } from '../core/quay/client';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
+import type { HygieneResults } from '../host/hygieneResults';
 import type { InstanceStore } from '../host/instanceStore';
 import type { TreeNode } from './nodes/treeNode';
 
@@ -22,6 +23,8 @@ export interface TreeContext {
   maxTokenAgeDays(): number;
   /** Instances whose Quay answered 404 on a robot's federation path: older than 3.13, no keyless robots. */
   readonly noFederation: Set<string>;
+  /** The last hygiene review's findings per robot (marks on robot rows); read from memory, never a request. */
+  readonly hygiene?: Pick<HygieneResults, 'forRobot'>;
   /** The current time, injectable so relative dates are testable. */
   now(): Date;
 }
