@@ -1,0 +1,161 @@
+/**
+ * Quay robot credentials recognised by their shape, without knowing any token (issue 20 §1 `committed-token`,
+ * offline mode): a robot name `namespace+name` (contract §3.1) with a 64-character `[A-Z0-9]` token (§3.1,
+ * `random_string_generator`), written
+ * - `raw`: the token itself, with the robot name on the same line or near it (`.env`, `docker login -u … -p …`,
+ *   `username`/`password` fields);
+ * - `auth`: a base64 value decoding to exactly `namespace+name:TOKEN` (Docker/Podman config `auth`);
+ * - `dockerconfigjson` / `dockercfg` / `base64`: an outer base64 value (a Secret's `data`, wrapped over lines or
+ *   not) whose decoded text holds either of the above. The outer value is decoded whole, so the inner credential
+ *   is found at any byte alignment (what the rotation finder's literals achieve for a known token, match.ts).
+ *
+ * A 64-character run of `[0-9A-F]` only is a hexadecimal digest, not a token, and is skipped (a random token
+ * holds a letter after F with certainty for practical purposes). The token never leaves this module: callers get
+ * a fingerprint (a sha256 prefix) to compare with the tokens Quay lists.
+ */
+import { createHash } from 'node:crypto';
+import { readDockerConfig } from '../k8s/credentials';
+import { base64ValueAt, classify, decodeValue, hitRange, lineStarts, position } from '../rotation/match';
+import type { UsageEncoding } from '../rotation/match';
+import type { TextRange } from '../yaml/edits';
+
+export interface FoundCredential {
+  /** Full robot name `namespace+name`. */
+  readonly robot: string;
+  readonly encoding: UsageEncoding;
+  /** Inside an outer base64 value: the token itself or an `auth` value. */
+  readonly inner?: 'raw' | 'auth';
+  /** The registry the credential is for, when a Docker config says (`auths` key's host). */
+  readonly host?: string;
+  /** 1-based, of `range.start` (UTF-16 columns, as editors count). */
+  readonly line: number;
+  readonly column: number;
+  /** The characters holding the token or the `auth` value (for an outer value, those encoding it). */
+  readonly range: TextRange;
+  /** sha256 of the token, first 16 hex digits: compare with {@link tokenFingerprint} of a listed token. */
+  readonly fingerprint: string;
+}
+
+export function tokenFingerprint(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 16);
+}
+
+const TOKEN = /(?<![A-Za-z0-9])[A-Z0-9]{64}(?![A-Za-z0-9])/g;
+const ROBOT = /(?<![A-Za-z0-9._+-])([a-z0-9]+(?:[._-][a-z0-9]+)*)\+([a-z0-9]+(?:[._-][a-z0-9]+)*)(?![A-Za-z0-9+@])/g;
+const AUTH_DECODED = /^([a-z0-9]+(?:[._-][a-z0-9]+)*\+[a-z0-9]+(?:[._-][a-z0-9]+)*):([A-Z0-9]{64})$/;
+/** Candidate base64 runs: long enough to hold `a+bc:` and a 64-character token, or a wrapped line of one. */
+const BASE64_RUN = /[A-Za-z0-9+/]{56,}={0,2}/g;
+/** Lines searched around a raw token for its robot name. */
+const NAME_DISTANCE = 3;
+const MAX_DEPTH = 2;
+
+export function looksLikeToken(s: string): boolean {
+  return /^[A-Z0-9]{64}$/.test(s) && /[G-Z]/.test(s) && /[0-9]/.test(s);
+}
+
+/** Cheap test before a full scan: a token-shaped run or a long base64 run. */
+export function mayHoldCredential(text: string): boolean {
+  TOKEN.lastIndex = 0;
+  BASE64_RUN.lastIndex = 0;
+  return TOKEN.test(text) || BASE64_RUN.test(text);
+}
+
+interface RawHit {
+  readonly robot: string;
+  readonly token: string;
+  readonly range: TextRange;
+  readonly inner: 'raw' | 'auth';
+}
+
+/** Robot names in `text` with their offsets. */
+function robotNames(text: string): { name: string; at: number }[] {
+  const out: { name: string; at: number }[] = [];
+  ROBOT.lastIndex = 0;
+  for (let m = ROBOT.exec(text); m !== null; m = ROBOT.exec(text)) out.push({ name: m[0], at: m.index });
+  return out;
+}
+
+/**
+ * Credentials in `text` (depth 0: the file; deeper: a decoded value, latin1). Offsets are into `text`.
+ * `known` names the robot of a token whose name is not written near it (a token listed by Quay).
+ */
+function scanLevel(text: string, depth: number, known: ReadonlyMap<string, string> | undefined, out: RawHit[], outer: (hit: RawHit, encoding: UsageEncoding, host: string | undefined) => void): void {
+  // Raw tokens with a robot name near them.
+  let names: { name: string; at: number }[] | undefined;
+  let starts: number[] | undefined;
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
+    const token = m[0];
+    if (!looksLikeToken(token)) continue;
+    names ??= robotNames(text);
+    starts ??= lineStarts(text);
+    const line = position(starts, m.index).line;
+    // The nearest name (in characters) within a few lines: a compact JSON line may hold several entries.
+    let best: { name: string; distance: number } | undefined;
+    for (const n of names) {
+      if (Math.abs(position(starts, n.at).line - line) > NAME_DISTANCE) continue;
+      const distance = Math.abs(n.at - m.index);
+      if (best === undefined || distance < best.distance) best = { name: n.name, distance };
+    }
+    const robot = best?.name ?? known?.get(tokenFingerprint(token));
+    if (robot !== undefined) out.push({ robot, token, range: { start: m.index, end: m.index + token.length }, inner: 'raw' });
+  }
+  if (depth >= MAX_DEPTH) return;
+  // Base64 values: decoded whole (wrapped lines joined), then an exact `auth`, or searched again inside.
+  const seen = new Set<number>();
+  BASE64_RUN.lastIndex = 0;
+  for (let m = BASE64_RUN.exec(text); m !== null; m = BASE64_RUN.exec(text)) {
+    const value = base64ValueAt(text, m.index);
+    const first = value.segments[0];
+    const last = value.segments[value.segments.length - 1];
+    if (first === undefined || last === undefined || seen.has(first.start)) continue;
+    seen.add(first.start);
+    const d = decodeValue(text, value);
+    const decoded = d.decoded.toString('latin1');
+    const whole = { start: first.start, end: last.end };
+    const auth = AUTH_DECODED.exec(decoded);
+    if (auth !== null) {
+      const [, robot = '', token = ''] = auth;
+      if (looksLikeToken(token)) out.push({ robot, token, range: whole, inner: 'auth' });
+      continue;
+    }
+    const inner: RawHit[] = [];
+    scanLevel(decoded, depth + 1, known, inner, () => undefined);
+    if (inner.length === 0) continue;
+    const encoding = classify(d.decoded);
+    const hosts = encoding === 'base64' ? undefined : configHosts(d.decoded.toString('utf8'), encoding === 'dockercfg');
+    for (const hit of inner) {
+      const range = hitRange(d, { inner: hit.inner, from: hit.range.start, to: hit.range.end });
+      outer({ ...hit, range }, encoding, hosts?.get(hit.robot));
+    }
+  }
+}
+
+/** Robot name → the host of the first `auths` key holding it. */
+function configHosts(json: string, legacy: boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of readDockerConfig(json, legacy) ?? []) {
+    if (e.username === undefined || out.has(e.username)) continue;
+    out.set(e.username, e.key.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '').split('/')[0] ?? e.key);
+  }
+  return out;
+}
+
+/**
+ * Every robot credential in `text`, in text order. `knownTokens` (fingerprint → robot) lets a token be named
+ * when no robot name is written near it.
+ */
+export function findCredentials(text: string, knownTokens?: ReadonlyMap<string, string>): FoundCredential[] {
+  if (!mayHoldCredential(text)) return [];
+  const found: Omit<FoundCredential, 'line' | 'column'>[] = [];
+  const top: RawHit[] = [];
+  scanLevel(text, 0, knownTokens, top, (hit, encoding, host) => {
+    found.push({ robot: hit.robot, encoding, inner: hit.inner, ...(host !== undefined ? { host } : {}), range: hit.range, fingerprint: tokenFingerprint(hit.token) });
+  });
+  for (const hit of top) {
+    found.push({ robot: hit.robot, encoding: hit.inner === 'auth' ? 'auth' : 'raw', range: hit.range, fingerprint: tokenFingerprint(hit.token) });
+  }
+  found.sort((a, b) => a.range.start - b.range.start);
+  const starts = lineStarts(text);
+  return found.map((f) => ({ ...f, ...position(starts, f.range.start) }));
+}
