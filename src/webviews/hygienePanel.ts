@@ -12,6 +12,7 @@ import { KubectlError } from '../core/k8s/kubectl';
 import type { Namespace } from '../core/quay/types';
 import { exactTime } from '../core/time';
 import { kubectlFromSettings } from '../host/kubectl';
+import { maxTokenAgeDays } from '../views/tokenAgeText';
 import { WebviewPanelHost } from './panel';
 import { isFromHygienePage, type FromHygienePage, type HygieneExportFormat, type ToHygienePage } from './protocol';
 
@@ -123,6 +124,7 @@ export class HygienePanel {
               runGit: vscode.workspace.isTrusted,
               contexts,
               kubectl,
+              maxTokenAgeDays: maxTokenAgeDays(),
               signal: controller.signal,
               progress: (message) => {
                 progress.report({ message });

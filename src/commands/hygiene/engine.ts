@@ -3,8 +3,14 @@
  * the shape-based credential recogniser used offline, and the exports. Everything else of the editor side (the
  * report page, diagnostics, quick fixes, tree marks) works on {@link Finding}s and does not know how they are made.
  */
+import { runChecks } from '../../core/hygiene/checks';
+import { gatherClusters } from '../../core/hygiene/clusters';
+import { findCredentials } from '../../core/hygiene/credentials';
+import { gatherQuay } from '../../core/hygiene/gather';
+import { DEFAULT_SETTINGS, type ClusterInputs, type WorkspaceInputs } from '../../core/hygiene/inputs';
 import type { Finding } from '../../core/hygiene/types';
-import type { InstanceConfig } from '../../core/instances';
+import { gatherWorkspace } from '../../core/hygiene/workspace';
+import { instanceHost, type InstanceConfig } from '../../core/instances';
 import type { Kubectl } from '../../core/k8s/kubectl';
 import type { QuayClient } from '../../core/quay/client';
 
@@ -19,6 +25,8 @@ export interface ReviewInput {
   /** kubeconfig contexts chosen for the review (none: clusters are not read). */
   readonly contexts: readonly string[];
   readonly kubectl: Kubectl;
+  /** `quay.rotation.maxTokenAgeDays`. */
+  readonly maxTokenAgeDays: number;
   readonly signal: AbortSignal;
   /** What the review reads now, for the progress notification and the page. */
   readonly progress: (message: string) => void;
@@ -46,13 +54,72 @@ export interface RecognisedCredential {
   readonly encoding: string;
 }
 
-export async function reviewOrganization(input: ReviewInput): Promise<ReviewOutput> {
-  input.progress(input.org);
-  return Promise.reject(new Error('The hygiene checks are not part of this build yet.'));
+/** How each gathering phase reads in the progress notification. */
+function phaseText(org: string, phase: 'robots' | 'permissions' | 'logs' | 'token ages', done: number, total: number): string {
+  const of = total > 1 ? ` (${done}/${total})` : '';
+  switch (phase) {
+    case 'robots':
+      return `Reading the robots, teams and default permissions of ${org}`;
+    case 'permissions':
+      return `Reading repository roles${of}`;
+    case 'logs':
+      return `Reading usage logs of robots that can push${of}`;
+    case 'token ages':
+      return `Reading token ages${of}`;
+  }
 }
 
-export function recogniseCredentials(_text: string): RecognisedCredential[] {
-  return [];
+/**
+ * The review of one organization as the editor runs it: Quay within the budget of `gatherQuay`, then the workspace
+ * folders (robot tokens listed by Quay name credentials written without a robot name), then the chosen clusters,
+ * then the nine checks. Cancellation (the signal) stops it between requests.
+ */
+export async function reviewOrganization(input: ReviewInput): Promise<ReviewOutput> {
+  const { org, signal } = input;
+  const host = instanceHost(input.instance);
+  const lookbackDays = DEFAULT_SETTINGS.lookbackDays;
+  const quay = await gatherQuay(input.client, {
+    host,
+    org,
+    now: new Date(),
+    lookbackDays,
+    signal,
+    onProgress: (phase, done, total) => input.progress(phaseText(org, phase, done, total)),
+  });
+  signal.throwIfAborted();
+  const knownTokens = new Map<string, string>();
+  for (const r of quay.robots) if (r.tokenFingerprint !== undefined) knownTokens.set(r.tokenFingerprint, r.name);
+  let workspace: WorkspaceInputs | undefined;
+  if (input.roots.length > 0) {
+    input.progress('Reading the workspace');
+    workspace = await gatherWorkspace({ roots: input.roots, runGit: input.runGit, knownTokens, signal, onProgress: (n) => input.progress(`Reading the workspace (${n} files)`) });
+  }
+  signal.throwIfAborted();
+  let clusters: ClusterInputs | undefined;
+  if (input.contexts.length > 0) {
+    input.progress(`Reading pull Secrets in ${input.contexts.join(', ')}`);
+    clusters = await gatherClusters(input.kubectl, input.contexts);
+  }
+  signal.throwIfAborted();
+  const findings = runChecks({ quay, ...(workspace !== undefined ? { workspace } : {}), ...(clusters !== undefined ? { clusters } : {}) }, { ...DEFAULT_SETTINGS, lookbackDays, maxTokenAgeDays: input.maxTokenAgeDays });
+  const notes = [
+    ...quay.notes,
+    ...(input.roots.length === 0 ? ['No workspace folder is open: committed tokens and pull secrets in files were not examined.'] : []),
+    ...(workspace?.notExamined ?? []).map((f) => `Not read: ${f}`),
+    ...(clusters?.problems ?? []).map((p) => `Cluster ${p.context}${p.namespace !== undefined ? ` namespace ${p.namespace}` : ''}: ${p.reason}`),
+  ];
+  return { findings, notes, requests: quay.requests, robots: quay.robots.length };
+}
+
+export function recogniseCredentials(text: string): RecognisedCredential[] {
+  return findCredentials(text).map((f) => ({
+    robot: f.robot,
+    ...(f.host !== undefined ? { host: f.host } : {}),
+    line: f.line,
+    column: f.column,
+    length: f.range.end - f.range.start,
+    encoding: f.encoding,
+  }));
 }
 
 export type ExportFormat = 'markdown' | 'json' | 'sarif';
