@@ -9,13 +9,19 @@
  *   quay-robots keyless-pull-secret --host HOST --robot NS+NAME --namespace NS --service-account SA [--audience AUD]...
  *       [--secret NAME] [--api-version v1|v1beta1]
  *   quay-robots cluster-secrets --robot NS+NAME [--context CTX]... [--kubeconfig FILE] [--kubectl PATH]
+ *   quay-robots audit --host HOST --org NS [--dir DIR]... [--context CTX]... [--days N] [--format json|sarif|markdown]
+ *       [--fail-on info|warning|error]   (the robot hygiene review, src/core/hygiene)
+ *   quay-robots scan-secrets [--staged] [PATH...]   (offline committed-token check)
  *
  * Exit codes: 0 done (changed or already present), 2 refused or bad arguments, 1 unexpected failure;
- * find-token: 1 when it found a usage, 0 when none; cluster-secrets: 2 when a cluster cannot be reached.
+ * find-token: 1 when it found a usage, 0 when none; cluster-secrets: 2 when a cluster cannot be reached;
+ * audit: 1 when a finding is at or above --fail-on, 2 when Quay or a cluster could not be read; scan-secrets: 1 when found.
  * The token for `pull-secret` is read from standard input and only ever written, encoded, into the manifest;
  * the token for `find-token` is read from standard input and never printed.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { findClusterSecrets } from './core/k8s/clusterSecrets';
 import { isRobotName } from './core/k8s/credentials';
@@ -28,6 +34,19 @@ import { planAddImagePullSecret } from './core/yaml/addImagePullSecret';
 import type { PlannedTarget } from './core/yaml/addImagePullSecret';
 import { applyEdits } from './core/yaml/edits';
 import { parseManifests } from './core/yaml/parse';
+import { atOrAbove, runChecks } from './core/hygiene/checks';
+import { gatherClusters } from './core/hygiene/clusters';
+import { DEFAULT_ENVIRONMENT_PATTERNS } from './core/hygiene/environments';
+import { toJsonLines, toMarkdown, toSarif } from './core/hygiene/export';
+import { gatherQuay } from './core/hygiene/gather';
+import type { ClusterInputs, WorkspaceInputs } from './core/hygiene/inputs';
+import { scanStaged, scanWorkingTree } from './core/hygiene/scanSecrets';
+import { SEVERITIES } from './core/hygiene/types';
+import type { Severity } from './core/hygiene/types';
+import { gatherWorkspace } from './core/hygiene/workspace';
+import { checkInstanceUrl } from './core/instances';
+import { silentLogger } from './core/log';
+import { QuayClient } from './core/quay/client';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -37,6 +56,12 @@ export interface CliIo {
   readonly writeFile: (path: string, text: string) => Promise<void>;
   /** True when standard input is a terminal (a prompt is then shown on stderr). */
   readonly stdinIsTTY: boolean;
+  /** Environment variables (`QUAY_TOKEN`); default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Working folder for relative paths; default `process.cwd()`. */
+  readonly cwd?: string;
+  /** The clock (tests against a sandbox with its own clock); default now. */
+  readonly now?: () => Date;
 }
 
 export const USAGE = `Usage:
@@ -77,6 +102,30 @@ export const USAGE = `Usage:
       "external-secrets" or the owning controller's Kind.group). Problems go to stderr as JSON objects:
       {"context","problem":"forbidden"|"malformed"|"unreachable","namespace"?,"name"?,"reason"}.
       Exit 0, or 2 when a cluster cannot be reached (or kubectl is missing).
+
+  quay-robots audit --host HOST --org NS [--dir DIR]... [--context CTX]... [--days N] [--max-token-age-days N]
+                   [--format json|sarif|markdown] [--fail-on info|warning|error] [--kubeconfig FILE] [--kubectl PATH]
+                   [--now ISO]
+      Review the robot accounts of organization NS against the robot guide's best practices (checks:
+      pull-secret-can-write, write-never-pushed, unused-robot, org-wide-permission, shared-across-environments,
+      token-overdue, static-token-in-production, non-descriptive-name, committed-token). Reads Quay (an org admin
+      API token from $QUAY_TOKEN, else standard input), the files under each DIR and the pull Secrets of each
+      kubectl context CTX. Usage logs: the last N days (default 90), through aggregate counts in windows of at
+      most 28 days, only for robots holding write or admin. HOST is a host name or URL; plain http:// only for
+      loopback. --format json (default) prints one finding per line: {"check","severity","host","namespace",
+      "robot","message","evidence","fix"}; sarif prints SARIF 2.1.0; markdown a review ticket.
+      --now reviews as of another instant (the look-back window and token ages end there; for reproducible
+      reports and tests). Exit 1 when a finding is at or above --fail-on (default warning), 0 when none, 2 on
+      bad input or when Quay or a cluster could not be read (stderr says which).
+
+  quay-robots scan-secrets [--staged] [--format text|json] [PATH...]
+      Find Quay robot credentials of any host by their shape (namespace+name with a 64-character token), raw, as
+      an "auth" value or inside a .dockerconfigjson/.dockercfg or other base64 value. Without --staged: the files
+      named, and under each folder named (default ".") the files git tracks or could commit (git-ignored files
+      are skipped). With --staged: the staged content of added or modified files, read from the git index.
+      Prints file:line:column, the robot name and the encoding, never the token (--format json: one object per
+      line {"file","line","column","robot","encoding"[,"host"]}). Exit 1 when a credential is found, 0 when
+      none, 2 on bad input.
 
   quay-robots --help
 `;
@@ -125,6 +174,8 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     if (command === 'find-token') return await findToken(rest, io);
     if (command === 'keyless-pull-secret') return keylessPullSecret(rest, io);
     if (command === 'cluster-secrets') return await clusterSecrets(rest, io);
+    if (command === 'audit') return await audit(rest, io);
+    if (command === 'scan-secrets') return await scanSecrets(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
@@ -334,6 +385,136 @@ async function clusterSecrets(args: readonly string[], io: CliIo): Promise<numbe
     }
   }
   return unreachable ? 2 : 0;
+}
+
+function positiveInt(value: string | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^[1-9][0-9]*$/.test(value)) throw new UsageError(`${flag} takes a whole number of days above 0, not "${value}"`);
+  return Number(value);
+}
+
+async function audit(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      host: { type: 'string' },
+      org: { type: 'string' },
+      dir: { type: 'string', multiple: true },
+      context: { type: 'string', multiple: true },
+      days: { type: 'string' },
+      'max-token-age-days': { type: 'string' },
+      format: { type: 'string' },
+      'fail-on': { type: 'string' },
+      kubeconfig: { type: 'string' },
+      kubectl: { type: 'string' },
+      now: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  if (values.help === true) return printUsage(io);
+  if (positionals.length > 0) throw new UsageError('audit takes no positional arguments');
+  const asOf = values.now !== undefined ? new Date(values.now) : undefined;
+  if (asOf !== undefined && Number.isNaN(asOf.getTime())) throw new UsageError(`--now takes an ISO date and time (2026-11-15T12:00:00Z), not "${values.now ?? ''}"`);
+  if (values.host === undefined) throw new UsageError('--host HOST is required');
+  if (values.org === undefined || values.org === '') throw new UsageError('--org NS is required');
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'sarif' && format !== 'markdown') throw new UsageError('--format must be json, sarif or markdown');
+  const failOn = (values['fail-on'] ?? 'warning') as Severity;
+  if (!SEVERITIES.includes(failOn)) throw new UsageError('--fail-on must be info, warning or error');
+  const lookbackDays = positiveInt(values.days, '--days', 90);
+  const maxTokenAgeDays = positiveInt(values['max-token-age-days'], '--max-token-age-days', 90);
+  const url = checkInstanceUrl(values.host);
+  if (!url.ok) throw new UsageError(url.message);
+  const org = values.org;
+  const env = io.env ?? process.env;
+  const cwd = io.cwd ?? process.cwd();
+  const now = asOf ?? io.now?.() ?? new Date();
+
+  let token = env.QUAY_TOKEN?.trim() ?? '';
+  if (token === '') {
+    if (io.stdinIsTTY) io.stderr('Paste an API token of an administrator of the organization, then press Enter and Ctrl-D:\n');
+    token = (await io.readStdin()).trim();
+  }
+  if (token === '') return fail(io, 'no API token: set $QUAY_TOKEN or pipe the token on standard input.');
+
+  const client = new QuayClient({ baseUrl: url.origin, getToken: () => Promise.resolve(token), logger: silentLogger, maxConcurrency: 8 });
+  let quay;
+  try {
+    quay = await gatherQuay(client, { host: url.host, org, now, lookbackDays });
+  } catch (e) {
+    // QuayApiError messages name the instance and the object, never the token.
+    return fail(io, `could not read Quay at ${url.host}: ${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    await client.close();
+  }
+  const knownTokens = new Map(quay.robots.flatMap((r) => (r.tokenFingerprint !== undefined ? [[r.tokenFingerprint, r.name] as const] : [])));
+  let workspace: WorkspaceInputs | undefined;
+  const dirs = values.dir ?? [];
+  if (dirs.length > 0) {
+    try {
+      workspace = await gatherWorkspace({ roots: dirs.map((d) => resolvePath(cwd, d)), relativeTo: cwd, knownTokens });
+    } catch (e) {
+      return fail(io, e instanceof Error ? e.message : String(e));
+    }
+  }
+  let clusters: ClusterInputs | undefined;
+  const contexts = values.context ?? [];
+  if (contexts.length > 0) {
+    const kubectl = new Kubectl({ path: values.kubectl, kubeconfig: values.kubeconfig });
+    try {
+      clusters = await gatherClusters(kubectl, contexts);
+    } catch (e) {
+      if (!(e instanceof KubectlError)) throw e;
+      return fail(io, `could not read a cluster: ${e.message}`);
+    }
+  }
+  const findings = runChecks({ quay, workspace, clusters }, { lookbackDays, maxTokenAgeDays, environmentPatterns: DEFAULT_ENVIRONMENT_PATTERNS });
+  const notes = [
+    ...quay.notes,
+    ...(workspace?.notExamined.map((f) => `${f}: not read`) ?? []),
+    ...(clusters?.problems.map((p) => `cluster ${p.context}${p.namespace !== undefined ? ` namespace ${p.namespace}` : ''}: ${p.reason}`) ?? []),
+  ];
+  if (format === 'json') io.stdout(toJsonLines(findings));
+  else if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(findings, { srcRoot: `${pathToFileURL(cwd).href}/` }), null, 2)}\n`);
+  else io.stdout(toMarkdown(findings, { subtitle: `${url.host} / ${org}, ${now.toISOString().slice(0, 10)}; usage logs ${quay.window.from} to ${quay.window.to}`, notes }));
+  for (const n of notes) io.stderr(`quay-robots: not examined: ${n}\n`);
+  const failing = findings.filter((f) => atOrAbove(f, failOn)).length;
+  io.stderr(
+    `quay-robots: ${findings.length} finding${findings.length === 1 ? '' : 's'} (${failing} at or above ${failOn}) for ${quay.robots.length} robots of ${org}; ${quay.requests} requests to ${url.host}${workspace !== undefined ? `; ${workspace.filesScanned} files read` : ''}${clusters !== undefined ? `; ${clusters.contexts.length} cluster${clusters.contexts.length === 1 ? '' : 's'}` : ''}.\n`,
+  );
+  return failing > 0 ? 1 : 0;
+}
+
+async function scanSecrets(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { staged: { type: 'boolean', default: false }, format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help === true) return printUsage(io);
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError('--format must be text or json');
+  const cwd = io.cwd ?? process.cwd();
+  let result;
+  try {
+    result = values.staged ? await scanStaged(positionals, cwd) : await scanWorkingTree(positionals.length > 0 ? positionals : ['.'], cwd);
+  } catch (e) {
+    return fail(io, e instanceof Error ? e.message : String(e));
+  }
+  for (const h of result.hits) {
+    if (format === 'json') io.stdout(`${JSON.stringify({ file: h.file, line: h.line, column: h.column, robot: h.robot, encoding: h.encoding, ...(h.host !== undefined ? { host: h.host } : {}) })}\n`);
+    else io.stdout(`${h.file}:${h.line}:${h.column}: credential of robot ${h.robot} (${h.encoding}${h.host !== undefined ? `, for ${h.host}` : ''})\n`);
+  }
+  for (const f of result.skipped) io.stderr(`quay-robots: ${f}: not searched\n`);
+  if (result.hits.length > 0) {
+    io.stderr(
+      `quay-robots: ${result.hits.length} robot credential${result.hits.length === 1 ? '' : 's'} found${values.staged ? ' in the staged changes' : ''}. Rotate each token and keep it out of git (an ExternalSecret, or a Secret in a git-ignored file); git history keeps what was committed.\n`,
+    );
+  }
+  return result.hits.length > 0 ? 1 : 0;
 }
 
 if (require.main === module) {

@@ -2,6 +2,7 @@
  * `npm run sandbox -- [options]`: runs the Quay sandbox until SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
+import { clockTime } from './clock';
 import { startSandbox, type SandboxOptions, type SeedName } from './server';
 
 const USAGE = `Usage: npm run sandbox -- [options]
@@ -21,6 +22,8 @@ Options:
   --tls               serve https with the throwaway test CA (its PEM is printed)
   --random-seed N     make fail/drop decisions reproducible
   --trusted-ca FILE   PEM CA certificates the token exchange trusts too (e.g. a test API server's CA)
+  --now TIME          the sandbox's time at start, ISO 8601 (e.g. 2026-12-07T12:00:00Z); it advances with
+                      real time from there and dates the seeds' history, logs and minted tokens
   --help              show this help
 `;
 
@@ -84,6 +87,17 @@ function parseArgs(argv: readonly string[]): SandboxOptions | 'help' {
       case '--random-seed':
         options.randomSeed = number(flag, value(), { integer: true });
         break;
+      case '--now': {
+        const time = value();
+        if (time === undefined || time === '') throw new UsageError('--now needs an ISO 8601 date-time, e.g. 2026-12-07T12:00:00Z');
+        try {
+          clockTime(time);
+        } catch (e) {
+          throw new UsageError(e instanceof Error ? e.message : String(e));
+        }
+        options.now = time;
+        break;
+      }
       default:
         throw new UsageError(`Unknown option: ${raw}`);
     }
@@ -117,6 +131,7 @@ async function main(): Promise<void> {
     `Quay sandbox (seed ${options.seed ?? 'demo'}) listening`,
     `  URL              ${sandbox.url}`,
     `  SERVER_HOSTNAME  ${sandbox.hostname}`,
+    `  Clock            ${sandbox.now().toISOString()}${options.now !== undefined ? ' (set by --now, advancing with real time)' : ''}`,
     `  OIDC issuer      ${sandbox.issuer.url}   (mint a token: POST ${sandbox.issuer.url}/mint with a JSON claims body)`,
     '',
     'OAuth tokens (use as "Authorization: Bearer <token>"):',

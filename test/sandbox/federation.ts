@@ -125,7 +125,7 @@ export class FederationService {
     }
     const jwksUri = config['jwks_uri'];
     if (typeof jwksUri !== 'string') throw new RawServerError("KeyError: 'jwks_uri'");
-    const options = { algorithms: ['RS256', 'RS384'] as const, require: ['iat', 'exp'], leewayS: 30 };
+    const options = { algorithms: ['RS256', 'RS384'] as const, require: ['iat', 'exp'], leewayS: 30, nowS: this.model.now() / 1000 };
     const kidText = pyStr(kid);
     try {
       return verifyJwt(decoded, await this.publicKey(jwksUri, kidText), options);
@@ -193,7 +193,7 @@ export class FederationService {
 
   /** `generate_temp_robot_jwt_token`: RS256 by the instance key, 3600 s, `aud` = SERVER_HOSTNAME. */
   robotToken(robotName: string): string {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.model.now() / 1000);
     const payload = {
       iss: 'quay',
       aud: this.hostname,

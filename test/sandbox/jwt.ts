@@ -70,7 +70,8 @@ export interface VerifyOptions {
   readonly algorithms: readonly JwtAlg[];
   readonly require: readonly string[];
   readonly leewayS: number;
-  readonly nowS?: number;
+  /** The sandbox's time in seconds (`SandboxClock`). */
+  readonly nowS: number;
 }
 
 /**
@@ -87,7 +88,7 @@ export function verifyJwt(decoded: DecodedJwt, key: KeyObject, options: VerifyOp
   for (const claim of options.require) {
     if (payload[claim] === undefined || payload[claim] === null) throw new JwtInvalidError(`Token is missing the "${claim}" claim`);
   }
-  const now = options.nowS ?? Date.now() / 1000;
+  const now = options.nowS;
   const asInt = (v: unknown): number | undefined => {
     if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
     if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return parseInt(v, 10);

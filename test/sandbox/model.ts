@@ -241,7 +241,10 @@ export class Model implements SandboxState {
   private readonly logsByAccount = new Map<string, LogEntry[]>();
   readonly tokens = new Map<string, TokenRecord>();
 
-  constructor(readonly now: () => number = Date.now) {}
+  constructor(
+    /** The sandbox's clock (`SandboxClock.now`), in milliseconds. */
+    readonly now: () => number,
+  ) {}
 
   // ----- entities --------------------------------------------------------------------------------
 

@@ -40,6 +40,8 @@ export class TestIssuer {
     /** `https://127.0.0.1:<port>/oidc` — the `iss` of minted tokens and the federation `issuer`. */
     readonly url: string,
     private readonly key: RsaKeyPair,
+    /** The sandbox's time in milliseconds (`SandboxClock.now`): `iat` and `exp` of minted tokens. */
+    private readonly now: () => number,
   ) {}
 
   get kid(): string {
@@ -51,7 +53,7 @@ export class TestIssuer {
    * `exp` = now + `expiresInS`; `claims` override them, and a claim set to `undefined` is omitted.
    */
   mint(claims: Record<string, unknown>, options: MintOptions = {}): string {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.now() / 1000);
     const payload: Record<string, unknown> = { iss: this.url, iat: now, exp: now + (options.expiresInS ?? 600), ...claims };
     for (const k of Object.keys(payload)) if (payload[k] === undefined) delete payload[k];
     const alg = options.alg ?? 'RS256';
@@ -94,7 +96,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
  * `GET /oidc/.well-known/openid-configuration`, `GET /oidc/jwks`, and, test-only, `POST /oidc/mint`
  * (body = claims; `?alg=RS384`, `?expires_in=N`, `?kid=none`) → `{"token": …}`.
  */
-export async function serveIssuer(key: RsaKeyPair, tls: TlsMaterial): Promise<IssuerServer> {
+export async function serveIssuer(key: RsaKeyPair, tls: TlsMaterial, now: () => number): Promise<IssuerServer> {
   const holder: { issuer?: TestIssuer } = {};
   const server = https.createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
     const chunks: Buffer[] = [];
@@ -129,7 +131,7 @@ export async function serveIssuer(key: RsaKeyPair, tls: TlsMaterial): Promise<Is
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  holder.issuer = new TestIssuer(`https://127.0.0.1:${(server.address() as AddressInfo).port}/oidc`, key);
+  holder.issuer = new TestIssuer(`https://127.0.0.1:${(server.address() as AddressInfo).port}/oidc`, key, now);
   return {
     issuer: holder.issuer,
     close: () =>

@@ -18,12 +18,16 @@ export class PageTokens {
   private readonly signingKey: Buffer;
   private readonly encryptionKey: Buffer;
 
-  constructor(key: Buffer = randomBytes(32)) {
+  constructor(
+    /** The sandbox's time in whole seconds (`SandboxClock.nowS`). */
+    private readonly nowS: () => number,
+    key: Buffer = randomBytes(32),
+  ) {
     this.signingKey = key.subarray(0, 16);
     this.encryptionKey = key.subarray(16, 32);
   }
 
-  encrypt(state: PageState, nowS = Math.floor(Date.now() / 1000)): string {
+  encrypt(state: PageState, nowS = this.nowS()): string {
     // Python's json.dumps (spaced separators) of the dict, as Quay does.
     const text = `{${Object.entries(state)
       .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
@@ -39,7 +43,7 @@ export class PageTokens {
   }
 
   /** The decrypted page state, or undefined for anything invalid, tampered or expired. */
-  decrypt(token: string | null | undefined, nowS = Math.floor(Date.now() / 1000)): Record<string, unknown> | undefined {
+  decrypt(token: string | null | undefined, nowS = this.nowS()): Record<string, unknown> | undefined {
     if (!token || !/^[A-Za-z0-9_=-]+$/.test(token)) return undefined;
     const data = Buffer.from(token.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
     if (data.length < 1 + 8 + 16 + 16 + 32 || data[0] !== 0x80) return undefined;

@@ -72,8 +72,8 @@ export function decodeBearerToken(token: string, services: Services): Record<str
     const kid = decoded.header['kid'];
     if (kid === undefined || kid === null) throw new InvalidBearerToken('Missing kid header');
     if (kid !== services.instanceKey.kid) throw new InvalidBearerToken('Unknown service key');
-    const payload = verifyJwt(decoded, services.instanceKey.publicKey, { algorithms: ['RS256'], require: ['nbf', 'iat', 'exp'], leewayS: 30 });
-    const now = Date.now() / 1000;
+    const now = services.model.now() / 1000;
+    const payload = verifyJwt(decoded, services.instanceKey.publicKey, { algorithms: ['RS256'], require: ['nbf', 'iat', 'exp'], leewayS: 30, nowS: now });
     if (Number(payload['nbf']) > now + 30) throw new JwtInvalidError('The token is not yet valid (nbf)');
     if (payload['iss'] !== 'quay') throw new JwtInvalidError('iss' in payload ? 'Invalid issuer' : 'Token is missing the "iss" claim');
     const aud = payload['aud'];
@@ -227,7 +227,7 @@ function registryJwt(ctx: RequestContext, services: Services): Reply {
     const context: Record<string, Json> = robot
       ? { version: 2, entity_kind: 'robot', entity_reference: robot.username, kind: 'user', user: robot.username }
       : { version: 2, entity_kind: 'anonymous', kind: 'anonymous' };
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(services.model.now() / 1000);
     const token = bearerToken(services, {
       iss: 'quay',
       aud: ctx.arg('service') ?? null,

@@ -9,6 +9,9 @@ import type { Entity, Model, RepoRole, Repository, RobotEntity } from './model';
 
 export type SeedName = 'demo' | 'large' | 'history' | 'empty';
 
+/** The token of `acme+legacy_deployer` in the demo seed, committed on purpose in test/fixtures/hygiene/ (a sandbox throwaway). */
+export const HYGIENE_LEGACY_TOKEN = 'JQGUKB00EGIU420NMUVV1F75ZFNPCMGFMQSTQKHBROOPDATRIV2JR91KKZHI1WOH';
+
 const MIN = 60 * 1000;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
@@ -162,6 +165,19 @@ function seedDemo(s: Seeder): void {
   }
   s.log('regenerate_robot_token', 'acme', 5 * HOUR, 'alice', { robot: 'ci_pull' });
   s.log('federated_robot_token_exchange', 'acme', 90 * MIN, null, { subject: 'system:serviceaccount:prod:app', issuer: s.issuerUrl, robot: 'keyless' }, undefined, '10.42.0.23');
+
+  // Hygiene review cases (issue 20): a write robot that only pulls (write-never-pushed; its token, fixed here, is
+  // committed in test/fixtures/hygiene/), and a generic name without a description (non-descriptive-name).
+  const legacy = s.robot('acme', 'legacy_deployer', { description: 'Old deploy job of the payments team', createdDaysAgo: 60, lastAccessedAgoMs: 2 * DAY });
+  legacy.token = HYGIENE_LEGACY_TOKEN;
+  s.log('create_robot', 'acme', 60 * DAY, 'alice', { robot: 'legacy_deployer', description: 'Old deploy job of the payments team', unstructured_metadata: {} });
+  for (const repo of ['payments', 'billing']) {
+    s.grant('acme', repo, 'acme+legacy_deployer', 'write');
+    s.log('change_repo_permission', 'acme', 60 * DAY - 10 * MIN, 'alice', { username: 'acme+legacy_deployer', repo, namespace: 'acme', role: 'write' }, repo);
+  }
+  for (const ago of [2 * DAY, 9 * DAY, 40 * DAY]) s.log('pull_repo', 'acme', ago, 'acme+legacy_deployer', pullMeta('acme', 'payments', 'acme+legacy_deployer', 'v3.1.0'), 'payments', '10.42.0.31');
+  s.robot('acme', 'robot1', { description: '', createdDaysAgo: 30, lastAccessedAgoMs: 3 * DAY });
+  s.log('create_robot', 'acme', 30 * DAY, 'bob', { robot: 'robot1', description: '', unstructured_metadata: {} });
 
   // ----- platform -----------------------------------------------------------------------------------
   m.addOrg('platform', 'admin@platform.example', 'alice', s.ago(300 * DAY));

@@ -11,6 +11,7 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { QuayApp } from './app';
+import { SandboxClock, type ClockInput } from './clock';
 import type { Services } from './api/common';
 import { renderGunicorn500, renderHtml404, renderNginx429, type Reply } from './context';
 import { FederationService } from './federation';
@@ -49,6 +50,12 @@ export interface SandboxOptions {
    * certificates: e.g. a test Kubernetes API server's CA, so its discovery and JWKS are fetched over https.
    */
   trustedCaPem?: string;
+  /**
+   * The sandbox's time at start (a Date or an ISO 8601 string such as `2026-12-07T12:00:00Z`); default: the real
+   * time. The clock advances with real time from there. The seeds' history, logs, `last_accessed`, creations,
+   * regenerations and every minted token (`iat`/`exp`) use it (`clock.ts`).
+   */
+  now?: Date | string;
 }
 
 export interface SandboxFaults {
@@ -129,6 +136,13 @@ export interface Sandbox {
   readonly issuer: SandboxIssuer;
   readonly state: SandboxState;
   readonly stats: SandboxStats;
+  /** The sandbox's time now (see `SandboxOptions.now`). */
+  now(): Date;
+  /**
+   * Moves the sandbox's clock to `at` (a Date or an ISO 8601 string); it advances with real time from there.
+   * What exists already (the seeds' history) keeps its dates.
+   */
+  setNow(at: Date | string): void;
   close(): Promise<void>;
 }
 
@@ -138,9 +152,10 @@ class RateLimiter {
   constructor(
     private readonly rate: number,
     private readonly burst: number,
+    private readonly clock: SandboxClock,
   ) {}
 
-  allow(key: string, now = Date.now()): boolean {
+  allow(key: string, now = this.clock.now()): boolean {
     const b = this.buckets.get(key);
     if (!b) {
       this.buckets.set(key, { excess: 0, last: now });
@@ -161,16 +176,23 @@ function clientIp(socket: Socket): string {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  // Checked first: a bad `now` throws before anything is started.
+  const clock = new SandboxClock(options.now satisfies ClockInput | undefined);
   // One test CA per sandbox: it signs the OIDC issuer's certificate (always https) and, with `tls`, the server's.
-  const [testTls, instanceKey, issuerKey] = await Promise.all([makeTlsMaterial(), generateRsaKey(), generateRsaKey()]);
+  const [testTls, instanceKey, issuerKey] = await Promise.all([
+    // Valid until a week past the sandbox's time, for clients that share that time (an E2E's faked clock).
+    makeTlsMaterial(undefined, 7 + Math.max(0, Math.ceil(clock.aheadMs / 86_400_000))),
+    generateRsaKey(),
+    generateRsaKey(),
+  ]);
   const tls = options.tls ? testTls : undefined;
-  const issuerServer = await serveIssuer(issuerKey, testTls);
+  const issuerServer = await serveIssuer(issuerKey, testTls, () => clock.now());
   const issuer = issuerServer.issuer;
   const faults = {
     latencyMs: options.latencyMs ?? 0,
     failRate: options.failRate ?? 0,
     dropRate: options.dropRate ?? 0,
-    limiter: options.rateLimit ? new RateLimiter(options.rateLimit, options.rateBurst ?? 25) : undefined,
+    limiter: options.rateLimit ? new RateLimiter(options.rateLimit, options.rateBurst ?? 25, clock) : undefined,
   };
   const burst = options.rateBurst ?? 25;
   let random = options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed);
@@ -270,12 +292,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const url = `${scheme}://${hostname}`;
 
   // Everything below is synchronous, so no request is served before the model is seeded.
-  const model = new Model();
+  // The chosen time is the time at which the sandbox is ready (generating keys took a moment).
+  if (options.now !== undefined) clock.set(options.now);
+  const model = new Model(() => clock.now());
   applySeed(model, options.seed ?? 'demo', issuer.url);
   const services: Services = {
     model,
     config: { robotsDisallow: options.robotsDisallow ?? false, hostname },
-    pageTokens: new PageTokens(),
+    pageTokens: new PageTokens(() => clock.nowS()),
     federation: new FederationService(model, instanceKey, hostname, options.trustedCaPem !== undefined ? `${testTls.caPem.trimEnd()}\n${options.trustedCaPem}` : testTls.caPem),
     instanceKey,
   };
@@ -308,7 +332,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (f.latencyMs !== undefined) faults.latencyMs = f.latencyMs;
       if (f.failRate !== undefined) faults.failRate = f.failRate;
       if (f.dropRate !== undefined) faults.dropRate = f.dropRate;
-      if ('rateLimit' in f) faults.limiter = f.rateLimit ? new RateLimiter(f.rateLimit, burst) : undefined;
+      if ('rateLimit' in f) faults.limiter = f.rateLimit ? new RateLimiter(f.rateLimit, burst, clock) : undefined;
       if (f.randomSeed !== undefined) random = seededRandom(f.randomSeed);
     },
     hold: (match) => {
@@ -339,6 +363,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     issuer: { url: issuer.url, caPem: testTls.caPem, tls: testTls, mint: (claims, opts) => issuer.mint(claims, opts) },
     state: model,
+    now: () => clock.date(),
+    setNow: (at) => clock.set(at),
     stats: {
       get requests() {
         return counters.requests;

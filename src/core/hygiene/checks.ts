@@ -100,7 +100,9 @@ class Context {
       return p;
     };
     for (const u of inputs.workspace?.pullUsages ?? []) if (mine(u.robot, u.host)) at(u.robot).pulls.push(u);
-    for (const c of inputs.workspace?.credentials ?? []) if (mine(c.robot, c.host)) at(c.robot).credentials.push(c);
+    // A credential holding a listed robot's current token is that robot's, whatever host its config names.
+    const current = new Set((inputs.quay?.robots ?? []).flatMap((r) => (r.tokenFingerprint !== undefined ? [`${r.name}:${r.tokenFingerprint}`] : [])));
+    for (const c of inputs.workspace?.credentials ?? []) if (mine(c.robot, c.host) || current.has(`${c.robot}:${c.fingerprint}`)) at(c.robot).credentials.push(c);
     for (const s of inputs.clusters?.secrets ?? []) if (mine(s.robot, s.host)) at(s.robot).clusters.push(s);
   }
 

@@ -206,7 +206,6 @@ export async function gatherQuay(source: HygieneSource, o: GatherOptions): Promi
       const needed = windows.map((w, i) => ({ w, i })).filter(({ w, i }) => (orgPushes[i] ?? 0) > 0 && w.from.getTime() <= lastDay);
       if (needed.length === 0) return { from, to, counts: { push_repo: 0 }, basis: 'org-logs' };
       let pushes = 0;
-      let pulls = 0;
       const skipped: string[] = [];
       for (const { w } of needed) {
         if (logRequests >= maxLogRequests) {
@@ -223,13 +222,13 @@ export async function gatherQuay(source: HygieneSource, o: GatherOptions): Promi
           continue;
         }
         pushes += sum(counts, 'push_repo');
-        pulls += sum(counts, 'pull_repo');
         if (pushes > 0) break;
       }
       return {
         from,
         to,
-        counts: { push_repo: pushes, pull_repo: pulls },
+        // Only pushes: the windows skipped above (nobody pushed) were not read for this robot's pulls.
+        counts: { push_repo: pushes },
         basis: 'robot-logs',
         ...(skipped.length > 0 && pushes === 0 ? { notExamined: `Not examined: ${skipped.join('; ')}.` } : {}),
       };
