@@ -230,7 +230,8 @@ export class HygienePanel {
       ...(folder !== undefined ? { defaultUri: vscode.Uri.joinPath(folder, name) } : {}),
     });
     if (target === undefined) return;
-    const text = exportFindings(format, last.output.findings, { org: this.org, host: instanceHost(this.instance), at: last.at });
+    const root = folder?.scheme === 'file' ? folder.fsPath : undefined;
+    const text = exportFindings(format, last.output.findings, { org: this.org, host: instanceHost(this.instance), at: last.at, notes: last.output.notes, ...(root !== undefined ? { root } : {}) });
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
     this.c.logger.info(`Exported the hygiene review of ${this.org} (${format}) to ${target.toString()}.`);
     void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} findings to {1}.', last.output.findings.length, vscode.workspace.asRelativePath(target)));

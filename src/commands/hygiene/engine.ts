@@ -3,7 +3,10 @@
  * the shape-based credential recogniser used offline, and the exports. Everything else of the editor side (the
  * report page, diagnostics, quick fixes, tree marks) works on {@link Finding}s and does not know how they are made.
  */
+import { isAbsolute, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { runChecks } from '../../core/hygiene/checks';
+import { toJsonLines, toMarkdown, toSarif } from '../../core/hygiene/export';
 import { gatherClusters } from '../../core/hygiene/clusters';
 import { findCredentials } from '../../core/hygiene/credentials';
 import { gatherQuay } from '../../core/hygiene/gather';
@@ -124,6 +127,35 @@ export function recogniseCredentials(text: string): RecognisedCredential[] {
 
 export type ExportFormat = 'markdown' | 'json' | 'sarif';
 
-export function exportFindings(_format: ExportFormat, _findings: readonly Finding[], _meta: { readonly org: string; readonly host: string; readonly at: Date }): string {
-  throw new Error('The hygiene exports are not part of this build yet.');
+export interface ExportMeta {
+  readonly org: string;
+  readonly host: string;
+  readonly at: Date;
+  readonly notes: readonly string[];
+  /** The workspace folder (absolute path): file paths under it are written relative to it (SARIF's `SRCROOT`). */
+  readonly root?: string;
+}
+
+/** A finding with its file paths relative to `root` where they lie under it (a ticket or a CI upload names repository paths). */
+function relativeTo(root: string | undefined, f: Finding): Finding {
+  const files = f.evidence.files;
+  if (root === undefined || files === undefined) return f;
+  const rel = files.map((file) => {
+    const r = relative(root, file.path);
+    return r !== '' && !r.startsWith('..') && !isAbsolute(r) ? { ...file, path: r.split(sep).join('/') } : file;
+  });
+  return { ...f, evidence: { ...f.evidence, files: rel } };
+}
+
+/** The last review as a file: hygcore's Markdown (a review ticket), JSON lines (as `quay-robots audit`) or SARIF 2.1.0. */
+export function exportFindings(format: ExportFormat, findings: readonly Finding[], meta: ExportMeta): string {
+  const shown = findings.map((f) => relativeTo(meta.root, f));
+  switch (format) {
+    case 'markdown':
+      return toMarkdown(shown, { title: `Robot hygiene review of ${meta.org}`, subtitle: `${meta.host} / ${meta.org}, ${meta.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`, notes: meta.notes });
+    case 'json':
+      return toJsonLines(shown);
+    case 'sarif':
+      return `${JSON.stringify(toSarif(shown, meta.root !== undefined ? { srcRoot: `${pathToFileURL(meta.root).href.replace(/\/?$/, '/')}` } : {}), null, 2)}\n`;
+  }
 }
