@@ -85,10 +85,13 @@ export class HygieneDiagnostics implements vscode.Disposable {
     for (const d of vscode.workspace.textDocuments) this.schedule(d, 0);
   }
 
-  /** The entries (review and offline) shown in a document, for the quick fixes. */
+  /** The entries shown in a document (the quick fixes offer one fix per entry): the review's, then offline ones it did not report. */
   entries(uri: vscode.Uri): readonly Entry[] {
     const key = uri.toString();
-    return [...(this.fromReview.get(key) ?? []), ...(this.offline.get(key) ?? [])];
+    const review = this.fromReview.get(key) ?? [];
+    // A credential the review reported already is not said (nor offered a fix) twice.
+    const offline = (this.offline.get(key) ?? []).filter((o) => !review.some((r) => r.finding.check === o.finding.check && r.range.start.line === o.range.start.line));
+    return [...review, ...offline];
   }
 
   private schedule(document: vscode.TextDocument, delay: number): void {
@@ -140,11 +143,7 @@ export class HygieneDiagnostics implements vscode.Disposable {
   }
 
   private publish(uri: vscode.Uri): void {
-    const key = uri.toString();
-    const review = this.fromReview.get(key) ?? [];
-    // A credential the review reported already is not said twice.
-    const offline = (this.offline.get(key) ?? []).filter((o) => !review.some((r) => r.finding.check === o.finding.check && r.range.start.line === o.range.start.line));
-    const diagnostics = [...review, ...offline].map((e) => {
+    const diagnostics = this.entries(uri).map((e) => {
       const d = new vscode.Diagnostic(e.range, e.finding.message, severity(e.finding));
       d.source = HYGIENE_SOURCE;
       d.code = e.finding.check;

@@ -192,6 +192,7 @@ export class HygienePanel {
       when: exactTime(run.at),
       findings: run.output.findings,
       notes: run.output.notes,
+      roots: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
       ...(run.output.requests !== undefined ? { requests: run.output.requests } : {}),
       ...(run.output.robots !== undefined ? { robots: run.output.robots } : {}),
     });

@@ -289,6 +289,8 @@ export const isToHygienePage = isMessage({
     when: isString,
     findings: isList(isFinding),
     notes: isList(isString),
+    /** Workspace folders (absolute paths): the page shows evidence files relative to them. */
+    roots: isList(isString),
     /** Requests the review sent to Quay, when the review counted them. */
     requests: isOptional(isCount),
     /** Robots reviewed. */

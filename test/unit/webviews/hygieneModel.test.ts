@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { PRACTICES } from '../../../src/core/hygiene/types';
-import { DEFAULT_UI, evidenceLines, groups, initialModel, summary, toggleCollapsed, update, type Report } from '../../../webview-ui/src/hygiene/model';
+import { DEFAULT_UI, displayPath, evidenceLines, groups, initialModel, summary, toggleCollapsed, update, type Report } from '../../../webview-ui/src/hygiene/model';
 import { FINDINGS } from './hygieneFixture';
 
-const report: Report = { run: 1, org: 'acme', host: 'quay.example.com', when: '2026-12-07 05:00 UTC', findings: FINDINGS, notes: [], requests: 9, robots: 6 };
+const report: Report = { run: 1, org: 'acme', host: 'quay.example.com', when: '2026-12-07 05:00 UTC', findings: FINDINGS, notes: [], roots: ['/work'], requests: 9, robots: 6 };
 
 void test('the eight practices in the guide’s order, each with its count, also those that passed', () => {
   const g = groups(report, DEFAULT_UI);
@@ -42,6 +42,7 @@ void test('evidence: repositories with roles, files as links by index, log figur
     { kind: 'text', label: 'Repositories', text: 'acme/backend (write), acme/frontend (admin)' },
     { kind: 'file', label: 'File', text: '/work/k8s/deploy.yaml:12:9 (imagePullSecrets)', file: 0 },
   ]);
+  assert.equal(evidenceLines(FINDINGS[0], report.roots)[1]?.text, 'k8s/deploy.yaml:12:9 (imagePullSecrets)');
   assert.deepEqual(evidenceLines(FINDINGS[1]).slice(1), [
     { kind: 'text', label: 'Usage logs', text: '2026-09-08 to 2026-12-06: pull_repo 4, push_repo 0' },
     { kind: 'missing', label: 'Not examined', text: 'Days before 2026-09-08 are beyond Quay’s range.' },
@@ -76,4 +77,13 @@ void test('messages: progress keeps the last report, a report replaces it and cl
   assert.equal(m.report?.findings.length, 4);
   m = update(m, { type: 'busy', busy: true });
   assert.equal(m.busy, true);
+});
+
+void test('file paths are shown relative to the workspace folder holding them', () => {
+  assert.equal(displayPath('/work/app/k8s/a.yaml', ['/work/app']), 'k8s/a.yaml');
+  assert.equal(displayPath('/work/app/k8s/a.yaml', ['/work/app/']), 'k8s/a.yaml');
+  assert.equal(displayPath('/work/application/a.yaml', ['/work/app']), '/work/application/a.yaml', 'a sibling folder sharing the prefix');
+  assert.equal(displayPath('/work/app/a.yaml', ['/work/other', '/work/app']), 'app/a.yaml', 'several folders: with the folder name');
+  assert.equal(displayPath('C:\\src\\app\\.env', ['C:\\src\\app']), '.env');
+  assert.equal(displayPath('/elsewhere/x', ['/work/app']), '/elsewhere/x');
 });

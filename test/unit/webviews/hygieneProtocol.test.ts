@@ -22,7 +22,7 @@ void test('isFinding refuses unknown checks, severities, fixes, roles and malfor
 });
 
 void test('host → page: a report carries its run number and findings; a report with a bad finding is dropped whole', () => {
-  const report = { type: 'report', run: 3, org: 'acme', host: 'quay.example.com', when: 'now', findings: FINDINGS, notes: ['x'] };
+  const report = { type: 'report', run: 3, org: 'acme', host: 'quay.example.com', when: 'now', findings: FINDINGS, notes: ['x'], roots: ['/work'] };
   assert.equal(isToHygienePage(report), true);
   assert.equal(isToHygienePage({ ...report, findings: [...FINDINGS, { check: 'nope' }] }), false);
   assert.equal(isToHygienePage({ ...report, run: 1.5 }), false);

@@ -13,6 +13,8 @@ export interface Report {
   readonly when: string;
   readonly findings: readonly Finding[];
   readonly notes: readonly string[];
+  /** Workspace folders: evidence files under one are shown relative to it. */
+  readonly roots: readonly string[];
   readonly requests?: number;
   readonly robots?: number;
 }
@@ -145,19 +147,30 @@ export type EvidenceLine =
   | { readonly kind: 'file'; readonly label: string; readonly text: string; readonly file: number }
   | { readonly kind: 'missing'; readonly label: string; readonly text: string };
 
-/** A path as short as it can be shown: the part after the last of the usual workspace roots is not known here. */
-function fileText(f: { path: string; line: number; column: number; encoding?: string }): string {
-  return `${f.path}:${f.line}:${f.column}${f.encoding !== undefined ? ` (${f.encoding})` : ''}`;
+/** A path relative to the workspace folder holding it (with the folder's name when there are several), else as it is. */
+export function displayPath(path: string, roots: readonly string[]): string {
+  for (const root of roots) {
+    const base = root.replace(/[\\/]+$/, '');
+    if (path.length > base.length + 1 && path.startsWith(base) && (path[base.length] === '/' || path[base.length] === '\\')) {
+      const rel = path.slice(base.length + 1).replace(/\\/g, '/');
+      return roots.length > 1 ? `${base.split(/[\\/]/).pop() ?? base}/${rel}` : rel;
+    }
+  }
+  return path;
+}
+
+function fileText(f: { path: string; line: number; column: number; encoding?: string }, roots: readonly string[]): string {
+  return `${displayPath(f.path, roots)}:${f.line}:${f.column}${f.encoding !== undefined ? ` (${f.encoding})` : ''}`;
 }
 
 /** The evidence of a finding, one line per fact, in a fixed order; what was not examined is said last. */
-export function evidenceLines(finding: Finding): EvidenceLine[] {
+export function evidenceLines(finding: Finding, roots: readonly string[] = []): EvidenceLine[] {
   const e = finding.evidence;
   const lines: EvidenceLine[] = [];
   if (e.repositories !== undefined && e.repositories.length > 0) {
     lines.push({ kind: 'text', label: 'Repositories', text: e.repositories.map((r) => `${finding.namespace}/${r.repository} (${r.role})`).join(', ') });
   }
-  e.files?.forEach((f, file) => lines.push({ kind: 'file', label: 'File', text: fileText(f), file }));
+  e.files?.forEach((f, file) => lines.push({ kind: 'file', label: 'File', text: fileText(f, roots), file }));
   if (e.clusters !== undefined && e.clusters.length > 0) {
     lines.push({ kind: 'text', label: 'Clusters', text: e.clusters.map((c) => `${c.context}: ${c.namespace}/${c.name}`).join(', ') });
   }

@@ -29,6 +29,8 @@ function setUi(ui: HygienePageState): void {
 function draw(): void {
   render(page(), app);
   app.setAttribute('aria-busy', String(model.report === undefined || model.progress !== undefined));
+  // Which review the page shows (the E2E waits for a re-run's report by it).
+  app.dataset['run'] = String(model.report?.run ?? '');
 }
 
 function page(): TemplateResult {
@@ -114,7 +116,7 @@ function finding(r: Report, { index, finding: f }: IndexedFinding): TemplateResu
   const fixed = model.fixed.has(index);
   const disabled = model.busy || model.progress !== undefined || fixed;
   return html`
-    <article class=${`finding ${f.severity}${fixed ? ' fixed' : ''}`} id=${`finding-${index}`} data-check=${f.check} data-robot=${f.robot}>
+    <article class=${`finding sev-${f.severity}${fixed ? ' fixed' : ''}`} id=${`finding-${index}`} data-check=${f.check} data-robot=${f.robot}>
       <div class="finding-head">
         <span class=${`badge severity ${f.severity}`}>${f.severity}</span>
         <a class="robot" href="#" title="Open the robot's page" @click=${(e: Event) => { e.preventDefault(); post({ type: 'openRobot', run: r.run, index }); }}>${f.robot}</a>
@@ -122,7 +124,7 @@ function finding(r: Report, { index, finding: f }: IndexedFinding): TemplateResu
       </div>
       <p class="message">${f.message}</p>
       <dl class="evidence">
-        ${evidenceLines(f).map((line) =>
+        ${evidenceLines(f, r.roots).map((line) =>
           line.kind === 'file'
             ? html`<dt>${line.label}</dt><dd><a class="file" href="#" title="Open the file at this line" @click=${(e: Event) => { e.preventDefault(); post({ type: 'openFile', run: r.run, index, file: line.file }); }}>${line.text}</a></dd>`
             : html`<dt>${line.label}</dt><dd class=${line.kind === 'missing' ? 'missing' : ''}>${line.text}</dd>`,
