@@ -12,7 +12,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -21,6 +21,7 @@ import { PRACTICES } from '../../src/core/hygiene/types';
 import type { Sandbox } from '../sandbox/server';
 import { writeHygieneWorkspace } from '../unit/hygiene/helpers';
 import {
+  acceptQuickInput,
   clearNotifications,
   clickDialogButton,
   closeQuickInput,
@@ -197,4 +198,25 @@ void test('the committed token’s quick fix in the .env starts the rotation of 
   await session.screenshot('hygiene-06-rotation-plan');
   await closeQuickInput(page);
   assert.equal(workbench.sandbox.state.robot(COMMITTED)?.token, committedToken, 'backing out of the plan regenerates nothing');
+});
+
+void test('Export SARIF… saves the last review through the save dialog, workspace files relative to SRCROOT', async () => {
+  const { page } = vscode;
+  frame = await waitForWebview(page, { extensionId: EXTENSION });
+  const shown = (await shownFindings()).length;
+  await frame.locator('#export-sarif').click();
+  const dialog = await waitForQuickInput(page, { titleOrPlaceholder: /Export the hygiene review of acme/ });
+  assert.match(dialog.value, /acme-robot-hygiene-\d{4}-\d\d-\d\d\.sarif$/);
+  await acceptQuickInput(page);
+  await waitForNotification(page, /Exported \d+ findings to acme-robot-hygiene-\d{4}-\d\d-\d\d\.sarif/);
+  const name = readdirSync(workspace).find((f) => f.endsWith('.sarif')) ?? assert.fail('no .sarif in the workspace');
+  const sarif = JSON.parse(readFileSync(join(workspace, name), 'utf8')) as {
+    version: string;
+    runs: { results: { ruleId: string; locations?: { physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } } }[] }[] }[];
+  };
+  assert.equal(sarif.version, '2.1.0');
+  const results = sarif.runs[0]?.results ?? [];
+  assert.equal(results.length, shown, 'one result per finding of the last review');
+  const committed = results.filter((r) => r.ruleId === 'committed-token').flatMap((r) => r.locations ?? []).map((l) => l.physicalLocation.artifactLocation);
+  assert.ok(committed.some((a) => a.uri === 'ci/.env' && a.uriBaseId === 'SRCROOT'), JSON.stringify(committed));
 });
