@@ -9,10 +9,12 @@ import { WebviewTypes } from '../constants';
 import type { Finding } from '../core/hygiene/types';
 import { instanceHost, type InstanceConfig } from '../core/instances';
 import { KubectlError } from '../core/k8s/kubectl';
+import { QuayApiError } from '../core/quay/errors';
 import type { Namespace } from '../core/quay/types';
 import { exactTime } from '../core/time';
 import { kubectlFromSettings } from '../host/kubectl';
 import { maxTokenAgeDays } from '../views/tokenAgeText';
+import { findingOf } from './hygieneRuns';
 import { WebviewPanelHost } from './panel';
 import { isFromHygienePage, type FromHygienePage, type HygieneExportFormat, type ToHygienePage } from './protocol';
 
@@ -99,7 +101,7 @@ export class HygienePanel {
   /** The host's own copy of finding `index` of `run`; refuses any other run (a stale page) and any other index. */
   private finding(run: number, index: number): Finding {
     const last = this.last;
-    const finding = last !== undefined && last.run === run ? last.output.findings[index] : undefined;
+    const finding = findingOf(last !== undefined ? { run: last.run, findings: last.output.findings } : undefined, run, index);
     if (finding === undefined) throw new Error(vscode.l10n.t('That finding belongs to an earlier review of {0}: look at the report again.', this.org));
     return finding;
   }
@@ -144,7 +146,8 @@ export class HygienePanel {
       );
       await this.postReport(run);
     } catch (error) {
-      const cancelled = error instanceof UserCancelled || error instanceof vscode.CancellationError || (error instanceof Error && error.name === 'AbortError');
+      const cancelled =
+        error instanceof UserCancelled || error instanceof vscode.CancellationError || QuayApiError.is(error, 'cancelled') || (error instanceof Error && error.name === 'AbortError');
       const text = cancelled
         ? vscode.l10n.t('The review was cancelled{0}.', this.last !== undefined ? vscode.l10n.t(': the report below is the previous one') : '')
         : this.c.logger.clean(error instanceof Error ? error.message : String(error));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isFinding, isFromHygienePage, isHygienePageState, isToHygienePage } from '../../../src/webviews/protocol';
+import { findingOf } from '../../../src/webviews/hygieneRuns';
 import { FINDINGS } from './hygieneFixture';
 
 void test('isFinding admits the findings the checks make, and round-trips through JSON (postMessage)', () => {
@@ -49,4 +50,15 @@ void test('page → host: findings only by run and index — no robot, repositor
 void test('the page state keeps no server data', () => {
   assert.equal(isHygienePageState({ collapsed: ['least-privilege'], minSeverity: 'warning' }), true);
   assert.equal(isHygienePageState({ collapsed: [], minSeverity: 'fatal' }), false);
+});
+
+void test('the host acts only on a finding of its last run, by an index it sent', () => {
+  const last = { run: 2, findings: FINDINGS };
+  assert.equal(findingOf(last, 2, 0), FINDINGS[0]);
+  assert.equal(findingOf(last, 2, FINDINGS.length - 1), FINDINGS[FINDINGS.length - 1]);
+  assert.equal(findingOf(last, 1, 0), undefined, 'a page left open across a re-run');
+  assert.equal(findingOf(last, 2, FINDINGS.length), undefined);
+  assert.equal(findingOf(last, 2, -1), undefined);
+  assert.equal(findingOf(last, 2, 0.5), undefined);
+  assert.equal(findingOf(undefined, 1, 0), undefined, 'no review yet');
 });
