@@ -473,6 +473,7 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   const findings = runChecks({ quay, workspace, clusters }, { lookbackDays, maxTokenAgeDays, environmentPatterns: DEFAULT_ENVIRONMENT_PATTERNS });
   const notes = [
     ...quay.notes,
+    ...(workspace === undefined ? ['no --dir: no files were read (committed-token, and pull Secrets written in manifests, were not checked)'] : []),
     ...(workspace?.notExamined.map((f) => `${f}: not read`) ?? []),
     ...(clusters?.problems.map((p) => `cluster ${p.context}${p.namespace !== undefined ? ` namespace ${p.namespace}` : ''}: ${p.reason}`) ?? []),
   ];

@@ -24,6 +24,9 @@ Options:
   --trusted-ca FILE   PEM CA certificates the token exchange trusts too (e.g. a test API server's CA)
   --now TIME          the sandbox's time at start, ISO 8601 (e.g. 2026-12-07T12:00:00Z); it advances with
                       real time from there and dates the seeds' history, logs and minted tokens
+  --logs-model M      table | document (default: table): the log storage whose aggregatelogs answers to
+                      reproduce: Quay's default database tables (days of the month, merged; 500 on an
+                      impossible date) or Elasticsearch/Splunk documents (real days)
   --help              show this help
 `;
 
@@ -87,6 +90,12 @@ function parseArgs(argv: readonly string[]): SandboxOptions | 'help' {
       case '--random-seed':
         options.randomSeed = number(flag, value(), { integer: true });
         break;
+      case '--logs-model': {
+        const model = value();
+        if (model !== 'table' && model !== 'document') throw new UsageError('--logs-model must be table or document');
+        options.logsModel = model;
+        break;
+      }
       case '--now': {
         const time = value();
         if (time === undefined || time === '') throw new UsageError('--now needs an ISO 8601 date-time, e.g. 2026-12-07T12:00:00Z');
@@ -132,6 +141,7 @@ async function main(): Promise<void> {
     `  URL              ${sandbox.url}`,
     `  SERVER_HOSTNAME  ${sandbox.hostname}`,
     `  Clock            ${sandbox.now().toISOString()}${options.now !== undefined ? ' (set by --now, advancing with real time)' : ''}`,
+    `  Log storage      ${options.logsModel === 'document' ? 'document (Elasticsearch/Splunk: aggregates by real day)' : 'table (Quay\'s default: aggregates by day of the month)'}`,
     `  OIDC issuer      ${sandbox.issuer.url}   (mint a token: POST ${sandbox.issuer.url}/mint with a JSON claims body)`,
     '',
     'OAuth tokens (use as "Authorization: Bearer <token>"):',

@@ -168,14 +168,14 @@ function seedDemo(s: Seeder): void {
 
   // Hygiene review cases (issue 20): a write robot that only pulls (write-never-pushed; its token, fixed here, is
   // committed in test/fixtures/hygiene/), and a generic name without a description (non-descriptive-name).
-  const legacy = s.robot('acme', 'legacy_deployer', { description: 'Old deploy job of the payments team', createdDaysAgo: 60, lastAccessedAgoMs: 2 * DAY });
+  const legacy = s.robot('acme', 'legacy_deployer', { description: 'Old deploy job of the nightly ETL', createdDaysAgo: 60, lastAccessedAgoMs: 2 * DAY });
   legacy.token = HYGIENE_LEGACY_TOKEN;
-  s.log('create_robot', 'acme', 60 * DAY, 'alice', { robot: 'legacy_deployer', description: 'Old deploy job of the payments team', unstructured_metadata: {} });
-  for (const repo of ['payments', 'billing']) {
+  s.log('create_robot', 'acme', 60 * DAY, 'alice', { robot: 'legacy_deployer', description: 'Old deploy job of the nightly ETL', unstructured_metadata: {} });
+  for (const repo of ['data-pipeline', 'ml-models']) {
     s.grant('acme', repo, 'acme+legacy_deployer', 'write');
     s.log('change_repo_permission', 'acme', 60 * DAY - 10 * MIN, 'alice', { username: 'acme+legacy_deployer', repo, namespace: 'acme', role: 'write' }, repo);
   }
-  for (const ago of [2 * DAY, 9 * DAY, 40 * DAY]) s.log('pull_repo', 'acme', ago, 'acme+legacy_deployer', pullMeta('acme', 'payments', 'acme+legacy_deployer', 'v3.1.0'), 'payments', '10.42.0.31');
+  for (const ago of [2 * DAY, 9 * DAY, 40 * DAY]) s.log('pull_repo', 'acme', ago, 'acme+legacy_deployer', pullMeta('acme', 'data-pipeline', 'acme+legacy_deployer', 'v3.1.0'), 'data-pipeline', '10.42.0.31');
   s.robot('acme', 'robot1', { description: '', createdDaysAgo: 30, lastAccessedAgoMs: 3 * DAY });
   s.log('create_robot', 'acme', 30 * DAY, 'bob', { robot: 'robot1', description: '', unstructured_metadata: {} });
 
@@ -264,6 +264,24 @@ function seedLarge(s: Seeder): void {
     const robot = `bigcorp+${areas[i % areas.length] ?? 'svc'}_bot_${String((i % ROBOTS) + 1).padStart(3, '0')}`;
     const repo = repos[i * 10];
     if (repo) s.log('pull_repo', 'bigcorp', (i + 1) * 20 * MIN, robot, pullMeta('bigcorp', repo.name, robot, 'latest'), repo.name, '10.8.0.5');
+  }
+  // Everyday traffic for the hygiene review's benchmark (test/bench/audit.ts): each robot ever used pulls once or
+  // twice a day from 93 to 4 days ago (oldest first: the model keeps logs sorted), and every 12th one also pushes.
+  const robotName = (r: number): string => `bigcorp+${areas[r % areas.length] ?? 'svc'}_bot_${String(r + 1).padStart(3, '0')}`;
+  for (let d = 93; d >= 4; d--) {
+    for (let r = 0; r < ROBOTS; r++) {
+      if (r % 7 === 0) continue;
+      const repo = repos[(r * 10 + 1) % repos.length];
+      for (let k = 0; k < 1 + (r % 2); k++) {
+        if (repo) s.log('pull_repo', 'bigcorp', d * DAY - r * MIN - k * HOUR, robotName(r), pullMeta('bigcorp', repo.name, robotName(r), 'latest'), repo.name, '10.8.0.7');
+      }
+    }
+  }
+  for (let r = 0; r < ROBOTS; r += 12) {
+    if (r % 7 === 0) continue;
+    const robot = robotName(r);
+    const repo = repos[(r * 10) % repos.length];
+    if (repo) s.log('push_repo', 'bigcorp', (((r * 7) % 80) + 1) * DAY + r * MIN, robot, pullMeta('bigcorp', repo.name, robot, 'latest'), repo.name, '10.8.0.6');
   }
 }
 

@@ -16,6 +16,7 @@ import type { Services } from './api/common';
 import { renderGunicorn500, renderHtml404, renderNginx429, type Reply } from './context';
 import { FederationService } from './federation';
 import { ALL_SCOPES, Model, type SandboxState } from './model';
+import type { LogsModelName } from './logModels';
 import { generateRsaKey, serveIssuer, type MintOptions } from './oidc';
 import { PageTokens } from './pageToken';
 import { applySeed, type SeedName } from './seeds';
@@ -23,6 +24,7 @@ import { makeTlsMaterial, type TlsMaterial } from './tls';
 import { seededRandom, sleep } from './util';
 
 export type { SeedName } from './seeds';
+export type { LogsModelName } from './logModels';
 export type { SandboxState, RobotView, RepositoryView, PrototypeView, TeamView, LogView, TokenView, RepoRole, TeamRole, FederationEntry } from './model';
 
 export interface SandboxOptions {
@@ -56,6 +58,12 @@ export interface SandboxOptions {
    * regenerations and every minted token (`iat`/`exp`) use it (`clock.ts`).
    */
   now?: Date | string;
+  /**
+   * Which of Quay's log storages to reproduce (`logModels.ts`, contract §8): `table` (default, Quay's default database
+   * storage: aggregates by day of the month, merged, 500 on an impossible date) or `document` (Elasticsearch/Splunk:
+   * real UTC days, 32-day limit; an unknown `performer` on `/logs` is ignored instead of a 500).
+   */
+  logsModel?: LogsModelName;
 }
 
 export interface SandboxFaults {
@@ -298,7 +306,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   applySeed(model, options.seed ?? 'demo', issuer.url);
   const services: Services = {
     model,
-    config: { robotsDisallow: options.robotsDisallow ?? false, hostname },
+    config: { robotsDisallow: options.robotsDisallow ?? false, hostname, logsModel: options.logsModel ?? 'table' },
     pageTokens: new PageTokens(() => clock.nowS()),
     federation: new FederationService(model, instanceKey, hostname, options.trustedCaPem !== undefined ? `${testTls.caPem.trimEnd()}\n${options.trustedCaPem}` : testTls.caPem),
     instanceKey,

@@ -64,6 +64,8 @@ function repositories(grants: readonly Grant[]): { repository: string; role: Rol
   return [...best].sort((a, b) => a[0].localeCompare(b[0])).map(([repository, role]) => ({ repository, role }));
 }
 
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
 function list(names: readonly string[], max = 3): string {
   const shown = names.slice(0, max).join(', ');
   return names.length > max ? `${shown} and ${names.length - max} more` : shown;
@@ -153,7 +155,7 @@ function pullSecretCanWrite(c: Context): void {
       'pull-secret-can-write',
       'error',
       robot,
-      `${robot} is used for pulling (${where}) but can push to ${writes.length === 1 ? '1 repository' : `${repositories(writes).length} repositories`}${viaTeams.length > 0 ? ` (partly through team ${list(viaTeams)})` : ''}.`,
+      `${robot} is used for pulling (${where}) but can push to ${plural(repositories(writes).length, 'repository', 'repositories')}${viaTeams.length > 0 ? ` (partly through team ${list(viaTeams)})` : ''}.`,
       {
         repositories: repositories(writes),
         ...(places.pulls.length > 0 ? { files: places.pulls.map((u) => fileLocation({ ...u, encoding: u.kind })) } : {}),
@@ -186,8 +188,8 @@ function writeNeverPushed(c: Context): void {
       usage.notExamined !== undefined ? 'info' : 'warning',
       r.name,
       usage.notExamined !== undefined
-        ? `${r.name} holds write or admin on ${repositories(writes).length} repositories and pushed nothing in the logs examined from ${usage.from} to ${usage.to}; part of the window was not examined.`
-        : `${r.name} holds write or admin on ${repositories(writes).length} repositories and pushed nothing from ${usage.from} to ${usage.to}${basis}.`,
+        ? `${r.name} holds write or admin on ${plural(repositories(writes).length, 'repository', 'repositories')} and pushed nothing in the logs examined from ${usage.from} to ${usage.to}; part of the window was not examined.`
+        : `${r.name} holds write or admin on ${plural(repositories(writes).length, 'repository', 'repositories')} and pushed nothing from ${usage.from} to ${usage.to}${basis}.`,
       { repositories: repositories(writes), logs },
       FIX.downgrade,
     );

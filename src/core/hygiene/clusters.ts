@@ -52,7 +52,7 @@ function items(list: unknown): KubeSecret[] {
 }
 
 /** Pull Secrets of every context; an unreachable context throws (the CLI exits 2 naming it). */
-export async function gatherClusters(kubectl: Kubectl, contexts: readonly string[]): Promise<ClusterInputs> {
+export async function gatherClusters(kubectl: Pick<Kubectl, 'getJson'>, contexts: readonly string[]): Promise<ClusterInputs> {
   const secrets: ClusterPullSecret[] = [];
   const problems: { context: string; namespace?: string; reason: string }[] = [];
   for (const context of contexts) {

@@ -40,11 +40,56 @@ export function tokenFingerprint(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex').slice(0, 16);
 }
 
-const TOKEN = /(?<![A-Za-z0-9])[A-Z0-9]{64}(?![A-Za-z0-9])/g;
 const ROBOT = /(?<![A-Za-z0-9._+-])([a-z0-9]+(?:[._-][a-z0-9]+)*)\+([a-z0-9]+(?:[._-][a-z0-9]+)*)(?![A-Za-z0-9+@])/g;
 const AUTH_DECODED = /^([a-z0-9]+(?:[._-][a-z0-9]+)*\+[a-z0-9]+(?:[._-][a-z0-9]+)*):([A-Z0-9]{64})$/;
 /** Candidate base64 runs: long enough to hold `a+bc:` and a 64-character token, or a wrapped line of one. */
-const BASE64_RUN = /[A-Za-z0-9+/]{56,}={0,2}/g;
+const MIN_BASE64_RUN = 56;
+const TOKEN_LENGTH = 64;
+/** base64 characters of the shortest credential, `ab+cd:` and a token (70 bytes). */
+const MIN_ENCODED_CREDENTIAL = Math.floor((70 * 4) / 3);
+
+// One pass over the character codes (regular expressions with `{56,}` cost seconds on a large workspace).
+const ALNUM = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789') ALNUM[c.charCodeAt(0)] = 2; // token characters
+for (const c of 'abcdefghijklmnopqrstuvwxyz') ALNUM[c.charCodeAt(0)] = 1;
+const isAlnum = (code: number): boolean => code < 128 && ALNUM[code] !== 0;
+const isBase64Body = (code: number): boolean => isAlnum(code) || code === 43 || code === 47;
+
+/** Starts of maximal alphanumeric runs of exactly 64 `[A-Z0-9]` characters. */
+function tokenStarts(text: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    if (!isAlnum(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    let upper = true;
+    while (j < text.length && isAlnum(text.charCodeAt(j))) {
+      if (ALNUM[text.charCodeAt(j)] !== 2) upper = false;
+      j++;
+    }
+    if (upper && j - i === TOKEN_LENGTH) out.push(i);
+    i = j;
+  }
+  return out;
+}
+
+/** Starts of maximal runs of base64 characters at least MIN_BASE64_RUN long. */
+function base64RunStarts(text: string): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; ) {
+    if (!isBase64Body(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && isBase64Body(text.charCodeAt(j))) j++;
+    if (j - i >= MIN_BASE64_RUN) out.push(i);
+    i = j;
+  }
+  return out;
+}
 /** Lines searched around a raw token for its robot name. */
 const NAME_DISTANCE = 3;
 const MAX_DEPTH = 2;
@@ -53,11 +98,15 @@ export function looksLikeToken(s: string): boolean {
   return /^[A-Z0-9]{64}$/.test(s) && /[G-Z]/.test(s) && /[0-9]/.test(s);
 }
 
-/** Cheap test before a full scan: a token-shaped run or a long base64 run. */
+/** Cheap test before a full scan: a run of base64 characters long enough for a token or an encoded one. */
 export function mayHoldCredential(text: string): boolean {
-  TOKEN.lastIndex = 0;
-  BASE64_RUN.lastIndex = 0;
-  return TOKEN.test(text) || BASE64_RUN.test(text);
+  let run = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (isBase64Body(text.charCodeAt(i))) {
+      if (++run >= MIN_BASE64_RUN) return true;
+    } else run = 0;
+  }
+  return false;
 }
 
 interface RawHit {
@@ -83,33 +132,33 @@ function scanLevel(text: string, depth: number, known: ReadonlyMap<string, strin
   // Raw tokens with a robot name near them.
   let names: { name: string; at: number }[] | undefined;
   let starts: number[] | undefined;
-  TOKEN.lastIndex = 0;
-  for (let m = TOKEN.exec(text); m !== null; m = TOKEN.exec(text)) {
-    const token = m[0];
+  for (const at of tokenStarts(text)) {
+    const token = text.slice(at, at + TOKEN_LENGTH);
     if (!looksLikeToken(token)) continue;
     names ??= robotNames(text);
     starts ??= lineStarts(text);
-    const line = position(starts, m.index).line;
+    const line = position(starts, at).line;
     // The nearest name (in characters) within a few lines: a compact JSON line may hold several entries.
     let best: { name: string; distance: number } | undefined;
     for (const n of names) {
       if (Math.abs(position(starts, n.at).line - line) > NAME_DISTANCE) continue;
-      const distance = Math.abs(n.at - m.index);
+      const distance = Math.abs(n.at - at);
       if (best === undefined || distance < best.distance) best = { name: n.name, distance };
     }
     const robot = best?.name ?? known?.get(tokenFingerprint(token));
-    if (robot !== undefined) out.push({ robot, token, range: { start: m.index, end: m.index + token.length }, inner: 'raw' });
+    if (robot !== undefined) out.push({ robot, token, range: { start: at, end: at + token.length }, inner: 'raw' });
   }
   if (depth >= MAX_DEPTH) return;
   // Base64 values: decoded whole (wrapped lines joined), then an exact `auth`, or searched again inside.
   const seen = new Set<number>();
-  BASE64_RUN.lastIndex = 0;
-  for (let m = BASE64_RUN.exec(text); m !== null; m = BASE64_RUN.exec(text)) {
-    const value = base64ValueAt(text, m.index);
+  for (const at of base64RunStarts(text)) {
+    const value = base64ValueAt(text, at);
     const first = value.segments[0];
     const last = value.segments[value.segments.length - 1];
     if (first === undefined || last === undefined || seen.has(first.start)) continue;
     seen.add(first.start);
+    // Too short to hold `ns+name:` and a token (a sha512 integrity hash, say): not decoded.
+    if (value.segments.reduce((n, seg) => n + seg.end - seg.start, 0) < MIN_ENCODED_CREDENTIAL) continue;
     const d = decodeValue(text, value);
     const decoded = d.decoded.toString('latin1');
     const whole = { start: first.start, end: last.end };

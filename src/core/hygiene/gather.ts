@@ -17,6 +17,7 @@
  * What the budget does not reach is said in `notExamined`, never guessed.
  */
 import type { QuayClient } from '../quay/client';
+import { QuayApiError } from '../quay/errors';
 import type { AggregatedLogCount, CallOptions, TeamRole } from '../quay/types';
 import { tokenAges } from '../rotation/tokenAge';
 import type { TokenAge } from '../rotation/tokenAge';
@@ -26,7 +27,7 @@ import type { Grant, QuayInputs, RobotFacts, RobotUsage } from './inputs';
 
 export type HygieneSource = Pick<
   QuayClient,
-  'listRobots' | 'getRobotPermissions' | 'getOrganization' | 'listPrototypes' | 'listTeamPermissions' | 'aggregateLogs' | 'listLogsPage'
+  'listRobots' | 'getRobot' | 'getRobotPermissions' | 'getOrganization' | 'listPrototypes' | 'listTeamPermissions' | 'aggregateLogs' | 'aggregateLogsByPerformer' | 'listLogsPage'
 >;
 
 export interface GatherOptions extends CallOptions {
@@ -86,6 +87,14 @@ export function logWindows(now: Date, lookbackDays: number): LogWindow[] {
     out.push({ from: new Date(Math.max(from.getTime(), end - (MAX_WINDOW_DAYS - 1) * DAY_MS)), to: new Date(end) });
   }
   return out;
+}
+
+/** An answer in a comparable form (kinds, days and counts, sorted). */
+function canonical(counts: readonly AggregatedLogCount[]): string {
+  return counts
+    .map((c) => `${c.kind}|${c.day.getTime()}|${c.count}`)
+    .sort()
+    .join(',');
 }
 
 function sum(counts: readonly AggregatedLogCount[], kind: string): number {
@@ -185,10 +194,31 @@ export async function gatherQuay(source: HygieneSource, o: GatherOptions): Promi
   const maxLogRequests = o.maxLogRequests ?? 2000;
   if (writers.length > 0) {
     const orgPushes: number[] = [];
+    const orgAnswers: string[] = [];
     for (const w of windows) {
-      orgPushes.push(sum(await source.aggregateLogs({ kind: 'org', name: o.org }, { starttime: w.from, endtime: w.to }, call), 'push_repo'));
+      const counts = await source.aggregateLogs({ kind: 'org', name: o.org }, { starttime: w.from, endtime: w.to }, call);
       requests++;
+      orgPushes.push(sum(counts, 'push_repo'));
+      orgAnswers.push(canonical(counts));
     }
+    /** Whether the robot still exists (asked only when an answer cannot tell, at most once per robot). */
+    const exists = new Map<string, Promise<boolean>>();
+    const stillThere = (name: string): Promise<boolean> => {
+      let known = exists.get(name);
+      if (known === undefined) {
+        requests++;
+        known = source.getRobot(ns, name, call).then(
+          () => true,
+          (e: unknown) => {
+            // Quay answers 400 "Could not find robot" for an unknown robot (contract §3.3, §11.1).
+            if (e instanceof QuayApiError && e.status === 400) return false;
+            throw e;
+          },
+        );
+        exists.set(name, known);
+      }
+      return known;
+    };
     let logsDone = 0;
     o.onProgress?.('logs', 0, writers.length);
     await pool(writers, limit, async (r) => {
@@ -207,18 +237,24 @@ export async function gatherQuay(source: HygieneSource, o: GatherOptions): Promi
       if (needed.length === 0) return { from, to, counts: { push_repo: 0 }, basis: 'org-logs' };
       let pushes = 0;
       const skipped: string[] = [];
-      for (const { w } of needed) {
+      for (const { w, i } of needed) {
         if (logRequests >= maxLogRequests) {
           skipped.push(`${isoDay(w.from)} to ${isoDay(w.to)} (request budget spent)`);
           continue;
         }
         logRequests++;
         requests++;
-        const counts = await source.aggregateLogs({ kind: 'org', name: o.org }, { performer: r.name, starttime: w.from, endtime: w.to }, call);
+        const counts = await source.aggregateLogsByPerformer({ kind: 'org', name: o.org }, r.name, { starttime: w.from, endtime: w.to }, call);
         // Quay drops an unknown performer and answers everyone's counts (§8): never read those as the robot's.
         const foreign = counts.find((c) => API_ONLY_KINDS.has(c.kind) && c.count > 0);
         if (foreign !== undefined) {
           skipped.push(`${isoDay(w.from)} to ${isoDay(w.to)} (Quay answered counts of ${foreign.kind}, which a robot cannot perform: the performer filter was dropped, so they are not ${r.name}'s)`);
+          continue;
+        }
+        // The same answer as the whole organization's: the robot acted alone, or the filter was dropped without a sign
+        // (no API-only kinds in the window). Only the robot's existence tells which.
+        if (counts.length > 0 && canonical(counts) === orgAnswers[i] && !(await stillThere(r.name))) {
+          skipped.push(`${isoDay(w.from)} to ${isoDay(w.to)} (${r.name} no longer exists, so Quay answered everyone's counts)`);
           continue;
         }
         pushes += sum(counts, 'push_repo');

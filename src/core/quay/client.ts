@@ -1,5 +1,5 @@
 import { deleteFederation, exchangeFederatedToken, getFederation, setFederation } from './federation';
-import { aggregateLogs, listLogs, listLogsPage } from './logs';
+import { aggregateLogs, aggregateLogsByPerformer, listLogs, listLogsPage } from './logs';
 import { getOrganization } from './organizations';
 import {
   deleteRepoTeamPermission,
@@ -21,6 +21,7 @@ import { addTeamMember, listTeamMembers, removeTeamMember } from './teams';
 import { Transport, type TransportOptions, type TransportStats } from './transport';
 import type {
   AggregatedLogCount,
+  AggregateLogQuery,
   CallOptions,
   CurrentUser,
   FederatedToken,
@@ -230,9 +231,17 @@ export class QuayClient {
     return listLogs(this.transport, of, query, options);
   }
 
-  /** Per-day counts by kind over at most 31 days (§8). */
-  aggregateLogs(of: LogTarget, query?: LogQuery, options?: CallOptions): Promise<readonly AggregatedLogCount[]> {
+  /** Per-day counts by kind over at most 31 days (§8; real days only within 28, see `AggregatedLogCount`). */
+  aggregateLogs(of: LogTarget, query?: AggregateLogQuery, options?: CallOptions): Promise<readonly AggregatedLogCount[]> {
     return aggregateLogs(this.transport, of, query, options);
+  }
+
+  /**
+   * One performer's per-day counts (§8). Quay answers everyone's counts for an unknown performer: check the answer
+   * before reading it as the performer's (see `aggregateLogsByPerformer` in logs.ts).
+   */
+  aggregateLogsByPerformer(of: Exclude<LogTarget, { kind: 'repository' }>, performer: string, query?: AggregateLogQuery, options?: CallOptions): Promise<readonly AggregatedLogCount[]> {
+    return aggregateLogsByPerformer(this.transport, of, performer, query, options);
   }
 
   listLogsPage(of: LogTarget, query?: LogQuery, nextPage?: string, options?: CallOptions): Promise<LogPage> {

@@ -179,7 +179,11 @@ export interface LogPage {
   readonly nextPage?: string;
 }
 
-/** One row of `aggregatelogs` (§8): how many entries of `kind` the UTC day `day` holds. */
+/**
+ * One row of `aggregatelogs` (§8): how many entries of `kind` the day `day` holds. With Quay's default database log
+ * storage `day` is a day of the month dated in the window's start month, so it is a real day only in windows of at
+ * most 28 days (see `core/rotation/tokenAge.ts`).
+ */
 export interface AggregatedLogCount {
   readonly kind: string;
   readonly count: number;
@@ -193,10 +197,19 @@ export type LogTarget =
   | { readonly kind: 'repository'; readonly repository: RepositoryRef };
 
 export interface LogQuery {
-  /** Exact username or full robot name. Quay ignores it for repository logs, so the client filters those itself. */
+  /**
+   * Exact username or full robot name. Quay ignores it for repository logs, and an Elasticsearch-backed Quay ignores an
+   * unknown one (contract §8), so the client filters the entries itself.
+   */
   readonly performer?: string;
   /** Sent as MM/DD/YYYY (UTC day). */
   readonly starttime?: Date;
   /** Sent as MM/DD/YYYY; Quay includes the whole day. */
   readonly endtime?: Date;
 }
+
+/**
+ * An `aggregatelogs` query: no `performer`, because Quay drops an unknown performer there and answers with everyone's
+ * counts (contract §8), which nobody could then tell from one performer's.
+ */
+export type AggregateLogQuery = Omit<LogQuery, 'performer'>;

@@ -1,12 +1,21 @@
-import type { AggregatedLogCount, CallOptions, LogPage, LogQuery, LogTarget, Robot } from '../quay/types';
+import type { AggregatedLogCount, AggregateLogQuery, CallOptions, LogPage, LogQuery, LogTarget, Robot } from '../quay/types';
 
 /**
  * How old each robot's token is. Quay records no token date (contract §3.2), so it is derived from the usage
  * logs: the newest `regenerate_robot_token` or `create_robot` event naming the robot (§8), else its `created`
  * date when the logs examined reach back past it. Busy organizations log thousands of pulls a day, so the logs
- * are not paged through: one `aggregatelogs` request per 31 days says which days hold such events, and only
+ * are not paged through: one `aggregatelogs` request per 28 days says which days hold such events, and only
  * those days are read, newest first, until every robot is settled or the request budget is spent. What the
  * budget did not reach is reported as a bound ("not rotated since …"), never guessed.
+ *
+ * Why 28 days (contract §8): with Quay's default database log storage, `aggregatelogs` counts by the **day of the
+ * month** and dates each count in the window's start month (`table_logs_model.py` `get_aggregated_log_counts`), so
+ * in a longer window two days that share a day of the month are merged and dated on the earlier one (on 2026-12-07
+ * the window 11/07–12/07 reports today's regeneration as 7 November), and a window starting 27/28 February (29 in a
+ * leap year) with logs on 29/30 March answers 500. Within 28 consecutive days no day of the month repeats and every
+ * rebuilt date exists, so both that storage and Elasticsearch's (real days, `document_logs_model.py`) report the
+ * real day. The aggregate is asked without `performer` (Quay ignores an unknown one and counts everyone's events), and
+ * its counts only say which days to read: a robot's token date always comes from a `/logs` entry naming it.
  */
 
 export type TokenAge =
@@ -17,7 +26,7 @@ export type TokenAge =
 
 /** The two calls of `QuayClient` this needs (a fake in tests counts them). */
 export interface LogSource {
-  aggregateLogs(of: LogTarget, query?: LogQuery, options?: CallOptions): Promise<readonly AggregatedLogCount[]>;
+  aggregateLogs(of: LogTarget, query?: AggregateLogQuery, options?: CallOptions): Promise<readonly AggregatedLogCount[]>;
   listLogsPage(of: LogTarget, query?: LogQuery, nextPage?: string, options?: CallOptions): Promise<LogPage>;
 }
 
@@ -41,12 +50,24 @@ export interface TokenAges {
 }
 
 export const DAY_MS = 86_400_000;
-/** Quay refuses an aggregate over more than 31 days, counting the day it adds to `endtime`. */
-const WINDOW_DAYS = 31;
+/**
+ * Days per aggregate, counting the day Quay adds to `endtime`: at most 28 so that the database log storage's
+ * day-of-month buckets are real days (see above, contract §8); Quay's own limits are 31 (database) and 32 days.
+ */
+export const WINDOW_DAYS = 28;
 const TOKEN_KINDS: Readonly<Record<string, 'regenerated' | 'created'>> = { regenerate_robot_token: 'regenerated', create_robot: 'created' };
 
 function utcDay(ms: number): number {
   return Math.floor(ms / DAY_MS) * DAY_MS;
+}
+
+/**
+ * The day an aggregate count is dated. Quay builds it at midnight in the server's local zone (`tzinfo=get_localzone()`
+ * in table_logs_model.py) and renders it in UTC, so a server east of UTC reports 23:00 the day before: the nearest
+ * UTC midnight is the day.
+ */
+function countDay(day: Date): number {
+  return Math.round(day.getTime() / DAY_MS) * DAY_MS;
 }
 
 /** Token ages of `robots` (all of one namespace, `of`). */
@@ -107,7 +128,10 @@ export async function tokenAges(source: LogSource, of: LogTarget, robots: readon
     const perDay = new Map<number, number>();
     for (const c of counts) {
       if (TOKEN_KINDS[c.kind] === undefined || c.count === 0) continue;
-      const day = utcDay(c.day.getTime());
+      const day = countDay(c.day);
+      // A day outside the window means the counts are not real days (a storage this code does not know): the days
+      // they point at cannot be trusted, so the scan stops and what it did not read stays a bound.
+      if (day < windowStart || day > windowEnd) break scan;
       perDay.set(day, (perDay.get(day) ?? 0) + c.count);
     }
     for (let day = windowEnd; day >= windowStart; day -= DAY_MS) {

@@ -3,6 +3,7 @@ import type { RequestContext, ApiResult, Reply } from '../context';
 import type { Json, JsonObject } from '../json';
 import type { Entity, Model, RobotEntity, Team } from '../model';
 import type { PageTokens } from '../pageToken';
+import type { LogsModelName } from '../logModels';
 import type { Router } from '../router';
 import { avatar, formatDateOrNull } from '../util';
 import { ModelError } from '../errors';
@@ -14,6 +15,8 @@ export interface SandboxConfig {
   readonly robotsDisallow: boolean;
   /** `SERVER_HOSTNAME`, e.g. `127.0.0.1:41234`. */
   readonly hostname: string;
+  /** The log storage whose aggregates (and unknown-performer answers) the sandbox reproduces (`logModels.ts`). */
+  readonly logsModel: LogsModelName;
 }
 
 export interface Services {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -118,6 +118,51 @@ void test('audit: --fail-on error, markdown and sarif formats; exit 2 on bad inp
   assert.match(member.stderr, /could not read Quay at 127\.0\.0\.1:\d+: .*opensource/);
   const stdinToken = await cli(['audit', '--host', sandbox.url, '--org', 'platform', '--fail-on', 'error'], { input: `${sandbox.tokens.admin}\n` });
   assert.equal(stdinToken.code, 0, stdinToken.stderr);
+});
+
+/**
+ * A stand-in for kubectl (a shell script): context `prod-eu-1` lists two pull Secrets, `lab` cannot be reached.
+ * The real API server path is covered by test/cluster/secrets.test.ts (findClusterSecrets); this checks the wiring.
+ */
+function fakeKubectl(dir: string): string {
+  const b64 = (s: string): string => Buffer.from(s).toString('base64');
+  const secret = (namespace: string, name: string, robot: string, labels: Record<string, string> = {}): object => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { namespace, name, labels },
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': b64(JSON.stringify({ auths: { [sandbox.hostname]: { auth: b64(`${robot}:XXXX`) } } })) },
+  });
+  const list = { apiVersion: 'v1', kind: 'List', items: [secret('payments', 'release-pull', 'acme+ci_push'), secret('production', 'eso-pull', 'acme+ci_pull', { 'reconcile.external-secrets.io/managed': 'true' })] };
+  writeFileSync(join(dir, 'secrets.json'), JSON.stringify(list));
+  const script = join(dir, 'kubectl');
+  writeFileSync(
+    script,
+    `#!/bin/sh\ncase "$*" in\n  *--context=prod-eu-1*) cat "${join(dir, 'secrets.json')}" ;;\n  *) echo 'Unable to connect to the server: dial tcp 10.0.0.1:6443: i/o timeout' >&2; exit 1 ;;\nesac\n`,
+  );
+  chmodSync(script, 0o755);
+  return script;
+}
+
+void test('audit --context: cluster pull Secrets are evidence; a cluster that cannot be read exits 2 naming it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kubectl-'));
+  try {
+    const kubectl = fakeKubectl(dir);
+    const env = { QUAY_TOKEN: sandbox.tokens.admin };
+    const run = await cli(['audit', '--host', sandbox.url, '--org', 'acme', '--context', 'prod-eu-1', '--kubectl', kubectl, '--now', NOW], { env });
+    assert.equal(run.code, 1, run.stderr);
+    const findings = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { check: string; robot: string; evidence: { clusters?: unknown[] } });
+    const canWrite = findings.find((f) => f.check === 'pull-secret-can-write' && f.robot === 'acme+ci_push');
+    assert.deepEqual(canWrite?.evidence.clusters, [{ context: 'prod-eu-1', namespace: 'payments', name: 'release-pull' }]);
+    assert.ok(!findings.some((f) => f.check === 'static-token-in-production' && f.robot === 'acme+ci_pull'), 'a Secret managed by External Secrets is not static');
+    assert.match(run.stderr, /; 1 cluster\./);
+    const down = await cli(['audit', '--host', sandbox.url, '--org', 'acme', '--context', 'prod-eu-1', '--context', 'lab', '--kubectl', kubectl], { env });
+    assert.equal(down.code, 2);
+    assert.match(down.stderr, /could not read a cluster: Cannot reach the cluster of context "lab": Unable to connect to the server/);
+    assert.equal(down.stdout, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 void test('scan-secrets: exit 1 on a committed .dockerconfigjson (file, line, column, robot, encoding; never the token), 0 with the token replaced', async () => {

@@ -1,6 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { QuayClient } from '../../../src/core/quay/client';
+import type { LogQuery } from '../../../src/core/quay/types';
 import { localServer, memoryLogger, sendJson, type LocalServer } from './helpers';
 
 /**
@@ -278,4 +279,16 @@ void test('usage logs: MM/DD/YYYY dates, performer, pages; repository logs filte
 
   route('GET', '/api/v1/user/logs', 200, { start_time: null, end_time: null, logs: [] });
   assert.deepEqual((await client.listLogsPage({ kind: 'user' })).logs, []);
+});
+
+void test('usage logs: a performer Quay ignored (Elasticsearch, unknown name) never yields everyone\'s entries; aggregates never send one (§8)', async () => {
+  const entry = (performer: string) => ({ kind: 'pull_repo', metadata: {}, datetime: DATE, performer: { kind: 'user', name: performer, is_robot: performer.includes('+') } });
+  route('GET', '/api/v1/organization/acme/logs?performer=acme%2Bgone', 200, { start_time: DATE, end_time: DATE, logs: [entry('acme+ci'), entry('alice')] });
+  assert.deepEqual((await client.listLogsPage({ kind: 'org', name: 'acme' }, { performer: 'acme+gone' })).logs, []);
+  route('GET', '/api/v1/organization/acme/aggregatelogs?starttime=12%2F01%2F2026&endtime=12%2F07%2F2026', 200, { aggregated: [{ kind: 'pull_repo', count: 3, datetime: 'Tue, 01 Dec 2026 00:00:00 -0000' }] });
+  // A LogQuery with a performer is assignable to AggregateLogQuery: its performer is still not sent.
+  const query: LogQuery = { performer: 'acme+ci', starttime: new Date('2026-12-01T00:00:00Z'), endtime: new Date('2026-12-07T00:00:00Z') };
+  const counts = await client.aggregateLogs({ kind: 'org', name: 'acme' }, query);
+  assert.deepEqual(counts, [{ kind: 'pull_repo', count: 3, day: new Date('2026-12-01T00:00:00Z') }]);
+  assert.equal(new URL(last().url, 'http://x').searchParams.get('performer'), null);
 });
