@@ -168,14 +168,14 @@ function seedDemo(s: Seeder): void {
 
   // Hygiene review cases (issue 20): a write robot that only pulls (write-never-pushed; its token, fixed here, is
   // committed in test/fixtures/hygiene/), and a generic name without a description (non-descriptive-name).
-  const legacy = s.robot('acme', 'legacy_deployer', { description: 'Old deploy job of the nightly ETL', createdDaysAgo: 60, lastAccessedAgoMs: 2 * DAY });
+  const legacy = s.robot('acme', 'legacy_deployer', { description: 'Old deploy job of the payments team', createdDaysAgo: 60, lastAccessedAgoMs: 2 * DAY });
   legacy.token = HYGIENE_LEGACY_TOKEN;
-  s.log('create_robot', 'acme', 60 * DAY, 'alice', { robot: 'legacy_deployer', description: 'Old deploy job of the nightly ETL', unstructured_metadata: {} });
-  for (const repo of ['data-pipeline', 'ml-models']) {
+  s.log('create_robot', 'acme', 60 * DAY, 'alice', { robot: 'legacy_deployer', description: 'Old deploy job of the payments team', unstructured_metadata: {} });
+  for (const repo of ['payments', 'billing']) {
     s.grant('acme', repo, 'acme+legacy_deployer', 'write');
     s.log('change_repo_permission', 'acme', 60 * DAY - 10 * MIN, 'alice', { username: 'acme+legacy_deployer', repo, namespace: 'acme', role: 'write' }, repo);
   }
-  for (const ago of [2 * DAY, 9 * DAY, 40 * DAY]) s.log('pull_repo', 'acme', ago, 'acme+legacy_deployer', pullMeta('acme', 'data-pipeline', 'acme+legacy_deployer', 'v3.1.0'), 'data-pipeline', '10.42.0.31');
+  for (const ago of [2 * DAY, 9 * DAY, 40 * DAY]) s.log('pull_repo', 'acme', ago, 'acme+legacy_deployer', pullMeta('acme', 'payments', 'acme+legacy_deployer', 'v3.1.0'), 'payments', '10.42.0.31');
   s.robot('acme', 'robot1', { description: '', createdDaysAgo: 30, lastAccessedAgoMs: 3 * DAY });
   s.log('create_robot', 'acme', 30 * DAY, 'bob', { robot: 'robot1', description: '', unstructured_metadata: {} });
 

@@ -34,7 +34,7 @@ void test('one list: teams (with avatars), repositories, tokens and last_accesse
   const robots = obj(r)['robots'] as ListedRobot[];
   const by = new Map(robots.map((x) => [x.name, x]));
   assert.deepEqual(by.get('acme+ci_push')?.teams?.map((t) => [t.name, t.avatar.kind]), [['deployers', 'team']]);
-  assert.deepEqual(by.get('acme+legacy_deployer')?.repositories?.slice().sort(), ['data-pipeline', 'ml-models']);
+  assert.deepEqual(by.get('acme+legacy_deployer')?.repositories?.slice().sort(), ['billing', 'payments']);
   assert.equal(by.get('acme+legacy_deployer')?.token, HYGIENE_LEGACY_TOKEN);
   for (const x of robots) assert.match(x.token ?? '', /^[A-Z0-9]{64}$/);
   assert.equal(by.get('acme+unused_bot')?.last_accessed, null);
@@ -59,7 +59,7 @@ void test('team roles from the organization; robots in them; default permissions
   const robotRule = prototypes.find((p) => p.delegate.name === 'acme+ci_pull');
   assert.deepEqual([robotRule?.delegate.kind, robotRule?.delegate.is_robot, robotRule?.role, robotRule?.activating_user], ['user', true, 'read', null]);
   const roles = obj(await call(sb, 'GET', '/api/v1/organization/acme/robots/legacy_deployer/permissions', { token: sb.tokens.admin }))['permissions'] as { repository: { name: string }; role: string }[];
-  assert.deepEqual(roles.map((p) => [p.repository.name, p.role]).sort(), [['data-pipeline', 'write'], ['ml-models', 'write']]);
+  assert.deepEqual(roles.map((p) => [p.repository.name, p.role]).sort(), [['billing', 'write'], ['payments', 'write']]);
 });
 
 async function counts(query: string): Promise<Record<string, number>> {

@@ -20,7 +20,7 @@ const TEAM = '/api/v1/repository/acme/payments/permissions/team';
 
 void test('list user permissions: a dict keyed by name, robots included, is_org_member on org repos', async () => {
   const perms = obj(await call(sb, 'GET', `${USER}/`, { token: t }))['permissions'] as Record<string, Record<string, unknown>>;
-  assert.deepEqual(Object.keys(perms), ['alice', 'acme+k8s_prod_puller']);
+  assert.deepEqual(Object.keys(perms), ['alice', 'acme+k8s_prod_puller', 'acme+legacy_deployer']);
   assert.deepEqual(Object.keys(perms['alice'] ?? {}), ['role', 'name', 'is_robot', 'avatar', 'is_org_member']);
   assert.deepEqual({ ...perms['acme+k8s_prod_puller'], avatar: undefined }, { role: 'read', name: 'acme+k8s_prod_puller', is_robot: true, avatar: undefined, is_org_member: true });
   assert.equal((perms['acme+k8s_prod_puller']?.['avatar'] as Record<string, unknown>)['kind'], 'robot');
