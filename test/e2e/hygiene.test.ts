@@ -200,6 +200,19 @@ void test('two fixes from the page: downgrade to read (plan → apply) and delet
   await session.screenshot('hygiene-04-rerun');
 });
 
+void test('pull-secret-can-write is a diagnostic on the imagePullSecrets entry, with its downgrade as a quick fix', async () => {
+  const { page, session } = vscode;
+  const lines = readFileSync(join(workspace, 'deploy', 'staging', 'frontend.yaml'), 'utf8').split('\n');
+  const entry = lines.findIndex((l) => l.trim() === '- name: release-pull') + 1;
+  assert.ok(entry > 0);
+  await openFile(page, 'deploy/staging/frontend.yaml');
+  await waitForProblem(page, /acme\+ci_push is used for pulling .* but can push/);
+  const items = await triggerCodeActions(page, { line: entry, column: 17 });
+  assert.ok(items.includes('Downgrade acme+ci_push to read…'), JSON.stringify(items));
+  await session.screenshot('hygiene-05a-pull-secret-quick-fix');
+  await page.keyboard.press('Escape');
+});
+
 void test('the committed token’s quick fix in the .env starts the rotation of that robot', async () => {
   const { page, session } = vscode;
   await openFile(page, 'ci/.env');
