@@ -27,6 +27,7 @@ import {
   closeQuickInput,
   contextMenu,
   expandTreeItem,
+  hoverAt,
   modalDialog,
   openFile,
   openViewContainer,
@@ -206,7 +207,8 @@ void test('pull-secret-can-write is a diagnostic on the imagePullSecrets entry, 
   const entry = lines.findIndex((l) => l.trim() === '- name: release-pull') + 1;
   assert.ok(entry > 0);
   await openFile(page, 'deploy/staging/frontend.yaml');
-  await waitForProblem(page, /acme\+ci_push is used for pulling .* but can push/);
+  // The Problems view lists only the rows in sight (it is virtualized): the hover over the entry shows the diagnostic.
+  await waitUntil(async () => /acme\+ci_push is used for pulling .* but can push/.test(await hoverAt(page, entry, 17)), { message: 'the diagnostic on the imagePullSecrets entry' });
   const items = await triggerCodeActions(page, { line: entry, column: 17 });
   assert.ok(items.includes('Downgrade acme+ci_push to read…'), JSON.stringify(items));
   await session.screenshot('hygiene-05a-pull-secret-quick-fix');
