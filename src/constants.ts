@@ -57,6 +57,9 @@ export const Commands = {
   addKeylessTrustForServiceAccount: 'quay.addKeylessTrustForServiceAccount',
   findRobotInClusters: 'quay.findRobotInClusters',
   openRobotPage: 'quay.openRobotPage',
+  reviewHygiene: 'quay.reviewHygiene',
+  /** A hygiene quick fix (hidden from the palette): the finding's fix, from the file that holds it. */
+  fixHygieneFinding: 'quay.fixHygieneFinding',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -69,6 +72,7 @@ export const Views = {
 export const WebviewTypes = {
   robot: 'quay.robotPage',
   matrix: 'quay.accessMatrix',
+  hygiene: 'quay.hygieneReport',
 } as const;
 
 export const ContextKeys = {
@@ -137,6 +141,8 @@ export const NodeFlags = {
   keyless: 'keyless',
   /** The robot's token is older than `quay.rotation.maxTokenAgeDays`. */
   overdue: 'overdue',
+  /** The last hygiene review of its organization found something about the robot. */
+  hygiene: 'hygiene',
 } as const;
 export type NodeFlag = (typeof NodeFlags)[keyof typeof NodeFlags];
 

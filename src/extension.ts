@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { HygieneCodeActions, HygieneDiagnostics } from './codeActions/hygieneDiagnostics';
 import { ImageHoverProvider } from './codeActions/imageHover';
 import { ManifestService } from './codeActions/manifestService';
 import { PullSecretCodeActions } from './codeActions/pullSecretCodeActions';
@@ -12,6 +13,7 @@ import { TokenAgeTracker } from './core/rotation/tokenAgeTracker';
 import type { CommandContext } from './commands/commandContext';
 import { registerCommands } from './commands/registerCommands';
 import { ClientRegistry } from './host/clientRegistry';
+import { HygieneResults } from './host/hygieneResults';
 import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
 import { GlobalStateRotationMemory } from './host/rotationMemory';
@@ -34,9 +36,11 @@ export function activate(context: vscode.ExtensionContext): void {
     // Only the robot rows of that namespace that are on screen and collapsed (see redrawRows).
     onDidUpdate: (id, ns) => ages.tree?.redrawRows((n) => n instanceof RobotNode && n.instanceId === id && n.namespace.kind === ns.kind && n.namespace.name === ns.name),
   });
+  const hygiene = new HygieneResults();
   const tree = RegistryTreeProvider.create(store, (id) => clients.get(id), logger.tagged('tree'), {
     tokenAges,
     maxTokenAgeDays,
+    hygiene,
   });
   ages.tree = tree;
   const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });
@@ -56,7 +60,9 @@ export function activate(context: vscode.ExtensionContext): void {
     state: context.globalState,
     secrets: context.secrets,
     extensionUri: context.extensionUri,
+    hygiene,
   };
+  const hygieneDiagnostics = new HygieneDiagnostics(hygiene, logger.tagged('hygiene'));
 
   const updateInstanceCount = () => void vscode.commands.executeCommand('setContext', ContextKeys.instanceCount, store.list().length);
   updateInstanceCount();
@@ -74,6 +80,12 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.languages.registerHoverProvider(yaml, new ImageHoverProvider(manifests, access)),
     vscode.languages.registerCodeLensProvider(yaml, new RotationCodeLens(manifests, clients, tokenAges)),
     store.onDidChange(updateInstanceCount),
+    hygiene,
+    hygieneDiagnostics,
+    // Any file type: a committed token sits as well in a .env, a Dockerfile or a CI workflow as in a manifest.
+    vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }], new HygieneCodeActions(hygieneDiagnostics), HygieneCodeActions.metadata),
+    // A review marks its organization's robot rows (only those on screen and collapsed: redrawRows).
+    hygiene.onDidChange((r) => tree.redrawRows((n) => n instanceof RobotNode && n.instanceId === r.instanceUrl && n.namespace.kind === 'org' && n.namespace.name === r.org)),
     ...registerCommands(commandContext),
   );
   // After start-up settles: an unfinished rotation is offered to be finished, and overdue tokens are named once a day.

@@ -2,6 +2,7 @@ import type * as vscode from 'vscode';
 import type { EditorContext } from '../codeActions/editorContext';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import type { ClientRegistry } from '../host/clientRegistry';
+import type { HygieneResults } from '../host/hygieneResults';
 import type { InstanceStore } from '../host/instanceStore';
 import type { OutputChannelLogger } from '../host/logger';
 import type { TreeNode } from '../views/nodes/treeNode';
@@ -24,4 +25,6 @@ export interface CommandContext {
   readonly secrets: vscode.SecretStorage;
   /** The extension's folder: webview panels load their pages from `webview-ui/dist` under it. */
   readonly extensionUri: vscode.Uri;
+  /** The last hygiene review of each organization (tree marks, file diagnostics). */
+  readonly hygiene: HygieneResults;
 }

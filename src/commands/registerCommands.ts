@@ -28,6 +28,8 @@ import { setUpKeyless } from './federation/setUpKeyless';
 import { copyKeylessLogin, testKeylessLogin } from './federation/testKeylessLogin';
 import { addTrust, editTrust, removeAllTrust, removeTrust } from './federation/trust';
 import { openRobotPage } from './robots/openRobotPage';
+import { reviewHygiene } from './hygiene/reviewHygiene';
+import { fixHygieneFinding } from './hygiene/fixFromFile';
 import { addGithubKeylessLogin, addKeylessTrustForServiceAccount, insertKeylessPullSecret, insertVaultPullSecret } from './manifests/externalSecretCommands';
 
 type Handler = (c: CommandContext, ...args: never[]) => Promise<unknown>;
@@ -92,6 +94,8 @@ const table: Record<CommandId, Handler> = {
   [Commands.copyKeylessLogin]: copyKeylessLogin,
   [Commands.findRobotInClusters]: findRobotInClusters,
   [Commands.openRobotPage]: openRobotPage,
+  [Commands.reviewHygiene]: reviewHygiene,
+  [Commands.fixHygieneFinding]: fixHygieneFinding,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {

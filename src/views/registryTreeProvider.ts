@@ -32,7 +32,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     store: InstanceStore,
     client: (instanceId: string) => QuayClient,
     logger: RedactingLogger,
-    rotation: Pick<TreeContext, 'tokenAges' | 'maxTokenAgeDays'>,
+    rotation: Pick<TreeContext, 'tokenAges' | 'maxTokenAgeDays' | 'hygiene'>,
   ): RegistryTreeProvider {
     // Nodes ask the view to redraw them; the view exists only once the context does, hence the late binding.
     const redraw: { to?: RegistryTreeProvider } = {};

@@ -3,6 +3,7 @@ import type { FederationGap, FederationScope } from '../core/federation/trust';
 import type { RedactingLogger } from '../core/log';
 import type { QuayClient } from '../core/quay/client';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
+import type { HygieneResults } from '../host/hygieneResults';
 import type { InstanceStore } from '../host/instanceStore';
 import type { TreeNode } from './nodes/treeNode';
 
@@ -26,6 +27,8 @@ export interface TreeContext {
    * need Quay 3.13, robots of a user namespace 3.18. Learned from the route's answer only (`GET /config` does not tell).
    */
   readonly noFederation: Map<string, FederationGap>;
+  /** The last hygiene review's findings per robot (marks on robot rows); read from memory, never a request. */
+  readonly hygiene?: Pick<HygieneResults, 'forRobot'>;
   /** The current time, injectable so relative dates are testable. */
   now(): Date;
 }

@@ -7,6 +7,8 @@
  * its guard is dropped, never half-used. The token never crosses in page state and never sits in the page's HTML.
  */
 
+import { CHECK_IDS, SEVERITIES, type Finding } from '../core/hygiene/types';
+
 /** A type guard: the validator of one message shape. */
 export type Guard<T> = (value: unknown) => value is T;
 /** The type a guard admits. */
@@ -69,7 +71,7 @@ export function isMessage<const M extends Readonly<Record<string, Shape>>>(table
 export type MessagesOf<G> = Guarded<G>;
 
 /** The built pages: one bundle each, `webview-ui/src/pages/<name>.ts` → `webview-ui/dist/<name>.js` (+ `.css`). */
-export type PageName = 'robot' | 'matrix';
+export type PageName = 'robot' | 'matrix' | 'hygiene';
 
 /** Every page says `ready` once its listener is installed (and again after being re-created on show). */
 export const readyMessage = { ready: {} } as const;
@@ -221,3 +223,107 @@ export const isMatrixPageState = isObject({
   focus: isObject({ row: isNumber, column: isNumber }),
 });
 export type MatrixPageState = MessagesOf<typeof isMatrixPageState>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Robot hygiene report (issue 20 §2)
+// ---------------------------------------------------------------------------------------------------------------
+// (host: src/webviews/hygienePanel.ts, page: webview-ui/src/pages/hygiene.ts, logic: webview-ui/src/hygiene/model.ts)
+
+const isCount = (v: unknown): v is number => isNumber(v) && Number.isInteger(v) && v >= 0;
+const isFixKind = isLiteral(
+  'downgrade-to-read',
+  'pull-only-successor',
+  'delete-robot',
+  'revoke-grants',
+  'delete-default-permission',
+  'remove-from-team',
+  'split-per-environment',
+  'rotate',
+  'keyless-external-secret',
+  'descriptive-successor',
+  'rotate-and-dereference',
+);
+const isEvidence = isObject({
+  repositories: isOptional(isList(isObject({ repository: isString, role: isRole }))),
+  files: isOptional(isList(isObject({ path: isString, line: isCount, column: isCount, encoding: isOptional(isString) }))),
+  clusters: isOptional(isList(isObject({ context: isString, namespace: isString, name: isString }))),
+  logs: isOptional(
+    isObject({
+      from: isString,
+      to: isString,
+      counts: (v: unknown): v is Readonly<Record<string, number>> =>
+        typeof v === 'object' && v !== null && !Array.isArray(v) && Object.entries(v).every(([k, n]) => isString(k) && isCount(n)),
+      notExamined: isOptional(isString),
+    }),
+  ),
+  teams: isOptional(isList(isObject({ team: isString, role: isString }))),
+  prototypes: isOptional(isList(isObject({ id: isString, role: isRole }))),
+  environments: isOptional(isList(isString)),
+  tokenAgeDays: isOptional(isNumber),
+  tokenAgeBounded: isOptional(isBoolean),
+});
+/** A finding (src/core/hygiene/types.ts) as the host sends it: the same JSON as the exports. */
+export const isFinding: Guard<Finding> = isObject({
+  check: isLiteral(...CHECK_IDS),
+  severity: isLiteral(...SEVERITIES),
+  host: isOptional(isString),
+  namespace: isString,
+  robot: isString,
+  message: isString,
+  evidence: isEvidence,
+  fix: isOptional(isObject({ kind: isFixKind, label: isString })),
+});
+
+/** Host → hygiene page. */
+export const isToHygienePage = isMessage({
+  /** The review is running: what it is reading now. */
+  progress: { org: isString, message: isString },
+  /**
+   * A finished review. `run` numbers it: the page names findings by `run` and index, and the host refuses an
+   * index of another run. `notes`: what the whole review could not examine (budget, range limit, no workspace).
+   */
+  report: {
+    run: isCount,
+    org: isString,
+    host: isString,
+    /** Display text of when the review ran. */
+    when: isString,
+    findings: isList(isFinding),
+    notes: isList(isString),
+    /** Workspace folders (absolute paths): the page shows evidence files relative to them. */
+    roots: isList(isString),
+    /** Requests the review sent to Quay, when the review counted them. */
+    requests: isOptional(isCount),
+    /** Robots reviewed. */
+    robots: isOptional(isCount),
+  },
+  /** The review failed (or was cancelled): the reason, cleaned of credentials. */
+  failed: { message: isString },
+  /** A fix ran to its end for finding `index` of `run`: the page marks it until the next review. */
+  fixed: { run: isCount, index: isCount },
+  /** A fix or an export is in progress (`true`) or ended (`false`): the page disables its buttons meanwhile. */
+  busy: { busy: isBoolean },
+});
+export type ToHygienePage = MessagesOf<typeof isToHygienePage>;
+
+const isExportFormat = isLiteral('markdown', 'json', 'sarif');
+export type HygieneExportFormat = Guarded<typeof isExportFormat>;
+
+/** Hygiene page → host: findings only by the run and index the host sent, never by robot or repository names. */
+export const isFromHygienePage = isMessage({
+  ...readyMessage,
+  rerun: {},
+  fix: { run: isCount, index: isCount },
+  /** Open evidence file `file` of finding `index` at its line. */
+  openFile: { run: isCount, index: isCount, file: isCount },
+  openRobot: { run: isCount, index: isCount },
+  export: { format: isExportFormat },
+});
+export type FromHygienePage = MessagesOf<typeof isFromHygienePage>;
+
+/** What the hygiene page keeps across hide/show: which practices are collapsed and the severity filter. No server data. */
+export const isHygienePageState = isObject({
+  collapsed: isList(isString),
+  minSeverity: isLiteral(...SEVERITIES),
+});
+export type HygienePageState = Guarded<typeof isHygienePageState>;

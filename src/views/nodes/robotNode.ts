@@ -10,7 +10,7 @@ import { webUrls } from '../webUrls';
 import { federationGap } from '../../core/federation/trust';
 import { FederationGroupNode } from './federationGroupNode';
 import { ItemNode } from './itemNode';
-import { escapeMarkdown } from '../../core/markdown';
+import { escapeMarkdown, markdownCode } from '../../core/markdown';
 import { errorNode } from './messageNode';
 import { TreeNode } from './treeNode';
 
@@ -71,9 +71,18 @@ export class RobotNode extends TreeNode {
     // A federated robot pulls with exchanged one-hour tokens: its static token's age is shown, not warned about.
     const overdue = age !== undefined && !flags.includes(NodeFlags.federated) && isOverdue(age, now, this.ctx.maxTokenAgeDays()) === true;
     if (overdue) flags.push(NodeFlags.overdue);
+    // The last hygiene review's findings about this robot: from memory, no request (src/host/hygieneResults.ts).
+    const review = this.ctx.hygiene?.forRobot(this.instanceId, r.fullName);
+    const findings = review?.findings ?? [];
+    const worst = findings.some((f) => f.severity === 'error') ? 'error' : findings.some((f) => f.severity === 'warning') ? 'warning' : findings.length > 0 ? 'info' : undefined;
+    if (worst !== undefined) flags.push(NodeFlags.hygiene);
     item.contextValue = contextValue(NodeKinds.robot, flags);
-    item.iconPath = overdue
+    item.iconPath = worst === 'error'
+      ? new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground'))
+      : overdue || worst === 'warning'
       ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+      : worst === 'info'
+      ? new vscode.ThemeIcon('info')
       : flags.includes(NodeFlags.federated)
       ? new vscode.ThemeIcon('shield')
       : this.hasNoAccess
@@ -90,6 +99,7 @@ export class RobotNode extends TreeNode {
       used,
       created,
       this.hasNoAccess ? vscode.l10n.t('no repository access') : '',
+      findings.length === 1 ? vscode.l10n.t('1 hygiene finding') : findings.length > 1 ? vscode.l10n.t('{0} hygiene findings', findings.length) : '',
     ]
       .filter((p) => p !== '')
       .join(' · ');
@@ -103,6 +113,10 @@ export class RobotNode extends TreeNode {
     if (r.repositories !== undefined) md.appendMarkdown(`  \n${vscode.l10n.t('Direct repository permissions')}: ${r.repositories.length}`);
     if (r.teams !== undefined && r.teams.length > 0) md.appendMarkdown(`  \n${vscode.l10n.t('Teams')}: ${r.teams.map(escapeMarkdown).join(', ')}`);
     if (federation !== undefined && federation.length > 0) md.appendMarkdown(`  \n${vscode.l10n.t('Keyless federation')}: ${federation.length}`);
+    if (review !== undefined && findings.length > 0) {
+      md.appendMarkdown(`\n\n**${vscode.l10n.t('Hygiene review of {0}', exactTime(review.at))}**`);
+      for (const f of findings) md.appendMarkdown(`\n- $(${f.severity === 'info' ? 'info' : f.severity}) ${markdownCode(f.check)}: ${escapeMarkdown(f.message)}`);
+    }
     item.tooltip = md;
     return item;
   }
