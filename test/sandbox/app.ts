@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { registerAccount } from './api/account';
+import { registerClientConfig } from './api/clientConfig';
 import { web, type Result, type Route, type Services } from './api/common';
 import { registerLogs } from './api/logs';
 import { registerPermissions } from './api/permissions';
@@ -41,6 +42,7 @@ function buildRouter(): Router<Route> {
   registerLogs(router);
   registerRepositories(router);
   registerRegistry(router);
+  registerClientConfig(router);
 
   web(router, 'GET', '/oauth2/federation/robot/token', (ctx, services) => services.federation.exchange(ctx));
   web(router, 'GET', '/health/instance', () => renderJsonify(200, { data: { services: { auth: true, database: true, disk_space: true, registry_gunicorn: true, service_key: true, web_gunicorn: true } }, status_code: 200 }));

@@ -14,6 +14,7 @@ import { QuayApp } from './app';
 import type { Services } from './api/common';
 import { renderGunicorn500, renderHtml404, renderNginx429, type Reply } from './context';
 import { FederationService } from './federation';
+import { featuresOf } from './api/clientConfig';
 import { ALL_SCOPES, Model, type SandboxState } from './model';
 import { generateRsaKey, serveIssuer, type MintOptions } from './oidc';
 import { PageTokens } from './pageToken';
@@ -40,6 +41,14 @@ export interface SandboxOptions {
   dropRate?: number;
   /** `ROBOTS_DISALLOW`. */
   robotsDisallow?: boolean;
+  /** Quay's `__version__`, shown by `GET /config` as `Quay <version>` (default `3.18.0`); before 3.17 `/config` does not show `ROBOTS_DISALLOW`. */
+  quayVersion?: string;
+  /** quay.io-like: `FEATURE_BILLING` on, so `/config` shows an empty `version_number`. */
+  billing?: boolean;
+  /** `FEATURE_*` values (without the prefix) that differ from Quay's defaults; `AGGREGATED_LOG_COUNT_RETRIEVAL: false` also removes the aggregatelogs routes. */
+  features?: Readonly<Record<string, boolean>>;
+  /** false: `GET /config` is Flask's 404 (a Quay or a proxy without it). Default true. */
+  clientConfig?: boolean;
   /** Serve https with a throwaway CA (see `caPem`). */
   tls?: boolean;
   /** Makes fail/drop decisions reproducible. */
@@ -228,6 +237,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (before313 && /^\/api\/v1\/(organization\/[^/]+|user)\/robots\/[^/]+\/federation\/?$/.test(path)) return send(res, renderHtml404());
         const app = holder.app;
         if (!app) return send(res, renderGunicorn500());
+        // `endpoints/api/logs.py`: the three aggregatelogs resources are `@show_if(features.AGGREGATED_LOG_COUNT_RETRIEVAL)`,
+        // so with the feature off they do not exist (Flask's 404).
+        if (featuresOf(app.services)['AGGREGATED_LOG_COUNT_RETRIEVAL'] === false && /^\/api\/v1\/(organization\/[^/]+|user|repository\/.+)\/aggregatelogs\/?$/.test(path)) return send(res, renderHtml404());
         let url: URL;
         try {
           url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? '127.0.0.1'}`);
@@ -274,7 +286,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   applySeed(model, options.seed ?? 'demo', issuer.url);
   const services: Services = {
     model,
-    config: { robotsDisallow: options.robotsDisallow ?? false, hostname },
+    config: {
+      robotsDisallow: options.robotsDisallow ?? false,
+      hostname,
+      clientConfig: {
+        quayVersion: options.quayVersion ?? '3.18.0',
+        features: { ...options.features, ...(options.billing === true ? { BILLING: true } : {}) },
+        served: options.clientConfig ?? true,
+      },
+    },
     pageTokens: new PageTokens(),
     federation: new FederationService(model, instanceKey, hostname, options.trustedCaPem !== undefined ? `${testTls.caPem.trimEnd()}\n${options.trustedCaPem}` : testTls.caPem),
     instanceKey,

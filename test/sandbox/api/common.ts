@@ -8,12 +8,15 @@ import { avatar, formatDateOrNull } from '../util';
 import { ModelError } from '../errors';
 import type { FederationService } from '../federation';
 import type { RsaKeyPair } from '../oidc';
+import type { ClientConfigOptions } from './clientConfig';
 
 export interface SandboxConfig {
   /** `ROBOTS_DISALLOW`. */
   readonly robotsDisallow: boolean;
   /** `SERVER_HOSTNAME`, e.g. `127.0.0.1:41234`. */
   readonly hostname: string;
+  /** What `GET /config` tells: the version, the features, whether it is served at all (`api/clientConfig.ts`). */
+  readonly clientConfig: ClientConfigOptions;
 }
 
 export interface Services {
