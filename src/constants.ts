@@ -57,6 +57,9 @@ export const Commands = {
   addKeylessTrustForServiceAccount: 'quay.addKeylessTrustForServiceAccount',
   findRobotInClusters: 'quay.findRobotInClusters',
   openRobotPage: 'quay.openRobotPage',
+  /** Disabled stand-ins shown in menus, in place of Create Robot and Rotate with a Successor, where ROBOTS_DISALLOW is set. */
+  createRobotDisallowed: 'quay.createRobotDisallowed',
+  rotateWithSuccessorDisallowed: 'quay.rotateWithSuccessorDisallowed',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -137,6 +140,8 @@ export const NodeFlags = {
   keyless: 'keyless',
   /** The robot's token is older than `quay.rotation.maxTokenAgeDays`. */
   overdue: 'overdue',
+  /** The instance's `GET /config` says ROBOTS_DISALLOW: no robot can be created (on namespaces, robots groups, robots). */
+  robotsDisallowed: 'robotsdisallow',
 } as const;
 export type NodeFlag = (typeof NodeFlags)[keyof typeof NodeFlags];
 

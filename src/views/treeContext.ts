@@ -1,4 +1,5 @@
 import type { LoadCache } from '../core/cache';
+import type { CapabilityCache } from '../core/capabilities';
 import type { RedactingLogger } from '../core/log';
 import type { QuayClient } from '../core/quay/client';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
@@ -22,6 +23,8 @@ export interface TreeContext {
   maxTokenAgeDays(): number;
   /** Instances whose Quay answered 404 on a robot's federation path: older than 3.13, no keyless robots. */
   readonly noFederation: Set<string>;
+  /** Each instance's `GET /config` (version, features, ROBOTS_DISALLOW), loaded before its row is drawn. */
+  readonly capabilities: CapabilityCache;
   /** The current time, injectable so relative dates are testable. */
   now(): Date;
 }

@@ -211,6 +211,10 @@ export function hintForAnswer(status: number, message: string | undefined): stri
   if (status === 503 && /read-only/i.test(message)) {
     return 'The registry is in read-only mode: reads work, writes are suspended until an administrator ends it.';
   }
+  if (status === 400 && /^Robot accounts have been disabled/.test(message)) {
+    // `data/model/user.py` `create_robot`: the instance's config.yaml sets ROBOTS_DISALLOW (GET /config shows it since 3.17).
+    return 'Its administrator has set ROBOTS_DISALLOW, so no robot account can be created on this instance: use an existing robot, or ask the administrator.';
+  }
   if (status === 400 && /could not find|does not exist|does not have permission|does not belong/i.test(message)) {
     return 'It may have been changed or deleted meanwhile; refresh the view.';
   }

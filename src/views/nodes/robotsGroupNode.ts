@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
-import { NodeFlags } from '../../constants';
+import { NodeFlags, type NodeFlag } from '../../constants';
+import { robotCreationDisallowed } from '../../core/capabilities';
+import { escapeMarkdown } from '../../core/markdown';
+import { robotCreationDisabledReason, robotCreationDisabledShort } from '../capabilityText';
 import type { Namespace, Robot } from '../../core/quay/types';
 import { nodeIds } from '../nodeIds';
 import type { TreeContext } from '../treeContext';
@@ -57,6 +60,24 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
     const nodes = await super.getChildren();
     if (!this.ctx.noFederation.has(this.instanceId)) return nodes;
     return [new MessageNode(this, this.ctx, vscode.l10n.t('No keyless federation'), { detail: FEDERATION_UNSUPPORTED, key: 'nofederation' }), ...nodes];
+  }
+
+  private get creationDisallowed(): boolean {
+    return robotCreationDisallowed(this.ctx.capabilities.peek(this.instanceId));
+  }
+
+  protected override extraFlags(): NodeFlag[] {
+    return this.creationDisallowed ? [NodeFlags.robotsDisallowed] : [];
+  }
+
+  override toTreeItem(): vscode.TreeItem {
+    const item = super.toTreeItem();
+    if (!this.creationDisallowed) return item;
+    // The reason in place of the Create Robot button (the menus show a disabled stand-in that says the same).
+    const count = typeof item.description === 'string' && item.description !== '' ? item.description : undefined;
+    item.description = [count, robotCreationDisabledShort()].filter((p) => p !== undefined).join(' · ');
+    item.tooltip = new vscode.MarkdownString(`$(circle-slash) ${escapeMarkdown(robotCreationDisabledReason(new URL(this.instanceId).host))}`, true);
+    return item;
   }
 
   protected toNode(robot: Robot): TreeNode {
