@@ -14,7 +14,7 @@ import { QuayApp } from './app';
 import type { Services } from './api/common';
 import { renderGunicorn500, renderHtml404, renderNginx429, type Reply } from './context';
 import { FederationService } from './federation';
-import { featuresOf } from './api/clientConfig';
+import { featuresOf, type ClientConfigOptions } from './api/clientConfig';
 import { ALL_SCOPES, Model, type SandboxState } from './model';
 import { generateRsaKey, serveIssuer, type MintOptions } from './oidc';
 import { PageTokens } from './pageToken';
@@ -130,6 +130,8 @@ export interface Sandbox {
   setFaults(f: SandboxFaults): void;
   /** true: answer like a Quay older than 3.13, which has no robot federation routes (Flask's HTML 404). */
   emulateBefore313(on: boolean): void;
+  /** Changes the configuration while running, as an administrator's config.yaml edit and restart would (see `SandboxOptions`). */
+  configure(config: Pick<SandboxOptions, 'robotsDisallow' | 'quayVersion' | 'billing' | 'features' | 'clientConfig'>): void;
   /**
    * Holds every request that `match` accepts (after latency and fault decisions, before any effect) until the
    * hold is released: a test can act while requests are provably in flight. One hold at a time.
@@ -284,17 +286,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // Everything below is synchronous, so no request is served before the model is seeded.
   const model = new Model();
   applySeed(model, options.seed ?? 'demo', issuer.url);
+  // Mutable: `configure()` changes it while the sandbox runs.
+  const config: { robotsDisallow: boolean; readonly hostname: string; clientConfig: ClientConfigOptions } = {
+    robotsDisallow: options.robotsDisallow ?? false,
+    hostname,
+    clientConfig: {
+      quayVersion: options.quayVersion ?? '3.18.0',
+      features: { ...options.features, ...(options.billing === true ? { BILLING: true } : {}) },
+      served: options.clientConfig ?? true,
+    },
+  };
   const services: Services = {
     model,
-    config: {
-      robotsDisallow: options.robotsDisallow ?? false,
-      hostname,
-      clientConfig: {
-        quayVersion: options.quayVersion ?? '3.18.0',
-        features: { ...options.features, ...(options.billing === true ? { BILLING: true } : {}) },
-        served: options.clientConfig ?? true,
-      },
-    },
+    config,
     pageTokens: new PageTokens(),
     federation: new FederationService(model, instanceKey, hostname, options.trustedCaPem !== undefined ? `${testTls.caPem.trimEnd()}\n${options.trustedCaPem}` : testTls.caPem),
     instanceKey,
@@ -323,6 +327,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     emulateBefore313: (on) => {
       before313 = on;
+    },
+    configure: (change) => {
+      if (change.robotsDisallow !== undefined) config.robotsDisallow = change.robotsDisallow;
+      const client = config.clientConfig;
+      config.clientConfig = {
+        quayVersion: change.quayVersion ?? client.quayVersion,
+        features: { ...client.features, ...change.features, ...(change.billing !== undefined ? { BILLING: change.billing } : {}) },
+        served: change.clientConfig ?? client.served,
+      };
     },
     setFaults: (f) => {
       if (f.latencyMs !== undefined) faults.latencyMs = f.latencyMs;

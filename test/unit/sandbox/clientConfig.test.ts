@@ -100,3 +100,23 @@ void test('features: overrides show in features and in the whitelisted config ke
   expectStatus(await call(noAggregation, 'GET', '/api/v1/organization/acme/logs', { token }), 200);
   expectStatus(await call(plain, 'GET', '/api/v1/user/aggregatelogs', { token: plain.tokens.admin }), 200);
 });
+
+void test('configure(): the configuration changes while the sandbox runs (as a config.yaml edit and restart)', async () => {
+  const sb = await startSandbox({ seed: 'empty' });
+  try {
+    sb.configure({ robotsDisallow: true, quayVersion: '3.17.1' });
+    let body = obj(await call(sb, 'GET', '/config'));
+    assert.equal((body['config'] as Record<string, unknown>)['ROBOTS_DISALLOW'], true);
+    assert.equal(body['version_number'], 'Quay 3.17.1');
+    expectStatus(await call(sb, 'PUT', '/api/v1/user/robots/bot', { token: sb.tokens.admin, body: {} }), 400);
+    sb.configure({ robotsDisallow: false, billing: true });
+    body = obj(await call(sb, 'GET', '/config'));
+    assert.ok(!('ROBOTS_DISALLOW' in (body['config'] as Record<string, unknown>)));
+    assert.equal(body['version_number'], '');
+    expectStatus(await call(sb, 'PUT', '/api/v1/user/robots/bot', { token: sb.tokens.admin, body: {} }), 201);
+    sb.configure({ clientConfig: false });
+    expectStatus(await call(sb, 'GET', '/config'), 404);
+  } finally {
+    await sb.close();
+  }
+});
