@@ -5,7 +5,7 @@ import { escapeMarkdown } from '../core/markdown';
 
 /** The short form, for row descriptions. */
 export function robotCreationDisabledShort(): string {
-  return vscode.l10n.t('robot creation disabled (ROBOTS_DISALLOW)');
+  return vscode.l10n.t('creation disabled (ROBOTS_DISALLOW)');
 }
 
 /** Why Create Robot and Rotate with a Successor are off, and what to do. */
