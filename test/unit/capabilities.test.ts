@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CapabilityCache, feature, isRobotsDisallowedRefusal, robotCreationDisallowed, ROBOTS_DISALLOWED_LOGIN } from '../../src/core/capabilities';
 import type { ClientConfig } from '../../src/core/quay/clientConfig';
+import { QuayClient } from '../../src/core/quay/client';
+import { startSandbox } from '../sandbox/server';
+import { memoryLogger } from './quay/helpers';
 import { hintForAnswer } from '../../src/core/quay/errors';
 import { TokenAgeTracker, TokenAgesUnavailable } from '../../src/core/rotation/tokenAgeTracker';
 
@@ -83,4 +86,21 @@ void test('TokenAgeTracker: with log aggregation reported off, no log request an
   assert.equal(requests, 0);
   await tracker.ages('https://on.example', { kind: 'org', name: 'acme' }, robots);
   assert.ok(requests > 0, 'an instance that does not say reads the logs as before');
+});
+
+void test('a robot login on a ROBOTS_DISALLOW sandbox is refused with the message isRobotsDisallowedRefusal recognises; a wrong token is not', async () => {
+  const sandbox = await startSandbox({ seed: 'demo', robotsDisallow: true });
+  const client = new QuayClient({ baseUrl: sandbox.url, getToken: () => Promise.resolve(sandbox.tokens.admin), logger: memoryLogger().logger, retries: 0 });
+  try {
+    const token = sandbox.state.robot('acme+ci_pull')?.token ?? '';
+    const refused = await client.registryLogin('acme+ci_pull', token);
+    assert.equal(refused.kind, 'refused');
+    assert.equal(refused.kind === 'refused' && isRobotsDisallowedRefusal(refused.message), true);
+    sandbox.configure({ robotsDisallow: false });
+    const wrong = await client.registryLogin('acme+ci_pull', 'X'.repeat(64));
+    assert.equal(wrong.kind === 'refused' && isRobotsDisallowedRefusal(wrong.message), false);
+  } finally {
+    await client.close();
+    await sandbox.close();
+  }
 });
