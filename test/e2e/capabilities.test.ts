@@ -158,3 +158,21 @@ void test('a Quay without /config (404) keeps today\'s behaviour, said in the to
   await waitForTreeItem(page, 'Robot accounts', view);
   assert.ok((await inlineActions(page, 'Robot accounts', view)).includes(CREATE), 'unknown capabilities: Create Robot offered as before');
 });
+
+void test('log aggregation reported off: a robot\'s tooltip says why its token age is unknown, and no aggregatelogs request is sent', async () => {
+  const { page, session } = vscode;
+  const { sandbox } = workbench;
+  sandbox.configure({ clientConfig: true, robotsDisallow: false, features: { AGGREGATED_LOG_COUNT_RETRIEVAL: false } });
+  sandbox.stats.reset();
+  await clickViewAction(page, 'Registry', 'Refresh All');
+  await waitUntil(async () => /aggregation is off/.test(await tooltipOf(page, 'Sandbox')), { message: 'the instance tooltip saying log aggregation is off' });
+  await page.mouse.move(5, 5);
+  await expandTreeItem(page, 'acme', view);
+  await expandTreeItem(page, 'Robot accounts', view);
+  await waitForTreeItem(page, 'ci_pull', view);
+  assert.match(await tooltipOf(page, 'ci_pull'), /Token age unknown: this Quay does not aggregate usage logs \(FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL is off\)/);
+  await session.screenshot('capabilities-07-no-log-aggregation');
+  await page.mouse.move(5, 5);
+  // The aggregatelogs routes do not exist there (Flask's 404): none was asked for.
+  assert.equal(sandbox.stats.byStatus[404] ?? 0, 0, JSON.stringify(sandbox.stats.byStatus));
+});
