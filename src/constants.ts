@@ -60,6 +60,9 @@ export const Commands = {
   reviewHygiene: 'quay.reviewHygiene',
   /** A hygiene quick fix (hidden from the palette): the finding's fix, from the file that holds it. */
   fixHygieneFinding: 'quay.fixHygieneFinding',
+  /** Disabled stand-ins shown in menus, in place of Create Robot and Rotate with a Successor, where ROBOTS_DISALLOW is set. */
+  createRobotDisallowed: 'quay.createRobotDisallowed',
+  rotateWithSuccessorDisallowed: 'quay.rotateWithSuccessorDisallowed',
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
@@ -143,6 +146,8 @@ export const NodeFlags = {
   overdue: 'overdue',
   /** The last hygiene review of its organization found something about the robot. */
   hygiene: 'hygiene',
+  /** The instance's `GET /config` says ROBOTS_DISALLOW: no robot can be created (on namespaces, robots groups, robots). */
+  robotsDisallowed: 'robotsdisallow',
 } as const;
 export type NodeFlag = (typeof NodeFlags)[keyof typeof NodeFlags];
 

@@ -8,6 +8,7 @@ import { RotationCodeLens } from './codeActions/rotationCodeLens';
 import { remindDueRobots } from './commands/rotation/dueRobots';
 import { offerUnfinishedRotations } from './commands/rotation/rotateToken';
 import { RepositoryAccess } from './core/repositoryAccess';
+import { CapabilityCache, feature } from './core/capabilities';
 import { ContextKeys, Views } from './constants';
 import { TokenAgeTracker } from './core/rotation/tokenAgeTracker';
 import type { CommandContext } from './commands/commandContext';
@@ -26,6 +27,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const logger = new OutputChannelLogger('Quay');
   const store = new InstanceStore(context.secrets, logger);
   const clients = new ClientRegistry(store, logger.tagged('http'));
+  // Each instance's GET /config, read once (the tree draws an instance after it) and kept until Refresh All.
+  const capabilities = new CapabilityCache((id) => clients.get(id).getClientConfig());
   // Token ages redraw robot rows when they arrive; the tree exists only once the tracker does, hence the late binding.
   const ages: { tree?: RegistryTreeProvider } = {};
   const tokenAges = new TokenAgeTracker({
@@ -33,6 +36,7 @@ export function activate(context: vscode.ExtensionContext): void {
     memory: new GlobalStateRotationMemory(context.globalState),
     logger: logger.tagged('rotation'),
     now: () => new Date(),
+    logsAggregated: async (id) => feature(await capabilities.get(id), 'AGGREGATED_LOG_COUNT_RETRIEVAL'),
     // Only the robot rows of that namespace that are on screen and collapsed (see redrawRows).
     onDidUpdate: (id, ns) => ages.tree?.redrawRows((n) => n instanceof RobotNode && n.instanceId === id && n.namespace.kind === ns.kind && n.namespace.name === ns.name),
   });
@@ -41,6 +45,7 @@ export function activate(context: vscode.ExtensionContext): void {
     tokenAges,
     maxTokenAgeDays,
     hygiene,
+    capabilities,
   });
   ages.tree = tree;
   const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });
@@ -57,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
     logger,
     editor: { manifests, access, diagnostics },
     tokenAges,
+    capabilities,
     state: context.globalState,
     secrets: context.secrets,
     extensionUri: context.extensionUri,

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { EditorContext } from '../codeActions/editorContext';
+import type { CapabilityCache } from '../core/capabilities';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import type { ClientRegistry } from '../host/clientRegistry';
 import type { HygieneResults } from '../host/hygieneResults';
@@ -19,6 +20,8 @@ export interface CommandContext {
   readonly logger: OutputChannelLogger;
   /** Token ages (shared with the tree) and the rotations made here. */
   readonly tokenAges: TokenAgeTracker;
+  /** Each instance's GET /config (version, features, ROBOTS_DISALLOW), shared with the tree. */
+  readonly capabilities: CapabilityCache;
   /** Extension-wide memory (globalState): no secret in it. */
   readonly state: vscode.Memento;
   /** The OS keychain: pending rotations keep the old token here until every place is updated. */

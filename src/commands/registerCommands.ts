@@ -10,6 +10,7 @@ import { openAccessMatrix } from './matrix/openAccessMatrix';
 import { addPermission } from './permissions/addPermission';
 import { applyPrototype, changePrototypeRole, createPrototype, deletePrototype } from './prototypes/prototypeCommands';
 import { createRobot } from './robots/createRobot';
+import { explainCreateRobotDisallowed, explainSuccessorDisallowed } from './robots/robotCreation';
 import { showActivity } from './robots/showActivity';
 import { addToTeam, removeFromTeam } from './teams/teamMembership';
 import { copyCredentials } from './robots/credentials';
@@ -96,6 +97,8 @@ const table: Record<CommandId, Handler> = {
   [Commands.openRobotPage]: openRobotPage,
   [Commands.reviewHygiene]: reviewHygiene,
   [Commands.fixHygieneFinding]: fixHygieneFinding,
+  [Commands.createRobotDisallowed]: explainCreateRobotDisallowed,
+  [Commands.rotateWithSuccessorDisallowed]: explainSuccessorDisallowed,
 };
 
 export function registerCommands(c: CommandContext): vscode.Disposable[] {

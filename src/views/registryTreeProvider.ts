@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { LoadCache } from '../core/cache';
+import { CapabilityCache } from '../core/capabilities';
 import type { RedactingLogger } from '../core/log';
 import type { QuayClient } from '../core/quay/client';
 import type { InstanceStore } from '../host/instanceStore';
@@ -32,7 +33,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     store: InstanceStore,
     client: (instanceId: string) => QuayClient,
     logger: RedactingLogger,
-    rotation: Pick<TreeContext, 'tokenAges' | 'maxTokenAgeDays' | 'hygiene'>,
+    rotation: Pick<TreeContext, 'tokenAges' | 'maxTokenAgeDays' | 'hygiene'> & { readonly capabilities?: CapabilityCache },
   ): RegistryTreeProvider {
     // Nodes ask the view to redraw them; the view exists only once the context does, hence the late binding.
     const redraw: { to?: RegistryTreeProvider } = {};
@@ -45,6 +46,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       client,
       redraw: (node) => redraw.to?.redraw(node),
       ...rotation,
+      capabilities: rotation.capabilities ?? new CapabilityCache((id) => client(id).getClientConfig()),
       now: () => new Date(),
     };
     redraw.to = new RegistryTreeProvider(ctx, store);
@@ -67,7 +69,8 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
    */
   private async instances(): Promise<InstanceNode[]> {
     const nodes = this.ctx.store.list().map((i) => new InstanceNode(i, this.ctx));
-    await Promise.all(nodes.map((n) => n.loadUser().catch(() => undefined)));
+    // The row's tooltip shows the version, and the rows below it are flagged from /config: both before drawing.
+    await Promise.all(nodes.flatMap((n) => [n.loadUser().catch(() => undefined), this.ctx.capabilities.get(n.instanceId)]));
     return nodes;
   }
 
@@ -99,8 +102,12 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       this.ctx.cache.clear();
       this.ctx.tokenAges.invalidate();
       this.ctx.noFederation.clear();
+      this.ctx.capabilities.invalidate();
       this.live.clear();
-    } else this.ctx.cache.invalidate(node.id);
+    } else {
+      this.ctx.cache.invalidate(node.id);
+      if (node instanceof InstanceNode) this.ctx.capabilities.invalidate(node.instanceId);
+    }
     this.changed.fire(node instanceof InstanceNode ? undefined : node);
   }
 

@@ -1,5 +1,6 @@
 import type { LoadCache } from '../core/cache';
 import type { FederationGap, FederationScope } from '../core/federation/trust';
+import type { CapabilityCache } from '../core/capabilities';
 import type { RedactingLogger } from '../core/log';
 import type { QuayClient } from '../core/quay/client';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
@@ -29,6 +30,8 @@ export interface TreeContext {
   readonly noFederation: Map<string, FederationGap>;
   /** The last hygiene review's findings per robot (marks on robot rows); read from memory, never a request. */
   readonly hygiene?: Pick<HygieneResults, 'forRobot'>;
+  /** Each instance's `GET /config` (version, features, ROBOTS_DISALLOW), loaded before its row is drawn. */
+  readonly capabilities: CapabilityCache;
   /** The current time, injectable so relative dates are testable. */
   now(): Date;
 }

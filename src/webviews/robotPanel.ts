@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { feature } from '../core/capabilities';
 import { instanceHost } from '../core/instances';
 import type { CommandContext } from '../commands/commandContext';
 import { insertPullSecret } from '../commands/manifests/pullSecretCommands';
@@ -204,7 +205,11 @@ class RobotPage {
         description: robot.description,
         created: robot.created !== undefined ? `${exactTime(robot.created)} (${relativeTime(robot.created, now)})` : '—',
         lastUsed: robot.lastAccessed !== undefined ? `${exactTime(robot.lastAccessed)} (${relativeTime(robot.lastAccessed, now)})` : vscode.l10n.t('never'),
-        ...(age !== undefined ? { tokenAge: tokenAgeText(age, now) } : {}),
+        ...(age !== undefined
+          ? { tokenAge: tokenAgeText(age, now) }
+          : feature(this.c.capabilities.peek(instance.url), 'AGGREGATED_LOG_COUNT_RETRIEVAL') === false
+            ? { tokenAge: vscode.l10n.t('unknown: usage log aggregation is off on this Quay (FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL)') }
+            : {}),
         overdue: age !== undefined && keyless !== true && isOverdue(age, now, maxTokenAgeDays()) === true,
         keyless: keyless === true,
         registryHost: this.registryHost,

@@ -176,8 +176,9 @@ void test('Refresh All shows a robot created behind the extension\'s back, with 
   assert.equal(made.status, 201);
   assert.ok(!(await treeItems(page, 'Registry')).some((r) => r.label === 'made_elsewhere'), 'not shown before the refresh');
   assert.ok(sandbox.state.robots('acme').length <= 25, 'a small group: federation is looked up with the list');
-  // On screen: the instance (it shows its user) and acme's robots; every other row is collapsed.
-  const expected = ['GET /api/v1/user/', ...robotsGroupRequests()].sort();
+  // On screen: the instance (it shows its user and, in its tooltip, what GET /config tells) and acme's robots;
+  // every other row is collapsed.
+  const expected = ['GET /api/v1/user/', 'GET /config', ...robotsGroupRequests()].sort();
   logged = outputChannelText(session, 'Quay').length;
   sandbox.stats.reset();
 

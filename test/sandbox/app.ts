@@ -5,6 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { registerAccount } from './api/account';
+import { registerClientConfig } from './api/clientConfig';
 import { web, type Result, type Route, type Services } from './api/common';
 import { registerLogs } from './api/logs';
 import { registerMirrors } from './api/mirrors';
@@ -43,6 +44,7 @@ function buildRouter(): Router<Route> {
   registerRepositories(router);
   registerRegistry(router);
   registerMirrors(router);
+  registerClientConfig(router);
 
   web(router, 'GET', '/oauth2/federation/robot/token', (ctx, services) => services.federation.exchange(ctx));
   web(router, 'GET', '/health/instance', () => renderJsonify(200, { data: { services: { auth: true, database: true, disk_space: true, registry_gunicorn: true, service_key: true, web_gunicorn: true } }, status_code: 200 }));

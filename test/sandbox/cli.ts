@@ -18,7 +18,14 @@ Options:
   --rate-burst N      burst for --rate-limit (default 25)
   --fail-rate R       share (0..1) of /api/ requests answered with a raw 500
   --drop-rate R       share (0..1) of /api/ requests whose connection is dropped without a response
-  --robots-disallow   behave as with ROBOTS_DISALLOW (robot creation refused)
+  --robots-disallow   behave as with ROBOTS_DISALLOW (robot creation and robot logins refused;
+                      GET /config shows it from Quay 3.17 on)
+  --quay-version V    the Quay version GET /config shows as "Quay V" (default 3.18.0)
+  --billing           quay.io-like: FEATURE_BILLING on, GET /config shows no version
+  --feature NAME=on|off
+                      a FEATURE_ flag (without the prefix) in GET /config; repeatable.
+                      AGGREGATED_LOG_COUNT_RETRIEVAL=off also removes the aggregatelogs routes
+  --no-client-config  GET /config answers 404 (a Quay or a proxy without it)
   --tls               serve https with the throwaway test CA (its PEM is printed)
   --random-seed N     make fail/drop decisions reproducible
   --trusted-ca FILE   PEM CA certificates the token exchange trusts too (e.g. a test API server's CA)
@@ -78,6 +85,24 @@ function parseArgs(argv: readonly string[]): SandboxOptions | 'help' {
       case '--robots-disallow':
         options.robotsDisallow = true;
         break;
+      case '--quay-version': {
+        const version = value();
+        if (version === undefined || !/^[\w.+-]{1,64}$/.test(version)) throw new UsageError('--quay-version needs a version such as 3.16.0');
+        options.quayVersion = version;
+        break;
+      }
+      case '--billing':
+        options.billing = true;
+        break;
+      case '--feature': {
+        const m = /^(?:FEATURE_)?([A-Z0-9_]+)=(on|off|true|false)$/.exec(value() ?? '');
+        if (!m) throw new UsageError('--feature needs NAME=on or NAME=off, e.g. AGGREGATED_LOG_COUNT_RETRIEVAL=off');
+        options.features = { ...options.features, [m[1] ?? '']: m[2] === 'on' || m[2] === 'true' };
+        break;
+      }
+      case '--no-client-config':
+        options.clientConfig = false;
+        break;
       case '--tls':
         options.tls = true;
         break;
@@ -136,6 +161,10 @@ async function main(): Promise<void> {
     options.dropRate ? `drop rate ${options.dropRate}` : '',
     options.robotsDisallow ? 'ROBOTS_DISALLOW' : '',
   ].filter(Boolean);
+  const config = [
+    options.clientConfig === false ? 'GET /config: 404' : `GET /config: ${options.billing === true ? 'no version (billing, as quay.io)' : `Quay ${options.quayVersion ?? '3.18.0'}`}`,
+    ...Object.entries(options.features ?? {}).map(([name, on]) => `FEATURE_${name}=${on ? 'true' : 'false'}`),
+  ];
   const lines = [
     `Quay sandbox (seed ${options.seed ?? 'demo'}) listening`,
     `  URL              ${sandbox.url}`,
@@ -151,6 +180,7 @@ async function main(): Promise<void> {
     `  userReadOnly   ${sandbox.tokens.userReadOnly}   alice, user:read`,
   ];
   if (faults.length) lines.push('', `Faults: ${faults.join(', ')}`);
+  lines.push('', `Configuration: ${config.join(', ')}`);
   lines.push('', `Test CA certificate (trust it to verify the OIDC issuer${sandbox.caPem ? ' and the server' : ''}):`, sandbox.issuer.caPem.trimEnd());
   lines.push('', 'Ctrl-C to stop.');
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -15,6 +15,7 @@ import { SandboxClock, type ClockInput } from './clock';
 import type { Services } from './api/common';
 import { renderGunicorn500, renderHtml404, renderNginx429, type Reply } from './context';
 import { FederationService } from './federation';
+import { featuresOf, type ClientConfigOptions } from './api/clientConfig';
 import { ALL_SCOPES, Model, type SandboxState } from './model';
 import type { LogsModelName } from './logModels';
 import { generateRsaKey, serveIssuer, type MintOptions } from './oidc';
@@ -43,6 +44,14 @@ export interface SandboxOptions {
   dropRate?: number;
   /** `ROBOTS_DISALLOW`. */
   robotsDisallow?: boolean;
+  /** Quay's `__version__`, shown by `GET /config` as `Quay <version>` (default `3.18.0`); before 3.17 `/config` does not show `ROBOTS_DISALLOW`. */
+  quayVersion?: string;
+  /** quay.io-like: `FEATURE_BILLING` on, so `/config` shows an empty `version_number`. */
+  billing?: boolean;
+  /** `FEATURE_*` values (without the prefix) that differ from Quay's defaults; `AGGREGATED_LOG_COUNT_RETRIEVAL: false` also removes the aggregatelogs routes. */
+  features?: Readonly<Record<string, boolean>>;
+  /** false: `GET /config` is Flask's 404 (a Quay or a proxy without it). Default true. */
+  clientConfig?: boolean;
   /** Serve https with a throwaway CA (see `caPem`). */
   tls?: boolean;
   /** Makes fail/drop decisions reproducible. */
@@ -140,6 +149,8 @@ export interface Sandbox {
   setFaults(f: SandboxFaults): void;
   /** true: answer like a Quay older than 3.13, which has no robot federation routes (Flask's HTML 404). */
   emulateBefore313(on: boolean): void;
+  /** Changes the configuration while running, as an administrator's config.yaml edit and restart would (see `SandboxOptions`). */
+  configure(config: Pick<SandboxOptions, 'robotsDisallow' | 'quayVersion' | 'billing' | 'features' | 'clientConfig'>): void;
   /**
    * true: answer like a Quay with robot federation for organizations (3.13) but not yet for robots of a user
    * namespace (3.18, backported to 3.17.2): Flask's HTML 404 on `/api/v1/user/robots/{robot}/federation` only.
@@ -271,6 +282,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         if (before318 && /^\/api\/v1\/user\/robots\/[^/]+\/federation\/?$/.test(path)) return send(res, renderHtml404());
         const app = holder.app;
         if (!app) return send(res, renderGunicorn500());
+        // `endpoints/api/logs.py`: the three aggregatelogs resources are `@show_if(features.AGGREGATED_LOG_COUNT_RETRIEVAL)`,
+        // so with the feature off they do not exist (Flask's 404).
+        if (featuresOf(app.services)['AGGREGATED_LOG_COUNT_RETRIEVAL'] === false && /^\/api\/v1\/(organization\/[^/]+|user|repository\/.+)\/aggregatelogs\/?$/.test(path)) return send(res, renderHtml404());
         let url: URL;
         try {
           url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? '127.0.0.1'}`);
@@ -317,9 +331,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (options.now !== undefined) clock.set(options.now);
   const model = new Model(() => clock.now());
   applySeed(model, options.seed ?? 'demo', issuer.url);
+  // Mutable: `configure()` changes it while the sandbox runs.
+  const config: Services['config'] & { robotsDisallow: boolean; clientConfig: ClientConfigOptions } = {
+    robotsDisallow: options.robotsDisallow ?? false,
+    hostname,
+    logsModel: options.logsModel ?? 'table',
+    repoMirror: options.repoMirror ?? true,
+    orgMirror: options.orgMirror ?? true,
+    clientConfig: {
+      quayVersion: options.quayVersion ?? '3.18.0',
+      features: { ...options.features, ...(options.billing === true ? { BILLING: true } : {}) },
+      served: options.clientConfig ?? true,
+    },
+  };
   const services: Services = {
     model,
-    config: { robotsDisallow: options.robotsDisallow ?? false, hostname, logsModel: options.logsModel ?? 'table', repoMirror: options.repoMirror ?? true, orgMirror: options.orgMirror ?? true },
+    config,
     pageTokens: new PageTokens(() => clock.nowS()),
     federation: new FederationService(model, instanceKey, hostname, options.trustedCaPem !== undefined ? `${testTls.caPem.trimEnd()}\n${options.trustedCaPem}` : testTls.caPem),
     instanceKey,
@@ -354,6 +381,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     get warnings() {
       return services.federation.warnings;
+    },
+    configure: (change) => {
+      if (change.robotsDisallow !== undefined) config.robotsDisallow = change.robotsDisallow;
+      const client = config.clientConfig;
+      config.clientConfig = {
+        quayVersion: change.quayVersion ?? client.quayVersion,
+        features: { ...client.features, ...change.features, ...(change.billing !== undefined ? { BILLING: change.billing } : {}) },
+        served: change.clientConfig ?? client.served,
+      };
     },
     setFaults: (f) => {
       if (f.latencyMs !== undefined) faults.latencyMs = f.latencyMs;

@@ -11,6 +11,8 @@ import { QuayApiError } from '../../core/quay/errors';
 import type { FederationEntry } from '../../core/quay/types';
 import { exactTime } from '../../core/time';
 import { instanceHost } from '../../core/instances';
+import { isRobotsDisallowedRefusal } from '../../core/capabilities';
+import { robotsDisallowedLoginExplanation } from '../../views/capabilityText';
 import type { CommandContext } from '../commandContext';
 import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
@@ -125,7 +127,8 @@ export async function testKeylessLogin(c: CommandContext, node?: unknown): Promi
     login.kind === 'ok'
       ? vscode.l10n.t('Registry login as {0} with it: accepted.', robot)
       : login.kind === 'refused'
-        ? vscode.l10n.t('Registry login as {0} with it: refused: {1}', robot, login.message)
+        ? vscode.l10n.t('Registry login as {0} with it: refused: {1}', robot, login.message) +
+          (isRobotsDisallowedRefusal(login.message) ? ` ${robotsDisallowedLoginExplanation(instanceHost(target.instance))}` : '')
         : vscode.l10n.t('Registry login as {0} with it failed: {1}', robot, login.error.message);
   c.logger.info(`Keyless login test of ${robot}: exchanged; registry login ${login.kind}.`);
   const detail = c.logger.clean(`${vscode.l10n.t('Quay exchanged the token for a registry password {0}.', expiry)}\n${loginLine}`);

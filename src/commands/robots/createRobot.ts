@@ -5,7 +5,7 @@ import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { pickNamespace } from '../pickers';
 import { credentialsFor } from './credentials';
-import { pickInstance } from '../prompts';
+import { pickInstanceForCreation } from './robotCreation';
 import { UserCancelled } from '../runCommand';
 import { applyGrants, pickRepositories, pickRole } from '../permissions/grantRepositories';
 
@@ -15,7 +15,8 @@ import { applyGrants, pickRepositories, pickRole } from '../permissions/grantRep
  */
 export async function createRobot(c: CommandContext, node?: unknown): Promise<void> {
   const title = vscode.l10n.t('Create Robot Account');
-  const instance = await pickInstance(c.store, node, title);
+  // ROBOTS_DISALLOW is told before anything is asked (the instance's GET /config).
+  const instance = await pickInstanceForCreation(c, node, title);
   const ns = await pickNamespace(c, instance, node, `${title} (1/5)`);
   const client = c.clients.get(instance.url);
   const shortName = await vscode.window.showInputBox({

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands, Settings } from '../../constants';
 import { dueRobots, type DueScan } from '../../core/rotation/dueRobots';
-import type { TokenAgeTracker } from '../../core/rotation/tokenAgeTracker';
+import { TokenAgesUnavailable, type TokenAgeTracker } from '../../core/rotation/tokenAgeTracker';
 import { maxTokenAgeDays, tokenAgeText } from '../../views/tokenAgeText';
 import type { CommandContext } from '../commandContext';
 import { RobotRef } from '../pickers';
@@ -35,9 +35,13 @@ export async function showDueRobots(c: CommandContext): Promise<void> {
       detail: new URL(d.instanceUrl).host,
       ref: new RobotRef(d.instanceUrl, d.namespace, d.robot),
     }));
+  // An instance that reports log aggregation off (GET /config) has no token ages: said as such, not as a failure.
+  const noAggregation = [...new Set(result.problems.filter((p) => p.error instanceof TokenAgesUnavailable).map((p) => new URL(p.instanceUrl).host))];
+  const failed = result.problems.filter((p) => !(p.error instanceof TokenAgesUnavailable));
   const notes = [
     result.undecided > 0 ? vscode.l10n.t('{0} robots: the usage logs read could not tell', result.undecided) : '',
-    result.problems.length > 0 ? vscode.l10n.t('{0} namespaces could not be read (see the log)', result.problems.length) : '',
+    noAggregation.length > 0 ? vscode.l10n.t('no token ages on {0}: usage log aggregation is off there (FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL)', noAggregation.join(', ')) : '',
+    failed.length > 0 ? vscode.l10n.t('{0} namespaces could not be read (see the log)', failed.length) : '',
   ].filter((s) => s !== '');
   if (items.length === 0) {
     await vscode.window.showInformationMessage(

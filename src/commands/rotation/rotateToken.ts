@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { visibleText } from '../../core/serverText';
+import { isRobotsDisallowedRefusal } from '../../core/capabilities';
+import { robotsDisallowedLoginExplanation } from '../../views/capabilityText';
 import { Commands } from '../../constants';
 import { instanceHost, type InstanceConfig } from '../../core/instances';
 import type { QuayClient } from '../../core/quay/client';
@@ -82,11 +84,13 @@ export async function recentPulls(client: QuayClient, ns: Namespace, robot: stri
   return [...seen.entries()].sort((a, b) => b[1].last.getTime() - a[1].last.getTime()).map(([k, v]) => `${k} (${v.count}×, last ${v.last.toISOString().slice(0, 16).replace('T', ' ')} UTC)`);
 }
 
-export function loginLine(result: RegistryLoginResult): string {
+export function loginLine(result: RegistryLoginResult, instance?: string): string {
   switch (result.kind) {
     case 'ok':
       return vscode.l10n.t('accepted');
     case 'refused':
+      // ROBOTS_DISALLOW refuses every robot's login: say so, rather than let it read as a wrong token.
+      if (instance !== undefined && isRobotsDisallowedRefusal(result.message)) return vscode.l10n.t('refused: {0} {1}', result.message, robotsDisallowedLoginExplanation(instance));
       return vscode.l10n.t('refused: {0}', result.message);
     case 'failed':
       return vscode.l10n.t('could not be checked: {0}', result.error.message);
@@ -233,18 +237,21 @@ export async function finishWith(
   const samePlace = (a: Usage, b: Usage): boolean => a.file === b.file && a.usage.range.start === b.usage.range.start;
   const unticked = o.scan.usages.filter((u) => !o.ticked.some((t) => samePlace(t, u)));
   const newLogin = await o.client.registryLogin(o.pending.newUser, o.newToken);
-  const logins = [vscode.l10n.t('{0} with the new token: {1}', o.pending.newUser, loginLine(newLogin))];
+  const host = instanceHost(o.instance);
+  const logins = [vscode.l10n.t('{0} with the new token: {1}', o.pending.newUser, loginLine(newLogin, host))];
   let oldRefused = true;
   if (o.pending.newUser === o.pending.oldUser) {
     const oldLogin = await o.client.registryLogin(o.pending.oldUser, o.pending.oldToken);
-    oldRefused = oldLogin.kind === 'refused';
-    logins.push(vscode.l10n.t('{0} with the old token: {1}', o.pending.oldUser, loginLine(oldLogin)));
+    // Refused for ROBOTS_DISALLOW says nothing about the old token.
+    oldRefused = oldLogin.kind === 'refused' && !isRobotsDisallowedRefusal(oldLogin.message);
+    logins.push(vscode.l10n.t('{0} with the old token: {1}', o.pending.oldUser, loginLine(oldLogin, host)));
   }
   // Vault-backed ExternalSecrets: the user updates the vault, then the picked cluster ones are refreshed.
   const clusterEs = o.clusters?.scan.externalSecrets ?? [];
   const esCount = o.scan.externalSecrets.length + clusterEs.length;
   const synced = await offerForceSync(o.clusters?.scan.kubectl, o.clusters?.refresh ?? [], esCount, o.newToken, { oldUser: o.pending.oldUser, newUser: o.pending.newUser });
   if (synced !== undefined) c.logger.info(`force-sync: ${synced.map((r) => `${r.es.context}/${r.es.namespace}/${r.es.name} ${r.outcome}${r.reason !== undefined ? ` (${r.reason})` : ''}`).join('; ')}`);
+  const disallowed = newLogin.kind === 'refused' && isRobotsDisallowedRefusal(newLogin.message);
   const secretsFailed = secrets.some((s) => s.outcome === 'failed');
   // A failed file or Secret still holds the old token: the rotation stays pending for Finish Rotation.
   if (applied.failed.length === 0 && !secretsFailed) await clearPending(c, o.pending);
@@ -254,7 +261,13 @@ export async function finishWith(
     applied.updated.length + secretsUpdated,
     applied.failed.length + unticked.length + o.scan.nonUpdatable.length + secretsLeft + esCount - (synced?.filter((r) => r.outcome === 'annotated').length ?? 0),
     newLogin.kind === 'ok' ? vscode.l10n.t('accepts') : vscode.l10n.t('does not accept'),
-    o.pending.newUser === o.pending.oldUser ? (oldRefused ? vscode.l10n.t(' and refuses the old one') : vscode.l10n.t(' but still accepts the old one')) : '',
+    disallowed
+      ? vscode.l10n.t(' (no robot may log in: ROBOTS_DISALLOW is set on this Quay)')
+      : o.pending.newUser === o.pending.oldUser
+        ? oldRefused
+          ? vscode.l10n.t(' and refuses the old one')
+          : vscode.l10n.t(' but still accepts the old one')
+        : '',
   );
   const clusters = clusterReport(o.clusters?.scan, secrets);
   const externalSecrets = externalSecretReport(o.scan.externalSecrets, clusterEs, synced, displayPath);

@@ -11,6 +11,7 @@ import { clusterNotes, finishWith, recentPulls, savePending } from './rotateToke
 import { displayPath, pickUsages, scanWorkspace } from './workspaceUsages';
 import { externalSecretLines } from './externalSecretUsages';
 import { checkMirrors, explainDeleteFailure, mirrorList, mirrorNotes, refuseForMirror } from '../robots/mirrorCheck';
+import { ensureRobotCreationAllowed, instancesAllowingCreation } from '../robots/robotCreation';
 
 const SUCCESSORS_KEY = 'quay.rotation.successors';
 
@@ -28,7 +29,10 @@ export function successorName(shortName: string, now: Date): string {
  */
 export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Promise<void> {
   const title = vscode.l10n.t('Rotate with a Successor Robot');
+  // A successor is a new robot: with ROBOTS_DISALLOW (GET /config) say so before asking anything.
+  await instancesAllowingCreation(c, node, title);
   const { instance, namespace, robot } = await resolveRobot(c, node, title);
+  await ensureRobotCreationAllowed(c, instance, title);
   const client = c.clients.get(instance.url);
   const old = await client.getRobot(namespace, robot.shortName);
   if (old.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; this needs admin rights on it.', instance.url, robot.fullName));

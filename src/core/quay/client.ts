@@ -1,3 +1,4 @@
+import { getClientConfig, type ClientConfig } from './clientConfig';
 import { deleteFederation, exchangeFederatedToken, getFederation, setFederation } from './federation';
 import { aggregateLogs, aggregateLogsByPerformer, listLogs, listLogsPage } from './logs';
 import { getOrgMirror, getRepoMirror, type MirrorConfig } from './mirrors';
@@ -77,6 +78,13 @@ export class QuayClient {
   /** Closes the connection pool (not an injected dispatcher). */
   close(): Promise<void> {
     return this.transport.close();
+  }
+
+  // §13 client configuration ----------------------------------------------------------------------
+
+  /** `GET /config` without a token: version, features, `ROBOTS_DISALLOW`; undefined when the instance answers 404. */
+  getClientConfig(options?: CallOptions): Promise<ClientConfig | undefined> {
+    return getClientConfig(this.transport, options);
   }
 
   // §1 user and organization ----------------------------------------------------------------------

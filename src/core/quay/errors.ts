@@ -215,6 +215,10 @@ export function hintForAnswer(status: number, message: string | undefined): stri
     // endpoints/api/robot.py OrgRobot.delete / UserRobot.delete: robot_has_mirror (repository mirrors only).
     return "A repository mirror pushes with this robot: in Quay, open that repository's Mirroring settings, choose another robot, then delete this one.";
   }
+  if (status === 400 && /^Robot accounts have been disabled/.test(message)) {
+    // `data/model/user.py` `create_robot`: the instance's config.yaml sets ROBOTS_DISALLOW (GET /config shows it since 3.17).
+    return 'Its administrator has set ROBOTS_DISALLOW, so no robot account can be created on this instance: use an existing robot, or ask the administrator.';
+  }
   if (status === 400 && /could not find|does not exist|does not have permission|does not belong/i.test(message)) {
     return 'It may have been changed or deleted meanwhile; refresh the view.';
   }

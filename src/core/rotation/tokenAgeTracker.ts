@@ -15,6 +15,18 @@ export interface TokenAgeTrackerDeps {
   readonly now: () => Date;
   /** Told when the ages of a namespace arrive or change. */
   readonly onDidUpdate: (instanceId: string, namespace: Namespace) => void;
+  /**
+   * Whether the instance aggregates usage logs (`GET /config` `features.AGGREGATED_LOG_COUNT_RETRIEVAL`); false
+   * means the aggregatelogs routes do not exist (`@show_if`), so no request is sent. Undefined: not said.
+   */
+  readonly logsAggregated?: (instanceId: string) => Promise<boolean | undefined>;
+}
+
+/** Token ages cannot be read on this instance: it reports log aggregation off (not a failure to retry). */
+export class TokenAgesUnavailable extends Error {
+  constructor(readonly instanceId: string) {
+    super(`Quay at ${new URL(instanceId).host} does not aggregate usage logs (FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL is off): token ages are not available there.`);
+  }
 }
 
 /** Ages are computed again after this long. */
@@ -51,7 +63,10 @@ export class TokenAgeTracker {
     if (cached !== undefined && now - cached.at < TTL_MS && cached.error === undefined) return cached.promise;
     const entry: { at: number; promise: Promise<TokenAges>; value?: TokenAges; error?: unknown } = {
       at: now,
-      promise: tokenAges(this.deps.source(instanceId), logTarget(ns), robots, { now: this.deps.now(), remembered: this.deps.memory.get(instanceId) }),
+      promise: (async () => {
+        if ((await this.deps.logsAggregated?.(instanceId)) === false) throw new TokenAgesUnavailable(instanceId);
+        return tokenAges(this.deps.source(instanceId), logTarget(ns), robots, { now: this.deps.now(), remembered: this.deps.memory.get(instanceId) });
+      })(),
     };
     this.entries.set(k, entry);
     entry.promise.then(

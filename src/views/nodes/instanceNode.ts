@@ -5,6 +5,7 @@ import { nodeIds } from '../nodeIds';
 import type { CurrentUser } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { escapeMarkdown } from '../../core/markdown';
+import { capabilityLines } from '../capabilityText';
 import { errorNode, MessageNode } from './messageNode';
 import { NamespaceNode } from './namespaceNode';
 import { TreeNode } from './treeNode';
@@ -49,6 +50,8 @@ export class InstanceNode extends TreeNode {
     if (user !== undefined) md.appendMarkdown(`\n\n${vscode.l10n.t('Signed in as')} **${escapeMarkdown(user.username)}**`);
     if (this.instance.verifyTls === false) md.appendMarkdown(`\n\n$(warning) ${vscode.l10n.t('TLS certificate verification is turned off for this instance.')}`);
     if (this.instance.caFile !== undefined) md.appendMarkdown(`\n\n${vscode.l10n.t('Custom CA')}: \`${this.instance.caFile}\``);
+    const capabilities = capabilityLines(this.ctx.capabilities.peek(this.instanceId));
+    if (capabilities.length > 0) md.appendMarkdown(`\n\n${capabilities.join('  \n')}`);
     md.supportThemeIcons = true;
     item.tooltip = md;
     return item;

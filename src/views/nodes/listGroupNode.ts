@@ -45,7 +45,7 @@ export abstract class ListGroupNode<T> extends TreeNode {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const filter = this.filter;
-    item.contextValue = contextValue(NodeKinds.group, [this.flag, ...(filter !== undefined ? [NodeFlags.filtered] : [])]);
+    item.contextValue = contextValue(NodeKinds.group, [this.flag, ...(filter !== undefined ? [NodeFlags.filtered] : []), ...this.extraFlags()]);
     item.iconPath = new vscode.ThemeIcon(this.icon);
     const loaded = this.loaded;
     const count = loaded !== undefined ? `${loaded.items.length}${loaded.nextPage !== undefined ? '+' : ''}` : undefined;
@@ -80,6 +80,11 @@ export abstract class ListGroupNode<T> extends TreeNode {
       );
     }
     return [...nodes, ...this.trailingNodes(loaded)];
+  }
+
+  /** Flags a kind of group adds to its context value (e.g. robot creation disabled). */
+  protected extraFlags(): NodeFlag[] {
+    return [];
   }
 
   /** Nodes after the list, e.g. "Load more". */

@@ -3,6 +3,7 @@ import { contextValue, NodeFlags, NodeKinds } from '../../constants';
 import type { Namespace } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { escapeMarkdown } from '../../core/markdown';
+import { robotCreationDisallowed } from '../../core/capabilities';
 import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { PrototypesGroupNode } from './prototypesGroupNode';
@@ -31,7 +32,11 @@ export class NamespaceNode extends TreeNode {
     const isUser = this.namespace.kind === 'user';
     const item = new vscode.TreeItem(this.namespace.name, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    const flags = [...(isUser ? [NodeFlags.user] : []), ...(this.access.admin === true ? [NodeFlags.admin] : [])];
+    const flags = [
+      ...(isUser ? [NodeFlags.user] : []),
+      ...(this.access.admin === true ? [NodeFlags.admin] : []),
+      ...(robotCreationDisallowed(this.ctx.capabilities.peek(this.instanceId)) ? [NodeFlags.robotsDisallowed] : []),
+    ];
     item.contextValue = contextValue(isUser ? NodeKinds.namespace : NodeKinds.organization, flags);
     item.iconPath = new vscode.ThemeIcon(isUser ? 'account' : 'organization');
     item.description = isUser

@@ -9,6 +9,8 @@ import { nodeIds } from '../nodeIds';
 import { webUrls } from '../webUrls';
 import { federationGap } from '../../core/federation/trust';
 import { FederationGroupNode } from './federationGroupNode';
+import { robotCreationDisallowed } from '../../core/capabilities';
+import { logsAggregationOffReason } from '../capabilityText';
 import { ItemNode } from './itemNode';
 import { escapeMarkdown, markdownCode } from '../../core/markdown';
 import { errorNode } from './messageNode';
@@ -66,6 +68,8 @@ export class RobotNode extends TreeNode {
     if (r.lastAccessed === undefined) flags.push(NodeFlags.unused);
     if (this.hasNoAccess) flags.push(NodeFlags.noAccess);
     if (this.namespace.kind === 'user') flags.push(NodeFlags.user);
+    const capabilities = this.ctx.capabilities.peek(this.instanceId);
+    if (robotCreationDisallowed(capabilities)) flags.push(NodeFlags.robotsDisallowed);
     const now = this.ctx.now();
     const age = this.ctx.tokenAges.peek(this.instanceId, this.namespace, r.fullName);
     // A federated robot pulls with exchanged one-hour tokens: its static token's age is shown, not warned about.
@@ -109,6 +113,8 @@ export class RobotNode extends TreeNode {
     md.appendMarkdown(
       `  \n${vscode.l10n.t('Last accessed')}: ${r.lastAccessed !== undefined ? `${exactTime(r.lastAccessed)} (${relativeTime(r.lastAccessed, now)})` : vscode.l10n.t('never')}`,
     );
+    const noAges = age === undefined ? logsAggregationOffReason(capabilities) : undefined;
+    if (noAges !== undefined) md.appendMarkdown(`  \n${escapeMarkdown(noAges)}`);
     if (age !== undefined) md.appendMarkdown(`  \n${vscode.l10n.t('Token')}: ${escapeMarkdown(tokenAgeText(age, now))}, ${escapeMarkdown(tokenAgeSource(age))}${overdue ? ` $(warning) ${vscode.l10n.t('older than {0} days: rotate it', this.ctx.maxTokenAgeDays())}` : ''}`);
     if (r.repositories !== undefined) md.appendMarkdown(`  \n${vscode.l10n.t('Direct repository permissions')}: ${r.repositories.length}`);
     if (r.teams !== undefined && r.teams.length > 0) md.appendMarkdown(`  \n${vscode.l10n.t('Teams')}: ${r.teams.map(escapeMarkdown).join(', ')}`);

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
-import { NodeFlags } from '../../constants';
+import { NodeFlags, type NodeFlag } from '../../constants';
+import { robotCreationDisallowed } from '../../core/capabilities';
+import { escapeMarkdown } from '../../core/markdown';
+import { robotCreationDisabledReason, robotCreationDisabledShort } from '../capabilityText';
 import type { Namespace, Robot } from '../../core/quay/types';
 import { nodeIds } from '../nodeIds';
 import { federationGapKey, type TreeContext } from '../treeContext';
@@ -61,6 +64,24 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
     const gap = this.ctx.noFederation.get(federationGapKey(this.instanceId, this.namespace.kind));
     if (gap === undefined) return nodes;
     return [new MessageNode(this, this.ctx, vscode.l10n.t('Keyless needs Quay {0}', gap.minVersion), { detail: gap.learnedFrom, tooltip: gap.message, key: 'nofederation' }), ...nodes];
+  }
+
+  private get creationDisallowed(): boolean {
+    return robotCreationDisallowed(this.ctx.capabilities.peek(this.instanceId));
+  }
+
+  protected override extraFlags(): NodeFlag[] {
+    return this.creationDisallowed ? [NodeFlags.robotsDisallowed] : [];
+  }
+
+  override toTreeItem(): vscode.TreeItem {
+    const item = super.toTreeItem();
+    if (!this.creationDisallowed) return item;
+    // The reason in place of the Create Robot button (the menus show a disabled stand-in that says the same).
+    const count = typeof item.description === 'string' && item.description !== '' ? item.description : undefined;
+    item.description = [count, robotCreationDisabledShort()].filter((p) => p !== undefined).join(' · ');
+    item.tooltip = new vscode.MarkdownString(`$(circle-slash) ${escapeMarkdown(robotCreationDisabledReason(new URL(this.instanceId).host))}`, true);
+    return item;
   }
 
   protected toNode(robot: Robot): TreeNode {

@@ -9,6 +9,7 @@ import { avatar, formatDateOrNull } from '../util';
 import { ModelError } from '../errors';
 import type { FederationService } from '../federation';
 import type { RsaKeyPair } from '../oidc';
+import type { ClientConfigOptions } from './clientConfig';
 
 export interface SandboxConfig {
   /** `ROBOTS_DISALLOW`. */
@@ -21,6 +22,8 @@ export interface SandboxConfig {
   readonly repoMirror: boolean;
   /** `FEATURE_ORG_MIRROR` (Quay 3.17+; default on in the sandbox). */
   readonly orgMirror: boolean;
+  /** What `GET /config` tells: the version, the features, whether it is served at all (`api/clientConfig.ts`). */
+  readonly clientConfig: ClientConfigOptions;
 }
 
 export interface Services {
