@@ -23,6 +23,7 @@ import {
   quickInputState,
   waitForNotification,
   waitForQuickInput,
+  waitForQuickList,
   waitUntil,
 } from './harness';
 import { showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
@@ -103,7 +104,7 @@ void test('Test Keyless Login with a ServiceAccount token the API server signs: 
   const { page, session } = vscode;
   await openRobot('ci_pull');
   await testLoginWith('ci/builder');
-  const pre = await waitForQuickInput(page, { titleOrPlaceholder: 'Test Keyless Login as acme+ci_pull' });
+  const pre = await waitForQuickList(page, 'Test Keyless Login as acme+ci_pull');
   assert.match(pre.items[0]?.label ?? '', /Exchange at Quay$/);
   assert.ok(pre.items.some((i) => /Matches the entry system:serviceaccount:ci:builder/.test(i.label)), JSON.stringify(pre.items));
   assert.ok(pre.items.some((i) => /^alg {2}RS256$/.test(i.label)), JSON.stringify(pre.items));
@@ -115,7 +116,7 @@ void test('Test Keyless Login with a ServiceAccount token the API server signs: 
   await clickDialogButton(page, 'OK');
 
   await testLoginWith('ci/intruder');
-  const mismatch = await waitForQuickInput(page, { titleOrPlaceholder: 'Test Keyless Login as acme+ci_pull' });
+  const mismatch = await waitForQuickList(page, 'Test Keyless Login as acme+ci_pull');
   assert.match(mismatch.items[0]?.label ?? '', /Exchange at Quay anyway$/);
   await acceptQuickInput(page);
   const refused = await modalDialog(page, 30_000);

@@ -21,7 +21,6 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { silentLogger } from '../../src/core/log';
 import { QuayClient } from '../../src/core/quay/client';
-import type { Page } from 'playwright-core';
 import type { Sandbox } from '../sandbox/server';
 import {
   acceptQuickInput,
@@ -36,12 +35,12 @@ import {
   outputChannelText,
   pickQuickItem,
   quickInputState,
-  type QuickInputState,
   treeItems,
   treeRow,
   typeInQuickInput,
   waitForNotification,
   waitForQuickInput,
+  waitForQuickList,
   waitForQuickInputClosed,
   waitForQuickInputMessage,
   waitForTreeItem,
@@ -76,20 +75,6 @@ const federationOf = (robot: string): readonly { issuer: string; subject: string
 const label = (s: string): RegExp => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 
 const openRobot = (name: string): Promise<void> => showOrgRobot(vscode.page, name);
-
-/**
- * The pre-check list of Test Keyless Login: the token's input box before it has the same title, so waiting for the
- * title alone can return the input box, without rows.
- */
-async function precheckList(page: Page, title: string): Promise<QuickInputState> {
-  return waitUntil(
-    async () => {
-      const s = await quickInputState(page);
-      return s.visible && s.title === title && s.items.length > 0 && s;
-    },
-    { message: `the pre-check list of ${title}`, describe: async () => JSON.stringify(await quickInputState(page)) },
-  );
-}
 
 /** Pastes a token into the password box of the current step and accepts it. */
 async function pasteToken(token: string): Promise<void> {
@@ -217,7 +202,7 @@ void test('Test Keyless Login: a matching token logs in to the registry; another
   await contextMenu(page, 'ci_pull', 'Test Keyless Login…', view);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(good);
-  const pre = await precheckList(page, 'Test Keyless Login as acme+ci_pull');
+  const pre = await waitForQuickList(page, 'Test Keyless Login as acme+ci_pull');
   assert.match(pre.items[0]?.label ?? '', /Exchange at Quay$/);
   assert.ok(pre.items.some((i) => /Matches the entry system:serviceaccount:build:pusher/.test(i.label)), JSON.stringify(pre.items));
   await acceptQuickInput(page);
@@ -231,7 +216,7 @@ void test('Test Keyless Login: a matching token logs in to the registry; another
   await contextMenu(page, 'ci_pull', 'Test Keyless Login…', view);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(other);
-  const mismatch = await precheckList(page, 'Test Keyless Login as acme+ci_pull');
+  const mismatch = await waitForQuickList(page, 'Test Keyless Login as acme+ci_pull');
   assert.match(mismatch.items[0]?.label ?? '', /Exchange at Quay anyway$/);
   assert.ok(mismatch.items.some((i) => /Closest entry: system:serviceaccount:build:pusher/.test(i.label)), JSON.stringify(mismatch.items));
   assert.ok(mismatch.items.some((i) => /Token does not match robot/.test(i.label) && /compares subjects exactly/.test(i.detail)), JSON.stringify(mismatch.items));
@@ -269,7 +254,7 @@ void test('An http:// issuer: Add Trust warns in place; the exchange shows Quay\
   await contextMenu(page, 'unused_bot', 'Test Keyless Login…', view);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(sb.issuer.mint({ iss: httpIssuer, sub: 'system:serviceaccount:build:http' }));
-  const pre = await precheckList(page, 'Test Keyless Login as acme+unused_bot');
+  const pre = await waitForQuickList(page, 'Test Keyless Login as acme+unused_bot');
   assert.match(pre.items[0]?.label ?? '', /Exchange at Quay$/, 'nothing to object to locally');
   await acceptQuickInput(page);
   const refused = await modalDialog(page);

@@ -655,6 +655,20 @@ export async function waitForQuickInput(
   );
 }
 
+/**
+ * Waits for a quick pick titled `title` that shows rows: a step before it (an input box) may have the same title,
+ * and waiting for the title alone can return that box, without rows (Test Keyless Login's token box and pre-check).
+ */
+export async function waitForQuickList(page: Page, title: string, timeout = UI_TIMEOUT): Promise<QuickInputState> {
+  return waitUntil(
+    async () => {
+      const s = await quickInputState(page);
+      return s.visible && s.title === title && s.items.length > 0 ? s : undefined;
+    },
+    { timeout, message: `the quick pick ${title} with its rows`, describe: async () => JSON.stringify(await quickInputState(page)) },
+  );
+}
+
 /** Waits until no quick input is visible. */
 export async function waitForQuickInputClosed(page: Page, timeout = UI_TIMEOUT): Promise<void> {
   await page.locator(QUICK_INPUT).first().waitFor({ state: 'hidden', timeout });

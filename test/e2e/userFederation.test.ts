@@ -19,7 +19,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import type { Page } from 'playwright-core';
 import type { Sandbox } from '../sandbox/server';
 import {
   acceptQuickInput,
@@ -37,7 +36,6 @@ import {
   pickCodeAction,
   pickQuickItem,
   quickInputState,
-  type QuickInputState,
   treeItems,
   treeRow,
   triggerCodeActions,
@@ -45,6 +43,7 @@ import {
   waitForNotification,
   waitForProblem,
   waitForQuickInput,
+  waitForQuickList,
   waitForTreeItem,
   waitUntil,
 } from './harness';
@@ -76,20 +75,6 @@ async function showLaptop(): Promise<void> {
   await expandTreeItem(page, 'alice', view);
   await expandTreeItem(page, 'Robot accounts', view);
   await waitForTreeItem(page, 'laptop', view);
-}
-
-/**
- * The pre-check list of Test Keyless Login: the token's input box before it has the same title, so waiting for the
- * title alone can return the input box, without rows.
- */
-async function precheckList(page: Page, title: string): Promise<QuickInputState> {
-  return waitUntil(
-    async () => {
-      const s = await quickInputState(page);
-      return s.visible && s.title === title && s.items.length > 0 && s;
-    },
-    { message: `the pre-check list of ${title}`, describe: async () => JSON.stringify(await quickInputState(page)) },
-  );
 }
 
 async function pasteToken(token: string): Promise<void> {
@@ -170,7 +155,7 @@ void test('Test Keyless Login as alice+laptop with a token of the sandbox\'s iss
   await contextMenu(page, 'laptop', 'Test Keyless Login…', view);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(token);
-  const pre = await precheckList(page, 'Test Keyless Login as alice+laptop');
+  const pre = await waitForQuickList(page, 'Test Keyless Login as alice+laptop');
   assert.match(pre.items[0]?.label ?? '', /Exchange at Quay$/);
   assert.ok(pre.items.some((i) => /Matches the entry system:serviceaccount:dev:laptop/.test(i.label)), JSON.stringify(pre.items));
   await acceptQuickInput(page);
@@ -210,7 +195,7 @@ void test('Audiences Quay returns (stored in its database) show on the entry and
   await contextMenu(page, 'laptop', 'Test Keyless Login…', view);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(sb.issuer.mint({ sub: 'system:serviceaccount:dev:laptop', aud: 'elsewhere' }));
-  const pre = await precheckList(page, 'Test Keyless Login as alice+laptop');
+  const pre = await waitForQuickList(page, 'Test Keyless Login as alice+laptop');
   assert.match(pre.items[0]?.label ?? '', /Exchange at Quay anyway$/);
   const issue = pre.items.find((i) => /Audience doesn't match/.test(i.label));
   assert.match(issue?.detail ?? '', /the token's aud is elsewhere; Quay wants one of quay, sts/);
