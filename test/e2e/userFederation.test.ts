@@ -114,6 +114,10 @@ void test('Set Up Keyless Access for alice+laptop from a pasted token, asking Qu
   await waitForQuickInput(page, { titleOrPlaceholder: 'Where do the tokens come from?' });
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(jwt);
+  // The sandbox's issuer is on loopback: the editor asks before it sends it a request (security review finding 5).
+  const ask = await modalDialog(page);
+  assert.equal(ask.message, `The issuer ${sb.issuer.url} is on an internal host.`);
+  await clickDialogButton(page, 'Fetch from This Machine');
   const confirm = await waitUntil(async () => {
     const s = await quickInputState(page);
     return s.items.some((i) => /Add trust: system:serviceaccount:dev:builder/.test(i.label)) && s.items.some((i) => /Issuer matches/.test(i.label)) && s;
