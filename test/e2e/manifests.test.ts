@@ -33,6 +33,7 @@ import {
   pickQuickItem,
   runCommand,
   triggerCodeActions,
+  treeRow,
   typeInQuickInput,
   waitForNotification,
   waitForQuickInput,
@@ -168,7 +169,14 @@ void test('Hover on an image shows the repository, its visibility and the robots
   assert.match(text, /acme\+ci_push write/);
   await session.screenshot('manifests-06-hover');
   await page.locator('.monaco-hover a', { hasText: 'Show in Quay view' }).first().click();
-  await waitUntil(async () => (await page.locator('.monaco-list-row.selected', { hasText: 'k8s_prod_puller' }).count()) > 0, { message: 'the robot selected in the Quay view' });
+  // The row of the Quay view's tree, selected and focused: a hidden quick pick row of an earlier test (the robot
+  // picker) also matches '.monaco-list-row.selected', and the reveal, still loading the tree, then took the focus
+  // from the next test's Quick Open.
+  const row = treeRow(page, 'k8s_prod_puller', 'Registry');
+  await waitUntil(
+    async () => (await row.isVisible()) && /\bselected\b/.test((await row.getAttribute('class')) ?? '') && (await row.evaluate((el) => el.closest('.monaco-list')?.contains(document.activeElement) ?? false)),
+    { message: 'the robot selected and focused in the Quay view' },
+  );
   await session.screenshot('manifests-07-revealed');
 });
 
