@@ -1,14 +1,12 @@
 /**
  * The cluster side of the hygiene review: every pull Secret (`kubernetes.io/dockerconfigjson` or `dockercfg`) in
  * the chosen contexts, with the robots its `auths` entries hold (user names `namespace+name`; no token needed).
- * One `kubectl get secrets --all-namespaces` per context, else namespace by namespace where that is forbidden
- * (core/k8s/clusterSecrets.ts `findClusterSecrets` does the same for one robot). A context that cannot be reached
- * throws a KubectlError; forbidden namespaces are reported as problems.
+ * The Secrets are listed by core/k8s/clusterSecrets.ts `listContextSecrets` (all namespaces at once, else one by one);
+ * a context that cannot be reached throws a KubectlError; forbidden namespaces are reported as problems.
  */
 import { dockerConfigAuths } from '../k8s/credentials';
-import { DOCKER_CFG, DOCKER_CONFIG_JSON, managedBy } from '../k8s/clusterSecrets';
+import { DOCKER_CFG, DOCKER_CONFIG_JSON, listContextSecrets, managedBy } from '../k8s/clusterSecrets';
 import type { KubeSecret } from '../k8s/clusterSecrets';
-import { KubectlError } from '../k8s/kubectl';
 import type { Kubectl } from '../k8s/kubectl';
 import type { ClusterInputs, ClusterPullSecret } from './inputs';
 
@@ -46,38 +44,14 @@ export function robotPullSecrets(context: string, secrets: readonly KubeSecret[]
   return out;
 }
 
-function items(list: unknown): KubeSecret[] {
-  const all = (list as { items?: unknown } | null)?.items;
-  return Array.isArray(all) ? (all as KubeSecret[]) : [];
-}
-
 /** Pull Secrets of every context; an unreachable context throws (the CLI exits 2 naming it). */
 export async function gatherClusters(kubectl: Pick<Kubectl, 'getJson'>, contexts: readonly string[]): Promise<ClusterInputs> {
   const secrets: ClusterPullSecret[] = [];
   const problems: { context: string; namespace?: string; reason: string }[] = [];
   for (const context of contexts) {
-    try {
-      secrets.push(...robotPullSecrets(context, items(await kubectl.getJson(context, ['secrets', '--all-namespaces']))));
-      continue;
-    } catch (e) {
-      if (!(e instanceof KubectlError) || e.kind !== 'forbidden') throw e;
-    }
-    let namespaces: string[];
-    try {
-      namespaces = items(await kubectl.getJson(context, ['namespaces'])).map((n) => n.metadata?.name ?? '').filter((n) => n !== '');
-    } catch (e) {
-      if (!(e instanceof KubectlError) || e.kind !== 'forbidden') throw e;
-      problems.push({ context, reason: e.message });
-      continue;
-    }
-    for (const namespace of namespaces) {
-      try {
-        secrets.push(...robotPullSecrets(context, items(await kubectl.getJson(context, ['secrets', '-n', namespace]))));
-      } catch (e) {
-        if (!(e instanceof KubectlError) || e.kind !== 'forbidden') throw e;
-        problems.push({ context, namespace, reason: e.message });
-      }
-    }
+    const listed = await listContextSecrets(kubectl, context);
+    secrets.push(...robotPullSecrets(context, listed.secrets));
+    for (const f of listed.forbidden) problems.push(f.namespace === '*' ? { context, reason: f.reason } : { context, namespace: f.namespace, reason: f.reason });
   }
   return { contexts, secrets, problems };
 }

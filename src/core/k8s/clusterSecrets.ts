@@ -170,13 +170,20 @@ function items(list: unknown): KubeSecret[] {
   return Array.isArray(all) ? (all as KubeSecret[]) : [];
 }
 
+/** Namespaces whose Secrets could not be listed (`*`: not even the namespace list), with kubectl's reason. */
+export interface ForbiddenNamespace {
+  readonly namespace: string;
+  readonly reason: string;
+}
+
 /**
- * Every pull Secret holding the robot in one context: all namespaces at once when allowed, else namespace by
- * namespace, each forbidden one reported. A cluster that cannot be reached (or a missing kubectl) throws.
+ * Every Secret of one context: all namespaces at once when allowed, else namespace by namespace, each forbidden one
+ * reported. A cluster that cannot be reached (or a missing kubectl) throws. Shared by the rotation's search for one
+ * robot (`findClusterSecrets`) and the hygiene review's inventory (`core/hygiene/clusters.ts`).
  */
-export async function findClusterSecrets(kubectl: Kubectl, context: string, filter: RobotFilter): Promise<ClusterSecrets> {
+export async function listContextSecrets(kubectl: Pick<Kubectl, 'getJson'>, context: string): Promise<{ secrets: KubeSecret[]; forbidden: ForbiddenNamespace[] }> {
   try {
-    return matchSecrets(context, items(await kubectl.getJson(context, ['secrets', '--all-namespaces'])), filter);
+    return { secrets: items(await kubectl.getJson(context, ['secrets', '--all-namespaces'])), forbidden: [] };
   } catch (e) {
     if (!(e instanceof KubectlError) || e.kind !== 'forbidden') throw e;
   }
@@ -185,21 +192,26 @@ export async function findClusterSecrets(kubectl: Kubectl, context: string, filt
     namespaces = items(await kubectl.getJson(context, ['namespaces'])).map((n) => n.metadata?.name ?? '').filter((n) => n !== '');
   } catch (e) {
     if (!(e instanceof KubectlError) || e.kind !== 'forbidden') throw e;
-    return { matches: [], problems: [{ context, kind: 'forbidden', namespace: '*', reason: e.message }] };
+    return { secrets: [], forbidden: [{ namespace: '*', reason: e.message }] };
   }
-  const matches: SecretMatch[] = [];
-  const problems: SecretProblem[] = [];
+  const secrets: KubeSecret[] = [];
+  const forbidden: ForbiddenNamespace[] = [];
   for (const namespace of namespaces) {
     try {
-      const found = matchSecrets(context, items(await kubectl.getJson(context, ['secrets', '-n', namespace])), filter);
-      matches.push(...found.matches);
-      problems.push(...found.problems);
+      secrets.push(...items(await kubectl.getJson(context, ['secrets', '-n', namespace])));
     } catch (e) {
       if (!(e instanceof KubectlError) || e.kind !== 'forbidden') throw e;
-      problems.push({ context, kind: 'forbidden', namespace, reason: e.message });
+      forbidden.push({ namespace, reason: e.message });
     }
   }
-  return { matches, problems };
+  return { secrets, forbidden };
+}
+
+/** Every pull Secret holding the robot in one context (`listContextSecrets`), with what could not be read. */
+export async function findClusterSecrets(kubectl: Kubectl, context: string, filter: RobotFilter): Promise<ClusterSecrets> {
+  const { secrets, forbidden } = await listContextSecrets(kubectl, context);
+  const found = matchSecrets(context, secrets, filter);
+  return { matches: found.matches, problems: [...forbidden.map((f): SecretProblem => ({ context, kind: 'forbidden', namespace: f.namespace, reason: f.reason })), ...found.problems] };
 }
 
 /** New credentials for the robot's `auths` entries (a successor changes the user name too). */
