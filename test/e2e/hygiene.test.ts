@@ -235,8 +235,15 @@ void test('Export SARIF… saves the last review through the save dialog, worksp
   frame = await showReport();
   const shown = (await shownFindings()).length;
   await frame.locator('#export-sarif').click();
-  const dialog = await waitForQuickInput(page, { titleOrPlaceholder: /Export the hygiene review of acme/ });
-  assert.match(dialog.value, /acme-robot-hygiene-\d{4}-\d\d-\d\d\.sarif$/);
+  await waitForQuickInput(page, { titleOrPlaceholder: /Export the hygiene review of acme/ });
+  // VS Code's own save dialog (a quick input) shows the folder first and fills in the proposed name a moment later.
+  await waitUntil(
+    async () => {
+      const s = await quickInputState(page);
+      return /Export the hygiene review of acme/.test(s.title) && /acme-robot-hygiene-\d{4}-\d\d-\d\d\.sarif$/.test(s.value);
+    },
+    { message: 'the proposed file name in the save dialog', describe: async () => JSON.stringify(await quickInputState(page)) },
+  );
   await acceptQuickInput(page);
   await waitForNotification(page, /Exported \d+ findings to acme-robot-hygiene-\d{4}-\d\d-\d\d\.sarif/);
   const name = readdirSync(workspace).find((f) => f.endsWith('.sarif')) ?? assert.fail('no .sarif in the workspace');
