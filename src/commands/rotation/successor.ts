@@ -9,7 +9,7 @@ import { instanceHost } from '../../core/instances';
 import { federationToCopy } from '../../core/federation/trust';
 import { scanClusters } from './clusterUsages';
 import { clusterNotes, finishWith, recentPulls, savePending } from './rotateToken';
-import { displayPath, pickUsages, scanWorkspace } from './workspaceUsages';
+import { displayPath, notScannedNotes, pickUsages, scanWorkspace } from './workspaceUsages';
 import { externalSecretLines } from './externalSecretUsages';
 import { checkMirrors, explainDeleteFailure, mirrorList, mirrorNotes, refuseForMirror } from '../robots/mirrorCheck';
 import { ensureRobotCreationAllowed, instancesAllowingCreation } from '../robots/robotCreation';
@@ -90,7 +90,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
     federationUnreadable === undefined
       ? vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, federation.length, ticked.length + plan.secrets.length, robot.fullName)
       : vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams and {3} default permissions (its federation entries could not be read), then move {4} places to it? {5} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, ticked.length + plan.secrets.length, robot.fullName),
-    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...(federationUnreadable !== undefined ? [`⚠ ${federationUnreadable}`] : []), ...clusterNotes(clusters), ...externalSecretLines(scan.externalSecrets, clusters.externalSecrets ?? [], displayPath), ...mirrorSteps].join('\n') },
+    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...(federationUnreadable !== undefined ? [`⚠ ${federationUnreadable}`] : []), ...notScannedNotes(scan), ...clusterNotes(clusters), ...externalSecretLines(scan.externalSecrets, clusters.externalSecrets ?? [], displayPath), ...mirrorSteps].join('\n') },
     go,
   );
   if (choice !== go) throw new UserCancelled();
