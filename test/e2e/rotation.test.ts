@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { QuayClient } from '../../src/core/quay/client';
+import { MAX_FILE_BYTES } from '../../src/core/rotation/finder';
 import { silentLogger } from '../../src/core/log';
 import { skopeo, skopeoSkip, skopeoVersion } from '../sandbox/skopeo';
 import type { Sandbox } from '../sandbox/server';
@@ -303,10 +304,12 @@ void test('Regenerate fails (the robot was deleted meanwhile): nothing is edited
   await waitForNotification(page, 'No rotation is waiting to be finished.');
 });
 
-void test('A file changed on disk after the scan is scanned again; a file that cannot be edited is left, and Finish Rotation updates it later', async () => {
+void test('A file changed on disk after the scan is scanned again; a file that cannot be edited is left, and Finish Rotation updates it later; a file over 5 MiB is listed as not scanned', async () => {
   const { page, session } = vscode;
   const sb = workbench.sandbox;
   const oldToken = sb.state.robot(PROD)?.token ?? assert.fail('no robot');
+  // Too large for the finder: it holds the token, is not read, and the plan and the report say so.
+  writeFileSync(join(workspace, 'prod/big.log'), `${'x'.repeat(MAX_FILE_BYTES)}\nPROD_TOKEN=${oldToken}\n`);
   await contextMenu(page, 'k8s_prod_puller', 'Rotate Robot Token…', view);
   const plan = await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+k8s_prod_puller/, timeout: 30_000 });
   assert.deepEqual(
@@ -314,7 +317,8 @@ void test('A file changed on disk after the scan is scanned again; a file that c
     ['prod/a.env:1:12', 'prod/b.env:2:12'],
   );
   await acceptQuickInput(page);
-  await modalDialog(page);
+  const modal = await modalDialog(page);
+  assert.match(modal.detail, /Not scanned, may hold the token: prod\/big\.log \(over 5 MiB, not searched\)/);
   // While the modal is open: a.env gains two lines above the token, b.env disappears.
   writeFileSync(join(workspace, 'prod/a.env'), `# moved down\n# by two lines\n${failureFiles['prod/a.env'] ?? ''}`);
   rmSync(join(workspace, 'prod/b.env'));
@@ -328,6 +332,8 @@ void test('A file changed on disk after the scan is scanned again; a file that c
   const report = (await editorText(page)).replace(/\s+/g, ' ');
   assert.match(report, /prod\/a\.env` changed after the scan/);
   assert.match(report, /prod\/b\.env` failed: the file no longer exists — run "Quay: Finish Rotation"/);
+  assert.match(report, /\d+ files scanned, 1 not scanned \(listed under "Not scanned"\)/);
+  assert.match(report, /## Not scanned \(1\) These may hold the token: check them by hand\. - `prod\/big\.log` over 5 MiB, not searched/);
 
   // The file comes back (from a backup) with the old token: Finish Rotation finds it and updates it.
   writeFileSync(join(workspace, 'prod/b.env'), failureFiles['prod/b.env'] ?? '');

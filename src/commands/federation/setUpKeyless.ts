@@ -25,7 +25,7 @@ import { RobotRef, type RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { checkIssuerFromEditor, pickAfterIssuerCheck } from './checkIssuer';
 import { clusterIssuer, pickContext, pickServiceAccount, type ServiceAccountRef } from './cluster';
-import { changeTrust, currentTrust, KeylessEntryRef, resolveKeylessRobot } from './trust';
+import { changeTrust, currentTrust, KeylessEntryRef, resolveKeylessRobot, validateIssuerInput } from './trust';
 
 /** A proposed entry with why it looks as it does, and the rows to show beside it (a pasted token's claims). */
 interface Proposal extends EntryForm {
@@ -35,7 +35,7 @@ interface Proposal extends EntryForm {
   readonly tokenAudiences?: readonly string[];
 }
 
-async function ask(title: string, prompt: string, options: { value?: string; placeHolder?: string; validate?: (v: string) => string | undefined } = {}): Promise<string> {
+async function ask(title: string, prompt: string, options: { value?: string; placeHolder?: string; validate?: (v: string) => string | vscode.InputBoxValidationMessage | undefined } = {}): Promise<string> {
   const value = await vscode.window.showInputBox({
     title,
     prompt,
@@ -106,7 +106,7 @@ export async function pickKubernetesIssuer(
     issuerItem.issuer ??
     (await ask(title, vscode.l10n.t("The cluster's service account issuer URL (replace the <…> parts)"), {
       value: issuerItem.template ?? '',
-      validate: (v) => (/[<>]/.test(v) ? vscode.l10n.t('Replace the <…> parts with your cluster’s values') : !/^https?:\/\/[^/\s]+/.test(v) ? vscode.l10n.t('An https:// URL') : undefined),
+      validate: (v) => (/[<>]/.test(v) ? vscode.l10n.t('Replace the <…> parts with your cluster’s values') : validateIssuerInput(v)),
     }));
   return { issuer };
 }

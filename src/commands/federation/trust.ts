@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { addEntry, federationGap, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustChange } from '../../core/federation/trust';
 import { entryDisplay } from '../../core/federation/display';
-import { issuerUrlFindings } from '../../core/federation/issuer';
+import { issuerInputProblem } from '../../core/federation/issuer';
 import { visibleText } from '../../core/serverText';
 import type { FederationEntry } from '../../core/quay/types';
 import { FederationGroupNode } from '../../views/nodes/federationGroupNode';
@@ -132,6 +132,13 @@ function entryProblem(entry: FederationEntry, others: readonly FederationEntry[]
   return undefined;
 }
 
+/** An issuer-URL input box's validation (`issuerInputProblem`): a non-URL is refused, http:// and an internal host warn. */
+export function validateIssuerInput(issuer: string): vscode.InputBoxValidationMessage | string | undefined {
+  const problem = issuerInputProblem(issuer);
+  if (problem === undefined) return undefined;
+  return problem.blocking ? problem.message : { message: problem.message, severity: vscode.InputBoxValidationSeverity.Warning };
+}
+
 /** Asks for an issuer, then a subject, validated in place; `initial` prefills them (Edit…). */
 export async function askEntry(title: string, others: readonly FederationEntry[], initial?: FederationEntry): Promise<FederationEntry> {
   const issuer = await vscode.window.showInputBox({
@@ -143,10 +150,7 @@ export async function askEntry(title: string, others: readonly FederationEntry[]
     validateInput: (v) => {
       const trimmed = v.trim();
       if (trimmed === '') return vscode.l10n.t('Enter the issuer URL');
-      const blocking = issuerUrlFindings(trimmed).find((f) => f.kind === 'notUrl');
-      if (blocking !== undefined) return blocking.message;
-      const warning = issuerUrlFindings(trimmed).find((f) => f.severity === 'error' || f.severity === 'warning');
-      return warning !== undefined ? { message: warning.message, severity: vscode.InputBoxValidationSeverity.Warning } : undefined;
+      return validateIssuerInput(trimmed);
     },
   });
   if (issuer === undefined) throw new UserCancelled();

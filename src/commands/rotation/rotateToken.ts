@@ -15,7 +15,8 @@ import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import type { SecretMatch } from '../../core/k8s/clusterSecrets';
 import { clusterReport, managedReason, problemLines, scanClusters, secretLabel, updateSecrets, type ClusterScan } from './clusterUsages';
-import { applyReplacement, describeEncoding, displayPath, pickUsages, scanWorkspace, type ApplyResult, type Usage, type WorkspaceScan } from './workspaceUsages';
+import { applyReplacement, describeEncoding, displayPath, notScannedNotes, pickUsages, scanWorkspace, type ApplyResult, type Usage, type WorkspaceScan } from './workspaceUsages';
+import { notScannedSection, scanFigure } from '../../core/rotation/notScanned';
 import { externalSecretLines, externalSecretReport, offerForceSync } from './externalSecretUsages';
 import type { ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
 
@@ -120,7 +121,7 @@ export async function showReport(r: RotationReport, summary: string): Promise<vo
   const lines = [
     `# ${r.title}`,
     '',
-    `${r.instance.url} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${r.scan.filesScanned} files scanned`,
+    `${r.instance.url} · ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${scanFigure(r.scan.filesScanned, r.scan.notScanned)}`,
     '',
     ...(r.steps !== undefined ? ['## Steps', '', ...r.steps.map((s) => `- ${s}`), ''] : []),
     `## Updated (${r.applied.updated.length})`,
@@ -135,6 +136,7 @@ export async function showReport(r: RotationReport, summary: string): Promise<vo
     ...r.unticked.map((u) => `- ${where(u)} (not ticked)`),
     ...r.scan.nonUpdatable.map((n) => `- \`${displayPath(n.file)}:${n.line}\` ${n.kind}${n.secretName !== undefined ? ` of Secret ${n.secretName}` : ''}: cannot be updated from here`),
     '',
+    ...notScannedSection(r.scan.notScanned, displayPath),
     ...(r.clusters ?? []),
     ...(r.externalSecrets ?? []),
     '## Registry login',
@@ -181,6 +183,7 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
       modal: true,
       detail: [
         ...scan.nonUpdatable.map((n) => vscode.l10n.t('Not updatable here: {0}:{1} ({2})', displayPath(n.file), n.line, n.kind)),
+        ...notScannedNotes(scan),
         ...clusterNotes(clusters),
         ...externalSecretLines(scan.externalSecrets, clusters.externalSecrets ?? [], displayPath),
         ...(pulls.length > 0 ? [vscode.l10n.t('The token was used in the last 7 days by: {0}', pulls.slice(0, 5).join('; '))] : []),

@@ -6,9 +6,10 @@ import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { instanceHost } from '../../core/instances';
+import { federationToCopy } from '../../core/federation/trust';
 import { scanClusters } from './clusterUsages';
 import { clusterNotes, finishWith, recentPulls, savePending } from './rotateToken';
-import { displayPath, pickUsages, scanWorkspace } from './workspaceUsages';
+import { displayPath, notScannedNotes, pickUsages, scanWorkspace } from './workspaceUsages';
 import { externalSecretLines } from './externalSecretUsages';
 import { checkMirrors, explainDeleteFailure, mirrorList, mirrorNotes, refuseForMirror } from '../robots/mirrorCheck';
 import { ensureRobotCreationAllowed, instancesAllowingCreation } from '../robots/robotCreation';
@@ -37,14 +38,18 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   const old = await client.getRobot(namespace, robot.shortName);
   if (old.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; this needs admin rights on it.', instance.url, robot.fullName));
   const org = namespace.kind === 'org' ? namespace.name : undefined;
-  const [grants, federation, listed, prototypes] = await Promise.all([
+  const [grants, federationRead, listed, prototypes] = await Promise.all([
     client.getRobotPermissions(namespace, robot.shortName),
-    client.getFederation(namespace, robot.shortName).catch(() => []),
+    // A failed read is said in the plan and the report, never shown as "0 federation entries".
+    federationToCopy(client.getFederation(namespace, robot.shortName)),
     client.listRobots(namespace, { permissions: true, token: false }),
     org !== undefined ? client.listPrototypes(org) : Promise.resolve([]),
   ]);
   const teams = listed.find((r) => r.fullName === robot.fullName)?.teams ?? [];
   const delegations = prototypes.filter((p) => p.delegate.kind === 'robot' && p.delegate.name === robot.fullName);
+  const federation = federationRead.kind === 'read' ? federationRead.entries : [];
+  const federationUnreadable =
+    federationRead.kind === 'unreadable' ? vscode.l10n.t('The federation entries of {0} could not be read, so none are copied: {1}', robot.fullName, federationRead.message.replace(/\s+/g, ' ').trim()) : undefined;
 
   const name = await vscode.window.showInputBox({
     title,
@@ -82,8 +87,10 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   const ticked = plan.usages;
   const go = vscode.l10n.t('Create Successor');
   const choice = await vscode.window.showInformationMessage(
-    vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, federation.length, ticked.length + plan.secrets.length, robot.fullName),
-    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...clusterNotes(clusters), ...externalSecretLines(scan.externalSecrets, clusters.externalSecrets ?? [], displayPath), ...mirrorSteps].join('\n') },
+    federationUnreadable === undefined
+      ? vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, federation.length, ticked.length + plan.secrets.length, robot.fullName)
+      : vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams and {3} default permissions (its federation entries could not be read), then move {4} places to it? {5} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, ticked.length + plan.secrets.length, robot.fullName),
+    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...(federationUnreadable !== undefined ? [`⚠ ${federationUnreadable}`] : []), ...notScannedNotes(scan), ...clusterNotes(clusters), ...externalSecretLines(scan.externalSecrets, clusters.externalSecrets ?? [], displayPath), ...mirrorSteps].join('\n') },
     go,
   );
   if (choice !== go) throw new UserCancelled();
@@ -98,6 +105,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
       if (i === 0) throw error; // no successor, nothing else to do
     }
   }
+  if (federationUnreadable !== undefined) report.push(`✗ ${federationUnreadable}`);
   c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
   const created = await client.getRobot(namespace, name);
   if (created.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}.', instance.url, successor));

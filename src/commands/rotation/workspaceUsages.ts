@@ -6,6 +6,7 @@ import { Settings } from '../../constants';
 import { rewriteCredentialFile } from '../../core/rotation/credentialFiles';
 import { findTokenUsages, reachedByScan, textHash, userCredentialFiles, verifyUnchanged, type FindResult, type NonUpdatable, type ScannedFile } from '../../core/rotation/finder';
 import { needlesFor, scanText, type TextUsage, type UsageEncoding } from '../../core/rotation/match';
+import { notScannedFiles, type NotScanned } from '../../core/rotation/notScanned';
 import { planReplacement, StaleUsageError, type Replacement } from '../../core/rotation/replace';
 import type { SecretMatch } from '../../core/k8s/clusterSecrets';
 import { UserCancelled } from '../runCommand';
@@ -28,6 +29,8 @@ export interface WorkspaceScan {
   /** Vault-backed ExternalSecrets of the robot: update the vault, then refresh. */
   readonly externalSecrets: readonly WorkspaceExternalSecret[];
   readonly filesScanned: number;
+  /** What the scan could not search (too large, unreadable, skipped): listed in the plan and the report. */
+  readonly notScanned: NotScanned;
 }
 
 export interface ApplyResult {
@@ -119,8 +122,10 @@ export async function scanWorkspace(user: string, token: string, title: string):
   const files = new Map(result.files.map((f) => [f.file, f]));
   // Unsaved text in open editors: what the user sees is what gets edited.
   const needles = needlesFor(user, token);
+  const searchedDocs = new Set<string>();
   for (const doc of vscode.workspace.textDocuments) {
     if (!doc.isDirty || doc.uri.scheme !== 'file' || !dirtyTextSearched(doc.uri.fsPath, folders, excludes, credentials)) continue;
+    searchedDocs.add(doc.uri.fsPath);
     const text = doc.getText();
     const usages = scanText(text, needles);
     if (usages.length > 0) files.set(doc.uri.fsPath, { file: doc.uri.fsPath, hash: textHash(text), usages: usages.map((u) => ({ ...u, bytes: u.range })) });
@@ -128,7 +133,24 @@ export async function scanWorkspace(user: string, token: string, title: string):
   }
   const inWorkspace = (file: string): boolean => folders.some((f) => file === f || file.startsWith(f + path.sep));
   const usages = [...files.values()].flatMap((f) => f.usages.map((usage): Usage => ({ file: f.file, usage, inWorkspace: inWorkspace(f.file) })));
-  return { usages, files, nonUpdatable: result.nonUpdatable, externalSecrets: result.externalSecrets, filesScanned: result.filesScanned };
+  // A file whose unsaved text was searched above was scanned after all.
+  const notScanned: NotScanned = {
+    tooLarge: result.tooLarge.filter((f) => !searchedDocs.has(f)),
+    unreadable: result.unreadable.filter((f) => !searchedDocs.has(f)),
+    skipped: result.skipped.filter((f) => !searchedDocs.has(f.path)),
+  };
+  return { usages, files, nonUpdatable: result.nonUpdatable, externalSecrets: result.externalSecrets, filesScanned: result.filesScanned, notScanned };
+}
+
+const NOT_SCANNED_SHOWN = 10;
+
+/** The plan's lines about what the scan could not search (the first ten; the report lists them all). */
+export function notScannedNotes(scan: WorkspaceScan): string[] {
+  const files = notScannedFiles(scan.notScanned);
+  return [
+    ...files.slice(0, NOT_SCANNED_SHOWN).map((f) => vscode.l10n.t('Not scanned, may hold the token: {0} ({1})', displayPath(f.path), f.why)),
+    ...(files.length > NOT_SCANNED_SHOWN ? [vscode.l10n.t('… and {0} more not scanned, listed in the report', files.length - NOT_SCANNED_SHOWN)] : []),
+  ];
 }
 
 /** What the user ticked in the plan. */

@@ -168,6 +168,25 @@ export function issuerUrlFindings(issuer: string): IssuerFinding[] {
   return out;
 }
 
+/** What an issuer-URL input box says about what was typed; `blocking` refuses it, anything else is a warning. */
+export interface IssuerInputProblem {
+  readonly message: string;
+  readonly blocking: boolean;
+}
+
+/**
+ * The one validator of a typed issuer URL (Add Trust, Edit, Set Up Keyless Access): not an http:// or https:// URL
+ * is refused with Quay's own rule; http:// (Quay stores it but fails every exchange, contract §6.2 step 6) and an
+ * internal host are warnings that let the value through.
+ */
+export function issuerInputProblem(issuer: string): IssuerInputProblem | undefined {
+  const findings = issuerUrlFindings(issuer);
+  const blocking = findings.find((f) => f.kind === 'notUrl');
+  if (blocking !== undefined) return { message: blocking.message, blocking: true };
+  const warning = findings.find((f) => f.severity === 'error' || f.severity === 'warning');
+  return warning !== undefined ? { message: warning.message, blocking: false } : undefined;
+}
+
 const unreachable = (what: string, why: string): IssuerFinding => ({
   kind: 'unreachable',
   severity: 'info',

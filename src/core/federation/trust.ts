@@ -66,6 +66,22 @@ export function federationUnsupported(error: unknown): boolean {
   return QuayApiError.is(error, 'notFound') && error.status === 404 && /\/federation$/.test(error.path);
 }
 
+/** A robot's federation entries as a plan copies them: read (none on a Quay without robot federation), or unreadable with why. */
+export type FederationToCopy = { readonly kind: 'read'; readonly entries: readonly FederationEntry[] } | { readonly kind: 'unreadable'; readonly message: string };
+
+/**
+ * Reads the entries a successor robot gets. Only a Quay without robot federation (a 404 on the federation path)
+ * means "none"; any other failure (a refusal, an outage) is kept with Quay's text, never read as an empty list.
+ */
+export async function federationToCopy(read: Promise<readonly FederationEntry[]>): Promise<FederationToCopy> {
+  try {
+    return { kind: 'read', entries: await read };
+  } catch (error) {
+    if (federationUnsupported(error)) return { kind: 'read', entries: [] };
+    return { kind: 'unreadable', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
 /** Which federation routes: an organization's robots (`/organization/{org}/robots/…`) or the user's own (`/user/robots/…`). */
 export type FederationScope = Namespace['kind'];
 

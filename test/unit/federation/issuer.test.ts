@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rootCertificates } from 'node:tls';
-import { checkIssuer, internalHostReason, issuerUrlFindings, type FetchJson, type IssuerCheck, type ResolveHost } from '../../../src/core/federation/issuer';
+import { checkIssuer, internalHostReason, issuerInputProblem, issuerUrlFindings, type FetchJson, type IssuerCheck, type ResolveHost } from '../../../src/core/federation/issuer';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { closedPort, localServer, sendJson, type LocalServer } from '../quay/helpers';
 import { fetchJsonTrusting } from './helpers';
@@ -83,6 +83,21 @@ void test('unreachable or untrusted from the editor: this proves nothing about Q
   const untrusted = await checkIssuer(sb.issuer.url, fetchJsonTrusting(rootCertificates.join('\n')), undefined, agreed);
   assert.deepEqual(kinds(untrusted), ['clusterInternal', 'unreachable']);
   assert.match(untrusted.findings[1]?.message ?? '', /certificate|self[- ]signed|issuer/i);
+});
+
+void test('the one issuer-URL input rule (Add Trust and Set Up Keyless Access): a non-URL is refused, http:// warns with why', () => {
+  assert.equal(issuerInputProblem('https://token.actions.githubusercontent.com'), undefined);
+  for (const typed of ['token.actions.githubusercontent.com', 'https://', 'ftp://issuer.example.com', 'https://exa mple.com']) {
+    const problem = issuerInputProblem(typed);
+    assert.equal(problem?.blocking, true, typed);
+    // The message says what Quay accepts: http:// is accepted, so it must not ask for https:// alone.
+    assert.match(problem.message, /http:\/\/ or https:\/\//, typed);
+  }
+  // Quay stores an http:// issuer but never exchanges with it (contract §6.2 step 6): accepted, with a warning that says so.
+  const http = issuerInputProblem('http://issuer.example.com');
+  assert.equal(http?.blocking, false);
+  assert.match(http.message, /http:\/\/ issuer .*over https/);
+  assert.equal(issuerInputProblem('https://kubernetes.default.svc')?.blocking, false);
 });
 
 void test('what the URL alone tells: not a URL, http, cluster-internal and private hosts', () => {

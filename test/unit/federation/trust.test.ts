@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addEntry, audiencesNotStored, federationGap, federationGapFor, federationUnsupported, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustApi } from '../../../src/core/federation/trust';
+import { addEntry, audiencesNotStored, federationGap, federationToCopy, federationGapFor, federationUnsupported, removeEntry, replaceEntry, updateTrust, validateTrust, type TrustApi } from '../../../src/core/federation/trust';
 import { QuayClient } from '../../../src/core/quay/client';
 import { QuayApiError } from '../../../src/core/quay/errors';
 import type { FederationEntry, Namespace } from '../../../src/core/quay/types';
@@ -209,4 +209,33 @@ void test('audiences: a change of audiences alone is a change; a Quay that store
   assert.deepEqual(audiencesNotStored([a], [{ issuer: GH, subject: 's', audiences: ['x', 'x'] }]), [], 'order and repeats do not matter');
   assert.deepEqual(audiencesNotStored([a], [{ issuer: GH, subject: 's', audiences: ['z'] }]), [a]);
   assert.deepEqual(audiencesNotStored([{ issuer: GH, subject: 's' }], []), [], 'nothing asked, nothing to report');
+});
+
+void test('federationToCopy (the successor plan): a failed read is "could not be read" with Quay\'s text, never "0 entries"; only a Quay without federation has none', async () => {
+  await client.setFederation(acme, 'unused_bot', [e1]);
+  assert.deepEqual(await federationToCopy(client.getFederation(acme, 'unused_bot')), { kind: 'read', entries: [e1] });
+  const refusing = await localServer((_req, res) => {
+    res.writeHead(403, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ detail: 'Unauthorized', error_message: 'Unauthorized', error_type: 'insufficient_scope', status: 403 }));
+  });
+  const old = await localServer((_req, res) => {
+    res.writeHead(404, { 'content-type': 'text/html' });
+    res.end('<!doctype html><title>404 Not Found</title>');
+  });
+  const make = (url: string): QuayClient => new QuayClient({ baseUrl: url, getToken: () => Promise.resolve('t'), logger: memoryLogger().logger });
+  const refusingClient = make(refusing.url);
+  const oldClient = make(old.url);
+  try {
+    const refused = await federationToCopy(refusingClient.getFederation(acme, 'unused_bot'));
+    assert.equal(refused.kind, 'unreadable');
+    assert.match(refused.kind === 'unreadable' ? refused.message : '', /Unauthorized/);
+    assert.deepEqual(await federationToCopy(oldClient.getFederation(acme, 'unused_bot')), { kind: 'read', entries: [] });
+    assert.deepEqual(await federationToCopy(Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1'))), { kind: 'unreadable', message: 'connect ECONNREFUSED 127.0.0.1:1' });
+  } finally {
+    await client.setFederation(acme, 'unused_bot', []);
+    await refusingClient.close();
+    await oldClient.close();
+    await refusing.close();
+    await old.close();
+  }
 });
