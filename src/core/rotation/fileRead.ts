@@ -8,22 +8,47 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const BINARY_PROBE = 8000;
 
+/** Bits of the prefilter's gram table: 2^22 bits (512 KiB), so a few hundred grams leave almost every slot empty. */
+const GRAM_BITS = 22;
+const gramSlot = (gram: number): number => Math.imul(gram, 0x9e3779b1) >>> (32 - GRAM_BITS);
+const gramAt = (b: Uint8Array, i: number): number => ((b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24)) >>> 0;
+
 /**
- * Whether `bytes` may hold one of the literals. Every literal of length L has a 4-byte gram at each offset; a
- * window of L bytes always contains a position that is a multiple of `L - 3`, so probing only those positions for
- * a gram of any literal finds every occurrence (the shortest literal sets the step). One light pass replaces one
- * `Buffer.includes` per literal; a file with a probe hit is then checked literally.
+ * Whether `bytes` hold one of the literals. Every literal of length L has a 4-byte gram at each offset; a window
+ * of L bytes always contains a position that is a multiple of `L - 3`, so probing only those positions for a gram
+ * of any literal finds every occurrence (the shortest literal sets the step). A probe first asks a bit table
+ * indexed by a hash of the gram (almost always empty), then the exact grams, and a gram of a literal is checked
+ * in place: is that literal at the position the gram implies? The base64 literals share grams with other robots'
+ * credentials (the same namespace, the same JSON around them), so checking in place, not the whole file for every
+ * literal, keeps such files cheap. The answer is exactly "one of the literals is in the bytes".
  */
 export function literalPrefilter(literals: readonly Buffer[]): (bytes: Buffer) => boolean {
   const shortest = Math.min(...literals.map((l) => l.length));
   if (shortest < 4) return (bytes) => literals.some((l) => bytes.includes(l));
-  const grams = new Set<number>();
-  const gramAt = (b: Uint8Array, i: number): number => ((b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24)) >>> 0;
-  for (const l of literals) for (let i = 0; i + 4 <= l.length; i++) grams.add(gramAt(l, i));
+  const table = new Uint32Array(1 << (GRAM_BITS - 5));
+  /** Each gram's places: the literal and the gram's offset in it. */
+  const places = new Map<number, { literal: Buffer; offset: number }[]>();
+  for (const literal of literals) {
+    for (let offset = 0; offset + 4 <= literal.length; offset++) {
+      const gram = gramAt(literal, offset);
+      const slot = gramSlot(gram);
+      table[slot >>> 5] = (table[slot >>> 5] ?? 0) | (1 << (slot & 31));
+      const list = places.get(gram);
+      if (list === undefined) places.set(gram, [{ literal, offset }]);
+      else list.push({ literal, offset });
+    }
+  }
   const step = shortest - 3;
   return (bytes) => {
-    for (let i = 0; i + 4 <= bytes.length; i += step) {
-      if (grams.has(gramAt(bytes, i))) return literals.some((l) => bytes.includes(l));
+    const last = bytes.length - 4;
+    for (let i = 0; i <= last; i += step) {
+      const gram = gramAt(bytes, i);
+      const slot = gramSlot(gram);
+      if (((table[slot >>> 5] ?? 0) & (1 << (slot & 31))) === 0) continue;
+      for (const { literal, offset } of places.get(gram) ?? []) {
+        const start = i - offset;
+        if (start >= 0 && start + literal.length <= bytes.length && bytes.compare(literal, 0, literal.length, start, start + literal.length) === 0) return true;
+      }
     }
     return false;
   };
@@ -128,10 +153,15 @@ export class ScanReader {
   private readonly reader = new Reader();
   private readonly mayHold: (bytes: Buffer) => boolean;
   private readonly hint: Buffer;
+  private readonly words: readonly Buffer[];
 
-  constructor(literals: readonly string[], hint: string) {
+  /**
+   * @param hint a file may hold a reference (references.ts) only if it holds `hint` and one of `words`.
+   */
+  constructor(literals: readonly string[], hint: string, words: readonly string[]) {
     this.mayHold = literalPrefilter(literals.map((l) => Buffer.from(l, 'latin1')));
     this.hint = Buffer.from(hint, 'latin1');
+    this.words = words.map((w) => Buffer.from(w, 'latin1'));
   }
 
   read(r: ReadRequest): ReadOutcome {
@@ -147,8 +177,9 @@ export class ScanReader {
       if (isUtf16(probe)) return { kind: 'utf16' };
       return this.mayHold(bytes) ? { kind: 'binary' } : { kind: 'text', hint: false };
     }
-    if (isUtf16(probe)) return { kind: 'utf16' }; // a byte-order mark, and no NUL: non-Latin UTF-16 text
-    const hint = bytes.includes(this.hint);
+    // Without a NUL, only a byte-order mark makes UTF-16 text (non-Latin): isUtf16's NUL count is 0 here.
+    if (probe.length >= 2 && ((probe[0] === 0xff && probe[1] === 0xfe) || (probe[0] === 0xfe && probe[1] === 0xff))) return { kind: 'utf16' };
+    const hint = bytes.includes(this.hint) && this.words.some((w) => bytes.includes(w));
     return this.mayHold(bytes) ? { kind: 'text', hint, bytes: Uint8Array.prototype.slice.call(bytes) } : { kind: 'text', hint };
   }
 }

@@ -25,7 +25,7 @@ import type { TextRange } from '../yaml/edits';
 import { needlesFor, scanText } from './match';
 import type { Needles, TextUsage } from './match';
 import { vaultExternalSecretsIn, type FileVaultExternalSecret } from './externalSecrets';
-import { conventionalSecretNames, findReferences, REFERENCE_HINT, secretsHolding } from './references';
+import { conventionalSecretNames, findReferences, REFERENCE_HINT, REFERENCE_WORDS, secretsHolding } from './references';
 import type { SecretReference } from './references';
 import { Reader, ScanReader, type ReadOutcome } from './fileRead';
 import { defaultReaderWorkers, ReaderPool } from './readerPool';
@@ -218,7 +218,7 @@ const DEFAULT_PARALLEL_AFTER = 200;
 /** Find every usage of the robot's token under the roots and in the extra files. */
 export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
   const needles = needlesFor(o.robot, o.token);
-  const scanReader = new ScanReader(needles.literals, REFERENCE_HINT);
+  const scanReader = new ScanReader(needles.literals, REFERENCE_HINT, REFERENCE_WORDS);
   const excludes = (o.excludes ?? []).map(globMatcher);
   const excluded = (rel: string | undefined): boolean => rel !== undefined && excludes.some((re) => re.test(rel));
   const reader = new Reader();
@@ -305,7 +305,7 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
     // A file found in a folder was listed as a regular file: a symbolic link swapped in since is refused.
     const request = { path: p.path, noFollow: p.rel !== undefined && p.rel !== '' };
     if (++filesFound > parallelAfter && workers > 0 && pool === undefined) {
-      pool = new ReaderPool(workers, { literals: needles.literals, hint: REFERENCE_HINT }, settle);
+      pool = new ReaderPool(workers, { literals: needles.literals, hint: REFERENCE_HINT, words: REFERENCE_WORDS }, settle);
     }
     if (pool?.running === true) pool.add(slot, request);
     else settle(slot, scanReader.read(request));
@@ -322,7 +322,7 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
         sliceStart = performance.now();
       }
     }
-    await pool?.drain(o.signal);
+    await pool?.drain((request) => scanReader.read(request), o.signal);
   } finally {
     await pool?.close();
   }
