@@ -11,11 +11,13 @@
  * device): every file is opened non-blocking and checked with `fstat` before it is read, so a FIFO given as a
  * root or extra file (or swapped in after the folder was listed) cannot block the scan.
  *
- * Speed: each file is read into one reused buffer and searched for the needles' literals as bytes
- * (`Buffer.indexOf`); only a file holding one is decoded and scanned for real (match.ts). Reads are
- * synchronous, in slices of about 10 ms between which the event loop runs, the signal is checked and progress
- * is reported: asynchronous reads cost several thread-pool round trips per file, which for thousands of small
- * files is slower than the search itself (test/bench/rotation.ts compares the whole with ripgrep).
+ * Speed (issue 22 §4, test/bench/rotation.ts compares the whole with ripgrep): the main thread walks the folders
+ * while reader threads (readerPool.ts, one per core, kept idle 30 s between scans) read each file into a reused
+ * buffer and search it for the needles' literals as bytes (fileRead.ts); only a file holding one comes back to be
+ * decoded and scanned for real (match.ts). Reads are synchronous, in batches: asynchronous reads cost several
+ * thread-pool round trips per file, which for thousands of small files is slower than the search itself. Small
+ * scans (200 files or fewer) read on the main thread, in slices of about 10 ms between which the event loop runs,
+ * the signal is checked and progress is reported. Either way the result is the same, in the same order.
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
