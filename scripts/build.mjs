@@ -10,6 +10,8 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 await esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
 // The `quay-robots` CLI (package.json `bin`): the same headless planners, no editor.
 await esbuild.build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' });
+// The rotation finder's reader thread (src/core/rotation/readerPool.ts loads it beside the bundle that runs it).
+await esbuild.build({ ...common, entryPoints: ['src/core/rotation/readerWorker.ts'], outfile: 'dist/readerWorker.js' });
 
 // The webview pages (webview-ui/): one entry per page, `webview-ui/src/pages/<name>.ts` → `webview-ui/dist/<name>.js`
 // and `<name>.css`; code shared by pages (Lit, @vscode-elements/elements) goes to chunks both import.

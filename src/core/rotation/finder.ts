@@ -11,25 +11,29 @@
  * device): every file is opened non-blocking and checked with `fstat` before it is read, so a FIFO given as a
  * root or extra file (or swapped in after the folder was listed) cannot block the scan.
  *
- * Speed: each file is read into one reused buffer and searched for the needles' literals as bytes
- * (`Buffer.indexOf`); only a file holding one is decoded and scanned for real (match.ts). Reads are
- * synchronous, in slices of about 10 ms between which the event loop runs, the signal is checked and progress
- * is reported: asynchronous reads cost several thread-pool round trips per file, which for thousands of small
- * files is slower than the search itself (test/bench/rotation.ts compares the whole with ripgrep).
+ * Speed (issue 22 §4, test/bench/rotation.ts compares the whole with ripgrep): the main thread walks the folders
+ * while reader threads (readerPool.ts, one per core, kept idle 30 s between scans) read each file into a reused
+ * buffer and search it for the needles' literals as bytes (fileRead.ts); only a file holding one comes back to be
+ * decoded and scanned for real (match.ts). Reads are synchronous, in batches: asynchronous reads cost several
+ * thread-pool round trips per file, which for thousands of small files is slower than the search itself. Small
+ * scans (200 files or fewer) read on the main thread, in slices of about 10 ms between which the event loop runs,
+ * the signal is checked and progress is reported. Either way the result is the same, in the same order.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TextRange } from '../yaml/edits';
 import { needlesFor, scanText } from './match';
 import type { Needles, TextUsage } from './match';
 import { vaultExternalSecretsIn, type FileVaultExternalSecret } from './externalSecrets';
-import { conventionalSecretNames, findReferences, REFERENCE_HINT, secretsHolding } from './references';
+import { conventionalSecretNames, findReferences, REFERENCE_HINT, REFERENCE_WORDS, secretsHolding } from './references';
 import type { SecretReference } from './references';
+import { Reader, ScanReader, type ReadOutcome } from './fileRead';
+import { defaultReaderWorkers, ReaderPool } from './readerPool';
 
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
-const BINARY_PROBE = 8000;
+export { literalPrefilter, MAX_FILE_BYTES, openRegularFile, readRegularFile } from './fileRead';
+
 const SKIPPED_NAMES = new Set(['.git', 'node_modules']);
 const SLICE_MS = 10;
 
@@ -47,6 +51,12 @@ export interface FindOptions {
   readonly signal?: AbortSignal;
   /** Called between slices and at the end with the number of files read so far. */
   readonly onProgress?: (filesScanned: number) => void;
+  /**
+   * Reader threads (readerPool.ts): `workers` of them (default one per core, at most 4; 0 reads on the main
+   * thread) once more than `after` files are found (default 200: below that, starting threads costs more than it
+   * saves). The result is the same either way.
+   */
+  readonly readers?: { readonly workers?: number; readonly after?: number };
 }
 
 export interface FileUsage extends TextUsage {
@@ -188,102 +198,6 @@ function scanFile(file: string, bytes: Uint8Array, text: string, needles: Needle
 /** The text of a file as VS Code shows it: UTF-8, a byte-order mark dropped. */
 const decode = (bytes: Uint8Array): string => new TextDecoder('utf-8').decode(bytes);
 
-/**
- * Whether `bytes` may hold one of the literals. Every literal of length L has a 4-byte gram at each offset; a
- * window of L bytes always contains a position that is a multiple of `L - 3`, so probing only those positions for
- * a gram of any literal finds every occurrence (the shortest literal sets the step). One light pass replaces one
- * `Buffer.includes` per literal; a file with a probe hit is then checked literally.
- */
-export function literalPrefilter(literals: readonly Buffer[]): (bytes: Buffer) => boolean {
-  const shortest = Math.min(...literals.map((l) => l.length));
-  if (shortest < 4) return (bytes) => literals.some((l) => bytes.includes(l));
-  const grams = new Set<number>();
-  const gramAt = (b: Uint8Array, i: number): number => ((b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24)) >>> 0;
-  for (const l of literals) for (let i = 0; i + 4 <= l.length; i++) grams.add(gramAt(l, i));
-  const step = shortest - 3;
-  return (bytes) => {
-    for (let i = 0; i + 4 <= bytes.length; i += step) {
-      if (grams.has(gramAt(bytes, i))) return literals.some((l) => bytes.includes(l));
-    }
-    return false;
-  };
-}
-
-/** `O_NONBLOCK` where the platform has it: opening a FIFO then returns at once instead of waiting for a writer. */
-const OPEN_NONBLOCK = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
-
-/**
- * Opens `file` for reading without blocking (a FIFO or a device would block a plain `open`) and checks with
- * `fstat` on the opened descriptor that it is a regular file: `'special'` otherwise, and nothing is read.
- * `noFollow` refuses a symbolic link (ELOOP), for files listed as regular that a link replaced since.
- */
-export function openRegularFile(file: string, noFollow = false): number | 'special' {
-  const fd = openSync(file, OPEN_NONBLOCK | (noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
-  let regular = false;
-  try {
-    regular = fstatSync(fd).isFile();
-  } finally {
-    if (!regular) closeSync(fd);
-  }
-  return regular ? fd : 'special';
-}
-
-/**
- * A whole regular file's bytes, opened as {@link openRegularFile} does; `'large'` past `maxBytes`, `'special'`
- * when it is not a regular file. For small files such as the user's Docker config.
- */
-export function readRegularFile(file: string, maxBytes = MAX_FILE_BYTES): Buffer | 'large' | 'special' {
-  const fd = openRegularFile(file);
-  if (fd === 'special') return 'special';
-  const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, 1024 * 1024));
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for (let r = readSync(fd, buffer, 0, buffer.length, null); r > 0; r = readSync(fd, buffer, 0, buffer.length, null)) {
-      chunks.push(Buffer.from(buffer.subarray(0, r)));
-      total += r;
-      if (total > maxBytes) return 'large';
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return Buffer.concat(chunks, total);
-}
-
-/** UTF-16 text: a byte-order mark, or (for text without one) a NUL in at least 90% of the even or of the odd bytes. */
-function isUtf16(probe: Buffer): boolean {
-  if (probe.length >= 2 && ((probe[0] === 0xff && probe[1] === 0xfe) || (probe[0] === 0xfe && probe[1] === 0xff))) return true;
-  const pairs = Math.floor(probe.length / 2);
-  if (pairs < 2) return false;
-  let even = 0;
-  let odd = 0;
-  for (let i = 0; i + 1 < probe.length; i += 2) {
-    if (probe[i] === 0) even++;
-    if (probe[i + 1] === 0) odd++;
-  }
-  return (even >= 0.9 * pairs) !== (odd >= 0.9 * pairs);
-}
-
-class Reader {
-  private readonly buffer = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
-
-  /**
-   * The file's bytes (a view into the reused buffer, valid until the next read), `'large'`, or `'special'` when it
-   * is not a regular file (nothing read; see {@link openRegularFile}).
-   */
-  read(file: string, noFollow = false): Buffer | 'large' | 'special' {
-    const fd = openRegularFile(file, noFollow);
-    if (fd === 'special') return 'special';
-    try {
-      let n = 0;
-      for (let r = 1; r > 0 && n < this.buffer.length; n += r) r = readSync(fd, this.buffer, n, this.buffer.length - n, null);
-      return n > MAX_FILE_BYTES ? 'large' : this.buffer.subarray(0, n);
-    } finally {
-      closeSync(fd);
-    }
-  }
-}
-
 interface Pending {
   readonly path: string;
   /** `/`-separated path relative to its root, for excludes; undefined for extra files. */
@@ -295,11 +209,18 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
+/** A place in scan order: what the walk found, or a file with what reading it found (filled in later by a worker). */
+type Item =
+  | { readonly kind: 'skipped'; readonly skipped: SkippedFile }
+  | { readonly kind: 'unreadable'; readonly path: string }
+  | { readonly kind: 'file'; readonly p: Pending; outcome?: ReadOutcome; scanned?: ScannedFile };
+
+const DEFAULT_PARALLEL_AFTER = 200;
+
 /** Find every usage of the robot's token under the roots and in the extra files. */
 export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
   const needles = needlesFor(o.robot, o.token);
-  const mayHold = literalPrefilter(needles.literals.map((l) => Buffer.from(l, 'latin1')));
-  const hint = Buffer.from(REFERENCE_HINT, 'latin1');
+  const scanReader = new ScanReader(needles.literals, REFERENCE_HINT, REFERENCE_WORDS);
   const excludes = (o.excludes ?? []).map(globMatcher);
   const excluded = (rel: string | undefined): boolean => rel !== undefined && excludes.some((re) => re.test(rel));
   const reader = new Reader();
@@ -312,6 +233,30 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
   let filesScanned = 0;
   /** The roots' real paths: a symbolic link into one of them points at something that is searched anyway. */
   const realRoots: string[] = [];
+  /** Everything the scan meets, in the order a sequential scan meets it: the result is assembled from it. */
+  const items: Item[] = [];
+  const workers = o.readers?.workers ?? defaultReaderWorkers();
+  const parallelAfter = o.readers?.after ?? DEFAULT_PARALLEL_AFTER;
+  let pool: ReaderPool | undefined;
+  let filesFound = 0;
+  let filesRead = 0;
+
+  /** What a file's outcome means as soon as it is known: a file that may hold the token is decoded and scanned. */
+  const settle = (slot: number, outcome: ReadOutcome): void => {
+    const item = items[slot];
+    if (item?.kind !== 'file') return;
+    if (outcome.kind === 'text' && outcome.bytes !== undefined) {
+      const bytes = outcome.bytes;
+      const text = decode(bytes);
+      const scanned = scanFile(item.p.path, bytes, text, needles);
+      if (scanned.usages.length > 0) {
+        item.scanned = scanned;
+        for (const name of secretsHolding(text, scanned.usages.map((u) => u.value ?? u.range))) known.add(name);
+      }
+      item.outcome = { kind: 'text', hint: outcome.hint };
+    } else item.outcome = outcome;
+    if (outcome.kind !== 'error' && outcome.kind !== 'special') filesRead++;
+  };
 
   const stack: Pending[] = [];
   for (const f of [...(o.extraFiles ?? [])].reverse()) stack.push({ path: f, rel: undefined, dir: false });
@@ -334,7 +279,7 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
     } catch {
       return; // dangling: nothing to search
     }
-    if (!insideRoots(real)) skipped.push({ path, reason: 'symlink' });
+    if (!insideRoots(real)) items.push({ kind: 'skipped', skipped: { path, reason: 'symlink' } });
   };
 
   const visit = (p: Pending): void => {
@@ -343,7 +288,7 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
       try {
         entries = readdirSync(p.path, { withFileTypes: true });
       } catch {
-        unreadable.push(p.path);
+        items.push({ kind: 'unreadable', path: p.path });
         return;
       }
       entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)); // popped in name order
@@ -354,54 +299,59 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
         const path = join(p.path, e.name);
         if (e.isSymbolicLink()) link(path); // symbolic links are not followed
         else if (e.isDirectory() || e.isFile()) stack.push({ path, rel, dir: e.isDirectory() });
-        else skipped.push({ path, reason: 'special' });
+        else items.push({ kind: 'skipped', skipped: { path, reason: 'special' } });
       }
       return;
     }
-    let bytes: Buffer | 'large' | 'special';
-    try {
-      // A file found in a folder was listed as a regular file: a symbolic link swapped in since is refused.
-      bytes = reader.read(p.path, p.rel !== undefined && p.rel !== '');
-    } catch (e) {
-      if (p.rel !== undefined || (e as NodeJS.ErrnoException).code !== 'ENOENT') unreadable.push(p.path);
-      return;
+    const slot = items.push({ kind: 'file', p }) - 1;
+    // A file found in a folder was listed as a regular file: a symbolic link swapped in since is refused.
+    const request = { path: p.path, noFollow: p.rel !== undefined && p.rel !== '' };
+    if (++filesFound > parallelAfter && workers > 0 && pool === undefined) {
+      pool = new ReaderPool(workers, { literals: needles.literals, hint: REFERENCE_HINT, words: REFERENCE_WORDS }, settle);
     }
-    if (bytes === 'special') {
-      skipped.push({ path: p.path, reason: 'special' });
-      return;
-    }
-    filesScanned++;
-    if (bytes === 'large') {
-      tooLarge.push(p.path);
-      return;
-    }
-    const probe = bytes.subarray(0, BINARY_PROBE);
-    if (probe.includes(0)) {
-      if (isUtf16(probe)) skipped.push({ path: p.path, reason: 'utf16' });
-      else if (mayHold(bytes)) skipped.push({ path: p.path, reason: 'binary' });
-      return;
-    }
-    if (isUtf16(probe)) {
-      skipped.push({ path: p.path, reason: 'utf16' }); // a byte-order mark, and no NUL: non-Latin UTF-16 text
-      return;
-    }
-    if (bytes.includes(hint)) referenceCandidates.push(p.path);
-    if (!mayHold(bytes)) return;
-    const text = decode(bytes);
-    const scanned = scanFile(p.path, bytes, text, needles);
-    if (scanned.usages.length === 0) return;
-    files.push(scanned);
-    for (const name of secretsHolding(text, scanned.usages.map((u) => u.value ?? u.range))) known.add(name);
+    if (pool?.running === true) pool.add(slot, request);
+    else settle(slot, scanReader.read(request));
   };
 
-  let sliceStart = performance.now();
-  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-    visit(next);
-    if (performance.now() - sliceStart >= SLICE_MS) {
-      o.onProgress?.(filesScanned);
-      await yieldToEventLoop();
-      o.signal?.throwIfAborted();
-      sliceStart = performance.now();
+  try {
+    let sliceStart = performance.now();
+    for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+      visit(next);
+      if (performance.now() - sliceStart >= SLICE_MS) {
+        o.onProgress?.(filesRead);
+        await yieldToEventLoop();
+        o.signal?.throwIfAborted();
+        sliceStart = performance.now();
+      }
+    }
+    await pool?.drain((request) => scanReader.read(request), o.signal);
+  } finally {
+    await pool?.close();
+  }
+
+  for (const [slot, item] of items.entries()) {
+    if (item.kind === 'skipped') skipped.push(item.skipped);
+    else if (item.kind === 'unreadable') unreadable.push(item.path);
+    else {
+      // Not answered by a reader worker (one failed): read here.
+      if (item.outcome === undefined) settle(slot, scanReader.read({ path: item.p.path, noFollow: item.p.rel !== undefined && item.p.rel !== '' }));
+      const outcome = item.outcome ?? { kind: 'error', code: undefined };
+      const path = item.p.path;
+      if (outcome.kind === 'error') {
+        if (item.p.rel !== undefined || outcome.code !== 'ENOENT') unreadable.push(path);
+        continue;
+      }
+      if (outcome.kind === 'special') {
+        skipped.push({ path, reason: 'special' });
+        continue;
+      }
+      filesScanned++;
+      if (outcome.kind === 'large') tooLarge.push(path);
+      else if (outcome.kind !== 'text') skipped.push({ path, reason: outcome.kind });
+      else if (outcome.kind === 'text') {
+        if (outcome.hint) referenceCandidates.push(path);
+        if (item.scanned !== undefined) files.push(item.scanned);
+      }
     }
   }
 

@@ -24,6 +24,12 @@ export interface SecretReference {
 export const REFERENCE_HINT = 'Secret';
 const REFERENCE_KINDS = /SealedSecret|ExternalSecret|SecretStore|PushSecret|\bsops\b/;
 
+/**
+ * The words {@link mayHoldReferences} looks for, as bytes: a file holding none of them (or not {@link REFERENCE_HINT})
+ * has no reference, so the finder's readers need not send it back to be parsed.
+ */
+export const REFERENCE_WORDS: readonly string[] = ['SealedSecret', 'ExternalSecret', 'SecretStore', 'PushSecret', 'sops'];
+
 export function mayHoldReferences(text: string): boolean {
   return REFERENCE_KINDS.test(text);
 }

@@ -1,0 +1,185 @@
+/**
+ * How the token-usage finder (finder.ts) reads one file, on the main thread or in a reader worker
+ * (readerPool.ts): opened non-blocking and checked with `fstat`, read whole into a reused buffer, and sorted into
+ * what the finder needs to know, so only the few files that may hold the token travel back to be decoded.
+ */
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+
+export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+const BINARY_PROBE = 8000;
+
+/** Bits of the prefilter's gram table: 2^22 bits (512 KiB), so a few hundred grams leave almost every slot empty. */
+const GRAM_BITS = 22;
+const gramSlot = (gram: number): number => Math.imul(gram, 0x9e3779b1) >>> (32 - GRAM_BITS);
+const gramAt = (b: Uint8Array, i: number): number => ((b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24)) >>> 0;
+
+/**
+ * Whether `bytes` hold one of the literals. Every literal of length L has a 4-byte gram at each offset; a window
+ * of L bytes always contains a position that is a multiple of `L - 3`, so probing only those positions for a gram
+ * of any literal finds every occurrence (the shortest literal sets the step). A probe first asks a bit table
+ * indexed by a hash of the gram (almost always empty), then the exact grams, and a gram of a literal is checked
+ * in place: is that literal at the position the gram implies? The base64 literals share grams with other robots'
+ * credentials (the same namespace, the same JSON around them), so checking in place, not the whole file for every
+ * literal, keeps such files cheap. The answer is exactly "one of the literals is in the bytes".
+ */
+export function literalPrefilter(literals: readonly Buffer[]): (bytes: Buffer) => boolean {
+  const shortest = Math.min(...literals.map((l) => l.length));
+  if (shortest < 4) return (bytes) => literals.some((l) => bytes.includes(l));
+  const table = new Uint32Array(1 << (GRAM_BITS - 5));
+  /** Each gram's places: the literal and the gram's offset in it. */
+  const places = new Map<number, { literal: Buffer; offset: number }[]>();
+  for (const literal of literals) {
+    for (let offset = 0; offset + 4 <= literal.length; offset++) {
+      const gram = gramAt(literal, offset);
+      const slot = gramSlot(gram);
+      table[slot >>> 5] = (table[slot >>> 5] ?? 0) | (1 << (slot & 31));
+      const list = places.get(gram);
+      if (list === undefined) places.set(gram, [{ literal, offset }]);
+      else list.push({ literal, offset });
+    }
+  }
+  const step = shortest - 3;
+  return (bytes) => {
+    const last = bytes.length - 4;
+    for (let i = 0; i <= last; i += step) {
+      const gram = gramAt(bytes, i);
+      const slot = gramSlot(gram);
+      if (((table[slot >>> 5] ?? 0) & (1 << (slot & 31))) === 0) continue;
+      for (const { literal, offset } of places.get(gram) ?? []) {
+        const start = i - offset;
+        if (start >= 0 && start + literal.length <= bytes.length && bytes.compare(literal, 0, literal.length, start, start + literal.length) === 0) return true;
+      }
+    }
+    return false;
+  };
+}
+
+/** `O_NONBLOCK` where the platform has it: opening a FIFO then returns at once instead of waiting for a writer. */
+const OPEN_NONBLOCK = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Opens `file` for reading without blocking (a FIFO or a device would block a plain `open`) and checks with
+ * `fstat` on the opened descriptor that it is a regular file: `'special'` otherwise, and nothing is read.
+ * `noFollow` refuses a symbolic link (ELOOP), for files listed as regular that a link replaced since.
+ */
+export function openRegularFile(file: string, noFollow = false): number | 'special' {
+  const fd = openSync(file, OPEN_NONBLOCK | (noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
+  let regular = false;
+  try {
+    regular = fstatSync(fd).isFile();
+  } finally {
+    if (!regular) closeSync(fd);
+  }
+  return regular ? fd : 'special';
+}
+
+/**
+ * A whole regular file's bytes, opened as {@link openRegularFile} does; `'large'` past `maxBytes`, `'special'`
+ * when it is not a regular file. For small files such as the user's Docker config.
+ */
+export function readRegularFile(file: string, maxBytes = MAX_FILE_BYTES): Buffer | 'large' | 'special' {
+  const fd = openRegularFile(file);
+  if (fd === 'special') return 'special';
+  const buffer = Buffer.allocUnsafe(Math.min(maxBytes + 1, 1024 * 1024));
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for (let r = readSync(fd, buffer, 0, buffer.length, null); r > 0; r = readSync(fd, buffer, 0, buffer.length, null)) {
+      chunks.push(Buffer.from(buffer.subarray(0, r)));
+      total += r;
+      if (total > maxBytes) return 'large';
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/** UTF-16 text: a byte-order mark, or (for text without one) a NUL in at least 90% of the even or of the odd bytes. */
+export function isUtf16(probe: Buffer): boolean {
+  if (probe.length >= 2 && ((probe[0] === 0xff && probe[1] === 0xfe) || (probe[0] === 0xfe && probe[1] === 0xff))) return true;
+  const pairs = Math.floor(probe.length / 2);
+  if (pairs < 2) return false;
+  let even = 0;
+  let odd = 0;
+  for (let i = 0; i + 1 < probe.length; i += 2) {
+    if (probe[i] === 0) even++;
+    if (probe[i + 1] === 0) odd++;
+  }
+  return (even >= 0.9 * pairs) !== (odd >= 0.9 * pairs);
+}
+
+export class Reader {
+  private readonly buffer = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
+
+  /**
+   * The file's bytes (a view into the reused buffer, valid until the next read), `'large'`, or `'special'` when it
+   * is not a regular file (nothing read; see {@link openRegularFile}).
+   */
+  read(file: string, noFollow = false): Buffer | 'large' | 'special' {
+    const fd = openRegularFile(file, noFollow);
+    if (fd === 'special') return 'special';
+    try {
+      let n = 0;
+      for (let r = 1; r > 0 && n < this.buffer.length; n += r) r = readSync(fd, this.buffer, n, this.buffer.length - n, null);
+      return n > MAX_FILE_BYTES ? 'large' : this.buffer.subarray(0, n);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** One file to read: `noFollow` for a file listed in a folder (a symbolic link swapped in since is refused). */
+export interface ReadRequest {
+  readonly path: string;
+  readonly noFollow: boolean;
+}
+
+/**
+ * What reading one file found:
+ * - `error`: open, `fstat` or read failed (`code` is the errno name);
+ * - `special`: not a regular file, nothing read; `large`: over 5 MiB;
+ * - `binary`: a NUL in the first 8,000 bytes and a literal in its bytes; `utf16`: UTF-16 text;
+ * - `text`: searched as text; `bytes` only when it may hold the token (a copy, its own memory); `hint` when it
+ *   holds the references' hint (references.ts). A binary file without a literal is `text` with neither.
+ */
+export type ReadOutcome =
+  | { readonly kind: 'error'; readonly code: string | undefined }
+  | { readonly kind: 'special' | 'large' | 'binary' | 'utf16' }
+  | { readonly kind: 'text'; readonly hint: boolean; readonly bytes?: Uint8Array };
+
+/** The finder's reading and byte-level sorting of files: the same on the main thread and in a reader worker. */
+export class ScanReader {
+  private readonly reader = new Reader();
+  private readonly mayHold: (bytes: Buffer) => boolean;
+  private readonly hint: Buffer;
+  private readonly words: readonly Buffer[];
+
+  /**
+   * @param hint a file may hold a reference (references.ts) only if it holds `hint` and one of `words`.
+   */
+  constructor(literals: readonly string[], hint: string, words: readonly string[]) {
+    this.mayHold = literalPrefilter(literals.map((l) => Buffer.from(l, 'latin1')));
+    this.hint = Buffer.from(hint, 'latin1');
+    this.words = words.map((w) => Buffer.from(w, 'latin1'));
+  }
+
+  read(r: ReadRequest): ReadOutcome {
+    let bytes: Buffer | 'large' | 'special';
+    try {
+      bytes = this.reader.read(r.path, r.noFollow);
+    } catch (e) {
+      return { kind: 'error', code: (e as NodeJS.ErrnoException).code };
+    }
+    if (bytes === 'special' || bytes === 'large') return { kind: bytes };
+    const probe = bytes.subarray(0, BINARY_PROBE);
+    if (probe.includes(0)) {
+      if (isUtf16(probe)) return { kind: 'utf16' };
+      return this.mayHold(bytes) ? { kind: 'binary' } : { kind: 'text', hint: false };
+    }
+    // Without a NUL, only a byte-order mark makes UTF-16 text (non-Latin): isUtf16's NUL count is 0 here.
+    if (probe.length >= 2 && ((probe[0] === 0xff && probe[1] === 0xfe) || (probe[0] === 0xfe && probe[1] === 0xff))) return { kind: 'utf16' };
+    const hint = bytes.includes(this.hint) && this.words.some((w) => bytes.includes(w));
+    return this.mayHold(bytes) ? { kind: 'text', hint, bytes: Uint8Array.prototype.slice.call(bytes) } : { kind: 'text', hint };
+  }
+}
