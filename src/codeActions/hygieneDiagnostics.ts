@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
+import { KeyedDebounce } from './keyedDebounce';
 import { Commands } from '../constants';
 import { recogniseCredentials, type RecognisedCredential } from '../commands/hygiene/engine';
 import { GIT_SAFE_CONFIG, gitWorkTree } from '../core/git';
@@ -64,7 +65,7 @@ export class HygieneDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('quay-hygiene');
   private readonly fromReview = new Map<string, Entry[]>();
   private readonly offline = new Map<string, Entry[]>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly pending = new KeyedDebounce();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -96,15 +97,9 @@ export class HygieneDiagnostics implements vscode.Disposable {
 
   private schedule(document: vscode.TextDocument, delay: number): void {
     if (document.uri.scheme !== 'file') return;
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.scan(document).catch((e: unknown) => this.logger.warn(`Hygiene diagnostics of ${document.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`));
-      }, delay),
-    );
+    this.pending.schedule(document.uri.toString(), delay, () => {
+      this.scan(document).catch((e: unknown) => this.logger.warn(`Hygiene diagnostics of ${document.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`));
+    });
   }
 
   /** The offline `committed-token` check of one open document. */
@@ -154,7 +149,7 @@ export class HygieneDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.pending.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

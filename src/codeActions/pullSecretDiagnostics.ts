@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { KeyedDebounce } from './keyedDebounce';
 import { robotNamespace } from '../core/k8s/credentials';
 import type { Logger } from '../core/log';
 import { diagnoseDocument } from '../core/yaml/diagnostics';
@@ -57,7 +58,7 @@ function toRange(document: vscode.TextDocument, range: { start: number; end: num
  */
 export class PullSecretDiagnostics implements vscode.Disposable {
   readonly collection = vscode.languages.createDiagnosticCollection('quay');
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly pending = new KeyedDebounce();
   /** "Grant read" data of the robot diagnostics currently shown, per document. */
   private readonly cannotPull = new Map<string, { range: vscode.Range; data: CannotPullData }[]>();
   /** "Add trust" data of the trust diagnostics currently shown, per document. */
@@ -141,21 +142,14 @@ export class PullSecretDiagnostics implements vscode.Disposable {
 
   private schedule(document: vscode.TextDocument, delay: number): void {
     if (!this.manifests.isManifest(document)) return;
-    const key = document.uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.set(
-      key,
-      setTimeout(() => {
-        this.timers.delete(key);
-        this.update(document).catch((error: unknown) => this.logger.warn(`Diagnostics of ${document.uri.toString()} failed: ${error instanceof Error ? error.message : String(error)}`));
-      }, delay),
-    );
+    this.pending.schedule(document.uri.toString(), delay, () => {
+      this.update(document).catch((error: unknown) => this.logger.warn(`Diagnostics of ${document.uri.toString()} failed: ${error instanceof Error ? error.message : String(error)}`));
+    });
   }
 
   private forget(uri: vscode.Uri): void {
     const key = uri.toString();
-    clearTimeout(this.timers.get(key));
-    this.timers.delete(key);
+    this.pending.cancel(key);
     this.cannotPull.delete(key);
     this.missingTrust.delete(key);
     this.collection.delete(uri);
@@ -242,7 +236,7 @@ export class PullSecretDiagnostics implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+    this.pending.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
