@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { main, type CliIo } from '../../src/cli';
+import { main } from '../../src/cli';
+import type { CliIo } from '../../src/cliCommon';
 import { findClusterSecrets, updateClusterSecret, type KubeSecret } from '../../src/core/k8s/clusterSecrets';
 import { Kubectl } from '../../src/core/k8s/kubectl';
 import { clusterSkip as skip, pullSecretJson, startCluster, TEST_KUBECTL, type TestCluster } from './cluster';

@@ -5,8 +5,9 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { main, USAGE } from '../../../src/cli';
-import type { CliIo } from '../../../src/cli';
+import { main } from '../../../src/cli';
+import { USAGE } from '../../../src/cliCommon';
+import type { CliIo } from '../../../src/cliCommon';
 import { dockerConfigJson } from '../../../src/core/k8s/credentials';
 import { pullSecretManifest } from '../../../src/core/k8s/manifests';
 import { parseAllDocuments } from 'yaml';

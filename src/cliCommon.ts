@@ -1,0 +1,121 @@
+/**
+ * What every `quay-robots` command shares: the usage text, the I/O it runs with (injected in tests), the usage
+ * error and the way a refusal is printed (exit 2).
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly readStdin: () => Promise<string>;
+  readonly readFile: (path: string) => Promise<Uint8Array>;
+  readonly writeFile: (path: string, text: string) => Promise<void>;
+  /** True when standard input is a terminal (a prompt is then shown on stderr). */
+  readonly stdinIsTTY: boolean;
+  /** Environment variables (`QUAY_TOKEN`); default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Working folder for relative paths; default `process.cwd()`. */
+  readonly cwd?: string;
+  /** The clock (tests against a sandbox with its own clock); default now. */
+  readonly now?: () => Date;
+}
+
+
+export const USAGE = `Usage:
+  quay-robots add-pull-secret FILE --secret NAME [--write]
+      Add "imagePullSecrets: - name: NAME" to every pod spec (Pod, Deployment, StatefulSet, DaemonSet,
+      ReplicaSet, ReplicationController, Job, CronJob, DeploymentConfig, PodTemplate, also inside a List,
+      and pod templates inside custom resources such as RayCluster, JobSet or an Argo Workflow)
+      and every ServiceAccount in FILE, as minimal edits (comments and layout kept). FILE "-" reads stdin.
+      Prints the result on stdout, or with --write rewrites FILE in place (only when something changed).
+      Exit 0 when changed or already present; 2 when refused (invalid YAML, templates, tabs, no workload).
+
+  quay-robots pull-secret --host HOST --robot NS+NAME --scope registry|org [--namespace NS] [--name NAME]
+      Print the robot's pull Secret exactly as Quay's UI renders it (name <prefix>-pull-secret unless
+      --name). The robot token is read from standard input. --scope org keys the credentials by HOST/NS,
+      registry by HOST.
+
+  quay-robots find-token --robot NS+NAME [--exclude GLOB]... [DIR...]
+      Find every place the robot's token is stored under DIR (default "."), git-ignored files included:
+      the token itself, "auth" values (base64 of NS+NAME:token), and Secrets' base64 data holding either
+      (.dockerconfigjson, .dockercfg, other base64). The token is read from standard input and never
+      printed. Prints one JSON object per usage: {"file","line","column","encoding"[,"inner"]}.
+      Skipped, always: .git, node_modules and the --exclude globs. Listed on stderr, one line each, and
+      making the scan incomplete: files over 5 MiB, unreadable files and folders, binary files holding
+      the token (searched for its literal forms only), UTF-16 files, symbolic links to files outside DIR
+      (never followed), and anything that is not a regular file (a FIFO, a socket, a device: never read).
+      Exit 1 when it found any, 0 when none and everything was searched, 3 when none but the scan was
+      incomplete (see stderr), 2 on bad input.
+
+  quay-robots keyless-pull-secret --host HOST --robot NS+NAME --namespace NS --service-account SA
+                                 [--audience AUD]... [--secret NAME] [--api-version v1|v1beta1]
+      Print a keyless pull Secret for the External Secrets Operator as one YAML stream: the ServiceAccount,
+      a QuayAccessToken generator (the operator exchanges the account's token at Quay for a one-hour robot
+      token) and an ExternalSecret refreshing every 55m into a kubernetes.io/dockerconfigjson Secret (name
+      <prefix>-pull-secret unless --secret). No token is involved. The robot must trust
+      system:serviceaccount:NS:SA from the cluster's issuer. --api-version v1beta1 only for older operators
+      (current ones serve only v1 and refuse it).
+
+  quay-robots cluster-secrets --robot NS+NAME [--context CTX]... [--kubeconfig FILE] [--kubectl PATH]
+      List the pull Secrets (kubernetes.io/dockerconfigjson or dockercfg) in every namespace of each
+      context (default: the current context) whose "auths" hold the robot, matched by user name (no token
+      needed). Runs your kubectl (PATH, default "kubectl") with an explicit --context. Prints one JSON
+      object per Secret: {"context","namespace","name","type","registry","managedBy"} (managedBy null,
+      "external-secrets" or the owning controller's Kind.group). Problems go to stderr as JSON objects:
+      {"context","problem":"forbidden"|"malformed"|"unreachable","namespace"?,"name"?,"reason"}.
+      Exit 0, or 2 when a cluster cannot be reached (or kubectl is missing).
+
+  quay-robots audit --host HOST --org NS [--dir DIR]... [--context CTX]... [--days N] [--max-token-age-days N]
+                   [--format json|sarif|markdown] [--fail-on info|warning|error] [--kubeconfig FILE] [--kubectl PATH]
+                   [--now ISO]
+      Review the robot accounts of organization NS against the robot guide's best practices (checks:
+      pull-secret-can-write, write-never-pushed, unused-robot, org-wide-permission, shared-across-environments,
+      token-overdue, static-token-in-production, non-descriptive-name, committed-token). Reads Quay (an org admin
+      API token from $QUAY_TOKEN, else standard input), the files under each DIR and the pull Secrets of each
+      kubectl context CTX. Usage logs: the last N days (default 90), through aggregate counts in windows of at
+      most 28 days, only for robots holding write or admin. HOST is a host name or URL; plain http:// only for
+      loopback. --format json (default) prints one finding per line: {"check","severity","host","namespace",
+      "robot","message","evidence","fix"}; sarif prints SARIF 2.1.0; markdown a review ticket.
+      --now reviews as of another instant (the look-back window and token ages end there; for reproducible
+      reports and tests). Exit 1 when a finding is at or above --fail-on (default warning), 0 when none, 2 on
+      bad input or when Quay or a cluster could not be read (stderr says which).
+
+  quay-robots scan-secrets [--staged] [--format text|json] [PATH...]
+      Find Quay robot credentials of any host by their shape (namespace+name with a 64-character token), raw, as
+      an "auth" value or inside a .dockerconfigjson/.dockercfg or other base64 value. Without --staged: the files
+      named, and under each folder named (default ".") the files git tracks or could commit (git-ignored files
+      are skipped). With --staged: the staged content of added or modified files, read from the git index.
+      Prints file:line:column, the robot name and the encoding, never the token (--format json: one object per
+      line {"file","line","column","robot","encoding"[,"host"]}). Exit 1 when a credential is found, 0 when
+      none, 2 on bad input.
+
+  quay-robots --help
+`;
+
+
+export class UsageError extends Error {}
+
+export function printUsage(io: CliIo): number {
+  io.stdout(USAGE);
+  return 0;
+}
+
+export function fail(io: CliIo, message: string): number {
+  io.stderr(`quay-robots: ${message}\n`);
+  return 2;
+}
+
+export function nodeIo(): CliIo {
+  return {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    readFile: (p) => readFile(p),
+    writeFile: (p, t) => writeFile(p, t, 'utf8'),
+    stdinIsTTY: process.stdin.isTTY === true,
+  };
+}
