@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { InstanceConfig } from '../core/instances';
+import { instanceHost, type InstanceConfig } from '../core/instances';
 import type { Logger } from '../core/log';
 import { ManifestParseCache } from '../core/yaml/parseCache';
 import { parseManifests } from '../core/yaml/parse';
@@ -66,12 +66,12 @@ export class ManifestService implements vscode.Disposable {
 
   /** `host[:port]` of every configured instance. */
   quayHosts(): string[] {
-    return this.store.list().map((i) => new URL(i.url).host);
+    return this.store.list().map(instanceHost);
   }
 
   /** The configured instance serving registry host `host` (lower-case `host[:port]`). */
   instanceForHost(host: string): InstanceConfig | undefined {
-    return this.store.list().find((i) => new URL(i.url).host.toLowerCase() === host);
+    return this.store.list().find((i) => instanceHost(i).toLowerCase() === host);
   }
 
   /** Pull Secrets of every workspace YAML file but `except` (whose own Secrets the caller reads from its parse). */

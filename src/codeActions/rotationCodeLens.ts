@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
+import { hostOf } from '../core/instances';
 import type { Namespace, Robot } from '../core/quay/types';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import { filePullSecrets } from '../core/yaml/facts';
@@ -84,7 +85,7 @@ export class RotationCodeLens implements vscode.CodeLensProvider<RobotLens> {
       const { ns, robots } = await this.robotsOf(lens.instanceUrl, lens.namespace);
       const robot = robots.find((r) => r.fullName === lens.robot);
       if (robot === undefined) {
-        lens.command = { title: vscode.l10n.t('{0} · not found on {1}', lens.robot, new URL(lens.instanceUrl).host), command: '' };
+        lens.command = { title: vscode.l10n.t('{0} · not found on {1}', lens.robot, hostOf(lens.instanceUrl)), command: '' };
         return lens;
       }
       const age = (await this.tokenAges.ages(lens.instanceUrl, ns, robots)).ages.get(robot.fullName);

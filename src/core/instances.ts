@@ -94,8 +94,13 @@ export function parseInstances(value: unknown): { instances: InstanceConfig[]; p
   return { instances, problems };
 }
 
+/** The host (with a port if any) of a URL: `https://quay.example.com:8443` → `quay.example.com:8443`. */
+export function hostOf(url: string): string {
+  return new URL(url).host;
+}
+
 export function instanceHost(instance: InstanceConfig): string {
-  return new URL(instance.url).host;
+  return hostOf(instance.url);
 }
 
 export function instanceLabel(instance: InstanceConfig): string {

@@ -1,4 +1,5 @@
 import type { Namespace } from '../core/quay/types';
+import { hostOf } from '../core/instances';
 
 /**
  * Stable node ids (`quay://<host>/org/<org>/robot/<name>`), built in one place so commands can name the
@@ -7,7 +8,7 @@ import type { Namespace } from '../core/quay/types';
 const e = encodeURIComponent;
 
 export const nodeIds = {
-  instance: (instanceUrl: string) => `quay://${new URL(instanceUrl).host}`,
+  instance: (instanceUrl: string) => `quay://${hostOf(instanceUrl)}`,
   namespace: (instanceUrl: string, ns: Namespace) => `${nodeIds.instance(instanceUrl)}/${ns.kind}/${e(ns.name)}`,
   robots: (instanceUrl: string, ns: Namespace) => `${nodeIds.namespace(instanceUrl, ns)}/robots`,
   robot: (instanceUrl: string, ns: Namespace, shortName: string) => `${nodeIds.namespace(instanceUrl, ns)}/robot/${e(shortName)}`,

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { CannotPullData } from '../../codeActions/pullSecretDiagnostics';
 import { pullSecretName, type SecretScope } from '../../core/k8s/credentials';
+import { instanceHost } from '../../core/instances';
 import { kubectlApplySecretCommand, pullSecretManifest } from '../../core/k8s/manifests';
 import { namespaceProblem, objectNameProblem } from '../../core/k8s/names';
 import { shellQuote } from '../../core/shell';
@@ -87,7 +88,7 @@ export async function insertPullSecret(
     await referenceFromStore(c, robot, target, scope, o.addToWorkload === true);
     return;
   }
-  const secret = { host: new URL(robot.instance.url).host, robot: robot.robot.fullName, scope, ...(namespace !== undefined ? { namespace } : {}) };
+  const secret = { host: instanceHost(robot.instance), robot: robot.robot.fullName, scope, ...(namespace !== undefined ? { namespace } : {}) };
   if (destination === 'kubectl') {
     await copyTokenReadingCommand(c, robot, `${kubectlApplySecretCommand(secret)}\n`, vscode.l10n.t('the kubectl command for Secret {0}', name));
     return;
@@ -179,7 +180,7 @@ export async function rolloutPullSecret(c: CommandContext, args?: unknown): Prom
   const sa = await askServiceAccount(title, target === undefined ? 'default' : serviceAccountAt(target));
   const scope = await pickScope(robot, title);
   const destination = await tokenDestination(target?.document);
-  const host = new URL(robot.instance.url).host;
+  const host = instanceHost(robot.instance);
   const name = pullSecretName(robot.robot.fullName);
   if (destination === 'kubectl') {
     const patch = shellQuote(JSON.stringify({ imagePullSecrets: [{ name }] }));

@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { defaultDockerConfigPath, makePrivate, mergeDockerAuths, readOptionalFile, writePrivateFile } from '../../core/dockerConfigFile';
 import { gitWorkTree } from '../../core/git';
+import { instanceHost } from '../../core/instances';
 import { dockerAuths, loginCommand, loginCommandWithToken, type SecretScope } from '../../core/k8s/credentials';
 import { TOKEN_VARIABLE } from '../../core/shell';
 import type { CommandContext } from '../commandContext';
@@ -55,7 +56,7 @@ export async function copyCredentials(c: CommandContext, node?: unknown): Promis
 export async function credentialsFor(c: CommandContext, target: RobotTarget): Promise<void> {
   const { instance, namespace, robot } = target;
   const title = vscode.l10n.t('Robot Credentials');
-  const host = new URL(instance.url).host;
+  const host = instanceHost(instance);
   const fromVariable = vscode.l10n.t('token from ${0}, not on the command line', TOKEN_VARIABLE);
   const onCommandLine = vscode.l10n.t('the token stays in the shell history and shows in ps');
   const items: (vscode.QuickPickItem & { format?: Format })[] = [
@@ -122,7 +123,7 @@ export async function saveDockerConfig(c: CommandContext, target: RobotTarget, s
   if (existsSync(path) && statSync(path).isDirectory()) throw new Error(vscode.l10n.t('{0} is a folder.', path));
   const existing = await readOptionalFile(path);
   const token = await fetchRobotToken(c, target);
-  const merge = mergeDockerAuths(existing, dockerAuths({ host: new URL(instance.url).host, robot: robot.fullName, token, scope }), path);
+  const merge = mergeDockerAuths(existing, dockerAuths({ host: instanceHost(instance), robot: robot.fullName, token, scope }), path);
   if (merge.added.length === 0 && merge.changed.length === 0) {
     await makePrivate(path);
     void vscode.window.showInformationMessage(vscode.l10n.t('{0} already holds these credentials for {1}; its mode is now 0600.', path, robot.fullName));

@@ -10,6 +10,7 @@
  */
 import type { FederationEntry } from '../quay/types';
 import { yamlScalar } from '../k8s/blockYaml';
+import { hostOf } from '../instances';
 import { hasControlChars, visibleText } from '../serverText';
 import { shellQuote, shellQuoteAlways } from '../shell';
 import { GITHUB_ACTIONS_ISSUER, serviceAccountOf } from './presets';
@@ -66,7 +67,7 @@ function tokenAudience(entry: FederationEntry, host: string): string {
 
 /** The login for the entry's kind of workload. */
 export function keylessLoginSnippet(target: KeylessLoginTarget, entry: FederationEntry): LoginSnippet {
-  const host = new URL(target.origin).host;
+  const host = hostOf(target.origin);
   const audience = tokenAudience(entry, host);
   const tlsFlag = target.origin.startsWith('http://') ? ' --tls-verify=false' : '';
   if (entry.issuer.replace(/\/+$/, '') === GITHUB_ACTIONS_ISSUER) {

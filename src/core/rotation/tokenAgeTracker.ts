@@ -1,4 +1,5 @@
 import type { Logger } from '../log';
+import { hostOf } from '../instances';
 import type { LogTarget, Namespace, Robot } from '../quay/types';
 import { tokenAges, type LogSource, type TokenAge, type TokenAges } from './tokenAge';
 
@@ -25,7 +26,7 @@ export interface TokenAgeTrackerDeps {
 /** Token ages cannot be read on this instance: it reports log aggregation off (not a failure to retry). */
 export class TokenAgesUnavailable extends Error {
   constructor(readonly instanceId: string) {
-    super(`Quay at ${new URL(instanceId).host} does not aggregate usage logs (FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL is off): token ages are not available there.`);
+    super(`Quay at ${hostOf(instanceId)} does not aggregate usage logs (FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL is off): token ages are not available there.`);
   }
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { NodeFlags, type NodeFlag } from '../../constants';
 import { robotCreationDisallowed } from '../../core/capabilities';
 import { escapeMarkdown } from '../../core/markdown';
+import { hostOf } from '../../core/instances';
 import { robotCreationDisabledReason, robotCreationDisabledShort } from '../capabilityText';
 import type { Namespace, Robot } from '../../core/quay/types';
 import { nodeIds } from '../nodeIds';
@@ -80,7 +81,7 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
     // The reason in place of the Create Robot button (the menus show a disabled stand-in that says the same).
     const count = typeof item.description === 'string' && item.description !== '' ? item.description : undefined;
     item.description = [count, robotCreationDisabledShort()].filter((p) => p !== undefined).join(' · ');
-    item.tooltip = new vscode.MarkdownString(`$(circle-slash) ${escapeMarkdown(robotCreationDisabledReason(new URL(this.instanceId).host))}`, true);
+    item.tooltip = new vscode.MarkdownString(`$(circle-slash) ${escapeMarkdown(robotCreationDisabledReason(hostOf(this.instanceId)))}`, true);
     return item;
   }
 
