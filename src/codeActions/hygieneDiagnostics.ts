@@ -7,6 +7,7 @@ import { recogniseCredentials, type RecognisedCredential } from '../commands/hyg
 import { GIT_SAFE_CONFIG, gitWorkTree } from '../core/git';
 import type { Finding } from '../core/hygiene/types';
 import type { Logger } from '../core/log';
+import { splitRobotName } from '../core/robotName';
 import type { HygieneResults } from '../host/hygieneResults';
 
 export const HYGIENE_SOURCE = 'Quay hygiene';
@@ -175,7 +176,7 @@ function credentialRange(document: vscode.TextDocument, c: RecognisedCredential)
 
 /** A `committed-token` finding for a credential recognised in an open file (its fix: rotate, then replace the file's credential). */
 function offlineFinding(c: RecognisedCredential, path: string, state: GitState): Finding {
-  const namespace = c.robot.slice(0, Math.max(c.robot.indexOf('+'), 0));
+  const { namespace } = splitRobotName(c.robot);
   const where =
     state === 'tracked'
       ? vscode.l10n.t('git tracks this file: the token is committed, and stays in git history after any edit')

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { hostOf } from '../core/instances';
+import { splitRobotName } from '../core/robotName';
 import type { Namespace, Robot } from '../core/quay/types';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import { filePullSecrets } from '../core/yaml/facts';
@@ -51,14 +52,14 @@ export class RotationCodeLens implements vscode.CodeLensProvider<RobotLens> {
       const seen = new Set<string>();
       for (const entry of secret.entries) {
         const user = entry.username;
-        const plus = user?.indexOf('+') ?? -1;
-        if (user === undefined || plus <= 0) continue;
+        const namespace = user === undefined ? '' : splitRobotName(user).namespace;
+        if (user === undefined || namespace === '') continue;
         const instance = this.manifests.instanceForHost(entry.key.split('/')[0]?.toLowerCase() ?? '');
         if (instance === undefined || seen.has(user)) continue;
         seen.add(user);
         const at = document.positionAt(secret.range.start);
         // The robot's namespace is an organization unless it is the signed-in user's own (resolved below).
-        lenses.push(new RobotLens(new vscode.Range(at, at), instance.url, { kind: 'org', name: user.slice(0, plus) }, user));
+        lenses.push(new RobotLens(new vscode.Range(at, at), instance.url, { kind: 'org', name: namespace }, user));
       }
     }
     return lenses;

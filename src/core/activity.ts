@@ -1,4 +1,5 @@
 import type { LogEntry } from './quay/types';
+import { splitRobotName } from './robotName';
 
 /** Log kinds that concern a robot as their subject (contract §8), beside everything it performed itself. */
 const SUBJECT_KEYS = ['robot', 'username', 'delegate_user', 'member'] as const;
@@ -6,7 +7,7 @@ const SUBJECT_KEYS = ['robot', 'username', 'delegate_user', 'member'] as const;
 /** Whether a usage-log entry is about `robotFullName`: performed by it, or naming it as robot, grantee, delegate or member. */
 export function concernsRobot(entry: LogEntry, robotFullName: string): boolean {
   if (entry.performer?.name === robotFullName) return true;
-  const short = robotFullName.slice(robotFullName.indexOf('+') + 1);
+  const short = splitRobotName(robotFullName).shortName;
   return SUBJECT_KEYS.some((key) => {
     const v = entry.metadata[key];
     return v === robotFullName || (key === 'robot' && v === short);

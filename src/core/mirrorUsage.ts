@@ -18,6 +18,7 @@
 import { QuayApiError } from './quay/errors';
 import type { MirrorConfig } from './quay/mirrors';
 import type { CallOptions, Namespace, RepositoryRef, RobotPermission } from './quay/types';
+import { splitRobotName } from './robotName';
 
 /** Mirror configurations read at most per check (plus one permission list and one organization mirror). */
 export const DEFAULT_MIRROR_BUDGET = 10;
@@ -84,7 +85,7 @@ function isNoMirror(error: unknown): boolean {
 export async function mirrorsUsingRobot(client: MirrorClient, namespace: Namespace, robot: string, options: MirrorCheckOptions = {}): Promise<MirrorUsage> {
   const budget = Math.max(0, Math.floor(options.budget ?? DEFAULT_MIRROR_BUDGET));
   const fullName = robot.includes('+') ? robot : `${namespace.name}+${robot}`;
-  const short = fullName.slice(fullName.indexOf('+') + 1);
+  const short = splitRobotName(fullName).shortName;
   const call: CallOptions = options.signal !== undefined ? { signal: options.signal } : {};
   const notExamined: NotExamined[] = [];
   let requests = 0;

@@ -1,3 +1,9 @@
+/** A robot's full name `namespace+short` in its two parts; a name without `+` is a short name (namespace ''). */
+export function splitRobotName(fullName: string): { readonly namespace: string; readonly shortName: string } {
+  const plus = fullName.indexOf('+');
+  return plus < 0 ? { namespace: '', shortName: fullName } : { namespace: fullName.slice(0, plus), shortName: fullName.slice(plus + 1) };
+}
+
 /** Quay's robot short-name rule (util/validation.py `validate_username`): the regex and 2-255 characters. */
 export const ROBOT_NAME_PATTERN = /^[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Finding } from '../core/hygiene/types';
+import { splitRobotName } from '../core/robotName';
 
 /** One finished review of an organization, as the editor keeps it until the next one. */
 export interface ReviewResult {
@@ -34,7 +35,7 @@ export class HygieneResults implements vscode.Disposable {
 
   /** The last review's findings about one robot (`namespace+short`), with when that review ran; none when never reviewed. */
   forRobot(instanceUrl: string, robot: string): { readonly at: Date; readonly findings: readonly Finding[] } | undefined {
-    const org = robot.slice(0, robot.indexOf('+'));
+    const org = splitRobotName(robot).namespace;
     const result = this.get(instanceUrl, org);
     if (result === undefined) return undefined;
     return { at: result.at, findings: result.findings.filter((f) => f.robot === robot) };

@@ -4,6 +4,7 @@ import { planBulk } from '../../core/bulk/plan';
 import type { Finding } from '../../core/hygiene/types';
 import type { InstanceConfig } from '../../core/instances';
 import type { Namespace, Robot, Role } from '../../core/quay/types';
+import { splitRobotName } from '../../core/robotName';
 import type { CommandContext } from '../commandContext';
 import { insertKeylessPullSecret } from '../manifests/externalSecretCommands';
 import { applyGrants, confirmPlan, showReport } from '../permissions/grantRepositories';
@@ -24,7 +25,7 @@ export interface FixPlace {
 
 /** A robot named by a finding, as the robot commands take it. Only its names are read by them. */
 export function robotRef(instance: InstanceConfig, namespace: Namespace, fullName: string): RobotRef {
-  const shortName = fullName.slice(fullName.indexOf('+') + 1);
+  const { shortName } = splitRobotName(fullName);
   const robot: Robot = { fullName, namespace: namespace.name, shortName, description: '', created: undefined, lastAccessed: undefined };
   return new RobotRef(instance.url, namespace, robot);
 }
@@ -84,7 +85,7 @@ export async function showPlace(place: FixPlace): Promise<vscode.TextEditor> {
  */
 async function changeGrants(c: CommandContext, instance: InstanceConfig, namespace: Namespace, finding: Finding, to: Role | undefined): Promise<void> {
   const client = c.clients.get(instance.url);
-  const short = finding.robot.slice(finding.robot.indexOf('+') + 1);
+  const short = splitRobotName(finding.robot).shortName;
   const current = new Map((await client.getRobotPermissions(namespace, short)).map((p) => [p.repository, p.role] as const));
   const named = (finding.evidence.repositories ?? []).map((r) => r.repository);
   const candidates = named.length > 0 || to === undefined ? named : [...current.keys()];

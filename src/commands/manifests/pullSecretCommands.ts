@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { CannotPullData } from '../../codeActions/pullSecretDiagnostics';
 import { pullSecretName, type SecretScope } from '../../core/k8s/credentials';
 import { instanceHost } from '../../core/instances';
+import { splitRobotName } from '../../core/robotName';
 import { kubectlApplySecretCommand, pullSecretManifest } from '../../core/k8s/manifests';
 import { namespaceProblem, objectNameProblem } from '../../core/k8s/names';
 import { shellQuote } from '../../core/shell';
@@ -226,6 +227,6 @@ export async function grantReadForPull(c: CommandContext, data?: unknown): Promi
   c.editor.access.invalidate(instance, repo);
   c.editor.diagnostics.refreshAll();
   const ns = { kind: 'org' as const, name: data.namespace };
-  c.tree.refreshIds([`${nodeIds.repository(instance.url, ns, data.repository)}/access`, nodeIds.robot(instance.url, ns, data.robot.slice(data.robot.indexOf('+') + 1))]);
+  c.tree.refreshIds([`${nodeIds.repository(instance.url, ns, data.repository)}/access`, nodeIds.robot(instance.url, ns, splitRobotName(data.robot).shortName)]);
   void vscode.window.showInformationMessage(vscode.l10n.t('Granted read on {0}/{1} to {2}.', data.namespace, data.repository, data.robot));
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { splitRobotName } from '../../core/robotName';
 import { ItemNode, type PermissionRef } from '../../views/nodes/itemNode';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
@@ -14,7 +15,7 @@ async function permissionOf(c: CommandContext, node: unknown, title: string): Pr
 }
 
 function refresh(c: CommandContext, url: string, p: PermissionRef): void {
-  const robotShort = p.principalKind === 'robot' ? p.principal.slice(p.principal.indexOf('+') + 1) : undefined;
+  const robotShort = p.principalKind === 'robot' ? splitRobotName(p.principal).shortName : undefined;
   c.tree.refreshIds([
     `${nodeIds.repository(url, p.namespace, p.repository)}/access`,
     ...(robotShort !== undefined ? [nodeIds.robot(url, p.namespace, robotShort), nodeIds.robots(url, p.namespace)] : []),

@@ -5,6 +5,7 @@
  */
 import type { Role } from '../quay/types';
 import { isOverdue, tokenAgeDays } from '../rotation/tokenAge';
+import { splitRobotName } from '../robotName';
 import type { EnvironmentMatcher } from './environments';
 import { environmentMatcher, environmentOf } from './environments';
 import type { ClusterPullSecret, Grant, HygieneInputs, HygieneSettings, QuayInputs, RobotFacts, WorkspaceCredential, WorkspacePullUsage } from './inputs';
@@ -109,12 +110,12 @@ class Context {
   }
 
   add(check: CheckId, severity: Severity, robot: string, message: string, evidence: Evidence, fix?: Fix): void {
-    const plus = robot.indexOf('+');
+    const { namespace } = splitRobotName(robot);
     this.findings.push({
       check,
       severity,
       ...(this.quay !== undefined ? { host: this.quay.host } : {}),
-      namespace: plus > 0 ? robot.slice(0, plus) : robot,
+      namespace: namespace !== '' ? namespace : robot,
       robot,
       message,
       evidence,

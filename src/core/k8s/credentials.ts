@@ -4,6 +4,7 @@
  * here is byte-identical to the one a user would download from Quay.
  */
 import { shellQuoteAlways, TOKEN_VARIABLE } from '../shell';
+import { splitRobotName } from '../robotName';
 
 /** Quay's "Secret scope" selector: `org` (the UI's default "Organization") keys auths by `host/namespace`. */
 export type SecretScope = 'registry' | 'org';
@@ -37,8 +38,7 @@ export function pullSecretName(fullName: string): string {
 
 /** The namespace (organization or user) a robot belongs to: the part before `+`. */
 export function robotNamespace(fullName: string): string {
-  const plus = fullName.indexOf('+');
-  return plus < 0 ? fullName : fullName.slice(0, plus);
+  return fullName.includes('+') ? splitRobotName(fullName).namespace : fullName;
 }
 
 /** `https://quay.example.com/` → `quay.example.com`; throws when what is left is not `host[:port]`. */

@@ -1,4 +1,5 @@
 import type { Namespace, RepositoryRef } from './types';
+import { splitRobotName } from '../robotName';
 
 /**
  * Path building for the API (contract §0.1: trailing slashes are significant, so each path is written
@@ -34,11 +35,10 @@ export function robotsBase(ns: Namespace): string {
  * another namespace is a programming error, not a request for Quay.
  */
 export function robotShortName(ns: Namespace, name: string): string {
-  const plus = name.indexOf('+');
-  if (plus < 0) return name;
-  const prefix = name.slice(0, plus);
-  if (ns.name !== '' && prefix !== ns.name) throw new TypeError(`Robot ${name} does not belong to namespace ${ns.name}`);
-  return name.slice(plus + 1);
+  if (!name.includes('+')) return name;
+  const { namespace, shortName } = splitRobotName(name);
+  if (ns.name !== '' && namespace !== ns.name) throw new TypeError(`Robot ${name} does not belong to namespace ${ns.name}`);
+  return shortName;
 }
 
 export function robotFullName(ns: Namespace, name: string): string {

@@ -3,6 +3,7 @@ import { listAt, obj, objAt, optDate, optListAt, optObjAt, optStr, role, str, st
 import { robotFullName, robotsBase, robotShortName, seg } from './paths';
 import type { Transport } from './transport';
 import type { CallOptions, Namespace, Robot, RobotPermission } from './types';
+import { splitRobotName } from '../robotName';
 
 /** Robot accounts of an organization or of the signed-in user (contract §3). */
 
@@ -137,15 +138,15 @@ function remembered(t: Transport, robot: Robot): Robot {
 export function parseRobot(value: unknown, at: string): Robot {
   const o = obj(value, at);
   const fullName = str(o, 'name', at);
-  const plus = fullName.indexOf('+');
+  const { namespace, shortName } = splitRobotName(fullName);
   const teams = optListAt(o, 'teams', at);
   const repositories = optListAt(o, 'repositories', at);
   const token = optStr(o, 'token', at);
   const metadata = optObjAt(o, 'unstructured_metadata', at);
   return {
     fullName,
-    namespace: plus >= 0 ? fullName.slice(0, plus) : '',
-    shortName: plus >= 0 ? fullName.slice(plus + 1) : fullName,
+    namespace,
+    shortName,
     description: optStr(o, 'description', at) ?? '',
     created: optDate(o, 'created', at),
     lastAccessed: optDate(o, 'last_accessed', at),

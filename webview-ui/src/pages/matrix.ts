@@ -9,6 +9,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { html, render } from 'lit';
 import { AccessMatrix, NO_FILTER, type MatrixFilter } from '../../../src/core/matrix/accessMatrix';
 import type { Role } from '../../../src/core/quay/types';
+import { splitRobotName } from '../../../src/core/robotName';
 import { isMatrixPageState, isToMatrixPage, type FromMatrixPage, type MatrixPageState, type ToMatrixPage } from '../../../src/webviews/protocol';
 import { connect } from '../host';
 
@@ -232,8 +233,7 @@ function draw(): void {
     slot.el.hidden = false;
     slot.el.setAttribute('aria-rowindex', String(r + 2));
     slot.el.style.transform = `translateY(${HEAD_H + r * ROW_H - top}px)`;
-    const plus = row.name.indexOf('+');
-    slot.head.textContent = row.kind === 'team' ? `team ${row.name}` : row.name.slice(plus + 1);
+    slot.head.textContent = row.kind === 'team' ? `team ${row.name}` : splitRobotName(row.name).shortName;
     slot.head.title = row.name;
     slot.head.classList.toggle('team', row.kind === 'team');
     for (let k2 = 0; k2 < cols; k2++) {
