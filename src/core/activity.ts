@@ -1,5 +1,6 @@
 import type { LogEntry } from './quay/types';
 import { splitRobotName } from './robotName';
+import { exactTime } from './time';
 
 /** Log kinds that concern a robot as their subject (contract §8), beside everything it performed itself. */
 const SUBJECT_KEYS = ['robot', 'username', 'delegate_user', 'member'] as const;
@@ -16,7 +17,7 @@ export function concernsRobot(entry: LogEntry, robotFullName: string): boolean {
 
 /** An entry's parts as shown: UTC minute, kind, performer, and its scalar metadata as `key=value` (no OAuth token ids). */
 export function logEntryFields(entry: LogEntry): { when: string; kind: string; performer?: string; details: string } {
-  const when = `${entry.datetime.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const when = exactTime(entry.datetime);
   const details = Object.entries(entry.metadata)
     .filter(([k, v]) => !k.startsWith('oauth_token') && v !== null && typeof v !== 'object')
     .map(([k, v]) => `${k}=${String(v)}`)

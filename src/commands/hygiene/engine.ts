@@ -16,6 +16,7 @@ import { gatherWorkspace } from '../../core/hygiene/workspace';
 import { instanceHost, type InstanceConfig } from '../../core/instances';
 import type { Kubectl } from '../../core/k8s/kubectl';
 import type { QuayClient } from '../../core/quay/client';
+import { exactTime } from '../../core/time';
 
 export interface ReviewInput {
   readonly client: QuayClient;
@@ -152,7 +153,7 @@ export function exportFindings(format: ExportFormat, findings: readonly Finding[
   const shown = findings.map((f) => relativeTo(meta.root, f));
   switch (format) {
     case 'markdown':
-      return toMarkdown(shown, { title: `Robot hygiene review of ${meta.org}`, subtitle: `${meta.host} / ${meta.org}, ${meta.at.toISOString().slice(0, 16).replace('T', ' ')} UTC`, notes: meta.notes });
+      return toMarkdown(shown, { title: `Robot hygiene review of ${meta.org}`, subtitle: `${meta.host} / ${meta.org}, ${exactTime(meta.at)}`, notes: meta.notes });
     case 'json':
       return toJsonLines(shown);
     case 'sarif':

@@ -13,6 +13,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { GIT_SAFE_CONFIG } from '../git';
 import { MAX_FILE_BYTES } from '../rotation/finder';
 import type { UsageEncoding } from '../rotation/match';
+import { OVER_MAX_FILE_TEXT } from '../rotation/notScanned';
 import { findCredentials } from './credentials';
 
 export interface SecretHit {
@@ -79,7 +80,7 @@ export async function scanWorkingTree(paths: readonly string[], cwd: string): Pr
       return;
     }
     filesScanned++;
-    if (n > MAX_FILE_BYTES) skipped.push(`${shown(abs)} (over 5 MiB)`);
+    if (n > MAX_FILE_BYTES) skipped.push(`${shown(abs)} (${OVER_MAX_FILE_TEXT})`);
     else scanBytes(shown(abs), buffer.subarray(0, n), hits);
   };
   for (const p of paths) {
@@ -168,7 +169,7 @@ export async function scanStaged(paths: readonly string[], cwd: string): Promise
   const skipped: string[] = [];
   entries.forEach((e, i) => {
     const bytes = blobs[i] ?? Buffer.alloc(0);
-    if (bytes.length > MAX_FILE_BYTES) skipped.push(`${e.file} (over 5 MiB)`);
+    if (bytes.length > MAX_FILE_BYTES) skipped.push(`${e.file} (${OVER_MAX_FILE_TEXT})`);
     else scanBytes(e.file, bytes, hits);
   });
   hits.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);

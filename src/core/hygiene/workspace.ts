@@ -14,6 +14,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { GIT_SAFE_CONFIG, gitWorkTree } from '../git';
 import { MAX_FILE_BYTES } from '../rotation/finder';
 import { lineStarts, position } from '../rotation/match';
+import { OVER_MAX_FILE_TEXT } from '../rotation/notScanned';
 import { parseManifests } from '../yaml/parse';
 import { findPullSecrets } from '../yaml/pullSecrets';
 import { findWorkloads } from '../yaml/workloads';
@@ -139,7 +140,7 @@ export async function gatherWorkspace(o: WorkspaceOptions): Promise<WorkspaceInp
     }
     filesScanned++;
     if (n > MAX_FILE_BYTES) {
-      notExamined.push(`${shown(p)} (over 5 MiB)`);
+      notExamined.push(`${shown(p)} (${OVER_MAX_FILE_TEXT})`);
       continue;
     }
     const bytes = buffer.subarray(0, n);

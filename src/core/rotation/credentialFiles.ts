@@ -7,7 +7,8 @@
  */
 import { writePrivateFile } from '../dockerConfigFile';
 import { applyEdits } from '../yaml/edits';
-import { MAX_FILE_BYTES, readRegularFile, verifyUnchanged, type ScannedFile } from './finder';
+import { readRegularFile, verifyUnchanged, type ScannedFile } from './finder';
+import { OVER_MAX_FILE_TEXT } from './notScanned';
 import { scanText, type Needles, type TextUsage } from './match';
 import { planReplacement, type Replacement } from './replace';
 
@@ -35,7 +36,7 @@ export async function rewriteCredentialFile(file: string, scanned: Pick<ScannedF
     throw error;
   }
   if (bytes === 'special') throw new Error('not a regular file: left as it is');
-  if (bytes === 'large') throw new Error(`over ${MAX_FILE_BYTES / 1024 / 1024} MiB: left as it is`);
+  if (bytes === 'large') throw new Error(`${OVER_MAX_FILE_TEXT}: left as it is`);
   const decoded = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
   const bom = decoded.startsWith(BOM) ? BOM : '';
   const text = decoded.slice(bom.length);

@@ -14,7 +14,9 @@ export interface NotScannedFile {
 }
 
 export const NOT_READABLE_TEXT = 'not readable, not searched';
-export const TOO_LARGE_TEXT = `over ${MAX_FILE_BYTES / (1024 * 1024)} MiB, not searched`;
+/** The size limit of every file read for tokens (`MAX_FILE_BYTES`), in words: `over 5 MiB`. */
+export const OVER_MAX_FILE_TEXT = `over ${MAX_FILE_BYTES / (1024 * 1024)} MiB`;
+export const TOO_LARGE_TEXT = `${OVER_MAX_FILE_TEXT}, not searched`;
 
 /** Every file or folder not searched, with why, in the CLI's order (unreadable, too large, skipped). */
 export function notScannedFiles(r: NotScanned): NotScannedFile[] {
