@@ -161,7 +161,7 @@ async function gitlabProposal(title: string): Promise<Proposal> {
   });
   const branch = await ask(title, vscode.l10n.t('Branch whose jobs log in'), { value: git.branch ?? 'main' });
   const form = gitlabCiEntry(project, { branch });
-  const issuer = await ask(title, vscode.l10n.t('GitLab issuer: {0}, or your self-managed GitLab URL', GITLAB_COM_ISSUER), { value: form.entry.issuer });
+  const issuer = await ask(title, vscode.l10n.t('GitLab issuer: {0}, or your self-managed GitLab URL', GITLAB_COM_ISSUER), { value: form.entry.issuer, validate: validateIssuerInput });
   return { ...form, entry: { ...form.entry, issuer } };
 }
 
@@ -173,7 +173,7 @@ async function keycloakProposal(title: string): Promise<Proposal> {
 }
 
 async function spiffeProposal(title: string): Promise<Proposal> {
-  const url = await ask(title, vscode.l10n.t("URL of SPIRE's OIDC discovery provider (the issuer Quay fetches)"), { placeHolder: 'https://oidc-discovery.example.org' });
+  const url = await ask(title, vscode.l10n.t("URL of SPIRE's OIDC discovery provider (the issuer Quay fetches)"), { placeHolder: 'https://oidc-discovery.example.org', validate: validateIssuerInput });
   const domain = await ask(title, vscode.l10n.t('Trust domain'), { placeHolder: 'example.org' });
   const namespace = await ask(title, vscode.l10n.t('Kubernetes namespace of the workload'));
   const sa = await ask(title, vscode.l10n.t('Service account of the workload'));
