@@ -4,6 +4,7 @@ import { gitRemoteAndBranch, gitWorkTree } from '../../core/git';
 import { decodeJwt, JwtFormatError, proposedEntry, summarizeJwt, type DecodedJwt } from '../../core/federation/jwt';
 import {
   githubActionsEntries,
+  githubRepositoryProblem,
   gitlabCiEntry,
   GITLAB_COM_ISSUER,
   keycloakEntry,
@@ -135,7 +136,7 @@ async function githubProposal(title: string): Promise<Proposal> {
   const repository = await ask(title, vscode.l10n.t('GitHub repository (owner/repo) whose workflows log in'), {
     ...(git.remote !== undefined ? { value: git.remote.path } : {}),
     placeHolder: 'owner/repo',
-    validate: (v) => (/^[^/\s]+\/[^/\s]+$/.test(v) || parseGitRemote(v) !== undefined ? undefined : vscode.l10n.t('owner/repo, or the repository URL')),
+    validate: githubRepositoryProblem,
   });
   type FormItem = vscode.QuickPickItem & { form: 'branch' | 'environment' | 'pull_request' | 'tag' };
   const forms = githubActionsEntries(repository, { branch: git.branch ?? 'main', environment: '<environment>', tag: '<tag>' });

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { TrustFixData } from '../../codeActions/pullSecretDiagnostics';
 import { Settings } from '../../constants';
-import { githubActionsEntries, kubernetesEntry, serviceAccountOf, serviceAccountSubject } from '../../core/federation/presets';
+import { githubActionsEntries, githubRepositoryProblem, kubernetesEntry, serviceAccountOf, serviceAccountSubject } from '../../core/federation/presets';
 import { addEntry } from '../../core/federation/trust';
 import { isRobotName, robotNamespace } from '../../core/k8s/credentials';
 import { V1BETA1_WARNING, keylessManifests } from '../../core/k8s/externalSecrets';
@@ -225,7 +225,7 @@ export async function addGithubKeylessLogin(c: CommandContext, arg?: unknown): P
     );
   }
   const git = await workspaceGit();
-  const repository = git.remote?.path ?? (await input(title, vscode.l10n.t('GitHub repository (owner/repo) the workflow runs in'), '', (v) => (/^[^/\s]+\/[^/\s]+$/.test(v) ? undefined : vscode.l10n.t('owner/repo'))));
+  const repository = git.remote?.path ?? (await input(title, vscode.l10n.t('GitHub repository (owner/repo) the workflow runs in'), '', githubRepositoryProblem));
   const [form] = githubActionsEntries(git.remote ?? repository, { branch: plan.branch });
   if (form === undefined) return;
   await offerTrust(c, robot, form.entry.subject, () => form.entry, form.entry.issuer);

@@ -65,6 +65,11 @@ export function parseGitRemote(remote: string): GitRemote | undefined {
   return { host: host.toLowerCase(), owner, repo, path: `${owner}/${repo}` };
 }
 
+/** Why `value` names no GitHub repository (`owner/repo`, or its git remote URL); undefined when it does. */
+export function githubRepositoryProblem(value: string): string | undefined {
+  return /^[^/\s]+\/[^/\s]+$/.test(value.trim()) || parseGitRemote(value) !== undefined ? undefined : 'owner/repo, or the repository URL';
+}
+
 /** `refs/heads/x` → `x`: builders take branch and tag names, and tolerate full refs. */
 const shortRef = (ref: string, kind: 'heads' | 'tags'): string => ref.trim().replace(new RegExp(`^refs/${kind}/`), '');
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { githubActionsEntries, serviceAccountOf, gitlabCiEntry, keycloakEntry, kubernetesEntry, parseGitRemote, spiffeEntry, GITHUB_ACTIONS_ISSUER, KUBERNETES_ISSUER_HINTS } from '../../../src/core/federation/presets';
+import { githubActionsEntries, githubRepositoryProblem, serviceAccountOf, gitlabCiEntry, keycloakEntry, kubernetesEntry, parseGitRemote, spiffeEntry, GITHUB_ACTIONS_ISSUER, KUBERNETES_ISSUER_HINTS } from '../../../src/core/federation/presets';
 
 void test('parseGitRemote: https and ssh forms, credentials dropped, subgroups kept', () => {
   const cases: [string, { host: string; owner: string; repo: string } | undefined][] = [
@@ -84,4 +84,9 @@ void test('serviceAccountOf matches neither across whitespace nor with control c
   ]) {
     assert.equal(serviceAccountOf(subject), undefined, JSON.stringify(subject));
   }
+});
+
+void test('githubRepositoryProblem accepts owner/repo or a git remote URL, and names the expected form otherwise', () => {
+  for (const ok of ['acme/app', ' acme/app ', 'https://github.com/acme/app.git', 'git@github.com:acme/app.git']) assert.equal(githubRepositoryProblem(ok), undefined, ok);
+  for (const bad of ['acme', 'acme/app/x', 'acme /app', '/app', 'acme/']) assert.equal(githubRepositoryProblem(bad), 'owner/repo, or the repository URL', bad);
 });
