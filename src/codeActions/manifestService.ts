@@ -7,15 +7,13 @@ import type { ParsedManifests } from '../core/yaml/parse';
 import { filePullSecrets } from '../core/yaml/facts';
 import type { PullSecretInfo } from '../core/yaml/pullSecrets';
 import type { InstanceStore } from '../host/instanceStore';
+import { workspaceYamlFiles, YAML_GLOB } from '../host/workspaceYaml';
 
 /** A pull Secret found in another file of the workspace. */
 export interface WorkspaceSecret extends PullSecretInfo {
   readonly uri: vscode.Uri;
 }
 
-const MANIFEST_GLOB = '**/*.{yaml,yml}';
-const EXCLUDE_GLOB = '**/{node_modules,.git}/**';
-const MAX_FILES = 5000;
 /** Only files mentioning a docker-config Secret type are parsed. */
 const SECRET_HINT = 'kubernetes.io/dockerc';
 
@@ -41,7 +39,7 @@ export class ManifestService implements vscode.Disposable {
     private readonly store: InstanceStore,
     private readonly logger: Logger,
   ) {
-    const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
+    const watcher = vscode.workspace.createFileSystemWatcher(YAML_GLOB);
     const reindex = (uri: vscode.Uri) => void this.reindex(uri);
     this.disposables.push(
       watcher,
@@ -84,7 +82,7 @@ export class ManifestService implements vscode.Disposable {
   private async scan(): Promise<Map<string, WorkspaceSecret[]>> {
     const index = new Map<string, WorkspaceSecret[]>();
     const started = Date.now();
-    const files = await vscode.workspace.findFiles(MANIFEST_GLOB, EXCLUDE_GLOB, MAX_FILES);
+    const files = await workspaceYamlFiles();
     await Promise.all(files.map(async (uri) => index.set(uri.toString(), await this.read(uri))));
     for (const [key, secrets] of index) if (secrets.length === 0) index.delete(key);
     this.logger.debug(`Indexed ${files.length} YAML file(s) in ${Date.now() - started} ms: ${[...index.values()].flat().length} pull Secret(s).`);

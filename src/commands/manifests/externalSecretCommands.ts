@@ -25,14 +25,12 @@ import { resolveRobot, RobotRef, type RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { applyTextEdits, assertUnchanged, isManifestArgs, manifestTarget, openUntitled, pickScope, refused, type ManifestTarget } from './manifestEditing';
 import type { SecretScope } from '../../core/k8s/credentials';
+import { workspaceYamlFiles } from '../../host/workspaceYaml';
 
-const YAML_GLOB = '**/*.{yaml,yml}';
-const MAX_WORKSPACE_FILES = 500;
-
-/** The YAML texts of the workspace (open documents as edited), at most {@link MAX_WORKSPACE_FILES} files. */
+/** The YAML texts of the workspace (`workspaceYamlFiles`, open documents as edited). */
 async function workspaceYaml(): Promise<{ uri: vscode.Uri; text: string }[]> {
   const open = new Map(vscode.workspace.textDocuments.filter((d) => d.languageId === 'yaml').map((d) => [d.uri.toString(), d.getText()]));
-  const files = await vscode.workspace.findFiles(YAML_GLOB, '**/node_modules/**', MAX_WORKSPACE_FILES);
+  const files = await workspaceYamlFiles();
   const out = await Promise.all(
     files.map(async (uri) => ({ uri, text: open.get(uri.toString()) ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)) })),
   );
