@@ -10,6 +10,7 @@ import { filePullSecrets } from '../../core/yaml/facts';
 import { findWorkloads } from '../../core/yaml/workloads';
 import { authsKeyCovers, parseImageReference } from '../../core/k8s/imageReference';
 import { instanceHost } from '../../core/instances';
+import { toWorkspaceEdit } from '../../host/edits';
 import type { CommandContext } from '../commandContext';
 import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
@@ -82,9 +83,7 @@ export function assertUnchanged(target: ManifestTarget): void {
 export async function applyTextEdits(target: ManifestTarget, edits: readonly TextEdit[]): Promise<void> {
   assertUnchanged(target);
   const { document } = target;
-  const edit = new vscode.WorkspaceEdit();
-  for (const e of edits) edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.text);
-  if (!(await vscode.workspace.applyEdit(edit))) {
+  if (!(await vscode.workspace.applyEdit(toWorkspaceEdit(document, edits)))) {
     throw new Error(vscode.l10n.t('VS Code did not apply the change to {0} (was it changed or closed meanwhile?). Nothing was written; try again.', basename(document.uri.path)));
   }
 }
