@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
+import { TtlPromiseCache } from '../core/cache';
 import { hostOf } from '../core/instances';
 import { splitRobotName } from '../core/robotName';
 import type { Namespace, Robot } from '../core/quay/types';
@@ -35,7 +36,7 @@ export class RotationCodeLens implements vscode.CodeLensProvider<RobotLens> {
    * The robots of a namespace (and whether it is the user's own), a minute per instance and namespace: VS Code
    * resolves the lenses again after every edit, which must not cost two requests each time.
    */
-  private readonly robotLists = new Map<string, { at: number; list: Promise<{ ns: Namespace; robots: readonly Robot[] }> }>();
+  private readonly robotLists = new TtlPromiseCache<string, { ns: Namespace; robots: readonly Robot[] }>(LIST_TTL_MS);
 
   constructor(
     private readonly manifests: ManifestService,
@@ -66,18 +67,12 @@ export class RotationCodeLens implements vscode.CodeLensProvider<RobotLens> {
   }
 
   private robotsOf(instanceUrl: string, org: Namespace): Promise<{ ns: Namespace; robots: readonly Robot[] }> {
-    const key = `${instanceUrl}\n${org.name}`;
-    const cached = this.robotLists.get(key);
-    if (cached !== undefined && Date.now() - cached.at < LIST_TTL_MS) return cached.list;
-    const client = this.clients.get(instanceUrl);
-    const list = (async () => {
+    return this.robotLists.get(`${instanceUrl}\n${org.name}`, async () => {
+      const client = this.clients.get(instanceUrl);
       const user = await client.getCurrentUser();
       const ns: Namespace = user.username === org.name ? { kind: 'user', name: org.name } : org;
       return { ns, robots: await client.listRobots(ns, { permissions: false, token: false }) };
-    })();
-    this.robotLists.set(key, { at: Date.now(), list });
-    list.catch(() => this.robotLists.delete(key));
-    return list;
+    });
   }
 
   async resolveCodeLens(lens: RobotLens): Promise<RobotLens> {

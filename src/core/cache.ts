@@ -66,3 +66,64 @@ export class LoadCache {
     this.pending.clear();
   }
 }
+
+/**
+ * Promises kept for a while, for answers that may change behind our back (permissions edited in Quay's UI,
+ * a robot's token ages): the editor features ask again and again and must not send a request each time.
+ * - an entry is fresh for `ttlMs` from the moment its load started; concurrent gets of a fresh key share it;
+ * - a failed load expires its entry at once, so the next get tries again (a failure is never served);
+ * - `delete`/`deleteWhere` forget entries (after a change made here).
+ * Unlike `LoadCache` (the tree's memory, which keeps values until a refresh), age alone expires an entry.
+ */
+export class TtlPromiseCache<K, V> {
+  private readonly entries = new Map<K, { readonly at: number; readonly promise: Promise<V>; value?: V }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The fresh promise of `key`, else the promise of a new `load()`. */
+  get(key: K, load: () => Promise<V>): Promise<V> {
+    return this.fresh(key) ?? this.load(key, load);
+  }
+
+  /** The promise of `key` when it is fresh (loading or loaded less than `ttlMs` ago); undefined otherwise. */
+  fresh(key: K): Promise<V> | undefined {
+    const hit = this.entries.get(key);
+    return hit !== undefined && this.now() - hit.at < this.ttlMs ? hit.promise : undefined;
+  }
+
+  /** Starts `load()` for `key`, replacing what was cached; a failure removes the entry (not a newer one). */
+  load(key: K, load: () => Promise<V>): Promise<V> {
+    const entry: { at: number; promise: Promise<V>; value?: V } = { at: this.now(), promise: load() };
+    this.entries.set(key, entry);
+    entry.promise.then(
+      (value) => {
+        entry.value = value;
+      },
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    return entry.promise;
+  }
+
+  /** The value last loaded for `key`, fresh or not, without loading; undefined while loading or after a failure. */
+  peek(key: K): V | undefined {
+    return this.entries.get(key)?.value;
+  }
+
+  delete(key: K): void {
+    this.entries.delete(key);
+  }
+
+  /** Forgets every entry whose key matches. */
+  deleteWhere(matches: (key: K) => boolean): void {
+    for (const key of [...this.entries.keys()]) if (matches(key)) this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

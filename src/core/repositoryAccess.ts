@@ -1,3 +1,4 @@
+import { TtlPromiseCache } from './cache';
 import type { InstanceConfig } from './instances';
 import type { Logger } from './log';
 import type { QuayClient } from './quay/client';
@@ -38,7 +39,9 @@ function message(error: unknown): string {
  * A command that changes a permission calls `invalidate`.
  */
 export class RepositoryAccess {
-  private readonly answers = new Map<string, { at: number; value: Promise<unknown> }>();
+  /** Answers by `instance|namespace/name|question`, a minute each; a failure is not remembered: the next question asks again. */
+  private readonly pullChecks: TtlPromiseCache<string, PullCheck>;
+  private readonly repositoryFacts: TtlPromiseCache<string, RepositoryFacts>;
   /** Per namespace, the repositories listed so far and the pages not read yet. */
   private readonly listings = new Map<string, { at: number; byName: Map<string, Repository>; pages: AsyncGenerator<RepositoryPage, void> | undefined; done: Promise<void> }>();
 
@@ -47,28 +50,21 @@ export class RepositoryAccess {
     private readonly client: (instanceUrl: string) => QuayClient,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  private remember<T>(key: string, load: () => Promise<T>): Promise<T> {
-    const hit = this.answers.get(key);
-    if (hit !== undefined && this.now() - hit.at < TTL_MS) return hit.value as Promise<T>;
-    const value = load();
-    this.answers.set(key, { at: this.now(), value });
-    // A failure is not remembered: the next question asks again.
-    value.catch(() => this.answers.delete(key));
-    return value;
+  ) {
+    this.pullChecks = new TtlPromiseCache(TTL_MS, now);
+    this.repositoryFacts = new TtlPromiseCache(TTL_MS, now);
   }
 
   /** Forgets what is known about one repository of an instance (after a permission change). */
   invalidate(instance: InstanceConfig, repo: RepositoryRef): void {
     const prefix = `${instance.url}|${repo.namespace}/${repo.name}|`;
-    for (const key of [...this.answers.keys()]) if (key.startsWith(prefix)) this.answers.delete(key);
+    for (const answers of [this.pullChecks, this.repositoryFacts]) answers.deleteWhere((key) => key.startsWith(prefix));
     this.listings.delete(`${instance.url}|${repo.namespace}|index`);
   }
 
   /** Can `robot` (`ns+name`) pull `repo`? Direct and team grants count, and anyone can pull a public repository. */
   canPull(instance: InstanceConfig, repo: RepositoryRef, robot: string): Promise<PullCheck> {
-    return this.remember(`${instance.url}|${repo.namespace}/${repo.name}|pull|${robot}`, async (): Promise<PullCheck> => {
+    return this.pullChecks.get(`${instance.url}|${repo.namespace}/${repo.name}|pull|${robot}`, async (): Promise<PullCheck> => {
       const client = this.client(instance.url);
       try {
         const roles = await client.getTransitivePermissions(repo, robot);
@@ -117,7 +113,7 @@ export class RepositoryAccess {
 
   /** The repository, and the robots that can pull it (direct grants, then team grants through members). */
   facts(instance: InstanceConfig, repo: RepositoryRef): Promise<RepositoryFacts> {
-    return this.remember(`${instance.url}|${repo.namespace}/${repo.name}|facts`, async (): Promise<RepositoryFacts> => {
+    return this.repositoryFacts.get(`${instance.url}|${repo.namespace}/${repo.name}|facts`, async (): Promise<RepositoryFacts> => {
       const client = this.client(instance.url);
       const pullers = async (): Promise<Omit<RepositoryFacts, 'repository'>> => {
         try {

@@ -1,3 +1,4 @@
+import { TtlPromiseCache } from '../cache';
 import type { Logger } from '../log';
 import { hostOf } from '../instances';
 import type { LogTarget, Namespace, Robot } from '../quay/types';
@@ -47,41 +48,37 @@ export function logTarget(ns: Namespace): LogTarget {
  * old Quay) simply has no ages: the tree then shows none, and the due list says why.
  */
 export class TokenAgeTracker {
-  private readonly entries = new Map<string, { at: number; promise: Promise<TokenAges>; value?: TokenAges; error?: unknown }>();
+  private readonly entries: TtlPromiseCache<string, TokenAges>;
 
-  constructor(private readonly deps: TokenAgeTrackerDeps) {}
+  constructor(private readonly deps: TokenAgeTrackerDeps) {
+    this.entries = new TtlPromiseCache(TTL_MS, () => deps.now().getTime());
+  }
 
   /** What is known now, without asking Quay. */
   peek(instanceId: string, ns: Namespace, robot: string): TokenAge | undefined {
-    return this.entries.get(key(instanceId, ns))?.value?.ages.get(robot);
+    return this.entries.peek(key(instanceId, ns))?.ages.get(robot);
   }
 
   /** The ages of `robots`, computing them unless a fresh answer is cached. */
   ages(instanceId: string, ns: Namespace, robots: readonly Robot[]): Promise<TokenAges> {
     const k = key(instanceId, ns);
-    const now = this.deps.now().getTime();
-    const cached = this.entries.get(k);
-    if (cached !== undefined && now - cached.at < TTL_MS && cached.error === undefined) return cached.promise;
-    const entry: { at: number; promise: Promise<TokenAges>; value?: TokenAges; error?: unknown } = {
-      at: now,
-      promise: (async () => {
-        if ((await this.deps.logsAggregated?.(instanceId)) === false) throw new TokenAgesUnavailable(instanceId);
-        return tokenAges(this.deps.source(instanceId), logTarget(ns), robots, { now: this.deps.now(), remembered: this.deps.memory.get(instanceId) });
-      })(),
-    };
-    this.entries.set(k, entry);
-    entry.promise.then(
+    const cached = this.entries.fresh(k);
+    if (cached !== undefined) return cached;
+    const promise = this.entries.load(k, async () => {
+      if ((await this.deps.logsAggregated?.(instanceId)) === false) throw new TokenAgesUnavailable(instanceId);
+      return tokenAges(this.deps.source(instanceId), logTarget(ns), robots, { now: this.deps.now(), remembered: this.deps.memory.get(instanceId) });
+    });
+    // After the cache's own handlers: peek() already answers when onDidUpdate redraws.
+    promise.then(
       (value) => {
-        entry.value = value;
         this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'}: ${value.ages.size} robots, ${value.requests} requests, logs read back to ${value.examinedBack.toISOString().slice(0, 10)}`);
         this.deps.onDidUpdate(instanceId, ns);
       },
       (error: unknown) => {
-        entry.error = error;
         this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'} unavailable: ${error instanceof Error ? error.message : String(error)}`);
       },
     );
-    return entry.promise;
+    return promise;
   }
 
   /** Starts `ages` in the background (the tree's robots group calls it once its list is on screen). */
@@ -97,6 +94,6 @@ export class TokenAgeTracker {
 
   invalidate(instanceId?: string): void {
     if (instanceId === undefined) this.entries.clear();
-    else for (const k of [...this.entries.keys()]) if (k.startsWith(`${instanceId}\n`)) this.entries.delete(k);
+    else this.entries.deleteWhere((k) => k.startsWith(`${instanceId}\n`));
   }
 }
