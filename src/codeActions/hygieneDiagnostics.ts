@@ -6,7 +6,7 @@ import { Commands } from '../constants';
 import { recogniseCredentials, type RecognisedCredential } from '../commands/hygiene/engine';
 import { GIT_SAFE_CONFIG, gitWorkTree } from '../core/git';
 import type { Finding } from '../core/hygiene/types';
-import type { Logger } from '../core/log';
+import { errorMessage, type Logger } from '../core/log';
 import { splitRobotName } from '../core/robotName';
 import type { HygieneResults } from '../host/hygieneResults';
 
@@ -99,7 +99,7 @@ export class HygieneDiagnostics implements vscode.Disposable {
   private schedule(document: vscode.TextDocument, delay: number): void {
     if (document.uri.scheme !== 'file') return;
     this.pending.schedule(document.uri.toString(), delay, () => {
-      this.scan(document).catch((e: unknown) => this.logger.warn(`Hygiene diagnostics of ${document.uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`));
+      this.scan(document).catch((e: unknown) => this.logger.warn(`Hygiene diagnostics of ${document.uri.fsPath}: ${errorMessage(e)}`));
     });
   }
 

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { instanceHost, type InstanceConfig } from '../core/instances';
-import type { Logger } from '../core/log';
+import { errorMessage, type Logger } from '../core/log';
 import { ManifestParseCache } from '../core/yaml/parseCache';
 import { parseManifests } from '../core/yaml/parse';
 import type { ParsedManifests } from '../core/yaml/parse';
@@ -96,7 +96,7 @@ export class ManifestService implements vscode.Disposable {
       return filePullSecrets(parseManifests(text)).map((s) => ({ ...s, uri }));
     } catch (error) {
       // Deleted meanwhile, unreadable, or a folder named *.yaml: it holds no Secret we can use.
-      this.logger.debug(`Skipped ${uri.toString()}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.debug(`Skipped ${uri.toString()}: ${errorMessage(error)}`);
       return [];
     }
   }

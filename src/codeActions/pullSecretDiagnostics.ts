@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { KeyedDebounce } from './keyedDebounce';
 import { robotNamespace } from '../core/k8s/credentials';
-import type { Logger } from '../core/log';
+import { errorMessage, type Logger } from '../core/log';
 import { diagnoseDocument } from '../core/yaml/diagnostics';
 import type { ManifestDiagnostic } from '../core/yaml/diagnostics';
 import { imagePulls, pullRobots, secretsOf } from '../core/yaml/pullCredentials';
@@ -143,7 +143,7 @@ export class PullSecretDiagnostics implements vscode.Disposable {
   private schedule(document: vscode.TextDocument, delay: number): void {
     if (!this.manifests.isManifest(document)) return;
     this.pending.schedule(document.uri.toString(), delay, () => {
-      this.update(document).catch((error: unknown) => this.logger.warn(`Diagnostics of ${document.uri.toString()} failed: ${error instanceof Error ? error.message : String(error)}`));
+      this.update(document).catch((error: unknown) => this.logger.warn(`Diagnostics of ${document.uri.toString()} failed: ${errorMessage(error)}`));
     });
   }
 
@@ -210,7 +210,7 @@ export class PullSecretDiagnostics implements vscode.Disposable {
       });
     const generatorChecks = eso.generators.map((g) =>
       this.checkGenerator(document, g).catch((error: unknown) => {
-        this.logger.debug(`No Quay check of QuayAccessToken ${g.name ?? ''}: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.debug(`No Quay check of QuayAccessToken ${g.name ?? ''}: ${errorMessage(error)}`);
         return undefined;
       }),
     );

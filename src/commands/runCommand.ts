@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import type { RedactingLogger } from '../core/log';
+import { errorMessage, type RedactingLogger } from '../core/log';
 import { QuayApiError } from '../core/quay/errors';
 
 /** Thrown (or returned from a prompt) when the user backs out: never an error to report. */
@@ -29,7 +29,7 @@ export function wrapCommand<A extends unknown[]>(
         logger.debug(`${id} cancelled`);
         return;
       }
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       const hint = error instanceof QuayApiError && error.userHint !== undefined ? ` ${error.userHint}` : '';
       logger.error(`${id} failed: ${message}${error instanceof Error && error.stack !== undefined ? `\n${error.stack}` : ''}`);
       const showLog = vscode.l10n.t('Show Log');

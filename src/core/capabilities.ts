@@ -1,4 +1,5 @@
 import type { ClientConfig } from './quay/clientConfig';
+import { errorMessage } from './log';
 
 /**
  * What an instance can do, from its `GET /config` (contract §13), read once per instance and kept until Refresh All
@@ -24,7 +25,7 @@ export class CapabilityCache {
     const entry: { promise: Promise<Capabilities>; value?: Capabilities } = {
       promise: this.load(instanceId).then(
         (config): Capabilities => (config === undefined ? { kind: 'unknown', why: 'noConfig' } : { kind: 'known', config }),
-        (error: unknown): Capabilities => ({ kind: 'unknown', why: 'failed', detail: error instanceof Error ? error.message : String(error) }),
+        (error: unknown): Capabilities => ({ kind: 'unknown', why: 'failed', detail: errorMessage(error) }),
       ),
     };
     entry.promise = entry.promise.then((value) => {

@@ -8,6 +8,7 @@ import { chmod, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/prom
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { DockerAuth } from './k8s/credentials';
+import { errorMessage } from './log';
 
 /** Where docker reads its configuration: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
 export function defaultDockerConfigPath(env: Readonly<Record<string, string | undefined>> = process.env, home: string = homedir()): string {
@@ -48,7 +49,7 @@ export function mergeDockerAuths(existing: string | undefined, auths: Readonly<R
     try {
       parsed = JSON.parse(existing);
     } catch (error) {
-      throw new Error(`${fileName} is not valid JSON (${error instanceof Error ? error.message : String(error)}); it was left as it is. Fix it, or choose another file.`, { cause: error });
+      throw new Error(`${fileName} is not valid JSON (${errorMessage(error)}); it was left as it is. Fix it, or choose another file.`, { cause: error });
     }
     if (!isObject(parsed)) throw new Error(`${fileName} is not a Docker configuration (a JSON object); it was left as it is. Choose another file.`);
     if (parsed.auths !== undefined && !isObject(parsed.auths)) throw new Error(`The "auths" of ${fileName} is not an object; the file was left as it is. Fix it, or choose another file.`);

@@ -98,3 +98,8 @@ export class RedactingLogger implements Logger {
     return new RedactingLogger(this.sink, `${this.tag}[${component}] `, this.knownSecrets);
   }
 }
+
+/** What a caught value says: an `Error`'s message, anything else as a string. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -19,6 +19,7 @@ import { QuayApiError } from './quay/errors';
 import type { MirrorConfig } from './quay/mirrors';
 import type { CallOptions, Namespace, RepositoryRef, RobotPermission } from './quay/types';
 import { splitRobotName } from './robotName';
+import { errorMessage } from './log';
 
 /** Mirror configurations read at most per check (plus one permission list and one organization mirror). */
 export const DEFAULT_MIRROR_BUDGET = 10;
@@ -69,7 +70,7 @@ export const MIRROR_CHECK_LIMITS =
 
 function reasonOf(error: unknown): string {
   if (error instanceof QuayApiError) return error.serverMessage !== undefined ? `${error.serverMessage} (HTTP ${error.status ?? '?'})` : error.message;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 /** A 404 means "no mirror here" (also on a Quay without the feature); anything else is a question left open. */

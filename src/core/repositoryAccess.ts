@@ -1,6 +1,6 @@
 import { TtlPromiseCache } from './cache';
 import type { InstanceConfig } from './instances';
-import type { Logger } from './log';
+import { errorMessage, type Logger } from './log';
 import type { QuayClient } from './quay/client';
 import { QuayApiError } from './quay/errors';
 import type { Permission, Repository, RepositoryPage, RepositoryRef, Role } from './quay/types';
@@ -28,10 +28,6 @@ export interface RepositoryFacts {
 
 /** How long an answer is trusted: permissions may change in Quay's UI meanwhile. */
 const TTL_MS = 60_000;
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Answers the editor features' questions about Quay repositories (can this robot pull? who can?), each at
@@ -72,8 +68,8 @@ export class RepositoryAccess {
       } catch (error) {
         // 404 is Quay's answer for "no access" (and for an unknown robot or repository).
         if (!QuayApiError.is(error, 'notFound')) {
-          this.logger.debug(`Could not check ${robot} on ${repo.namespace}/${repo.name} at ${instance.url}: ${message(error)}`);
-          return { kind: 'unknown', reason: message(error) };
+          this.logger.debug(`Could not check ${robot} on ${repo.namespace}/${repo.name} at ${instance.url}: ${errorMessage(error)}`);
+          return { kind: 'unknown', reason: errorMessage(error) };
         }
       }
       const found = await this.repository(instance, repo).catch(() => undefined);
@@ -124,7 +120,7 @@ export class RepositoryAccess {
           );
           return { pullers: [...direct, ...viaTeams.flat()] };
         } catch (error) {
-          return { pullers: undefined, pullersProblem: message(error) };
+          return { pullers: undefined, pullersProblem: errorMessage(error) };
         }
       };
       // Both at once; a repository listing that fails leaves the repository unknown, not the whole answer.

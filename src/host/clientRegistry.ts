@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { Settings } from '../constants';
 import { instanceLabel, type InstanceConfig } from '../core/instances';
-import type { RedactingLogger } from '../core/log';
+import { errorMessage, type RedactingLogger } from '../core/log';
 import { createFetchJson } from '../core/federation/fetchJson';
 import type { FetchJson } from '../core/federation/issuer';
 import { proxyFor, type ProxySettings } from '../core/quay/proxy';
@@ -84,7 +84,7 @@ function caOf(instance: InstanceConfig): string | undefined {
   try {
     return readFileSync(instance.caFile, 'utf8');
   } catch (error) {
-    throw new Error(vscode.l10n.t('Cannot read the CA bundle {0} set for {1}: {2}', instance.caFile, instance.url, error instanceof Error ? error.message : String(error)));
+    throw new Error(vscode.l10n.t('Cannot read the CA bundle {0} set for {1}: {2}', instance.caFile, instance.url, errorMessage(error)));
   }
 }
 

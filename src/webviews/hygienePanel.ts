@@ -17,6 +17,7 @@ import { maxTokenAgeDays } from '../views/tokenAgeText';
 import { findingOf } from './hygieneRuns';
 import { WebviewPanelHost } from './panel';
 import { isFromHygienePage, type FromHygienePage, type HygieneExportFormat, type ToHygienePage } from './protocol';
+import { errorMessage } from '../core/log';
 
 /** globalState: the kubeconfig contexts last chosen for a review (names only), preselected the next time. */
 const CONTEXTS_KEY = 'quay.hygiene.contexts';
@@ -150,7 +151,7 @@ export class HygienePanel {
         error instanceof UserCancelled || error instanceof vscode.CancellationError || QuayApiError.is(error, 'cancelled') || (error instanceof Error && error.name === 'AbortError');
       const text = cancelled
         ? vscode.l10n.t('The review was cancelled{0}.', this.last !== undefined ? vscode.l10n.t(': the report below is the previous one') : '')
-        : this.c.logger.clean(error instanceof Error ? error.message : String(error));
+        : this.c.logger.clean(errorMessage(error));
       await this.post({ type: 'failed', message: text });
       if (!cancelled) throw error;
     } finally {

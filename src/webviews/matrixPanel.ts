@@ -8,6 +8,7 @@ import type { MatrixData, MatrixRow } from '../core/matrix/model';
 import { matrixChangesFromPage } from './hostChecks';
 import { WebviewPanelHost } from './panel';
 import { isFromMatrixPage, type FromMatrixPage, type ToMatrixPage } from './protocol';
+import { errorMessage } from '../core/log';
 
 /**
  * The host of an organization's access matrix (issue 14 §2). It loads the matrix once (`loadMatrix`: nothing per
@@ -74,7 +75,7 @@ export class MatrixPanel {
     try {
       this.data = await loadMatrix(this.c.clients.get(this.instanceUrl), this.org, { teams: true });
     } catch (error) {
-      await this.post({ type: 'failed', message: this.c.logger.clean(error instanceof Error ? error.message : String(error)) });
+      await this.post({ type: 'failed', message: this.c.logger.clean(errorMessage(error)) });
       throw error;
     } finally {
       this.loading = false;

@@ -7,6 +7,7 @@
  */
 import { dockerConfigJson, type SecretScope } from '../core/k8s/credentials';
 import { pullSecretManifest } from '../core/k8s/manifests';
+import { errorMessage } from '../core/log';
 
 export interface CredentialTexts {
   readonly secretYaml: string;
@@ -26,6 +27,6 @@ export function credentialTexts(o: { host: string; robot: string; scope: SecretS
   try {
     return { secretYaml: hide(pullSecretManifest({ ...creds, ...(namespace !== '' ? { namespace } : {}) })), dockerConfig };
   } catch (e) {
-    return { secretYaml: '', dockerConfig, problem: e instanceof Error ? e.message : String(e) };
+    return { secretYaml: '', dockerConfig, problem: errorMessage(e) };
   }
 }

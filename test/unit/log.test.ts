@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { redact, RedactingLogger } from '../../src/core/log';
+import { errorMessage, redact, RedactingLogger } from '../../src/core/log';
 import { memoryLogger } from './quay/helpers';
 
 void test('redact removes bearer tokens, JSON tokens and known secrets', () => {
@@ -98,4 +98,11 @@ void test('redact catches a Python-style dict, the form of jsonschema errors Qua
   }
   assert.equal(redact("{'token': 'PYTOKEN123456', 'name': 'ci'}"), "{'token': '«redacted»', 'name': 'ci'}");
   assert.equal(redact("{'name': 'ci', 'description': 'no token here'}"), "{'name': 'ci', 'description': 'no token here'}");
+});
+
+void test("errorMessage: an Error's message, anything else as a string", () => {
+  assert.equal(errorMessage(new TypeError('bad input')), 'bad input');
+  assert.equal(errorMessage('plain text'), 'plain text');
+  assert.equal(errorMessage(404), '404');
+  assert.equal(errorMessage(undefined), 'undefined');
 });

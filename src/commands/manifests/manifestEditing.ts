@@ -14,6 +14,7 @@ import { toWorkspaceEdit } from '../../host/edits';
 import type { CommandContext } from '../commandContext';
 import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
+import { errorMessage } from '../../core/log';
 
 /** Where a manifest command works: a YAML document and an offset in it (the cursor, or the code action's). */
 export interface ManifestTarget {
@@ -171,7 +172,7 @@ export async function pickSecretName(c: CommandContext, target: ManifestTarget, 
           robotItems.push({ label: name, description: vscode.l10n.t('robot {0}', robot.fullName), detail: vscode.l10n.t('Quay\'s name for this robot\'s pull Secret (no manifest in the workspace yet)'), secretName: name });
         }
       } catch (error) {
-        c.logger.debug(`No robots of ${namespace} at ${instance.url} for the secret picker: ${error instanceof Error ? error.message : String(error)}`);
+        c.logger.debug(`No robots of ${namespace} at ${instance.url} for the secret picker: ${errorMessage(error)}`);
       }
     }
     if (robotItems.length > 0) out.push({ label: vscode.l10n.t('Robot accounts'), kind: vscode.QuickPickItemKind.Separator }, ...robotItems);

@@ -8,6 +8,7 @@ import { credentialsFor } from './credentials';
 import { pickInstanceForCreation } from './robotCreation';
 import { UserCancelled } from '../runCommand';
 import { applyGrants, pickRepositories, pickRole } from '../permissions/grantRepositories';
+import { errorMessage } from '../../core/log';
 
 /**
  * "Create Robot Account": a multi-step quick input (namespace, name validated live with Quay's rule,
@@ -67,13 +68,13 @@ export async function createRobot(c: CommandContext, node?: unknown): Promise<vo
   const problems: string[] = [];
   if (repositories.length > 0) {
     const report = await applyGrants(c, instance.url, ns, robot.fullName, repositories.map((r) => ({ repository: r, from: undefined, to: role, action: 'add' as const })));
-    problems.push(...report.failed.map((f) => `${f.item.repository}: ${f.error instanceof Error ? f.error.message : String(f.error)}`));
+    problems.push(...report.failed.map((f) => `${f.item.repository}: ${errorMessage(f.error)}`));
   }
   if (prototypeRole !== undefined) {
-    await client.createPrototype(ns.name, { role: prototypeRole, delegate: { kind: 'robot', name: robot.fullName } }).catch((e: unknown) => problems.push(e instanceof Error ? e.message : String(e)));
+    await client.createPrototype(ns.name, { role: prototypeRole, delegate: { kind: 'robot', name: robot.fullName } }).catch((e: unknown) => problems.push(errorMessage(e)));
   }
   for (const team of teams) {
-    await client.addTeamMember(ns.name, team, robot.fullName).catch((e: unknown) => problems.push(e instanceof Error ? e.message : String(e)));
+    await client.addTeamMember(ns.name, team, robot.fullName).catch((e: unknown) => problems.push(errorMessage(e)));
   }
   c.tree.refreshIds([nodeIds.robots(instance.url, ns), nodeIds.prototypes(instance.url, ns), nodeIds.teams(instance.url, ns)]);
 

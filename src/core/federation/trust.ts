@@ -6,6 +6,7 @@
  */
 import { QuayApiError } from '../quay/errors';
 import type { CallOptions, FederationEntry, Namespace } from '../quay/types';
+import { errorMessage } from '../log';
 
 /** The same audiences, in any order (absent = none). */
 export function sameAudiences(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
@@ -78,7 +79,7 @@ export async function federationToCopy(read: Promise<readonly FederationEntry[]>
     return { kind: 'read', entries: await read };
   } catch (error) {
     if (federationUnsupported(error)) return { kind: 'read', entries: [] };
-    return { kind: 'unreadable', message: error instanceof Error ? error.message : String(error) };
+    return { kind: 'unreadable', message: errorMessage(error) };
   }
 }
 

@@ -3,6 +3,7 @@
  * namespaces and kubectl contexts. The patterns are a setting; these defaults match a whole name or a part of
  * it separated by `-`, `_`, `.` or `/` (so `prod`, `prod-eu-1`, `k8s/production/`, but not `product`).
  */
+import { errorMessage } from '../log';
 
 export const ENVIRONMENTS = ['dev', 'test', 'staging', 'prod'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -32,7 +33,7 @@ export function environmentMatcher(patterns: EnvironmentPatterns = DEFAULT_ENVIR
       try {
         return new RegExp(p, 'i');
       } catch (e) {
-        throw new Error(`The ${env} environment pattern ${JSON.stringify(p)} is not a regular expression: ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(`The ${env} environment pattern ${JSON.stringify(p)} is not a regular expression: ${errorMessage(e)}`);
       }
     }),
   }));

@@ -1,5 +1,5 @@
 import { TtlPromiseCache } from '../cache';
-import type { Logger } from '../log';
+import { errorMessage, type Logger } from '../log';
 import { hostOf } from '../instances';
 import type { LogTarget, Namespace, Robot } from '../quay/types';
 import { tokenAges, type LogSource, type TokenAge, type TokenAges } from './tokenAge';
@@ -75,7 +75,7 @@ export class TokenAgeTracker {
         this.deps.onDidUpdate(instanceId, ns);
       },
       (error: unknown) => {
-        this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'} unavailable: ${error instanceof Error ? error.message : String(error)}`);
+        this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'} unavailable: ${errorMessage(error)}`);
       },
     );
     return promise;

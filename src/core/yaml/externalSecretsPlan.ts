@@ -16,6 +16,7 @@ import type { Refusal } from './guards';
 import { planInsertDocument } from './insertDocument';
 import type { ManifestDocument, ParsedManifests } from './parse';
 import { findServiceAccount, styleForNewDocuments } from './serviceAccount';
+import { errorMessage } from '../log';
 
 export interface PlacementOptions {
   /** The cursor or document the action started from; without it, after the last document and no pod spec edit. */
@@ -82,7 +83,7 @@ function built<T>(build: () => T): T | Refusal {
   try {
     return build();
   } catch (e) {
-    return refusal('invalid-name', e instanceof Error ? e.message : String(e));
+    return refusal('invalid-name', errorMessage(e));
   }
 }
 

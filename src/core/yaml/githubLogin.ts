@@ -21,6 +21,7 @@ import { columnOf, contentEnd, directPair, flowStartOffset, lineAfter, seqDashOf
 import type { MapNode, MapPair, SeqNode } from './nodes';
 import type { ParsedManifests } from './parse';
 import { blockStyleFor } from './style';
+import { errorMessage } from '../log';
 
 export const FEDERATION_TOKEN_PATH = '/oauth2/federation/robot/token';
 
@@ -231,7 +232,7 @@ export function planGithubKeylessLogin(parsed: ParsedManifests, o: LoginStepOpti
   try {
     step = loginStep(o);
   } catch (e) {
-    return refusal('invalid-name', e instanceof Error ? e.message : String(e));
+    return refusal('invalid-name', errorMessage(e));
   }
   const edits: TextEdit[] = [];
   const permission = planIdTokenPermission(parsed, job);

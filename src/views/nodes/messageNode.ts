@@ -4,6 +4,7 @@ import { escapeMarkdown } from '../../core/markdown';
 import { QuayApiError } from '../../core/quay/errors';
 import type { TreeContext } from '../treeContext';
 import { TreeNode } from './treeNode';
+import { errorMessage } from '../../core/log';
 
 /**
  * Loading failures and empty states render as nodes, never as toasts (house-style §5).
@@ -75,7 +76,7 @@ export function errorNode(parent: TreeNode, ctx: TreeContext, error: unknown, wh
       ...k,
     });
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   ctx.logger.warn(`Could not load ${what}: ${message}`);
   const reason = error instanceof QuayApiError ? error.reason : 'error';
   return new MessageNode(parent, ctx, vscode.l10n.t('Could not load {0} ({1}) — Retry', what, reason), {
