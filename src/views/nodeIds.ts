@@ -17,4 +17,13 @@ export const nodeIds = {
   prototypes: (instanceUrl: string, ns: Namespace) => `${nodeIds.namespace(instanceUrl, ns)}/prototypes`,
   teams: (instanceUrl: string, ns: Namespace) => `${nodeIds.namespace(instanceUrl, ns)}/teams`,
   team: (instanceUrl: string, ns: Namespace, team: string) => `${nodeIds.namespace(instanceUrl, ns)}/team/${e(team)}`,
+  // Cache keys of a node's loads, below its id: refreshing the node (LoadCache.invalidate) forgets them too.
+  /** A repository's permissions (`nodeIds.repository`). */
+  access: (repositoryId: string) => `${repositoryId}/access`,
+  /** A team's members (`nodeIds.team`). */
+  members: (teamId: string) => `${teamId}/members`,
+  /** A robot's keyless trust entries (`nodeIds.robot`). */
+  federation: (robotId: string) => `${robotId}/federation`,
+  /** A robot's repository permissions (`nodeIds.robot`). */
+  permissions: (robotId: string) => `${robotId}/permissions`,
 };

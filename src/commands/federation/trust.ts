@@ -83,7 +83,7 @@ export async function changeTrust(c: CommandContext, target: RobotTarget, change
       case 'saved': {
         c.logger.info(`Keyless trust of ${robot.fullName} on ${instance.url}: ${result.before.length} → ${result.after.length} entries.`);
         const robotId = nodeIds.robot(instance.url, namespace, robot.shortName);
-        c.tree.refreshIds([robotId], { [`${robotId}/federation`]: result.after });
+        c.tree.refreshIds([robotId], { [nodeIds.federation(robotId)]: result.after });
         reportAudiencesNotStored(c, target, result.audiencesNotStored);
         return result.after;
       }

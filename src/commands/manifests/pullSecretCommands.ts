@@ -227,6 +227,6 @@ export async function grantReadForPull(c: CommandContext, data?: unknown): Promi
   c.editor.access.invalidate(instance, repo);
   c.editor.diagnostics.refreshAll();
   const ns = { kind: 'org' as const, name: data.namespace };
-  c.tree.refreshIds([`${nodeIds.repository(instance.url, ns, data.repository)}/access`, nodeIds.robot(instance.url, ns, splitRobotName(data.robot).shortName)]);
+  c.tree.refreshIds([nodeIds.access(nodeIds.repository(instance.url, ns, data.repository)), nodeIds.robot(instance.url, ns, splitRobotName(data.robot).shortName)]);
   void vscode.window.showInformationMessage(vscode.l10n.t('Granted read on {0}/{1} to {2}.', data.namespace, data.repository, data.robot));
 }

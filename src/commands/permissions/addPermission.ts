@@ -42,6 +42,6 @@ export async function addPermission(c: CommandContext, node?: unknown): Promise<
   if (kind.pick === 'team') await client.setRepoTeamPermission(ref, name, role);
   else await client.setRepoUserPermission(ref, name, role);
   c.logger.info(`Granted ${role} to ${name} on ${fullName}.`);
-  c.tree.refreshIds([`${nodeIds.repository(instanceId, ns, target.repository)}/access`, nodeIds.robots(instanceId, ns)]);
+  c.tree.refreshIds([nodeIds.access(nodeIds.repository(instanceId, ns, target.repository)), nodeIds.robots(instanceId, ns)]);
   void vscode.window.showInformationMessage(vscode.l10n.t('{0} now has {1} on {2}.', name, role, fullName));
 }

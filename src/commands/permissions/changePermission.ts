@@ -17,7 +17,7 @@ async function permissionOf(c: CommandContext, node: unknown, title: string): Pr
 function refresh(c: CommandContext, url: string, p: PermissionRef): void {
   const robotShort = p.principalKind === 'robot' ? splitRobotName(p.principal).shortName : undefined;
   c.tree.refreshIds([
-    `${nodeIds.repository(url, p.namespace, p.repository)}/access`,
+    nodeIds.access(nodeIds.repository(url, p.namespace, p.repository)),
     ...(robotShort !== undefined ? [nodeIds.robot(url, p.namespace, robotShort), nodeIds.robots(url, p.namespace)] : []),
   ]);
 }

@@ -60,7 +60,7 @@ export class RepositoryNode extends TreeNode {
     const ref = { namespace: this.repository.namespace, name: this.repository.name };
     let access: Permission[];
     try {
-      access = await this.ctx.cache.get(`${this.id}/access`, async () => {
+      access = await this.ctx.cache.get(nodeIds.access(this.id), async () => {
         const [users, teams] = await Promise.all([client.listRepoUserPermissions(ref), client.listRepoTeamPermissions(ref)]);
         return [...users, ...teams].sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name));
       });

@@ -44,11 +44,11 @@ export class RobotNode extends TreeNode {
   }
 
   get federationKey(): string {
-    return `${this.id}/federation`;
+    return nodeIds.federation(this.id);
   }
 
   private get permissionsKey(): string {
-    return `${this.id}/permissions`;
+    return nodeIds.permissions(this.id);
   }
 
   /** No direct grant and no team: the robot can pull nothing private. Unknown when the list lacked permissions. */

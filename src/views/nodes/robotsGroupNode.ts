@@ -45,7 +45,7 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
       await Promise.all(
         robots.map((r) =>
           this.ctx.cache
-            .get(`${nodeIds.robot(this.instanceId, this.namespace, r.shortName)}/federation`, () => client.getFederation(this.namespace, r.shortName))
+            .get(nodeIds.federation(nodeIds.robot(this.instanceId, this.namespace, r.shortName)), () => client.getFederation(this.namespace, r.shortName))
             .catch((error: unknown) => {
               const gap = federationGap(error);
               if (gap !== undefined) this.ctx.noFederation.set(federationGapKey(this.instanceId, gap.scope), gap);

@@ -80,7 +80,7 @@ export class TeamNode extends TreeNode {
   override async getChildren(): Promise<TreeNode[]> {
     let members: readonly TeamMember[];
     try {
-      members = await this.ctx.cache.get(`${this.id}/members`, () => this.ctx.client(this.instanceId).listTeamMembers(this.org, this.team.name));
+      members = await this.ctx.cache.get(nodeIds.members(this.id), () => this.ctx.client(this.instanceId).listTeamMembers(this.org, this.team.name));
     } catch (error) {
       return [errorNode(this, this.ctx, error, vscode.l10n.t('members of team {0}', this.team.name))];
     }
