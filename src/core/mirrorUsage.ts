@@ -1,5 +1,5 @@
 /**
- * Which mirrors push with a robot, found within a small request budget (issue 21 §4): Quay refuses to delete a
+ * Which mirrors push with a robot, found within a small request budget (AGENTS.md "Deleting a robot"): Quay refuses to delete a
  * robot a repository mirror uses ("Robot is being used by a mirror"), and deletes an organization mirror along with
  * its robot without a word. The delete modal, Retire Predecessor, the successor flow and the hygiene review ask
  * this before they delete or advise deleting.

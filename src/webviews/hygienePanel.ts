@@ -29,7 +29,7 @@ interface Run {
 }
 
 /**
- * The host of an organization's robot hygiene report (issue 20 §2). It runs the review (with a cancellable progress
+ * The host of an organization's robot hygiene report (AGENTS.md "Hygiene review in the editor"). It runs the review (with a cancellable progress
  * notification wired to an AbortSignal), keeps the findings of the last run while the panel is open, and answers the
  * page's fix, open and export requests.
  *

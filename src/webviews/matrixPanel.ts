@@ -11,7 +11,7 @@ import { isFromMatrixPage, type FromMatrixPage, type ToMatrixPage } from './prot
 import { errorMessage } from '../core/log';
 
 /**
- * The host of an organization's access matrix (issue 14 §2). It loads the matrix once (`loadMatrix`: nothing per
+ * The host of an organization's access matrix (AGENTS.md "Access matrix"). It loads the matrix once (`loadMatrix`: nothing per
  * cell) and keeps it while the panel is open, so a page re-created on show gets it back without asking Quay again.
  * "Review N changes" goes through the bulk grant's own plan quick pick, runner and report; afterwards the rows it
  * touched are read again from Quay and sent to the page.

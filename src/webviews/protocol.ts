@@ -225,7 +225,7 @@ export const isMatrixPageState = isObject({
 export type MatrixPageState = MessagesOf<typeof isMatrixPageState>;
 
 // ---------------------------------------------------------------------------------------------------------------
-// Robot hygiene report (issue 20 §2)
+// Robot hygiene report (AGENTS.md "Hygiene review in the editor")
 // ---------------------------------------------------------------------------------------------------------------
 // (host: src/webviews/hygienePanel.ts, page: webview-ui/src/pages/hygiene.ts, logic: webview-ui/src/hygiene/model.ts)
 

@@ -1,5 +1,5 @@
 /**
- * Issue 20 benchmark: the hygiene review of the `large` seed's `bigcorp` (500 robots, 5,000 repositories, every robot
+ * Hygiene benchmark (AGENTS.md "Hygiene review core"): the hygiene review of the `large` seed's `bigcorp` (500 robots, 5,000 repositories, every robot
  * holding write somewhere, every 12th one pushing) with a generated workspace of 10,000 files in a git repository
  * (manifests with pull Secrets and imagePullSecrets, lock files full of base64, `.env` files, prose), beside the
  * naive method a script would use: every robot's permissions and usage logs read one by one (`/logs` with the

@@ -1,5 +1,5 @@
 /**
- * Issue 5 benchmark: grant read to one robot on 500 repositories of the `large` seed, with the sandbox at 50 ms
+ * Bulk benchmark: grant read to one robot on 500 repositories of the `large` seed, with the sandbox at 50 ms
  * latency and nginx-style rate limiting (5 requests/s per client, burst 25, 429 without Retry-After: Quay's
  * `FEATURE_RATE_LIMITS`, quay-api-contract.md §0.7). Side by side in one process: this extension's bulk path
  * (plan + bounded runner + the client's retries and pacing) and baselines that model what people use.

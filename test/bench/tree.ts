@@ -1,5 +1,5 @@
 /**
- * Issue 4 benchmark: requests and wall time for an organization's first screen in the tree (its groups, then the
+ * Tree benchmark: requests and wall time for an organization's first screen in the tree (its groups, then the
  * "Robot accounts" and "Repositories" groups expanded), against the Quay web UI's request pattern for the same
  * lists, side by side in one process. Sandbox: `large` seed, 50 ms latency per request; two organizations:
  * bigcorp (5,000 repositories, 500 robots) and midcorp (150 repositories, 20 robots: few enough that the tree

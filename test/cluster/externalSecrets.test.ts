@@ -1,5 +1,5 @@
 /**
- * Vault-backed ExternalSecrets on a real API server (issue 21 §5): found with `kubectl get
+ * Vault-backed ExternalSecrets on a real API server (AGENTS.md "Token rotation"): found with `kubectl get
  * externalsecrets.external-secrets.io`, nothing said where the CRD does not exist, a forbidden list reported, and
  * the `kubectl annotate` that sets ESO's `force-sync` (kubectl 1.20, `--` before the object) on a real object.
  *

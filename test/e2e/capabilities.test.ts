@@ -1,5 +1,5 @@
 /**
- * Capability detection through the UI (issue 21 §2): the instance's GET /config is read once, shown in the
+ * Capability detection through the UI (AGENTS.md "Capabilities", contract §13): the instance's GET /config is read once, shown in the
  * instance's tooltip (its version), and ROBOTS_DISALLOW turns Create Robot and Rotate with a Successor into
  * disabled stand-ins that say why, in the tree and before the palette commands ask anything. Refresh All reads
  * /config again: with ROBOTS_DISALLOW lifted the same tree offers Create Robot, and a Quay without /config keeps

@@ -1,5 +1,5 @@
 /**
- * The robot hygiene review in the editor (issue 20 §2), against the sandbox's demo seed and the hygiene workspace
+ * The robot hygiene review in the editor (AGENTS.md "Hygiene review in the editor"), against the sandbox's demo seed and the hygiene workspace
  * fixture (test/fixtures/hygiene/: pull Secrets in prod, dev and staging, a committed `.dockerconfigjson`, a
  * git-ignored `.env`), plus a committed `ci/.env` holding a robot token:
  * 1. the committed token is a diagnostic in `ci/.env` before any review (offline, by its shape), and none is shown

@@ -1,5 +1,5 @@
 /**
- * Pull secrets without a token in any file (issue 13), through the editor as a person uses it, against the
+ * Pull secrets without a token in any file (keyless: contract §6.2), through the editor as a person uses it, against the
  * sandbox: the keyless External Secrets setup from a Deployment for acme+keyless (the trust entry added through
  * the prompt, then shown in the tree), the refresh-interval warning and its fix, and the GitHub Actions keyless
  * login step with its federation entry.

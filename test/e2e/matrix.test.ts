@@ -1,5 +1,5 @@
 /**
- * The organization's access matrix (issue 14 §2) on the large seed (bigcorp: 500 robots × 5,000 repositories), through
+ * The organization's access matrix (AGENTS.md "Access matrix") on the large seed (bigcorp: 500 robots × 5,000 repositories), through
  * the UI: "Open Access Matrix" on the organization row, the webview's filters, three cells edited (two clicks, one
  * from the keyboard), "Review 3 changes" → the bulk plan quick pick → apply, then the sandbox and the cells hold the
  * new roles. Also: pending changes and filters survive hiding the panel, and light and dark screenshots.

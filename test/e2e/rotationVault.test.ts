@@ -1,5 +1,5 @@
 /**
- * A rotation meets a vault-backed ExternalSecret (issue 21 §5), through the UI against the sandbox: the workspace
+ * A rotation meets a vault-backed ExternalSecret (AGENTS.md "Token rotation"), through the UI against the sandbox: the workspace
  * has a `.env` holding acme+ci_pull's token and an ExternalSecret (as "ExternalSecret from a Secret Store" writes
  * it) that renders the robot's pull Secret from a token in Vault. The plan lists the ExternalSecret under "Update
  * the vault, then refresh", the modal and the report say what to do, and after the regeneration the user is asked

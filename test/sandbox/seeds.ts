@@ -166,7 +166,7 @@ function seedDemo(s: Seeder): void {
   s.log('regenerate_robot_token', 'acme', 5 * HOUR, 'alice', { robot: 'ci_pull' });
   s.log('federated_robot_token_exchange', 'acme', 90 * MIN, null, { subject: 'system:serviceaccount:prod:app', issuer: s.issuerUrl, robot: 'keyless' }, undefined, '10.42.0.23');
 
-  // Hygiene review cases (issue 20): a write robot that only pulls (write-never-pushed; its token, fixed here, is
+  // Hygiene review cases (AGENTS.md "Hygiene review core"): a write robot that only pulls (write-never-pushed; its token, fixed here, is
   // committed in test/fixtures/hygiene/), and a generic name without a description (non-descriptive-name).
   const legacy = s.robot('acme', 'legacy_deployer', { description: 'Old deploy job of the payments team', createdDaysAgo: 60, lastAccessedAgoMs: 2 * DAY });
   legacy.token = HYGIENE_LEGACY_TOKEN;

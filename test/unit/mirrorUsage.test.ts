@@ -1,4 +1,4 @@
-/** issue 21 §4: which mirrors push with a robot, within a request budget (src/core/mirrorUsage.ts). */
+/** AGENTS.md "Deleting a robot": which mirrors push with a robot, within a request budget (src/core/mirrorUsage.ts). */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_MIRROR_BUDGET, isMirrorRefusal, mirrorsUsingRobot, type MirrorClient } from '../../src/core/mirrorUsage';

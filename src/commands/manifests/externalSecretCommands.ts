@@ -1,5 +1,5 @@
 /**
- * Pull secrets without a token in any file (issue 13): the keyless External Secrets setup (QuayAccessToken +
+ * Pull secrets without a token in any file (contract §6.2 for the keyless exchange): the keyless External Secrets setup (QuayAccessToken +
  * ExternalSecret), the vault-backed ExternalSecret, the GitHub Actions keyless login step, and the trust entry
  * each of them needs, added through the federation read-modify-write (`changeTrust`).
  */

@@ -7,7 +7,7 @@ import type { CommandContext } from '../commandContext';
 import { UserCancelled } from '../runCommand';
 
 /**
- * The mirror check shared by Delete Robot, Retire Predecessor and the successor flow (issue 21 §4): which
+ * The mirror check shared by Delete Robot, Retire Predecessor and the successor flow (AGENTS.md "Deleting a robot"): which
  * mirrors push with the robot, read within the budget of `core/mirrorUsage.ts` (at most
  * {@link DEFAULT_MIRROR_BUDGET} mirror configurations + 2 requests), shown before the user confirms; and Quay's
  * refusal explained after, when the check could not see the mirror.

@@ -1,5 +1,5 @@
 /**
- * The editor's own GET of an issuer's discovery document and keys (issue 12 §3), for `checkIssuer`: no
+ * The editor's own GET of an issuer's discovery document and keys (contract §6.2 step 6), for `checkIssuer`: no
  * credentials, through the proxy the user's settings name for that host, the system CAs plus the instance's CA
  * bundle, an overall deadline (also when the caller passes its own signal: a server dripping a byte at a time
  * cannot hold it open), at most 1 MiB per answer and at most 3 redirects (as an OIDC client follows them). Every

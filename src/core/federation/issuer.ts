@@ -1,5 +1,5 @@
 /**
- * Checking an issuer before Quay does (issue 12 §3): its discovery document and keys, fetched from the
+ * Checking an issuer before Quay does (contract §6.2 step 6): its discovery document and keys, fetched from the
  * editor through a `fetchJson` the caller wires to the instance's transport (proxy, CA), and what in
  * them Quay would reject (contract §6.2 steps 6–7). The editor's view is not Quay's: an issuer the editor
  * cannot reach may be reachable from Quay, and the other way round.

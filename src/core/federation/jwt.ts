@@ -1,5 +1,5 @@
 /**
- * Reading a pasted OIDC token (issue 12 §2): decoded locally, never verified, never sent anywhere by this
+ * Reading a pasted OIDC token (the claims Quay reads: contract §6.2): decoded locally, never verified, never sent anywhere by this
  * module. The token itself is never part of an error message: errors name the segment and the problem only.
  */
 

@@ -1,5 +1,5 @@
 /**
- * How a workload uses a trusted entry (issue 12 §5): a POSIX shell script that gets an OIDC token, exchanges it
+ * How a workload uses a trusted entry (contract §6): a POSIX shell script that gets an OIDC token, exchanges it
  * at Quay (`GET /oauth2/federation/robot/token`, contract §6.2) and logs in with `--password-stdin`, and for
  * GitHub Actions a workflow job fragment. No token is ever on a command line: curl reads the robot name and the
  * OIDC token from its standard input (`-K -`), and `printf` is a shell builtin.

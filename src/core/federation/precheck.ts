@@ -1,5 +1,5 @@
 /**
- * The local pre-check before calling Quay's exchange (issue 12 §4.1): what Quay would object to, in the
+ * The local pre-check before calling Quay's exchange (contract §6.2, steps 3–8): what Quay would object to, in the
  * order Quay checks (contract §6.2 steps 3–8), worked out from the decoded token and the robot's entries.
  * It cannot check the signature or reach the issuer; `checkIssuer` covers the issuer.
  */

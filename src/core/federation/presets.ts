@@ -1,5 +1,5 @@
 /**
- * Presets for a federation entry (issue 12 §2): the issuer and subject forms of common OIDC issuers, each
+ * Presets for a federation entry (contract §6.1): the issuer and subject forms of common OIDC issuers, each
  * with an explanation, and the git-remote parsing that fills in the repository for CI presets.
  */
 import type { FederationEntry } from '../quay/types';

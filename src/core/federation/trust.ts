@@ -1,6 +1,6 @@
 /**
- * Changing a robot's trusted (issuer, subject) entries (issue 12 §1). Quay's POST replaces the whole list
- * (contract §6.1), so every change is a read-modify-write: the caller shows the list it read (`basis`), the
+ * Changing a robot's trusted (issuer, subject) entries (AGENTS.md "Keyless federation"). Quay's POST replaces
+ * the whole list (contract §6.1), so every change is a read-modify-write: the caller shows the list it read (`basis`), the
  * change is applied, and the list is read again just before writing; if it changed meanwhile, both versions
  * come back instead of a write. Entries are validated with Quay's own rules and messages first.
  */

@@ -1,5 +1,5 @@
 /**
- * The nine hygiene checks of issue 20 §1 as pure functions over gathered inputs (inputs.ts). `runChecks` runs
+ * The nine hygiene checks (types.ts `CHECK_IDS`, AGENTS.md "Hygiene review core") as pure functions over gathered inputs (inputs.ts). `runChecks` runs
  * every check whose inputs are present: with Quay inputs the findings are about the organization's robots; with
  * only a workspace (offline) `committed-token` still finds credentials of any robot on any host.
  */

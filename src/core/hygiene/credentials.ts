@@ -1,5 +1,5 @@
 /**
- * Quay robot credentials recognised by their shape, without knowing any token (issue 20 §1 `committed-token`,
+ * Quay robot credentials recognised by their shape, without knowing any token (the `committed-token` check, AGENTS.md "Hygiene review core",
  * offline mode): a robot name `namespace+name` (contract §3.1) with a 64-character `[A-Z0-9]` token (§3.1,
  * `random_string_generator`), written
  * - `raw`: the token itself, with the robot name on the same line or near it (`.env`, `docker login -u … -p …`,

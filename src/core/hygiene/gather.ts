@@ -1,5 +1,5 @@
 /**
- * What the hygiene checks need from Quay, within a stated request budget (issue 20 §1):
+ * What the hygiene checks need from Quay, within a stated request budget (AGENTS.md "Hygiene review core"):
  * - 1 request: the robots with tokens and teams (`GET …/robots?permissions=true&token=true`, contract §3.3);
  *   it names the repositories each robot has a direct grant on, but not the role, so
  * - 1 request per robot that has a direct grant: its roles (`…/robots/{short}/permissions`); robots without a

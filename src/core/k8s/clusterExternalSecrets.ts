@@ -1,5 +1,5 @@
 /**
- * Vault-backed ExternalSecrets of a robot in a cluster (issue 21 §5), found through the user's kubectl where the
+ * Vault-backed ExternalSecrets of a robot in a cluster (AGENTS.md "Token rotation"), found through the user's kubectl where the
  * ExternalSecret CRD exists, and refreshed after a rotation by ESO's documented `force-sync` annotation (see
  * `core/rotation/externalSecrets.ts` for what ESO does with it).
  */

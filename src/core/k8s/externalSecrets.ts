@@ -1,9 +1,9 @@
 /**
- * External Secrets Operator objects that make a robot's pull Secret without a token in any file (issue 13):
- * - keyless (§1, ESO's `QuayAccessToken` generator): the operator mints a service account token, exchanges it
+ * External Secrets Operator objects that make a robot's pull Secret without a token in any file:
+ * - keyless (ESO's `QuayAccessToken` generator, Quay's token exchange: contract §6.2): the operator mints a service account token, exchanges it
  *   at Quay's `/oauth2/federation/robot/token` for a one-hour robot token, and an `ExternalSecret` refreshing
  *   every 55 minutes renders the `.dockerconfigjson`;
- * - vault-backed (§2): an `ExternalSecret` reads the stored robot token from a `SecretStore` and renders the
+ * - vault-backed: an `ExternalSecret` reads the stored robot token from a `SecretStore` and renders the
  *   same `.dockerconfigjson`.
  * Both templates render to the structure of Quay's own pull Secret (`dockerConfigJson`, registry scope for the
  * generator, whose `registry` value is the host).

@@ -1,7 +1,7 @@
 import type { Role } from '../quay/types';
 
 /**
- * The access matrix of an organization (issue 14 §2): rows are its robots (and optionally its teams), columns its
+ * The access matrix of an organization (AGENTS.md "Access matrix"): rows are its robots (and optionally its teams), columns its
  * repositories, each cell the row's direct role. This file is shared with the webview bundle: types and plain data
  * only, no Node or `vscode`.
  */

@@ -1,6 +1,6 @@
 /**
- * Vault-backed ExternalSecrets that render a robot's pull Secret from a token kept in a secret store (issue 21
- * §5): after a regeneration Quay refuses the old token at once (`data/model/user.py` `regenerate_robot_token`),
+ * Vault-backed ExternalSecrets that render a robot's pull Secret from a token kept in a secret store (AGENTS.md
+ * "Token rotation"): after a regeneration Quay refuses the old token at once (`data/model/user.py` `regenerate_robot_token`),
  * but the ExternalSecret keeps rendering it until its next refresh (`spec.refreshInterval`, 1 h by default and
  * in `vaultExternalSecret`). A rotation therefore lists them as "update the vault, then refresh", and can refresh
  * them in a cluster by changing an annotation once the user has updated the vault.

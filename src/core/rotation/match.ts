@@ -1,5 +1,5 @@
 /**
- * Where a robot token sits in one text, in every encoding it is stored in (issue 11, section 1):
+ * Where a robot token sits in one text, in every encoding it is stored in (AGENTS.md "Token rotation"):
  * - `raw`: the token itself (`.env` files, scripts, CI config, Helm values, `password` fields);
  * - `auth`: a base64 value that decodes to exactly `robot:token` (Docker/Podman `config.json`/`auth.json`,
  *   `stringData`, plain JSON);

@@ -1,5 +1,5 @@
 /**
- * What a rotation cannot update from the workspace, listed so the user knows what is left (issue 11, section 1):
+ * What a rotation cannot update from the workspace, listed so the user knows what is left (AGENTS.md "Token rotation"):
  * SealedSecrets and SOPS-encrypted Secrets that produce a Secret known to hold the robot's credentials, and the
  * External Secrets Operator objects that read or push such a Secret. A Secret is known to hold them when a
  * usage was found inside it in the workspace, or when it has Quay's own name for the robot's pull Secret.

@@ -1,5 +1,5 @@
 /**
- * The edits that move the usages a user ticked to new credentials (issue 11, sections 2 and 3): exactly the
+ * The edits that move the usages a user ticked to new credentials (AGENTS.md "Token rotation"): exactly the
  * token for `raw`; the re-encoded `auth`; the re-encoded outer base64 with its original line wrapping (only
  * the characters that differ). For a successor robot the user name changes too: in `auth`, every whole
  * occurrence of the old robot's name in the file, and `username` fields inside a decoded Docker config. `auths`

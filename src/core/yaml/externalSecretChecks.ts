@@ -1,5 +1,5 @@
 /**
- * What can be told from the text of External Secrets objects and workflows alone (issue 13 §4), with the
+ * What can be told from the text of External Secrets objects and workflows alone (the keyless exchange: contract §6.2), with the
  * edits that fix it:
  * - `quay-eso-refresh`: an ExternalSecret fed by a QuayAccessToken refreshes every hour or less often (or has no
  *   `refreshInterval`, whose default is 1h): the credentials expire after one hour. Fix: `refreshInterval: 55m`.

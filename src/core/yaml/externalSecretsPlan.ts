@@ -1,5 +1,5 @@
 /**
- * Plan inserting External Secrets objects for a pull Secret into an open manifest file (issue 13 §1, §2): the
+ * Plan inserting External Secrets objects for a pull Secret into an open manifest file (keyless or vault-backed, `core/k8s/externalSecrets.ts`): the
  * new documents go after the current document (the one under the cursor, else the last), in its namespace;
  * objects the file already has (same kind, name and namespace) are not added again, a ServiceAccount of that
  * name is reused; and when the action started from a pod spec, the Secret's name is added to its

@@ -1,5 +1,5 @@
 /**
- * GitHub Actions keyless login to Quay (issue 13 §3) as minimal edits of a workflow file:
+ * GitHub Actions keyless login to Quay (the token exchange of contract §6.2) as minimal edits of a workflow file:
  * - the job gets `permissions: id-token: write`, keeping the permissions it had. A job without its own
  *   permissions inherits the workflow's: they are copied into the job with `id-token: write`; a job with none
  *   at all had the defaults, which listing any permission removes, so `contents: read` is written too (with a

@@ -1,6 +1,6 @@
 /**
  * Mirror configurations, read only: what a client needs to tell which mirror uses a robot before deleting it
- * (issue 21 §4). quay/quay at `ffba0c70` (unchanged since v3.18.0):
+ * (AGENTS.md "Deleting a robot"). quay/quay at `ffba0c70` (unchanged since v3.18.0):
  *
  * - `GET /api/v1/repository/{repo}/mirror` — `endpoints/api/mirror.py` `RepoMirrorResource.get`
  *   (`getRepoMirrorConfig`): `@show_if(features.REPO_MIRROR)`. Off, the route does not exist and the path is

@@ -1,4 +1,4 @@
-/** issue 21 §5: vault-backed ExternalSecrets in a rotation — found in files and clusters, refreshed by force-sync. */
+/** AGENTS.md "Token rotation": vault-backed ExternalSecrets in a rotation — found in files and clusters, refreshed by force-sync. */
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

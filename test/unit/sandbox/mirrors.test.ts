@@ -1,5 +1,5 @@
 /**
- * Mirror configurations and the robots they use (issue 21 §4), against quay/quay `ffba0c70` (= v3.18.0 here):
+ * Mirror configurations and the robots they use (AGENTS.md "Deleting a robot"), against quay/quay `ffba0c70` (= v3.18.0 here):
  * `endpoints/api/mirror.py` `RepoMirrorResource.get`, `endpoints/api/org_mirror.py` `OrgMirrorConfig.get`,
  * `endpoints/api/robot.py` `OrgRobot.delete` / `UserRobot.delete` with `data/model/repo_mirror.py`
  * `robot_has_mirror`, and `data/database.py` `User.delete_instance` for robots.
