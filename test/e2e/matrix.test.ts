@@ -21,11 +21,10 @@ import {
   waitForWebview,
   waitUntil,
 } from './harness';
-import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
+import { applyPlan, REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
+import { ExtensionId } from '../../src/constants';
 
 const workbench = useSandboxWorkbench('large');
-const view = { viewTitle: 'Registry' };
-const EXTENSION = 'quaytools.quay-robots';
 
 let frame: FrameLocator;
 
@@ -47,12 +46,12 @@ async function typeFilter(id: string, value: string): Promise<void> {
 void test('open the matrix of bigcorp: 500 robots × 5,000 repositories, first paint measured in the page', async () => {
   const { page, session } = workbench.vscode;
   await openViewContainer(page, 'Quay');
-  await waitForTreeItem(page, 'Sandbox', view);
-  await expandTreeItem(page, 'Sandbox', view);
-  await waitForTreeItem(page, 'bigcorp', view);
+  await waitForTreeItem(page, 'Sandbox', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Sandbox', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'bigcorp', REGISTRY_VIEW);
   const started = Date.now();
-  await contextMenu(page, 'bigcorp', 'Open Access Matrix', view);
-  frame = await waitForWebview(page, { extensionId: EXTENSION });
+  await contextMenu(page, 'bigcorp', 'Open Access Matrix', REGISTRY_VIEW);
+  frame = await waitForWebview(page, { extensionId: ExtensionId });
   await frame.locator('body[data-first-paint-ms]').waitFor({ timeout: 60_000 });
   const loadedMs = Date.now() - started;
   const firstPaint = await frame.locator('body').getAttribute('data-first-paint-ms');
@@ -163,7 +162,7 @@ void test('filters and a pending change survive hiding the panel', async () => {
   await waitUntil(async () => (await page.locator('iframe.webview.ready').filter({ visible: true }).count()) === 0, { message: 'the matrix hidden' });
   const t2 = Date.now();
   await page.getByRole('tab', { name: /^Access: bigcorp/ }).click();
-  frame = await waitForWebview(page, { extensionId: EXTENSION });
+  frame = await waitForWebview(page, { extensionId: ExtensionId });
   const t3 = Date.now();
   await waitUntil(async () => (await text('#counts')) === '10 of 500 robots · 10 of 5000 repositories', { message: 'the filters restored', describe: () => text('#counts') });
   console.log(`matrix: edit ${s1 - s0} ms, focus ${t0 - s1} ms, hidden by a new editor in ${t1 - t0} + ${t2 - t1} ms, shown again in ${t3 - t2} ms, filters restored after ${Date.now() - t3} ms`);
