@@ -2,41 +2,100 @@ import * as vscode from 'vscode';
 import { Commands } from '../constants';
 import { serviceAccountSubject } from '../core/federation/presets';
 import { planAddImagePullSecret } from '../core/yaml/addImagePullSecret';
-import { DIAGNOSTIC_MISSING_PULL_SECRET, DIAGNOSTIC_PULL_SECRET_MISMATCH } from '../core/yaml/diagnostics';
-import { coveringSecrets, imagePulls } from '../core/yaml/pullCredentials';
-import { filePullSecrets } from '../core/yaml/facts';
-import { workloadsIn } from '../core/yaml/workloads';
-import type { ManifestService } from './manifestService';
-import { DIAGNOSTIC_ESO_TRUST, DIAGNOSTIC_SOURCE, type PullSecretDiagnostics } from './pullSecretDiagnostics';
-import { externalSecretChecks } from '../core/yaml/externalSecretChecks';
+import { DIAGNOSTIC_MISSING_PULL_SECRET, DIAGNOSTIC_PULL_SECRET_MISMATCH, type DiagnosticCode } from '../core/yaml/diagnostics';
 import type { TextEdit } from '../core/yaml/edits';
-
-/** A `.github/workflows/*.yml` file. */
-function isWorkflow(document: vscode.TextDocument): boolean {
-  return /\/\.github\/workflows\/[^/]+\.ya?ml$/.test(document.uri.path);
-}
+import { DIAGNOSTIC_ESO_REFRESH, DIAGNOSTIC_ESO_ROBOT, DIAGNOSTIC_ESO_URL, DIAGNOSTIC_GHA_ID_TOKEN, externalSecretChecks, type Finding } from '../core/yaml/externalSecretChecks';
+import { filePullSecrets } from '../core/yaml/facts';
+import type { ParsedManifests } from '../core/yaml/parse';
+import { coveringSecrets, imagePulls, type ImagePull } from '../core/yaml/pullCredentials';
+import type { PullSecretInfo } from '../core/yaml/pullSecrets';
+import type { ManifestService } from './manifestService';
+import { DIAGNOSTIC_ESO_ROBOT_UNKNOWN, DIAGNOSTIC_ESO_TRUST, DIAGNOSTIC_ROBOT_CANNOT_PULL, DIAGNOSTIC_SOURCE, type PullSecretDiagnostics } from './pullSecretDiagnostics';
+import { commandAction, RefactorKinds, refactorsAt } from './pullSecretRefactors';
 
 /** At most this many "Add imagePullSecrets: <name>" quick fixes per diagnostic; "Add imagePullSecrets…" lists all. */
 const MAX_NAMED_FIXES = 3;
 
-export const RefactorKinds = {
-  addImagePullSecrets: vscode.CodeActionKind.Refactor.append('quay.imagePullSecrets'),
-  insertPullSecret: vscode.CodeActionKind.Refactor.append('quay.pullSecret'),
-  serviceAccount: vscode.CodeActionKind.Refactor.append('quay.serviceAccount'),
-  rollout: vscode.CodeActionKind.Refactor.append('quay.rollout'),
-  keyless: vscode.CodeActionKind.Refactor.append('quay.keyless'),
-  vault: vscode.CodeActionKind.Refactor.append('quay.vault'),
-  githubLogin: vscode.CodeActionKind.Refactor.append('quay.githubLogin'),
-};
+/** Every code our diagnostics carry (source `Quay`): a new code must say here which quick fixes it gets. */
+type QuayDiagnosticCode = DiagnosticCode | Finding['code'] | typeof DIAGNOSTIC_ROBOT_CANNOT_PULL | typeof DIAGNOSTIC_ESO_ROBOT_UNKNOWN | typeof DIAGNOSTIC_ESO_TRUST;
+
+/** What the quick fixes of one request read: the document as it is now, parsed once. */
+interface FixContext {
+  readonly document: vscode.TextDocument;
+  readonly parsed: ParsedManifests;
+  readonly pulls: readonly ImagePull[];
+  /** The pull secrets of this file and of the rest of the workspace. */
+  readonly known: readonly PullSecretInfo[];
+  readonly findings: readonly Finding[];
+  /** No quick fix was offered before this diagnostic's: its first named fix is the preferred one. */
+  readonly first: boolean;
+}
+
+type QuickFixes = (diagnostic: vscode.Diagnostic, fix: FixContext) => vscode.CodeAction[];
+
+/** A quick fix that applies core text edits to the document. */
+function edit(document: vscode.TextDocument, title: string, edits: readonly TextEdit[], diagnostic: vscode.Diagnostic, isPreferred: boolean): vscode.CodeAction {
+  const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
+  action.edit = new vscode.WorkspaceEdit();
+  for (const e of edits) action.edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.text);
+  action.diagnostics = [diagnostic];
+  action.isPreferred = isPreferred;
+  return action;
+}
+
+function preferred(action: vscode.CodeAction): vscode.CodeAction {
+  action.isPreferred = true;
+  return action;
+}
+
+/** An image on a Quay host without a pull secret, or with one for another registry: name a secret that covers it, or make one. */
+function pullSecretFixes(diagnostic: vscode.Diagnostic, fix: FixContext): vscode.CodeAction[] {
+  const at = fix.document.offsetAt(diagnostic.range.start);
+  const fixArgs = { uri: fix.document.uri.toString(), offset: at };
+  const pull = fix.pulls.find((p) => p.range.start === at);
+  const names = pull === undefined ? [] : [...new Set(coveringSecrets(pull, fix.known).flatMap((s) => (s.name === undefined ? [] : [s.name])))];
+  const actions: vscode.CodeAction[] = [];
+  for (const name of names.slice(0, MAX_NAMED_FIXES)) {
+    const plan = planAddImagePullSecret(fix.parsed, name, { target: { offset: at } });
+    if (plan.status === 'changed') actions.push(edit(fix.document, vscode.l10n.t('Add imagePullSecrets: {0}', name), plan.edits, diagnostic, fix.first && actions.length === 0));
+  }
+  actions.push(
+    commandAction(vscode.l10n.t('Insert pull-secret manifest for a robot and reference it…'), vscode.CodeActionKind.QuickFix, Commands.insertPullSecretManifest, { ...fixArgs, addToWorkload: true }, diagnostic),
+    commandAction(vscode.l10n.t('Insert keyless pull secret (External Secrets) for a robot…'), vscode.CodeActionKind.QuickFix, Commands.insertKeylessPullSecret, fixArgs, diagnostic),
+    commandAction(vscode.l10n.t('Add imagePullSecrets…'), vscode.CodeActionKind.QuickFix, Commands.addImagePullSecret, fixArgs, diagnostic),
+  );
+  return actions;
+}
+
+/** An ExternalSecrets check with a computed fix (core's `externalSecretChecks`): apply it. */
+function findingFix(diagnostic: vscode.Diagnostic, fix: FixContext): vscode.CodeAction[] {
+  const at = fix.document.offsetAt(diagnostic.range.start);
+  const finding = fix.findings.find((f) => f.code === diagnostic.code && f.range.start === at);
+  return finding?.fix === undefined ? [] : [edit(fix.document, finding.fix.title, finding.fix.edits, diagnostic, true)];
+}
 
 /**
- * Pull-secret code actions in Kubernetes YAML: quick fixes for the Quay diagnostics, and refactors offered
- * anywhere in a workload (disabled, with the reason, where the document cannot be edited safely). Edits that
- * need no question are computed here; the others run a command that asks first.
+ * Pull-secret code actions in Kubernetes YAML: quick fixes for the Quay diagnostics, one function per diagnostic
+ * code, and the refactors of `pullSecretRefactors.ts`. Edits that need no question are computed here; the others
+ * run a command that asks first.
  */
 export class PullSecretCodeActions implements vscode.CodeActionProvider {
   static readonly metadata: vscode.CodeActionProviderMetadata = {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, ...Object.values(RefactorKinds)],
+  };
+
+  /** The quick fixes of each code. */
+  private readonly fixes: Record<QuayDiagnosticCode, QuickFixes> = {
+    [DIAGNOSTIC_MISSING_PULL_SECRET]: pullSecretFixes,
+    [DIAGNOSTIC_PULL_SECRET_MISMATCH]: pullSecretFixes,
+    [DIAGNOSTIC_ROBOT_CANNOT_PULL]: (diagnostic, fix) => this.grantFixes(diagnostic, fix),
+    [DIAGNOSTIC_ESO_TRUST]: (diagnostic, fix) => this.trustFixes(diagnostic, fix),
+    [DIAGNOSTIC_ESO_REFRESH]: findingFix,
+    [DIAGNOSTIC_ESO_ROBOT]: findingFix,
+    [DIAGNOSTIC_ESO_URL]: findingFix,
+    [DIAGNOSTIC_GHA_ID_TOKEN]: findingFix,
+    // A robot that does not exist: nothing to compute; the message says what to do.
+    [DIAGNOSTIC_ESO_ROBOT_UNKNOWN]: () => [],
   };
 
   constructor(
@@ -48,105 +107,48 @@ export class PullSecretCodeActions implements vscode.CodeActionProvider {
     if (!this.manifests.isManifest(document)) return [];
     const wanted = (kind: vscode.CodeActionKind) => context.only === undefined || context.only.contains(kind);
     const ours = wanted(vscode.CodeActionKind.QuickFix) ? context.diagnostics.filter((d) => d.source === DIAGNOSTIC_SOURCE) : [];
-    // Anything awaited comes before the parse: the edits below are computed from the text as it is now.
+    // Anything awaited comes before the parse: the edits are computed from the text as it is now.
     const workspaceSecrets = ours.length > 0 ? await this.manifests.workspaceSecrets(document.uri) : [];
     const parsed = this.manifests.parse(document);
     const offset = document.offsetAt(range.start);
     const yamlDocument = parsed.documentAt(offset);
     if (yamlDocument === undefined) return [];
-    const args = { uri: document.uri.toString(), offset };
     const actions: vscode.CodeAction[] = [];
-    const command = (title: string, kind: vscode.CodeActionKind, id: string, commandArgs: unknown, diagnostic?: vscode.Diagnostic) => {
-      const action = new vscode.CodeAction(title, kind);
-      action.command = { title, command: id, arguments: [commandArgs] };
-      if (diagnostic !== undefined) action.diagnostics = [diagnostic];
-      return action;
-    };
-
-    const edit = (title: string, edits: readonly TextEdit[], diagnostic: vscode.Diagnostic) => {
-      const action = new vscode.CodeAction(title, vscode.CodeActionKind.QuickFix);
-      action.edit = new vscode.WorkspaceEdit();
-      for (const e of edits) action.edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.text);
-      action.diagnostics = [diagnostic];
-      action.isPreferred = true;
-      return action;
-    };
-    const findings = ours.length > 0 ? externalSecretChecks(parsed).findings : [];
-
     if (ours.length > 0) {
-      const pulls = imagePulls(parsed, this.manifests.quayHosts());
-      const known = [...filePullSecrets(parsed), ...workspaceSecrets];
-      for (const diagnostic of ours) {
-        const at = document.offsetAt(diagnostic.range.start);
-        const fixArgs = { uri: args.uri, offset: at };
-        if (diagnostic.code === DIAGNOSTIC_MISSING_PULL_SECRET || diagnostic.code === DIAGNOSTIC_PULL_SECRET_MISMATCH) {
-          const pull = pulls.find((p) => p.range.start === at);
-          const names = pull === undefined ? [] : [...new Set(coveringSecrets(pull, known).map((s) => s.name!))];
-          for (const name of names.slice(0, MAX_NAMED_FIXES)) {
-            const plan = planAddImagePullSecret(parsed, name, { target: { offset: at } });
-            if (plan.status !== 'changed') continue;
-            const action = new vscode.CodeAction(vscode.l10n.t('Add imagePullSecrets: {0}', name), vscode.CodeActionKind.QuickFix);
-            action.edit = new vscode.WorkspaceEdit();
-            for (const e of plan.edits) action.edit.replace(document.uri, new vscode.Range(document.positionAt(e.offset), document.positionAt(e.offset + e.length)), e.text);
-            action.diagnostics = [diagnostic];
-            action.isPreferred = actions.length === 0;
-            actions.push(action);
-          }
-          actions.push(
-            command(vscode.l10n.t('Insert pull-secret manifest for a robot and reference it…'), vscode.CodeActionKind.QuickFix, Commands.insertPullSecretManifest, { ...fixArgs, addToWorkload: true }, diagnostic),
-            command(vscode.l10n.t('Insert keyless pull secret (External Secrets) for a robot…'), vscode.CodeActionKind.QuickFix, Commands.insertKeylessPullSecret, fixArgs, diagnostic),
-            command(vscode.l10n.t('Add imagePullSecrets…'), vscode.CodeActionKind.QuickFix, Commands.addImagePullSecret, fixArgs, diagnostic),
-          );
-        } else if (diagnostic.code === DIAGNOSTIC_ESO_TRUST) {
-          for (const data of this.diagnostics.missingTrustAt(document, diagnostic.range)) {
-            const subject = serviceAccountSubject(data.namespace, data.serviceAccount);
-            const action = command(vscode.l10n.t('Add trust for {0}', subject), vscode.CodeActionKind.QuickFix, Commands.addKeylessTrustForServiceAccount, data, diagnostic);
-            action.isPreferred = true;
-            actions.push(action);
-          }
-        } else if (typeof diagnostic.code === 'string' && findings.some((f) => f.code === diagnostic.code)) {
-          const f = findings.find((x) => x.code === diagnostic.code && x.range.start === at);
-          if (f?.fix !== undefined) actions.push(edit(f.fix.title, f.fix.edits, diagnostic));
-        } else {
-          for (const data of this.diagnostics.cannotPullAt(document, diagnostic.range)) {
-            const action = command(vscode.l10n.t('Grant read on {0}/{1} to {2}', data.namespace, data.repository, data.robot), vscode.CodeActionKind.QuickFix, Commands.grantReadForPull, data, diagnostic);
-            action.isPreferred = true;
-            actions.push(action);
-          }
-        }
-      }
+      const shared = {
+        document,
+        parsed,
+        pulls: imagePulls(parsed, this.manifests.quayHosts()),
+        known: [...filePullSecrets(parsed), ...workspaceSecrets],
+        findings: externalSecretChecks(parsed).findings,
+      };
+      for (const diagnostic of ours) actions.push(...this.quickFixesFor(diagnostic, { ...shared, first: actions.length === 0 }));
     }
+    const refactors = { parsed, yamlDocument, triggerKind: context.triggerKind, wanted, instances: this.manifests.quayHosts().length > 0 };
+    return [...actions, ...refactorsAt(document, offset, refactors)];
+  }
 
-    const instances = this.manifests.quayHosts().length > 0;
-    if (isWorkflow(document) && instances && context.triggerKind === vscode.CodeActionTriggerKind.Invoke && wanted(RefactorKinds.githubLogin)) {
-      actions.push(command(vscode.l10n.t('Add Quay keyless login step…'), RefactorKinds.githubLogin, Commands.addGithubKeylessLogin, args));
-    }
-    // Refactors only in Kubernetes objects (not in other YAML: CI workflows, Helm values…), and only when asked
-    // (Ctrl+., the Refactor menu): the automatic lightbulb is kept for the diagnostics' fixes.
-    if (yamlDocument.kind === undefined || context.triggerKind !== vscode.CodeActionTriggerKind.Invoke) return actions;
-    const workload = workloadsIn(parsed, yamlDocument).length > 0;
-    if (wanted(RefactorKinds.addImagePullSecrets)) {
-      const action = command(vscode.l10n.t('Add imagePullSecrets…'), RefactorKinds.addImagePullSecrets, Commands.addImagePullSecret, args);
-      const probe = planAddImagePullSecret(parsed, 'probe', { target: { offset } });
-      if (probe.status === 'refused') action.disabled = { reason: probe.reason };
-      actions.push(action);
-    }
-    // Without a configured instance there is no robot to take a pull secret from.
-    if (instances && wanted(RefactorKinds.insertPullSecret)) {
-      actions.push(command(vscode.l10n.t('Insert pull-secret manifest for a robot…'), RefactorKinds.insertPullSecret, Commands.insertPullSecretManifest, args));
-    }
-    if (instances && wanted(RefactorKinds.vault)) {
-      actions.push(command(vscode.l10n.t('Reference the robot token from a SecretStore…'), RefactorKinds.vault, Commands.insertVaultPullSecret, args));
-    }
-    if (instances && wanted(RefactorKinds.keyless)) {
-      actions.push(command(vscode.l10n.t('Insert keyless pull secret (External Secrets) for a robot…'), RefactorKinds.keyless, Commands.insertKeylessPullSecret, args));
-    }
-    if (workload && wanted(RefactorKinds.serviceAccount)) {
-      actions.push(command(vscode.l10n.t('Add a pull secret to a ServiceAccount…'), RefactorKinds.serviceAccount, Commands.patchServiceAccount, args));
-    }
-    if (instances && wanted(RefactorKinds.rollout)) {
-      actions.push(command(vscode.l10n.t('Roll out a pull secret to namespaces…'), RefactorKinds.rollout, Commands.rolloutPullSecret, args));
-    }
-    return actions;
+  /** The quick fixes of one of our diagnostics; a code of another version of the extension gets none. */
+  quickFixesFor(diagnostic: vscode.Diagnostic, fix: FixContext): vscode.CodeAction[] {
+    const code = diagnostic.code;
+    return this.isOurs(code) ? this.fixes[code](diagnostic, fix) : [];
+  }
+
+  private isOurs(code: vscode.Diagnostic['code']): code is QuayDiagnosticCode {
+    return typeof code === 'string' && Object.hasOwn(this.fixes, code);
+  }
+
+  /** The robot behind a pull secret cannot read the repository: grant it read. */
+  private grantFixes(diagnostic: vscode.Diagnostic, fix: FixContext): vscode.CodeAction[] {
+    return this.diagnostics
+      .cannotPullAt(fix.document, diagnostic.range)
+      .map((data) => preferred(commandAction(vscode.l10n.t('Grant read on {0}/{1} to {2}', data.namespace, data.repository, data.robot), vscode.CodeActionKind.QuickFix, Commands.grantReadForPull, data, diagnostic)));
+  }
+
+  /** A QuayAccessToken's robot does not trust the generator's service account: add the trust. */
+  private trustFixes(diagnostic: vscode.Diagnostic, fix: FixContext): vscode.CodeAction[] {
+    return this.diagnostics
+      .missingTrustAt(fix.document, diagnostic.range)
+      .map((data) => preferred(commandAction(vscode.l10n.t('Add trust for {0}', serviceAccountSubject(data.namespace, data.serviceAccount)), vscode.CodeActionKind.QuickFix, Commands.addKeylessTrustForServiceAccount, data, diagnostic)));
   }
 }

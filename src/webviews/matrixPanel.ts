@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { WebviewTypes } from '../constants';
-import { applyChanges, confirmPlan, showReport } from '../commands/permissions/grantRepositories';
+import { applyChanges, confirmPlan, showBulkReport } from '../commands/permissions/bulkChange';
 import type { CommandContext } from '../commands/commandContext';
 import type { MatrixChange } from '../core/matrix/accessMatrix';
 import { loadMatrix, loadRow } from '../core/matrix/load';
@@ -99,7 +99,7 @@ export class MatrixPanel {
         vscode.l10n.t('Quay: changing access in {0}', this.org),
       );
       await this.reloadRows(picked);
-      await showReport(this.c, title, report, label);
+      await showBulkReport(this.c, title, report, label);
     } finally {
       await this.post({ type: 'reviewing', busy: false });
     }

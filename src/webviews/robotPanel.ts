@@ -4,7 +4,8 @@ import { instanceHost } from '../core/instances';
 import type { CommandContext } from '../commands/commandContext';
 import { insertPullSecret } from '../commands/manifests/pullSecretCommands';
 import { manifestTarget } from '../commands/manifests/manifestEditing';
-import { applyGrants, confirmPlan, grantRepositories, showReport } from '../commands/permissions/grantRepositories';
+import { applyGrants, confirmPlan, showBulkReport } from '../commands/permissions/bulkChange';
+import { grantRepositories } from '../commands/permissions/grantRepositories';
 import { MembershipRef, PrototypeRef, RobotRef, type RobotTarget } from '../commands/pickers';
 import { createPrototype, deletePrototype } from '../commands/prototypes/prototypeCommands';
 import { copyToken, copyTokenReadingCommand, fetchRobotToken, saveDockerConfig } from '../commands/robots/credentials';
@@ -325,7 +326,7 @@ class RobotPage {
       // Also after a cancelled plan: the page's select shows the role it was not given until Quay's is sent again.
       await this.loadRepositories();
     }
-    await showReport(this.c, what, report);
+    await showBulkReport(this.c, what, report);
   }
 
   private async insertSecret(scope: SecretScope, namespace: string, into: 'editor' | 'untitled'): Promise<void> {

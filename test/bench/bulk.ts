@@ -15,6 +15,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Agent, fetch } from 'undici';
+import { applyPermissionChange } from '../../src/core/bulk/permissionChanges';
 import { planBulk } from '../../src/core/bulk/plan';
 import { runBulk } from '../../src/core/bulk/runner';
 import { silentLogger } from '../../src/core/log';
@@ -67,8 +68,8 @@ const strategies: Strategy[] = [
       try {
         const current = new Map<string, Role>((await c.getRobotPermissions({ kind: 'org', name: ORG }, robot)).map((p) => [p.repository, p.role]));
         const changes = planBulk(all, current, 'read').filter((p) => p.action !== 'unchanged');
-        // What applyGrants (src/commands/permissions/grantRepositories.ts) runs, at the default 4 concurrent requests.
-        const report = await runBulk(changes, async (ch) => void (await c.setRepoUserPermission({ namespace: ORG, name: ch.repository }, `${ORG}+${robot}`, 'read')), { concurrency: 4 });
+        // What applyChanges (src/commands/permissions/bulkChange.ts) runs, at the default 4 concurrent requests.
+        const report = await runBulk(changes, (ch) => applyPermissionChange(c, { kind: 'org', name: ORG }, { principal: `${ORG}+${robot}`, kind: 'user' }, ch), { concurrency: 4 });
         return { failures: report.failed.length };
       } finally {
         await c.close();

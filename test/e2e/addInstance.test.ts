@@ -30,6 +30,7 @@ import {
   waitForTreeItem,
   waitUntil,
 } from './harness';
+import { REGISTRY_VIEW } from './sandboxWorkbench';
 
 let sandbox: Sandbox;
 before(async () => {
@@ -63,8 +64,8 @@ void test('Add Instance explains a bad token and a token without user:read, then
   await waitForNotification(page, `Connected to ${sandbox.hostname} as alice.`);
 
   await openViewContainer(page, 'Quay');
-  await waitForTreeItem(page, sandbox.hostname, { viewTitle: 'Registry' });
-  await waitForTreeItem(page, 'acme', { viewTitle: 'Registry' });
+  await waitForTreeItem(page, sandbox.hostname, REGISTRY_VIEW);
+  await waitForTreeItem(page, 'acme', REGISTRY_VIEW);
   const top = await treeItems(page, 'Registry');
   const labels = top.map((i) => i.label);
   for (const expected of ['alice', 'acme', 'platform', 'opensource']) assert.ok(labels.includes(expected), `${expected} in ${labels.join(', ')}`);
@@ -74,9 +75,9 @@ void test('Add Instance explains a bad token and a token without user:read, then
 
 void test('the tree lists the robots of the demo organization with description and last use', async () => {
   const { page, session } = vscode;
-  await expandTreeItem(page, 'acme', { viewTitle: 'Registry' });
-  await expandTreeItem(page, 'Robot accounts', { viewTitle: 'Registry' });
-  await waitForTreeItem(page, 'k8s_prod_puller', { viewTitle: 'Registry' });
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'k8s_prod_puller', REGISTRY_VIEW);
   const items = await treeItems(page, 'Registry');
   const robots = items.filter((i) => ['ci_pull', 'ci_push', 'k8s_prod_puller', 'keyless', 'unused_bot'].includes(i.label));
   assert.equal(robots.length, 5, items.map((i) => i.label).join(', '));
@@ -99,23 +100,23 @@ void test('the token is in no file, setting or log line; the setting holds only 
 void test('a revoked token shows "Token rejected — Sign in again", and signing in again recovers the tree', async () => {
   const { page, session } = vscode;
   sandbox.revokeToken(sandbox.tokens.admin);
-  await contextMenu(page, sandbox.hostname, 'Refresh', { viewTitle: 'Registry' });
-  await waitForTreeItem(page, 'Token rejected — Sign in again', { viewTitle: 'Registry' });
+  await contextMenu(page, sandbox.hostname, 'Refresh', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'Token rejected — Sign in again', REGISTRY_VIEW);
   await session.screenshot('add-instance-04-token-rejected');
 
   const fresh = sandbox.mintToken('alice', ALL_SCOPES);
-  await clickInlineAction(page, 'Token rejected — Sign in again', 'Sign In Again', { viewTitle: 'Registry' });
+  await clickInlineAction(page, 'Token rejected — Sign in again', 'Sign In Again', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: /Sign in to/ });
   await typeInQuickInput(page, fresh, { submit: true });
   await waitForQuickInputClosed(page);
-  await waitForTreeItem(page, 'acme', { viewTitle: 'Registry' });
+  await waitForTreeItem(page, 'acme', REGISTRY_VIEW);
   await waitUntil(async () => !(await treeItems(page, 'Registry')).some((i) => i.label.startsWith('Token rejected')), { timeout: 10_000, message: 'error node gone' });
   await session.screenshot('add-instance-05-recovered');
 });
 
 void test('Remove Instance asks first, then deletes the instance and shows the welcome again', async () => {
   const { page, session } = vscode;
-  await contextMenu(page, sandbox.hostname, 'Remove Instance', { viewTitle: 'Registry' });
+  await contextMenu(page, sandbox.hostname, 'Remove Instance', REGISTRY_VIEW);
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /Remove .*\?/);
   assert.match(dialog.detail ?? '', /deleted from the OS keychain/);

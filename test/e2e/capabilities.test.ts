@@ -25,11 +25,10 @@ import {
   waitForTreeItem,
   waitUntil,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo', { sandbox: () => Promise.resolve({ robotsDisallow: true, quayVersion: '3.17.1' }) });
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 
 const CREATE = 'Create Robot Account…';
 const CREATE_OFF = 'Create Robot Account — disabled: this Quay sets ROBOTS_DISALLOW';
@@ -62,17 +61,17 @@ async function description(page: Page, label: string): Promise<string> {
 void test('ROBOTS_DISALLOW: the instance tooltip shows the version and the setting; the robots group says why creation is off', async () => {
   const { page, session } = vscode;
   await openViewContainer(page, 'Quay');
-  await waitForTreeItem(page, 'Sandbox', view);
+  await waitForTreeItem(page, 'Sandbox', REGISTRY_VIEW);
   const tip = await tooltipOf(page, 'Sandbox');
   assert.match(tip, /Version: Quay 3\.17\.1/);
   assert.match(tip, /Robot creation is disabled \(ROBOTS_DISALLOW\)/);
   await session.screenshot('capabilities-01-instance-tooltip');
   await page.mouse.move(5, 5);
 
-  await expandTreeItem(page, 'acme', view);
-  await waitForTreeItem(page, 'Robot accounts', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
   assert.match(await description(page, 'Robot accounts'), /creation disabled \(ROBOTS_DISALLOW\)/);
-  assert.ok(!(await inlineActions(page, 'Robot accounts', view)).includes(CREATE), 'no Create Robot button on the group');
+  assert.ok(!(await inlineActions(page, 'Robot accounts', REGISTRY_VIEW)).includes(CREATE), 'no Create Robot button on the group');
   const groupTip = await tooltipOf(page, 'Robot accounts');
   assert.match(groupTip, /Robot creation is disabled on this Quay .*ROBOTS_DISALLOW/);
   await session.screenshot('capabilities-02-robots-group-reason');
@@ -81,15 +80,15 @@ void test('ROBOTS_DISALLOW: the instance tooltip shows the version and the setti
 
 void test('ROBOTS_DISALLOW: the menus show disabled stand-ins that say why, in place of Create Robot and Rotate with a Successor', async () => {
   const { page, session } = vscode;
-  const groupMenu = await contextMenuItems(page, 'Robot accounts', view);
+  const groupMenu = await contextMenuItems(page, 'Robot accounts', REGISTRY_VIEW);
   assert.ok(groupMenu.includes(CREATE_OFF), groupMenu.join(' | '));
   assert.ok(!groupMenu.includes(CREATE), groupMenu.join(' | '));
-  const orgMenu = await contextMenuItems(page, 'acme', view);
+  const orgMenu = await contextMenuItems(page, 'acme', REGISTRY_VIEW);
   assert.ok(orgMenu.includes(CREATE_OFF) && !orgMenu.includes(CREATE), orgMenu.join(' | '));
 
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'k8s_prod_puller', view);
-  const robotMenu = await contextMenuItems(page, 'k8s_prod_puller', view);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'k8s_prod_puller', REGISTRY_VIEW);
+  const robotMenu = await contextMenuItems(page, 'k8s_prod_puller', REGISTRY_VIEW);
   assert.ok(robotMenu.includes(SUCCESSOR_OFF), robotMenu.join(' | '));
   assert.ok(!robotMenu.includes(SUCCESSOR), robotMenu.join(' | '));
   // The stand-in is disabled: shown, not runnable.
@@ -129,11 +128,11 @@ void test('Refresh All reads /config again: with ROBOTS_DISALLOW lifted (and Qua
   });
   assert.match(await tooltipOf(page, 'Sandbox'), /Version: Quay 3\.18\.0/);
   await page.mouse.move(5, 5);
-  assert.ok((await inlineActions(page, 'Robot accounts', view)).includes(CREATE), 'the Create Robot button is back');
-  const groupMenu = await contextMenuItems(page, 'Robot accounts', view);
+  assert.ok((await inlineActions(page, 'Robot accounts', REGISTRY_VIEW)).includes(CREATE), 'the Create Robot button is back');
+  const groupMenu = await contextMenuItems(page, 'Robot accounts', REGISTRY_VIEW);
   assert.ok(groupMenu.includes(CREATE) && !groupMenu.includes(CREATE_OFF), groupMenu.join(' | '));
-  await expandTreeItem(page, 'Robot accounts', view);
-  const robotMenu = await contextMenuItems(page, 'k8s_prod_puller', view);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  const robotMenu = await contextMenuItems(page, 'k8s_prod_puller', REGISTRY_VIEW);
   assert.ok(robotMenu.includes(SUCCESSOR) && !robotMenu.includes(SUCCESSOR_OFF), robotMenu.join(' | '));
   await session.screenshot('capabilities-05-create-offered-again');
 
@@ -154,9 +153,9 @@ void test('a Quay without /config (404) keeps today\'s behaviour, said in the to
   assert.doesNotMatch(tip, /Version:/);
   await session.screenshot('capabilities-06-no-config-tooltip');
   await page.mouse.move(5, 5);
-  await expandTreeItem(page, 'acme', view);
-  await waitForTreeItem(page, 'Robot accounts', view);
-  assert.ok((await inlineActions(page, 'Robot accounts', view)).includes(CREATE), 'unknown capabilities: Create Robot offered as before');
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  assert.ok((await inlineActions(page, 'Robot accounts', REGISTRY_VIEW)).includes(CREATE), 'unknown capabilities: Create Robot offered as before');
 });
 
 void test('log aggregation reported off: a robot\'s tooltip says why its token age is unknown, and no aggregatelogs request is sent', async () => {
@@ -167,9 +166,9 @@ void test('log aggregation reported off: a robot\'s tooltip says why its token a
   await clickViewAction(page, 'Registry', 'Refresh All');
   await waitUntil(async () => /aggregation is off/.test(await tooltipOf(page, 'Sandbox')), { message: 'the instance tooltip saying log aggregation is off' });
   await page.mouse.move(5, 5);
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'ci_pull', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'ci_pull', REGISTRY_VIEW);
   assert.match(await tooltipOf(page, 'ci_pull'), /Token age unknown: this Quay does not aggregate usage logs \(FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL is off\)/);
   await session.screenshot('capabilities-07-no-log-aggregation');
   await page.mouse.move(5, 5);

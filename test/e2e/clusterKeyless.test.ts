@@ -26,7 +26,7 @@ import {
   waitForQuickList,
   waitUntil,
 } from './harness';
-import { showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
 
 let cluster: TestCluster | undefined;
 const home = mkdtempSync(join(tmpdir(), 'cluster-keyless-'));
@@ -51,7 +51,6 @@ const workbench = useSandboxWorkbench('demo', {
   prepare: () => ({ settings: { 'quay.kubectl.path': TEST_KUBECTL }, env: { KUBECONFIG: kubeconfig, NODE_EXTRA_CA_CERTS: clusterCa } }),
 });
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 
 const openRobot = (name: string): Promise<void> => showOrgRobot(vscode.page, name);
 
@@ -59,7 +58,7 @@ void test('Set Up Keyless Access, Kubernetes preset: issuer from the kubeconfig 
   const c = cluster ?? assert.fail('no cluster');
   const { page, session } = vscode;
   await openRobot('ci_pull');
-  await contextMenu(page, 'ci_pull', 'Set Up Keyless Access…', view);
+  await contextMenu(page, 'ci_pull', 'Set Up Keyless Access…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: 'Where do the tokens come from?' });
   await pickQuickItem(page, /Kubernetes \/ OpenShift service account/);
   await waitForQuickInput(page, { titleOrPlaceholder: "The cluster's service account issuer" });
@@ -88,7 +87,7 @@ void test('Set Up Keyless Access, Kubernetes preset: issuer from the kubeconfig 
 
 async function testLoginWith(serviceAccount: string): Promise<void> {
   const { page } = vscode;
-  await contextMenu(page, 'ci_pull', 'Test Keyless Login…', view);
+  await contextMenu(page, 'ci_pull', 'Test Keyless Login…', REGISTRY_VIEW);
   await pickQuickItem(page, /Use a ServiceAccount token/);
   await waitForQuickInput(page, { titleOrPlaceholder: 'Kubernetes context' });
   await acceptQuickInput(page);

@@ -35,7 +35,7 @@ import {
   waitForQuickInput,
   waitForTreeItem,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const ROBOT = 'acme+ci_pull';
 const NAMESPACES = ['team-a', 'team-b', 'team-c'];
@@ -61,7 +61,6 @@ const workbench = useSandboxWorkbench('demo', {
 const { vscode } = workbench;
 const registry = skopeo();
 after(() => registry.dispose());
-const view = { viewTitle: 'Registry' };
 
 async function credentialsIn(c: TestCluster, namespace: string, name: string, host: string): Promise<string> {
   const s = (await c.kubectl.getJson('admin', ['secret', name, '-n', namespace])) as KubeSecret;
@@ -84,10 +83,10 @@ void test('Find Robot in Clusters: the Secrets of each context, the managed one 
   await c.admin(['apply', '-f', '-'], pullSecretJson('team-a', 'other-robot', host, 'acme+other', token));
 
   await openViewContainer(page, 'Quay');
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'ci_pull', view);
-  await contextMenu(page, 'ci_pull', 'Find Robot in Clusters…', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'ci_pull', REGISTRY_VIEW);
+  await contextMenu(page, 'ci_pull', 'Find Robot in Clusters…', REGISTRY_VIEW);
   const contexts = await waitForQuickInput(page, { titleOrPlaceholder: /Clusters: kubeconfig contexts to search for pull Secrets holding acme\+ci_pull/, timeout: 30_000 });
   assert.deepEqual(contexts.items.map((i) => `${i.label}|${String(i.checked)}`), ['admin|true', 'developer|false']);
   await pickQuickItem(page, 'developer');
@@ -119,8 +118,8 @@ void test('Rotate a robot used by Secrets in 3 namespaces and one workspace file
   const oldToken = sb.state.robot(ROBOT)?.token ?? assert.fail('no robot');
   assert.equal((await registry.login(host, ROBOT, oldToken, 'before')).code, 0, 'the old token works before');
 
-  await waitForTreeItem(page, 'ci_pull', view);
-  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', view);
+  await waitForTreeItem(page, 'ci_pull', REGISTRY_VIEW);
+  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', REGISTRY_VIEW);
 
   const contexts = await waitForQuickInput(page, { titleOrPlaceholder: /Clusters: kubeconfig contexts to search for pull Secrets holding acme\+ci_pull/, timeout: 30_000 });
   assert.deepEqual(contexts.items.map((i) => `${i.label}|${String(i.checked)}`), ['admin|true', 'developer|false']);
@@ -172,8 +171,8 @@ void test('Secrets the user may not update fail with kubectl\'s message and keep
   await c.admin(['create', 'clusterrole', 'secret-reader', '--verb=get,list', '--resource=secrets']);
   await c.admin(['create', 'clusterrolebinding', 'developer-reads-secrets', '--clusterrole=secret-reader', '--user=developer']);
 
-  await waitForTreeItem(page, 'ci_pull', view);
-  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', view);
+  await waitForTreeItem(page, 'ci_pull', REGISTRY_VIEW);
+  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: /Clusters: kubeconfig contexts/, timeout: 30_000 });
   await pickQuickItem(page, 'admin');
   await pickQuickItem(page, 'developer');
@@ -231,8 +230,8 @@ void test('Rotate with a Successor Robot: the Secrets move to the successor (use
   const successor = `${ROBOT}_${stamp}`;
   const vaultBefore = await credentialsIn(c, 'team-c', 'vault-pull', host);
 
-  await waitForTreeItem(page, 'ci_pull', view);
-  await contextMenu(page, 'ci_pull', 'Rotate with a Successor Robot…', view);
+  await waitForTreeItem(page, 'ci_pull', REGISTRY_VIEW);
+  await contextMenu(page, 'ci_pull', 'Rotate with a Successor Robot…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: /Rotate with a Successor Robot/ });
   await acceptQuickInput(page);
   await waitForQuickInput(page, { titleOrPlaceholder: /Clusters: kubeconfig contexts/, timeout: 30_000 });

@@ -28,19 +28,18 @@ import {
   waitForTreeItemGone,
   waitUntil,
 } from './harness';
-import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
+import { applyPlan, REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo');
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 const RULE = 'acme+k8s_prod_puller gets write';
 
 void test('create a default permission for a robot, with Quay rules explained', async () => {
   const { page, session } = vscode;
   await openViewContainer(page, 'Quay');
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Default permissions', view);
-  await clickInlineAction(page, 'Default permissions', 'Create Default Permission…', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Default permissions', REGISTRY_VIEW);
+  await clickInlineAction(page, 'Default permissions', 'Create Default Permission…', REGISTRY_VIEW);
   const first = await waitForQuickInput(page, { titleOrPlaceholder: /Create Default Permission \(1\/4\)/ });
   assert.match(first.placeholder ?? '', /only to repositories created after the rule/);
   await pickQuickItem(page, 'Robot account');
@@ -48,7 +47,7 @@ void test('create a default permission for a robot, with Quay rules explained', 
   await pickQuickItem(page, 'write');
   await pickQuickItem(page, 'Anyone');
   await waitForNotification(page, /Default permission created: acme\+k8s_prod_puller gets write on new repositories created by anyone/);
-  await waitForTreeItem(page, RULE, view);
+  await waitForTreeItem(page, RULE, REGISTRY_VIEW);
   assert.ok(workbench.sandbox.state.prototypes('acme').some((p) => p.delegate.name === 'acme+k8s_prod_puller' && p.role === 'write' && p.activatingUser === null));
   await session.screenshot('defaults-01-created');
 });
@@ -56,7 +55,7 @@ void test('create a default permission for a robot, with Quay rules explained', 
 void test('"Apply to Existing Repositories" plans upgrades and additions, then every repository has the role', async () => {
   const { page, session } = vscode;
   await clearNotifications(page);
-  await contextMenu(page, RULE, 'Apply to Existing Repositories…', view);
+  await contextMenu(page, RULE, 'Apply to Existing Repositories…', REGISTRY_VIEW);
   const plan = await waitForQuickInput(page, { titleOrPlaceholder: /plan/ });
   const repos = workbench.sandbox.state.repositories('acme').length;
   assert.match(plan.placeholder ?? '', new RegExp(`${repos - 4} to add, 4 to upgrade`));
@@ -74,39 +73,39 @@ void test('"Apply to Existing Repositories" plans upgrades and additions, then e
 
 void test('delete the default permission after a modal', async () => {
   const { page } = vscode;
-  await contextMenu(page, RULE, 'Delete Default Permission…', view);
+  await contextMenu(page, RULE, 'Delete Default Permission…', REGISTRY_VIEW);
   const dialog = await modalDialog(page);
   assert.match(dialog.detail, /Existing repositories keep/);
   await clickDialogButton(page, 'Delete Default Permission');
-  await waitForTreeItemGone(page, RULE, view);
+  await waitForTreeItemGone(page, RULE, REGISTRY_VIEW);
   assert.ok(!workbench.sandbox.state.prototypes('acme').some((p) => p.delegate.name === 'acme+k8s_prod_puller'));
-  await collapseTreeItem(page, 'Default permissions', view);
+  await collapseTreeItem(page, 'Default permissions', REGISTRY_VIEW);
 });
 
 void test('add a robot to a team from the robot, remove it from the team', async () => {
   const { page, session } = vscode;
-  await expandTreeItem(page, 'Robot accounts', view);
-  await contextMenu(page, 'unused_bot', 'Add to Team…', view);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await contextMenu(page, 'unused_bot', 'Add to Team…', REGISTRY_VIEW);
   await pickQuickItem(page, 'deployers');
   await waitForNotification(page, 'Added acme+unused_bot to team deployers.');
   assert.ok(workbench.sandbox.state.teamMembers('acme', 'deployers')?.includes('acme+unused_bot'));
-  await collapseTreeItem(page, 'Robot accounts', view);
-  await expandTreeItem(page, 'Teams', view);
-  await expandTreeItem(page, 'deployers', view);
-  await waitForTreeItem(page, 'acme+unused_bot', view);
+  await collapseTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Teams', REGISTRY_VIEW);
+  await expandTreeItem(page, 'deployers', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'acme+unused_bot', REGISTRY_VIEW);
   await session.screenshot('defaults-03-team-member');
-  await contextMenu(page, 'acme+unused_bot', 'Remove from Team…', view);
+  await contextMenu(page, 'acme+unused_bot', 'Remove from Team…', REGISTRY_VIEW);
   await modalDialog(page);
   await clickDialogButton(page, 'Remove from Team');
-  await waitForTreeItemGone(page, 'acme+unused_bot', view);
+  await waitForTreeItemGone(page, 'acme+unused_bot', REGISTRY_VIEW);
   assert.ok(!(workbench.sandbox.state.teamMembers('acme', 'deployers') ?? []).includes('acme+unused_bot'));
-  await collapseTreeItem(page, 'Teams', view);
+  await collapseTreeItem(page, 'Teams', REGISTRY_VIEW);
 });
 
 void test('Show Activity lists the events that concern the robot, newest first', async () => {
   const { page, session } = vscode;
-  await expandTreeItem(page, 'Robot accounts', view);
-  await contextMenu(page, 'unused_bot', 'Show Activity', view);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await contextMenu(page, 'unused_bot', 'Show Activity', REGISTRY_VIEW);
   const text = await waitUntil(async () => {
     const t = (await page.locator('.monaco-editor .view-lines').first().innerText().catch(() => '')).replace(/\u00a0/g, ' ');
     return t.includes('Activity of acme+unused_bot') ? t : undefined;
@@ -116,13 +115,13 @@ void test('Show Activity lists the events that concern the robot, newest first',
   assert.ok(remove > 0 && add > remove, text);
   assert.ok(!text.includes('k8s_prod_puller'), 'other robots are left out');
   await session.screenshot('defaults-04-activity');
-  await collapseTreeItem(page, 'Robot accounts', view);
+  await collapseTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
 });
 
 void test('Add Permission… on a repository grants a robot a role', async () => {
   const { page } = vscode;
-  await expandTreeItem(page, 'Repositories', view);
-  await contextMenu(page, 'docs', 'Add Permission…', view);
+  await expandTreeItem(page, 'Repositories', REGISTRY_VIEW);
+  await contextMenu(page, 'docs', 'Add Permission…', REGISTRY_VIEW);
   await pickQuickItem(page, 'Robot account');
   await pickQuickItem(page, 'acme+ci_pull');
   await pickQuickItem(page, 'admin');
@@ -132,9 +131,9 @@ void test('Add Permission… on a repository grants a robot a role', async () =>
 
 void test('with 30% injected server errors (seeded), the bulk report matches exactly what Quay holds', async () => {
   const { page, session } = vscode;
-  await collapseTreeItem(page, 'Repositories', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await contextMenu(page, 'keyless', 'Grant Access to Repositories…', view);
+  await collapseTreeItem(page, 'Repositories', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await contextMenu(page, 'keyless', 'Grant Access to Repositories…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: /\(1\/3\)/ });
   await waitUntil(async () => !(await quickInputState(page)).busy, { message: 'repositories listed' });
   for (const repo of workbench.sandbox.state.repositories('acme')) await pickQuickItem(page, repo.name);
@@ -193,20 +192,20 @@ void test('from the command palette: change a role, revoke it, change and delete
 
 void test('Add to Team… from a team node adds the picked robot', async () => {
   const { page } = vscode;
-  await collapseTreeItem(page, 'Robot accounts', view);
-  await expandTreeItem(page, 'Teams', view);
-  await contextMenu(page, 'deployers', 'Add to Team…', view);
+  await collapseTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Teams', REGISTRY_VIEW);
+  await contextMenu(page, 'deployers', 'Add to Team…', REGISTRY_VIEW);
   await pickQuickItem(page, 'acme+unused_bot');
   await waitForNotification(page, 'Added acme+unused_bot to team deployers.');
   assert.ok(workbench.sandbox.state.teamMembers('acme', 'deployers')?.includes('acme+unused_bot'));
-  await collapseTreeItem(page, 'Teams', view);
+  await collapseTreeItem(page, 'Teams', REGISTRY_VIEW);
 });
 
 void test('Cancel during a bulk grant stops new requests; the report and Quay agree on what was applied', async () => {
   const { page, session } = vscode;
   const sandbox = workbench.sandbox;
-  await expandTreeItem(page, 'Robot accounts', view);
-  await contextMenu(page, 'ci_push', 'Grant Access to Repositories…', view);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await contextMenu(page, 'ci_push', 'Grant Access to Repositories…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: /\(1\/3\)/ });
   await waitUntil(async () => !(await quickInputState(page)).busy, { message: 'repositories listed' });
   for (const repo of sandbox.state.repositories('acme')) await pickQuickItem(page, repo.name);

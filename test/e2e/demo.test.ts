@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startDemo, type Demo } from '../demo/demo';
 import { expandTreeItem, openFile, openViewContainer, runCommand, treeItems, waitForTreeItem, waitUntil, filesContaining } from './harness';
+import { REGISTRY_VIEW } from './sandboxWorkbench';
 
 let demo: Demo;
 let browser: Browser;
@@ -31,11 +32,11 @@ after(async () => {
 
 void test('the demo workbench shows the sandbox instance signed in, with the acme robots', async () => {
   await openViewContainer(page, 'Quay');
-  await waitForTreeItem(page, 'Quay sandbox (demo)', { viewTitle: 'Registry', timeout: 30_000 });
-  await waitForTreeItem(page, 'acme', { viewTitle: 'Registry' });
-  await expandTreeItem(page, 'acme', { viewTitle: 'Registry' });
-  await expandTreeItem(page, 'Robot accounts', { viewTitle: 'Registry' });
-  await waitForTreeItem(page, 'k8s_prod_puller', { viewTitle: 'Registry' });
+  await waitForTreeItem(page, 'Quay sandbox (demo)', { ...REGISTRY_VIEW, timeout: 30_000 });
+  await waitForTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'k8s_prod_puller', REGISTRY_VIEW);
   const labels = (await treeItems(page, 'Registry')).map((i) => i.label);
   for (const robot of ['ci_pull', 'ci_push', 'keyless', 'unused_bot']) assert.ok(labels.includes(robot), labels.join(', '));
   const instance = (await treeItems(page, 'Registry')).find((i) => i.label === 'Quay sandbox (demo)');

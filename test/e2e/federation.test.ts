@@ -47,7 +47,7 @@ import {
   waitForTreeItemGone,
   waitUntil,
 } from './harness';
-import { showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
 
 const GITHUB = 'https://token.actions.githubusercontent.com';
 const acme = { kind: 'org', name: 'acme' } as const;
@@ -69,7 +69,6 @@ const workbench = useSandboxWorkbench('demo', {
   },
 });
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 
 const federationOf = (robot: string): readonly { issuer: string; subject: string }[] => workbench.sandbox.state.robot(robot)?.federation ?? [];
 const label = (s: string): RegExp => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -87,7 +86,7 @@ void test('Set Up Keyless Access, GitHub Actions: the subject from the git remot
   const { page, session } = vscode;
   assert.equal(federationOf('acme+keyless').length, 2, 'the seed: two entries');
   await openRobot('keyless');
-  await contextMenu(page, 'keyless', 'Set Up Keyless Access…', view);
+  await contextMenu(page, 'keyless', 'Set Up Keyless Access…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: 'Where do the tokens come from?' });
   await session.screenshot('federation-01-presets');
   await pickQuickItem(page, /GitHub Actions/);
@@ -119,9 +118,9 @@ void test('Set Up Keyless Access, GitHub Actions: the subject from the git remot
     federationOf('acme+keyless').map((e) => e.subject),
     ['system:serviceaccount:prod:app', 'repo:acme/app:ref:refs/heads/main', 'repo:acme/app:ref:refs/heads/release/v2'],
   );
-  await expandTreeItem(page, 'keyless', view);
-  await expandTreeItem(page, 'Keyless federation', view);
-  await waitForTreeItem(page, 'repo:acme/app:ref:refs/heads/release/v2', view);
+  await expandTreeItem(page, 'keyless', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Keyless federation', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'repo:acme/app:ref:refs/heads/release/v2', REGISTRY_VIEW);
   const rows = (await treeItems(page, 'Registry')).map((r) => r.label);
   for (const s of ['system:serviceaccount:prod:app', 'repo:acme/app:ref:refs/heads/main']) assert.ok(rows.includes(s), rows.join(', '));
   await session.screenshot('federation-04-tree');
@@ -130,16 +129,16 @@ void test('Set Up Keyless Access, GitHub Actions: the subject from the git remot
   const api = new QuayClient({ baseUrl: sb.url, getToken: () => Promise.resolve(sb.tokens.admin), logger: silentLogger });
   await api.setFederation(acme, 'keyless', [...federationOf('acme+keyless'), { issuer: GITHUB, subject: 'repo:acme/app:environment:prod' }]);
   await api.close();
-  await contextMenu(page, 'Keyless federation', 'Refresh', view);
-  await waitForTreeItem(page, 'repo:acme/app:environment:prod', view);
-  await collapseTreeItem(page, 'keyless', view);
+  await contextMenu(page, 'Keyless federation', 'Refresh', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'repo:acme/app:environment:prod', REGISTRY_VIEW);
+  await collapseTreeItem(page, 'keyless', REGISTRY_VIEW);
 });
 
 void test('Add Trust: a change made by someone else between read and write is shown, and applying on top keeps it', async () => {
   const { page, session } = vscode;
   const sb = workbench.sandbox;
   await openRobot('ci_push');
-  await contextMenu(page, 'ci_push', 'Add Trust…', view);
+  await contextMenu(page, 'ci_push', 'Add Trust…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: /Add Trust to acme\+ci_push \(1\/2\)/ });
   // Meanwhile, a colleague (another client) gives the robot an entry.
   const api = new QuayClient({ baseUrl: sb.url, getToken: () => Promise.resolve(sb.tokens.admin), logger: silentLogger });
@@ -166,7 +165,7 @@ void test('Set Up Keyless Access from a pasted token: its iss and sub are propos
   const sb = workbench.sandbox;
   const jwt = sb.issuer.mint({ sub: 'system:serviceaccount:build:pusher', aud: 'quay' });
   await openRobot('ci_pull');
-  await contextMenu(page, 'ci_pull', 'Set Up Keyless Access…', view);
+  await contextMenu(page, 'ci_pull', 'Set Up Keyless Access…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: 'Where do the tokens come from?' });
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(jwt);
@@ -199,7 +198,7 @@ void test('Test Keyless Login: a matching token logs in to the registry; another
   assert.equal(federationOf('acme+ci_pull').length, 1, 'set up by the previous test');
   const good = sb.issuer.mint({ sub: 'system:serviceaccount:build:pusher' });
   await openRobot('ci_pull');
-  await contextMenu(page, 'ci_pull', 'Test Keyless Login…', view);
+  await contextMenu(page, 'ci_pull', 'Test Keyless Login…', REGISTRY_VIEW);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(good);
   const pre = await waitForQuickList(page, 'Test Keyless Login as acme+ci_pull');
@@ -213,7 +212,7 @@ void test('Test Keyless Login: a matching token logs in to the registry; another
   await clickDialogButton(page, 'OK');
 
   const other = sb.issuer.mint({ sub: 'system:serviceaccount:build:other' });
-  await contextMenu(page, 'ci_pull', 'Test Keyless Login…', view);
+  await contextMenu(page, 'ci_pull', 'Test Keyless Login…', REGISTRY_VIEW);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(other);
   const mismatch = await waitForQuickList(page, 'Test Keyless Login as acme+ci_pull');
@@ -239,7 +238,7 @@ void test('An http:// issuer: Add Trust warns in place; the exchange shows Quay\
   const sb = workbench.sandbox;
   const httpIssuer = sb.issuer.url.replace(/^https:/, 'http:');
   await openRobot('unused_bot');
-  await contextMenu(page, 'unused_bot', 'Add Trust…', view);
+  await contextMenu(page, 'unused_bot', 'Add Trust…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: /\(1\/2\)/ });
   await typeInQuickInput(page, httpIssuer);
   const warned = await waitForQuickInputMessage(page, /fails every exchange with it \(HTTP 500, "OIDC server must be accessed over SSL"\)/);
@@ -251,7 +250,7 @@ void test('An http:// issuer: Add Trust warns in place; the exchange shows Quay\
   await waitForNotification(page, /acme\+unused_bot now trusts system:serviceaccount:build:http/);
   assert.deepEqual(federationOf('acme+unused_bot'), [{ issuer: httpIssuer, subject: 'system:serviceaccount:build:http' }]);
 
-  await contextMenu(page, 'unused_bot', 'Test Keyless Login…', view);
+  await contextMenu(page, 'unused_bot', 'Test Keyless Login…', REGISTRY_VIEW);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(sb.issuer.mint({ iss: httpIssuer, sub: 'system:serviceaccount:build:http' }));
   const pre = await waitForQuickList(page, 'Test Keyless Login as acme+unused_bot');
@@ -268,18 +267,18 @@ void test('An http:// issuer: Add Trust warns in place; the exchange shows Quay\
 void test('Copy Login Command on an entry: a Kubernetes login that exchanges a service account token, no token on any command line', async () => {
   const { page } = vscode;
   await openRobot('keyless');
-  await expandTreeItem(page, 'keyless', view);
-  await expandTreeItem(page, 'Keyless federation', view);
-  await waitForTreeItem(page, 'system:serviceaccount:prod:app', view);
-  const text = await copiedBy(page, () => contextMenu(page, label('system:serviceaccount:prod:app'), 'Copy Login Command', view));
+  await expandTreeItem(page, 'keyless', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Keyless federation', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'system:serviceaccount:prod:app', REGISTRY_VIEW);
+  const text = await copiedBy(page, () => contextMenu(page, label('system:serviceaccount:prod:app'), 'Copy Login Command', REGISTRY_VIEW));
   const host = new URL(workbench.sandbox.url).host;
   assert.match(text, /OIDC_TOKEN=\$\(kubectl create token app -n prod --audience /);
   assert.match(text, /printf 'user = "%s:%s"\\n' 'acme\+keyless' "\$OIDC_TOKEN" \| curl -fsS -K - /);
   assert.ok(text.includes(`| podman login --tls-verify=false --username 'acme+keyless' --password-stdin ${host}`), text);
-  const ghText = await copiedBy(page, () => contextMenu(page, 'repo:acme/app:ref:refs/heads/main', 'Copy Login Command', view));
+  const ghText = await copiedBy(page, () => contextMenu(page, 'repo:acme/app:ref:refs/heads/main', 'Copy Login Command', REGISTRY_VIEW));
   assert.match(ghText, /permissions:\n {2}id-token: write\n {2}contents: read/);
   assert.match(ghText, /::add-mask::\$QUAY_TOKEN/);
-  await collapseTreeItem(page, 'keyless', view);
+  await collapseTreeItem(page, 'keyless', REGISTRY_VIEW);
 });
 
 void test('A trust entry whose subject holds a line break (stored through the API, as Quay allows) is shown escaped, and Copy Login Command copies it escaped', async () => {
@@ -293,10 +292,10 @@ void test('A trust entry whose subject holds a line break (stored through the AP
     await api.setFederation(acme, 'keyless', [...before, { issuer: sb.issuer.url, subject: hostile }]);
     assert.ok(federationOf('acme+keyless').some((e) => e.subject === hostile), 'stored with its line break');
     await openRobot('keyless');
-    await expandTreeItem(page, 'keyless', view);
-    await contextMenu(page, 'Keyless federation', 'Refresh', view);
-    await expandTreeItem(page, 'Keyless federation', view);
-    await waitForTreeItem(page, label(shown), view);
+    await expandTreeItem(page, 'keyless', REGISTRY_VIEW);
+    await contextMenu(page, 'Keyless federation', 'Refresh', REGISTRY_VIEW);
+    await expandTreeItem(page, 'Keyless federation', REGISTRY_VIEW);
+    await waitForTreeItem(page, label(shown), REGISTRY_VIEW);
     const row = (await treeItems(page, 'Registry')).find((r) => r.label === shown);
     assert.ok(row !== undefined, JSON.stringify(await treeItems(page, 'Registry')));
     assert.equal(row.description, `⚠ contains control characters (shown escaped) · ${sb.issuer.url}`);
@@ -306,7 +305,7 @@ void test('A trust entry whose subject holds a line break (stored through the AP
     await tooltip.waitFor({ state: 'visible' });
     assert.ok((await tooltip.innerText()).includes(shown), await tooltip.innerText());
     await session.screenshot('federation-13-control-characters-tree');
-    const text = await copiedBy(page, () => contextMenu(page, label(shown), 'Copy Login Command', view));
+    const text = await copiedBy(page, () => contextMenu(page, label(shown), 'Copy Login Command', REGISTRY_VIEW));
     assert.match(text, /^# WARNING: this trust entry contains control characters/m);
     assert.ok(text.includes(shown), text);
     assert.deepEqual(text.split('\n').filter((l) => /^\s*touch/.test(l)), [], `no line of the script runs the injected command:\n${text}`);
@@ -317,9 +316,9 @@ void test('A trust entry whose subject holds a line break (stored through the AP
     await api.setFederation(acme, 'keyless', before);
     await api.close();
   }
-  await contextMenu(page, 'Keyless federation', 'Refresh', view);
-  await waitForTreeItemGone(page, label(shown), view);
-  await collapseTreeItem(page, 'keyless', view);
+  await contextMenu(page, 'Keyless federation', 'Refresh', REGISTRY_VIEW);
+  await waitForTreeItemGone(page, label(shown), REGISTRY_VIEW);
+  await collapseTreeItem(page, 'keyless', REGISTRY_VIEW);
 });
 
 void test('A Quay older than 3.13 (no federation routes): the tree says so once, on the robots group, with the version and the 404 it learned it from, and Add Trust says why', async () => {
@@ -329,18 +328,18 @@ void test('A Quay older than 3.13 (no federation routes): the tree says so once,
   try {
     await clickViewAction(page, 'Registry', 'Refresh All');
     await openRobot('keyless');
-    await waitForTreeItem(page, 'Keyless needs Quay 3.13', view);
+    await waitForTreeItem(page, 'Keyless needs Quay 3.13', REGISTRY_VIEW);
     const notice = (await treeItems(page, 'Registry')).find((r) => r.label === 'Keyless needs Quay 3.13');
     assert.equal(notice?.description, 'Quay answered 404 on /api/v1/organization/{org}/robots/{robot}/federation');
-    await expandTreeItem(page, 'keyless', view);
-    await waitForTreeItem(page, 'backend', view);
+    await expandTreeItem(page, 'keyless', REGISTRY_VIEW);
+    await waitForTreeItem(page, 'backend', REGISTRY_VIEW);
     const rows = await treeItems(page, 'Registry');
     assert.equal(rows.filter((r) => r.label.startsWith('Keyless needs Quay')).length, 1, 'said once');
     assert.ok(!rows.some((r) => r.label === 'Keyless federation' || /federation of/.test(r.label)), rows.map((r) => r.label).join(', '));
     await session.screenshot('federation-12-before-313');
-    await contextMenu(page, 'keyless', 'Add Trust…', view);
+    await contextMenu(page, 'keyless', 'Add Trust…', REGISTRY_VIEW);
     await waitForNotification(page, /acme\+keyless\): Needs Quay 3\.13: this Quay answered 404 on \/api\/v1\/organization\/\{org\}\/robots\/\{robot\}\/federation/);
-    await collapseTreeItem(page, 'keyless', view);
+    await collapseTreeItem(page, 'keyless', REGISTRY_VIEW);
   } finally {
     sb.emulateBefore313(false);
   }

@@ -26,6 +26,7 @@ import * as path from 'node:path';
 import { after, afterEach, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
+import { ExtensionId } from '../../src/constants';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Paths and constants
@@ -318,7 +319,7 @@ export function useVSCode(options: StartOptions | (() => StartOptions | Promise<
  * Errors the extension host log reports for one extension: failed activation, or an error line that names it,
  * each with its continuation lines (message, stack). Empty when the extension activated cleanly.
  */
-export function extensionHostErrors(session: VSCodeSession, extensionId = 'quaytools.quay-robots'): string[] {
+export function extensionHostErrors(session: VSCodeSession, extensionId: string = ExtensionId): string[] {
   const idPattern = escapeRegExp(extensionId);
   const failed = new RegExp(`Activating extension '?${idPattern}'? failed|\\[error\\].*${idPattern}`, 'i');
   const timestamped = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/;
@@ -341,7 +342,7 @@ export function extensionHostErrors(session: VSCodeSession, extensionId = 'quayt
 /** Waits until the extension host log says the extension was activated; returns that line. */
 export async function waitForActivation(
   session: VSCodeSession,
-  extensionId = 'quaytools.quay-robots',
+  extensionId: string = ExtensionId,
   timeout = UI_TIMEOUT,
 ): Promise<string> {
   const marker = `_doActivateExtension ${extensionId},`;
@@ -832,16 +833,25 @@ export async function clickWelcomeButton(page: Page, viewTitle: Text, button: Te
 }
 
 /**
+ * Where the view's title actions are, with the view expanded: its header's action bar (hovered, so VS Code shows it),
+ * or the side bar's title bar when the view is alone there (its header is then hidden).
+ */
+async function viewActionsScope(page: Page, viewTitle: Text, timeout: number): Promise<Locator> {
+  const pane = await ensureViewExpanded(page, viewTitle, timeout);
+  const header = pane.locator('.pane-header').first();
+  const headerHidden = ((await header.getAttribute('class')) ?? '').split(/\s+/).includes('hidden');
+  if (headerHidden) return page.locator('.part.sidebar .composite.title .title-actions');
+  await header.hover();
+  return header.locator('.actions');
+}
+
+/**
  * Clicks a view's title-bar action by its title ("Refresh All"): in the view's header, or in the container's title
  * bar when the view is alone there (its header is then hidden). Actions under "..." are not covered: use
  * {@link viewMoreActions}.
  */
 export async function clickViewAction(page: Page, viewTitle: Text, actionTitle: string, timeout = UI_TIMEOUT): Promise<void> {
-  const pane = await ensureViewExpanded(page, viewTitle, timeout);
-  const header = pane.locator('.pane-header').first();
-  const headerHidden = ((await header.getAttribute('class')) ?? '').split(/\s+/).includes('hidden');
-  const scope = headerHidden ? page.locator('.part.sidebar .composite.title .title-actions') : header.locator('.actions');
-  if (!headerHidden) await header.hover();
+  const scope = await viewActionsScope(page, viewTitle, timeout);
   const action = scope.locator(actionSelector(actionTitle)).first();
   try {
     await action.waitFor({ state: 'visible', timeout });
@@ -854,11 +864,7 @@ export async function clickViewAction(page: Page, viewTitle: Text, actionTitle: 
 
 /** Opens the view's "..." (More Actions) menu and clicks `menuItem` in it. */
 export async function viewMoreActions(page: Page, viewTitle: Text, menuItem: Text, timeout = UI_TIMEOUT): Promise<void> {
-  const pane = await ensureViewExpanded(page, viewTitle, timeout);
-  const header = pane.locator('.pane-header').first();
-  const headerHidden = ((await header.getAttribute('class')) ?? '').split(/\s+/).includes('hidden');
-  const scope = headerHidden ? page.locator('.part.sidebar .composite.title .title-actions') : header.locator('.actions');
-  if (!headerHidden) await header.hover();
+  const scope = await viewActionsScope(page, viewTitle, timeout);
   await scope.locator('a.action-label.codicon-toolbar-more, a.action-label.codicon-more').first().click();
   await pickMenuItem(page, menuItem, timeout);
 }

@@ -44,10 +44,9 @@ import {
   waitForWebview,
   waitUntil,
 } from './harness';
-import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
+import { applyPlan, REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
+import { ExtensionId } from '../../src/constants';
 
-const EXTENSION = 'quaytools.quay-robots';
-const view = { viewTitle: 'Registry' };
 /** Holds write on payments and billing and only pulls (demo seed): `write-never-pushed`, fixed by a downgrade. */
 const WRITER = 'acme+legacy_deployer';
 /** Never used, created 200 days ago (demo seed): `unused-robot`, fixed by deleting it. */
@@ -81,7 +80,7 @@ function writerGrants(): string[] {
 async function showReport(): Promise<FrameLocator> {
   const { page } = vscode;
   await page.locator('.tabs-container .tab', { hasText: 'Hygiene: acme' }).first().click();
-  return waitForWebview(page, { extensionId: EXTENSION });
+  return waitForWebview(page, { extensionId: ExtensionId });
 }
 
 const text = async (selector: string): Promise<string> => ((await frame.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
@@ -117,11 +116,11 @@ void test('a committed token is a diagnostic in ci/.env before any review (offli
 void test('Review Robot Hygiene on acme: the eight practices, each with its count and findings', async () => {
   const { page, session } = vscode;
   await openViewContainer(page, 'Quay');
-  await waitForTreeItem(page, 'Sandbox', view);
-  await expandTreeItem(page, 'Sandbox', view);
-  await waitForTreeItem(page, 'acme', view);
-  await contextMenu(page, 'acme', 'Review Robot Hygiene…', view);
-  frame = await waitForWebview(page, { extensionId: EXTENSION, timeout: 30_000 });
+  await waitForTreeItem(page, 'Sandbox', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Sandbox', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'acme', REGISTRY_VIEW);
+  await contextMenu(page, 'acme', 'Review Robot Hygiene…', REGISTRY_VIEW);
+  frame = await waitForWebview(page, { extensionId: ExtensionId, timeout: 30_000 });
   await waitForReport(1);
   await clearNotifications(page);
   const counts: Record<string, number> = {};
@@ -159,9 +158,9 @@ void test('Review Robot Hygiene on acme: the eight practices, each with its coun
 
 void test('the tree marks the robots the review named, from its results only', async () => {
   const { page } = vscode;
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'unused_bot', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'unused_bot', REGISTRY_VIEW);
   await waitUntil(async () => (await treeItems(page, 'Registry')).find((i) => i.label === 'legacy_deployer')?.description?.match(/\d+ hygiene findings?/), {
     message: 'legacy_deployer marked with its findings',
     describe: async () => JSON.stringify((await treeItems(page, 'Registry')).map((i) => `${i.label}: ${i.description ?? ''}`)),

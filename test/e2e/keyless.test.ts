@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse, parseAllDocuments } from 'yaml';
@@ -30,18 +30,13 @@ import {
   waitForTreeItem,
   waitUntil,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, useSandboxWorkbench, workspaceFile } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo');
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
-
-function workspaceFile(relative: string): string {
-  return readFileSync(join(vscode.session.workspace, relative), 'utf8');
-}
 
 function lineOf(relative: string, needle: string): number {
-  const i = workspaceFile(relative).split('\n').findIndex((l) => l.includes(needle));
+  const i = workspaceFile(vscode.session, relative).split('\n').findIndex((l) => l.includes(needle));
   assert.ok(i >= 0, `${needle} in ${relative}`);
   return i + 1;
 }
@@ -95,8 +90,8 @@ void test('From a Deployment, insert the keyless pull secret for acme+keyless: t
   assert.equal(trustOf('acme+keyless').length, 3);
 
   await page.keyboard.press('Control+S');
-  await waitUntil(() => workspaceFile('k8s/web.yaml').includes('kind: ExternalSecret'), { message: 'web.yaml saved' });
-  const docs = parseAllDocuments(workspaceFile('k8s/web.yaml')).map((d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> });
+  await waitUntil(() => workspaceFile(vscode.session, 'k8s/web.yaml').includes('kind: ExternalSecret'), { message: 'web.yaml saved' });
+  const docs = parseAllDocuments(workspaceFile(vscode.session, 'k8s/web.yaml')).map((d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> });
   assert.deepEqual(docs.map((d) => d.kind), ['Deployment', 'ServiceAccount', 'QuayAccessToken', 'ExternalSecret']);
   assert.deepEqual((docs[0]?.spec as { template: { spec: { imagePullSecrets: unknown } } }).template.spec.imagePullSecrets, [{ name: 'acme-keyless-pull-secret' }]);
   assert.deepEqual(docs[2]?.spec, { url: host, robotAccount: 'acme+keyless', serviceAccountRef: { name: 'quay-token', audiences: [host] } });
@@ -104,12 +99,12 @@ void test('From a Deployment, insert the keyless pull secret for acme+keyless: t
   assert.ok(docs.every((d) => d.metadata.namespace === 'prod'));
 
   await openViewContainer(page, 'Quay');
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await expandTreeItem(page, 'keyless', view);
-  await expandTreeItem(page, 'Keyless federation', view);
-  await waitForTreeItem(page, subject, view);
-  await treeRow(page, subject, view.viewTitle).scrollIntoViewIfNeeded();
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await expandTreeItem(page, 'keyless', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Keyless federation', REGISTRY_VIEW);
+  await waitForTreeItem(page, subject, REGISTRY_VIEW);
+  await treeRow(page, subject, REGISTRY_VIEW.viewTitle).scrollIntoViewIfNeeded();
   await session.screenshot('keyless-04-tree');
 });
 
@@ -158,13 +153,13 @@ void test('An ExternalSecret of a QuayAccessToken refreshing every 2h gets the o
   assert.ok(items.includes('Set refreshInterval: 55m'), JSON.stringify(items));
   await pickCodeAction(page, 'Set refreshInterval: 55m');
   await page.keyboard.press('Control+S');
-  await waitUntil(() => workspaceFile('k8s/eso.yaml').includes('refreshInterval: 55m # stale'), { message: 'eso.yaml saved with 55m' });
+  await waitUntil(() => workspaceFile(vscode.session, 'k8s/eso.yaml').includes('refreshInterval: 55m # stale'), { message: 'eso.yaml saved with 55m' });
   await waitForProblem(page, /credentials expire after one hour/, false);
   await session.screenshot('keyless-06-refresh-fixed');
 
   // A generator whose service account the robot does not trust: the warning, and its "Add trust" fix.
   const subject = 'system:serviceaccount:prod:reporter';
-  writeFileSync(join(session.workspace, 'k8s', 'eso-trust.yaml'), workspaceFile('k8s/eso.yaml').replace('    name: app\n', '    name: reporter\n'));
+  writeFileSync(join(session.workspace, 'k8s', 'eso-trust.yaml'), workspaceFile(vscode.session, 'k8s/eso.yaml').replace('    name: app\n', '    name: reporter\n'));
   await openFile(page, 'k8s/eso-trust.yaml');
   await waitForProblem(page, /Robot acme\+keyless has no federation entry for system:serviceaccount:prod:reporter/);
   await openFile(page, 'k8s/eso-trust.yaml');
@@ -213,8 +208,8 @@ void test('The GitHub Actions keyless login step goes into a workflow, and the f
   assert.deepEqual(trustOf('acme+keyless').find((e) => e.subject === subject), { issuer: 'https://token.actions.githubusercontent.com', subject });
 
   await page.keyboard.press('Control+S');
-  await waitUntil(() => workspaceFile('.github/workflows/image.yml') !== original, { message: 'the workflow saved' });
-  const wf = parse(workspaceFile('.github/workflows/image.yml')) as { jobs: { build: { permissions: unknown; steps: { uses?: string; run?: string; env?: Record<string, string> }[] } } };
+  await waitUntil(() => workspaceFile(vscode.session, '.github/workflows/image.yml') !== original, { message: 'the workflow saved' });
+  const wf = parse(workspaceFile(vscode.session, '.github/workflows/image.yml')) as { jobs: { build: { permissions: unknown; steps: { uses?: string; run?: string; env?: Record<string, string> }[] } } };
   assert.deepEqual(wf.jobs.build.permissions, { contents: 'read', 'id-token': 'write' });
   const steps = wf.jobs.build.steps;
   assert.equal(steps.length, 3);
@@ -257,8 +252,8 @@ void test('The git warning\'s "Reference It from a SecretStore…": an ExternalS
   await waitForQuickInput(page, { titleOrPlaceholder: /Reference the Robot Token/ });
   await acceptQuickInput(page); // no property
   await page.keyboard.press('Control+S');
-  await waitUntil(() => workspaceFile('k8s/api.yaml').includes('kind: ExternalSecret'), { message: 'api.yaml saved with the ExternalSecret' });
-  const text = workspaceFile('k8s/api.yaml');
+  await waitUntil(() => workspaceFile(vscode.session, 'k8s/api.yaml').includes('kind: ExternalSecret'), { message: 'api.yaml saved with the ExternalSecret' });
+  const text = workspaceFile(vscode.session, 'k8s/api.yaml');
   const token = workbench.sandbox.state.robot('acme+k8s_prod_puller')?.token ?? '?';
   assert.ok(!text.includes(token) && !text.includes(Buffer.from(`acme+k8s_prod_puller:${token}`).toString('base64')), 'no token in the file');
   const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string; spec: Record<string, unknown> });

@@ -26,15 +26,14 @@ import {
 } from './harness';
 import { silentLogger } from '../../src/core/log';
 import { QuayClient } from '../../src/core/quay/client';
-import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
+import { applyPlan, REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
+import { ExtensionId } from '../../src/constants';
 
 const workbench = useSandboxWorkbench('demo');
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
-const EXTENSION = 'quaytools.quay-robots';
 
 async function robotPage(): Promise<FrameLocator> {
-  const frame = await waitForWebview(vscode.page, { extensionId: EXTENSION });
+  const frame = await waitForWebview(vscode.page, { extensionId: ExtensionId });
   await frame.getByRole('heading', { name: 'acme+ci_pull' }).waitFor();
   return frame;
 }
@@ -60,10 +59,10 @@ void test('Open Robot Page: the token only after Reveal, Copy puts it on the cli
   const token = workbench.sandbox.state.robot('acme+ci_pull')?.token;
   assert.ok(token !== undefined && token.length > 20);
   await openViewContainer(page, 'Quay');
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'ci_pull', view);
-  await clickInlineAction(page, 'ci_pull', 'Open Robot Page', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'ci_pull', REGISTRY_VIEW);
+  await clickInlineAction(page, 'ci_pull', 'Open Robot Page', REGISTRY_VIEW);
   const frame = await robotPage();
   await frame.getByText('CI: pulls images for integration tests').waitFor();
   await frame.getByRole('tab', { name: 'Robot token' }).waitFor();

@@ -39,16 +39,15 @@ import {
   viewMoreActions,
   waitUntil,
 } from './harness';
-import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
+import { applyPlan, REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo');
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 
 void test('Create Robot Account: live name check, a repository grant, then the robot exists in Quay', async () => {
   const { page, session } = vscode;
   await openViewContainer(page, 'Quay');
-  await waitForTreeItem(page, 'acme', view);
+  await waitForTreeItem(page, 'acme', REGISTRY_VIEW);
   await runCommand(page, 'Quay: Create Robot Account…');
   await waitForQuickInput(page, { titleOrPlaceholder: /Create Robot Account \(1\/5\)/ });
   await pickQuickItem(page, 'acme');
@@ -160,9 +159,9 @@ void test('Refresh All shows a robot created behind the extension\'s back, with 
   // Request lines are debug lines (README): a person turns the channel to Debug to see them.
   await setLogLevel(page, 'Quay', 'Debug');
   let logged = outputChannelText(session, 'Quay').length;
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'e2e_deployer', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'e2e_deployer', REGISTRY_VIEW);
   await waitUntil(() => requestLines(logged).length >= robotsGroupRequests().length, { message: 'the debug lines of the first load' });
   assert.deepEqual(requestLines(logged), robotsGroupRequests().sort());
   await ageRequests(logged);
@@ -183,7 +182,7 @@ void test('Refresh All shows a robot created behind the extension\'s back, with 
   sandbox.stats.reset();
 
   await clickViewAction(page, 'Registry', 'Refresh All');
-  await waitForTreeItem(page, 'made_elsewhere', view);
+  await waitForTreeItem(page, 'made_elsewhere', REGISTRY_VIEW);
   await waitUntil(() => requestLines(logged).length >= expected.length, { message: `${expected.length} request lines`, describe: () => requestLines(logged).join('\n') });
   assert.deepEqual(requestLines(logged), expected);
   // Refresh All refreshes the token ages too.
@@ -212,11 +211,11 @@ void test('Refresh All shows a robot created behind the extension\'s back, with 
 
 void test('Grant Access to Repositories shows a plan, applies it, and a second run changes nothing', async () => {
   const { page, session } = vscode;
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'e2e_puller', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'e2e_puller', REGISTRY_VIEW);
   const grant = async (): Promise<void> => {
-    await contextMenu(page, 'e2e_puller', 'Grant Access to Repositories…', view);
+    await contextMenu(page, 'e2e_puller', 'Grant Access to Repositories…', REGISTRY_VIEW);
     await waitForQuickInput(page, { titleOrPlaceholder: /\(1\/3\)/ });
     await waitUntil(async () => !(await quickInputState(page)).busy, { message: 'repositories listed' });
     await pickQuickItem(page, 'frontend');
@@ -239,21 +238,21 @@ void test('Grant Access to Repositories shows a plan, applies it, and a second r
 
 void test('Change Role… and Revoke Permission… on the rows under a robot', async () => {
   const { page, session } = vscode;
-  await expandTreeItem(page, 'e2e_puller', view);
-  await waitForTreeItem(page, 'backend', view);
-  await contextMenu(page, 'backend', 'Change Role…', view);
+  await expandTreeItem(page, 'e2e_puller', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'backend', REGISTRY_VIEW);
+  await contextMenu(page, 'backend', 'Change Role…', REGISTRY_VIEW);
   await pickQuickItem(page, 'write');
   await waitUntil(() => workbench.sandbox.state.userPermission('acme/backend', 'acme+e2e_puller') === 'write', { message: 'role write in Quay' });
   // The robot's rows are redrawn after the change: act on them once the tree shows the new role.
   await waitUntil(async () => (await treeItems(page, 'Registry')).find((r) => r.label === 'backend')?.description === 'write', { message: 'tree shows write' });
-  await contextMenu(page, 'frontend', 'Revoke Permission…', view);
+  await contextMenu(page, 'frontend', 'Revoke Permission…', REGISTRY_VIEW);
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /Revoke read of acme\+e2e_puller on acme\/frontend\?/);
   await clickDialogButton(page, 'Revoke');
   await waitUntil(() => workbench.sandbox.state.userPermission('acme/frontend', 'acme+e2e_puller') === undefined, { message: 'revoked in Quay' });
-  await waitForTreeItemGone(page, 'frontend', view);
+  await waitForTreeItemGone(page, 'frontend', REGISTRY_VIEW);
   await session.screenshot('robots-04-after-change-and-revoke');
-  await collapseTreeItem(page, 'e2e_puller', view);
+  await collapseTreeItem(page, 'e2e_puller', REGISTRY_VIEW);
 });
 
 void test('Copy Credentials → Docker config.json warns inside a git work tree, names what it adds, merges and writes 0600', async () => {
@@ -261,7 +260,7 @@ void test('Copy Credentials → Docker config.json warns inside a git work tree,
   mkdirSync(join(session.workspace, '.git'), { recursive: true });
   const target = join(session.workspace, 'e2e-auth.json');
   writeFileSync(target, '{\n\t"auths": {\n\t\t"ghcr.io": {\n\t\t\t"auth": "Z2g="\n\t\t}\n\t},\n\t"psFormat": "table"\n}\n', { mode: 0o644 });
-  await contextMenu(page, 'e2e_puller', 'Copy Credentials…', view);
+  await contextMenu(page, 'e2e_puller', 'Copy Credentials…', REGISTRY_VIEW);
   await pickQuickItem(page, /Save to Docker config.json \(organization scope\)/);
   // Docker's own config.json is offered first; another file goes through the save dialog, which asks before
   // "overwriting" (the file is merged into, as the modal below says).
@@ -307,7 +306,7 @@ void test('Copy Credentials: token, login commands reading $QUAY_TOKEN, and the 
     [/^Copy podman login command with the token \(-p\)$/, `podman login -u='acme+e2e_puller' -p='${token}' ${host}`],
   ];
   for (const [item, expected] of cases) {
-    await contextMenu(page, 'e2e_puller', 'Copy Credentials…', view);
+    await contextMenu(page, 'e2e_puller', 'Copy Credentials…', REGISTRY_VIEW);
     await pickQuickItem(page, item);
     await waitUntil(async () => (await clipboardText(page)) === expected, { message: `clipboard after ${String(item)}` });
   }
@@ -319,23 +318,23 @@ void test('Copy Credentials: token, login commands reading $QUAY_TOKEN, and the 
 
 void test('Delete Robot Account asks with the consequences, then the robot is gone from Quay and the tree', async () => {
   const { page, session } = vscode;
-  await contextMenu(page, 'e2e_puller', 'Delete Robot Account…', view);
+  await contextMenu(page, 'e2e_puller', 'Delete Robot Account…', REGISTRY_VIEW);
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /Delete robot acme\+e2e_puller\?/);
   assert.match(dialog.detail, /stops working at once/);
   await session.screenshot('robots-06-delete-modal');
   await clickDialogButton(page, 'Delete Robot');
-  await waitForTreeItemGone(page, 'e2e_puller', view);
+  await waitForTreeItemGone(page, 'e2e_puller', REGISTRY_VIEW);
   assert.equal(workbench.sandbox.state.robot('acme+e2e_puller'), undefined);
 });
 
 void test('the delete modal names the mirror that uses platform+mirror_bot before anything is deleted, and offers no delete', async () => {
   const { page, session } = vscode;
-  await collapseTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'platform', view);
-  await expandTreeItem(page, 'Robot accounts', view);
+  await collapseTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'platform', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
   await clearNotifications(page);
-  await contextMenu(page, 'mirror_bot', 'Delete Robot Account…', view);
+  await contextMenu(page, 'mirror_bot', 'Delete Robot Account…', REGISTRY_VIEW);
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /platform\+mirror_bot is the robot of the mirror of platform\/base-images\./);
   assert.match(dialog.detail, /Quay refuses to delete a robot a repository mirror pushes with .*Choose another robot in the mirroring settings of platform\/base-images first/s);
@@ -354,7 +353,7 @@ void test('"Robot is being used by a mirror": when the check cannot see the mirr
   const revoke = await fetch(`${sb.url}/api/v1/repository/platform/base-images/permissions/user/platform+mirror_bot`, { method: 'DELETE', headers: { Authorization: `Bearer ${sb.tokens.admin}` } });
   assert.equal(revoke.status, 204);
   await clearNotifications(page);
-  await contextMenu(page, 'mirror_bot', 'Delete Robot Account…', view);
+  await contextMenu(page, 'mirror_bot', 'Delete Robot Account…', REGISTRY_VIEW);
   const dialog = await modalDialog(page);
   assert.match(dialog.message, /Delete robot platform\+mirror_bot\?/);
   await clickDialogButton(page, 'Delete Robot');

@@ -39,7 +39,7 @@ import {
   waitForTreeItemGone,
   waitUntil,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const ROBOT = 'acme+ci_pull';
 const SUCCESSOR_OF = 'acme+ci_push';
@@ -111,7 +111,6 @@ const workbench = useSandboxWorkbench('demo', {
   },
 });
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 const registry = skopeo();
 after(() => registry.dispose());
 after(() => rmSync(configHome, { recursive: true, force: true }));
@@ -140,7 +139,7 @@ void test('Rotate from the CodeLens: the plan lists 3 files, each changes only i
   assert.equal((await registry.login(sb.hostname, ROBOT, oldToken, 'before')).code, 0, 'the old token works before');
 
   await openViewContainer(page, 'Quay');
-  await waitForTreeItem(page, 'acme', view);
+  await waitForTreeItem(page, 'acme', REGISTRY_VIEW);
   await openFile(page, 'k8s/pull-secret.yaml');
   const lens = page.locator('.codelens-decoration a', { hasText: /acme\+ci_pull · token 0 days old · Rotate…/ }).first();
   await lens.waitFor({ state: 'visible', timeout: 30_000 });
@@ -211,10 +210,10 @@ void test('Rotate with a Successor Robot: roles, team, default permission and fe
   const stamp = new Date().toISOString().slice(0, 10).replace(/-/g, '');
   const successor = `acme+ci_push_${stamp}`;
 
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'ci_push', view);
-  await contextMenu(page, 'ci_push', 'Rotate with a Successor Robot…', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'ci_push', REGISTRY_VIEW);
+  await contextMenu(page, 'ci_push', 'Rotate with a Successor Robot…', REGISTRY_VIEW);
   const name = await waitForQuickInput(page, { titleOrPlaceholder: /Rotate with a Successor Robot/ });
   assert.equal(name.value, `ci_push_${stamp}`);
   await acceptQuickInput(page);
@@ -240,13 +239,13 @@ void test('Rotate with a Successor Robot: roles, team, default permission and fe
   assert.ok(sb.state.prototypes('acme').some((p) => JSON.stringify(p).includes(successor) && p.role === 'write'));
   assert.equal(read('deploy/push.env'), `PUSH_USER=${successor}\nPUSH_TOKEN=${made.token}\n`);
 
-  await waitForTreeItem(page, `ci_push_${stamp}`, view);
-  await contextMenu(page, 'ci_push', 'Retire Predecessor…', view);
+  await waitForTreeItem(page, `ci_push_${stamp}`, REGISTRY_VIEW);
+  await contextMenu(page, 'ci_push', 'Retire Predecessor…', REGISTRY_VIEW);
   const retire = await modalDialog(page);
   assert.match(retire.message, /^Retire acme\+ci_push\? It was last used /);
   await session.screenshot('rotation-06-retire');
   await clickDialogButton(page, 'Delete acme+ci_push');
-  await waitForTreeItemGone(page, /^ci_push$/, view);
+  await waitForTreeItemGone(page, /^ci_push$/, REGISTRY_VIEW);
   assert.equal(sb.state.robot(SUCCESSOR_OF), undefined);
 });
 
@@ -286,7 +285,7 @@ void test('Overdue robots show a warning and their token age; the due list names
 void test('Regenerate fails (the robot was deleted meanwhile): nothing is edited, and Quay\'s message is shown', async () => {
   const { page, session } = vscode;
   const sb = workbench.sandbox;
-  await contextMenu(page, 'unused_bot', 'Rotate Robot Token…', view);
+  await contextMenu(page, 'unused_bot', 'Rotate Robot Token…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+unused_bot/, timeout: 30_000 });
   await acceptQuickInput(page);
   await modalDialog(page);
@@ -310,7 +309,7 @@ void test('A file changed on disk after the scan is scanned again; a file that c
   const oldToken = sb.state.robot(PROD)?.token ?? assert.fail('no robot');
   // Too large for the finder: it holds the token, is not read, and the plan and the report say so.
   writeFileSync(join(workspace, 'prod/big.log'), `${'x'.repeat(MAX_FILE_BYTES)}\nPROD_TOKEN=${oldToken}\n`);
-  await contextMenu(page, 'k8s_prod_puller', 'Rotate Robot Token…', view);
+  await contextMenu(page, 'k8s_prod_puller', 'Rotate Robot Token…', REGISTRY_VIEW);
   const plan = await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+k8s_prod_puller/, timeout: 30_000 });
   assert.deepEqual(
     plan.items.filter((i) => i.checked !== undefined).map((i) => i.label).sort(),

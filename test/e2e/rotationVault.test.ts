@@ -27,7 +27,7 @@ import {
   waitForTreeItem,
   waitUntil,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const ROBOT = 'acme+ci_pull';
 let workspace = '';
@@ -52,17 +52,16 @@ const workbench = useSandboxWorkbench('demo', {
   },
 });
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 
 void test('the rotation plan lists a vault-backed ExternalSecret as "update the vault, then refresh"; after the regeneration the user is asked to update the vault', async () => {
   const { page, session } = vscode;
   const sb = workbench.sandbox;
   const oldToken = sb.state.robot(ROBOT)?.token ?? assert.fail('no robot');
   await openViewContainer(page, 'Quay');
-  await waitForTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', view);
+  await waitForTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', REGISTRY_VIEW);
 
   const plan = await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+ci_pull/, timeout: 30_000 });
   const vaultRow = plan.items.find((i) => /k8s\/eso\.yaml:2 prod\/acme-ci-pull-pull-secret/.test(i.label));

@@ -2,12 +2,20 @@
  * The setup most E2E files share: a Quay sandbox started for the file, and a real VS Code whose settings list
  * it as the instance "Sandbox", signed in as alice through an environment variable imported into SecretStorage.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after } from 'node:test';
 import { startSandbox, type Sandbox, type SandboxOptions, type SeedName } from '../sandbox/server';
 import type { Page } from 'playwright-core';
-import { acceptQuickInput, expandTreeItem, openViewContainer, quickInputState, useVSCode, waitForQuickInputClosed, waitForTreeItem, waitUntil, type StartOptions, type VSCodeFixture } from './harness';
+import { acceptQuickInput, expandTreeItem, openViewContainer, quickInputState, useVSCode, waitForQuickInputClosed, waitForTreeItem, waitUntil, type StartOptions, type VSCodeFixture, type VSCodeSession } from './harness';
+
+/** The extension's tree view, for the harness's tree helpers (`waitForTreeItem(page, 'acme', REGISTRY_VIEW)`). */
+export const REGISTRY_VIEW = { viewTitle: 'Registry' } as const;
+
+/** The text of a file of the session's workspace, `relative` to its root. */
+export function workspaceFile(session: VSCodeSession, relative: string): string {
+  return readFileSync(join(session.workspace, relative), 'utf8');
+}
 
 export interface SandboxWorkbench {
   readonly vscode: VSCodeFixture;
@@ -67,11 +75,10 @@ export async function applyPlan(page: Page): Promise<void> {
 
 /** Opens the Quay view down to the robot `name` of the sandbox's organization acme. */
 export async function showOrgRobot(page: Page, name: string): Promise<void> {
-  const view = { viewTitle: 'Registry' };
   await openViewContainer(page, 'Quay');
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, name, view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, name, REGISTRY_VIEW);
 }
 
 /**

@@ -8,12 +8,11 @@ import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { expandTreeItem, openViewContainer, treeItems, treeRow, waitForTreeItem, waitUntil } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const NOW = '2027-03-30T12:00:00Z';
 const TODAY = NOW.slice(0, 10);
 const DAY_MS = 86_400_000;
-const view = { viewTitle: 'Registry' };
 
 const workbench = useSandboxWorkbench('demo', { sandbox: () => Promise.resolve({ now: NOW }) });
 const { vscode } = workbench;
@@ -48,9 +47,9 @@ void test('On 2027-03-30 (sandbox and extension host), a robot regenerated today
   assert.equal(pushDays, 95, 'the demo seed created ci_push 95 days before the sandbox started');
 
   await openViewContainer(page, 'Quay');
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'k8s_prod_puller', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'k8s_prod_puller', REGISTRY_VIEW);
   // ci_push's token is overdue (95 > 90 days): its row says how old once the ages have arrived. This also shows that the
   // extension host runs on the sandbox's day: on the real day (before 2026-12-25, ci_push's creation) it would be 0 days.
   await waitUntil(async () => (await description(page, 'ci_push')).includes('token 95 days old'), {

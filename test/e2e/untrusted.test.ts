@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Sandbox } from '../sandbox/server';
 import { acceptQuickInput, clickDialogButton, contextMenu, expandTreeItem, modalDialog, openViewContainer, waitForNotification, waitForQuickInput, waitForTreeItem, waitUntil } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const ROBOT = 'acme+ci_pull';
 const REFUSAL = 'This workspace is not trusted, so no kubectl is run (a workspace could choose the program or its configuration). Trust the workspace (Workspaces: Manage Workspace Trust) to use clusters.';
@@ -37,7 +37,6 @@ const workbench = useSandboxWorkbench('demo', {
   },
 });
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 after(() => {
   rmSync(ran, { force: true });
   rmSync(workspace, { recursive: true, force: true });
@@ -47,10 +46,10 @@ void test('in Restricted Mode, Find Robot in Clusters refuses with why, and the 
   const { page, session } = vscode;
   await page.locator('.statusbar').getByText('Restricted Mode').first().waitFor({ state: 'visible', timeout: 30_000 });
   await openViewContainer(page, 'Quay');
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'ci_pull', view);
-  await contextMenu(page, 'ci_pull', 'Find Robot in Clusters…', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'ci_pull', REGISTRY_VIEW);
+  await contextMenu(page, 'ci_pull', 'Find Robot in Clusters…', REGISTRY_VIEW);
   await waitForNotification(page, REFUSAL, 30_000);
   await session.screenshot('untrusted-01-find-in-clusters');
   assert.equal(existsSync(ran), false, 'the workspace kubectl did not run');
@@ -60,8 +59,8 @@ void test('in Restricted Mode, a rotation ignores the workspace excludes and say
   const { page, session } = vscode;
   const sb = workbench.sandbox;
   const token = sb.state.robot(ROBOT)?.token;
-  await waitForTreeItem(page, 'ci_pull', view);
-  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', view);
+  await waitForTreeItem(page, 'ci_pull', REGISTRY_VIEW);
+  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', REGISTRY_VIEW);
   const plan = await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+ci_pull/, timeout: 60_000 });
   assert.deepEqual(plan.items.filter((i) => i.checked !== undefined).map((i) => `${i.label} | ${String(i.checked)}`), ['ci.env:2:12 | true']);
   await session.screenshot('untrusted-02-plan');

@@ -14,7 +14,7 @@
  *    federation; before 3.13 acme's say "needs Quay 3.13".
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -47,7 +47,7 @@ import {
   waitForTreeItem,
   waitUntil,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, useSandboxWorkbench, workspaceFile } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo', {
   prepare: (sb: Sandbox) => {
@@ -60,7 +60,6 @@ const workbench = useSandboxWorkbench('demo', {
   },
 });
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 const ROBOT = 'alice+laptop';
 
 const trustOf = (robot: string): readonly { issuer: string; subject: string; audiences?: readonly string[] }[] => workbench.sandbox.state.robot(robot)?.federation ?? [];
@@ -69,12 +68,12 @@ const trustOf = (robot: string): readonly { issuer: string; subject: string; aud
 async function showLaptop(): Promise<void> {
   const { page } = vscode;
   await openViewContainer(page, 'Quay');
-  await waitForTreeItem(page, 'acme', view);
+  await waitForTreeItem(page, 'acme', REGISTRY_VIEW);
   const acme = (await treeItems(page, 'Registry')).find((r) => r.label === 'acme');
-  if (acme?.expanded === true) await collapseTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'alice', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'laptop', view);
+  if (acme?.expanded === true) await collapseTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'alice', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'laptop', REGISTRY_VIEW);
 }
 
 async function pasteToken(token: string): Promise<void> {
@@ -88,10 +87,10 @@ void test('Add Trust from the tree for alice+laptop: written through the user-na
   const sb = workbench.sandbox;
   assert.deepEqual(trustOf(ROBOT), [], 'the seed: no trust');
   await showLaptop();
-  await expandTreeItem(page, 'laptop', view);
-  await expandTreeItem(page, 'Keyless federation', view);
-  await waitForTreeItem(page, 'No trusted issuer', view);
-  await contextMenu(page, 'laptop', 'Add Trust…', view);
+  await expandTreeItem(page, 'laptop', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Keyless federation', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'No trusted issuer', REGISTRY_VIEW);
+  await contextMenu(page, 'laptop', 'Add Trust…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: /Add Trust to alice\+laptop \(1\/2\)/ });
   await typeInQuickInput(page, sb.issuer.url, { submit: true });
   await waitForQuickInput(page, { titleOrPlaceholder: /\(2\/2\)/ });
@@ -99,7 +98,7 @@ void test('Add Trust from the tree for alice+laptop: written through the user-na
   await waitForNotification(page, /alice\+laptop now trusts system:serviceaccount:dev:laptop from https:\/\/127\.0\.0\.1:\d+\/oidc\./);
   assert.deepEqual(trustOf(ROBOT), [{ issuer: sb.issuer.url, subject: 'system:serviceaccount:dev:laptop' }]);
   assert.ok(sb.state.logs('alice').some((l) => l.kind === 'create_robot_federation' && l.metadata['robot'] === 'laptop'), 'logged in alice\'s namespace');
-  await waitForTreeItem(page, 'system:serviceaccount:dev:laptop', view);
+  await waitForTreeItem(page, 'system:serviceaccount:dev:laptop', REGISTRY_VIEW);
   const entry = (await treeItems(page, 'Registry')).find((r) => r.label === 'system:serviceaccount:dev:laptop');
   assert.equal(entry?.description, sb.issuer.url, 'no audience shown: Quay returned none');
   await session.screenshot('user-federation-01-add-trust');
@@ -110,7 +109,7 @@ void test('Set Up Keyless Access for alice+laptop from a pasted token, asking Qu
   const sb = workbench.sandbox;
   const jwt = sb.issuer.mint({ sub: 'system:serviceaccount:dev:builder', aud: 'quay' });
   await showLaptop();
-  await contextMenu(page, 'laptop', 'Set Up Keyless Access…', view);
+  await contextMenu(page, 'laptop', 'Set Up Keyless Access…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: 'Where do the tokens come from?' });
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(jwt);
@@ -140,9 +139,9 @@ void test('Set Up Keyless Access for alice+laptop from a pasted token, asking Qu
     { issuer: sb.issuer.url, subject: 'system:serviceaccount:dev:laptop' },
     { issuer: sb.issuer.url, subject: 'system:serviceaccount:dev:builder' },
   ]);
-  await expandTreeItem(page, 'laptop', view);
-  await expandTreeItem(page, 'Keyless federation', view);
-  await waitForTreeItem(page, 'system:serviceaccount:dev:builder', view);
+  await expandTreeItem(page, 'laptop', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Keyless federation', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'system:serviceaccount:dev:builder', REGISTRY_VIEW);
   const row = (await treeItems(page, 'Registry')).find((r) => r.label === 'system:serviceaccount:dev:builder');
   assert.equal(row?.description, sb.issuer.url, 'no audience claimed');
   await session.screenshot('user-federation-03-audience-not-stored');
@@ -156,7 +155,7 @@ void test('Test Keyless Login as alice+laptop with a token of the sandbox\'s iss
   const warnings = sb.warnings.length;
   const token = sb.issuer.mint({ sub: 'system:serviceaccount:dev:laptop' });
   await showLaptop();
-  await contextMenu(page, 'laptop', 'Test Keyless Login…', view);
+  await contextMenu(page, 'laptop', 'Test Keyless Login…', REGISTRY_VIEW);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(token);
   const pre = await waitForQuickList(page, 'Test Keyless Login as alice+laptop');
@@ -181,11 +180,11 @@ void test('Audiences Quay returns (stored in its database) show on the entry and
   const sb = workbench.sandbox;
   sb.state.setFederationInDatabase(ROBOT, [{ issuer: sb.issuer.url, subject: 'system:serviceaccount:dev:laptop', audiences: ['quay', 'sts'] }]);
   await showLaptop();
-  await contextMenu(page, 'alice', 'Refresh', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await expandTreeItem(page, 'laptop', view);
-  await expandTreeItem(page, 'Keyless federation', view);
-  await waitForTreeItem(page, 'system:serviceaccount:dev:laptop', view);
+  await contextMenu(page, 'alice', 'Refresh', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await expandTreeItem(page, 'laptop', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Keyless federation', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'system:serviceaccount:dev:laptop', REGISTRY_VIEW);
   const row = await waitUntil(async () => (await treeItems(page, 'Registry')).find((r) => r.label === 'system:serviceaccount:dev:laptop' && /aud/.test(r.description)), { message: 'the entry with its audiences' });
   assert.equal(row.description, `${sb.issuer.url} · aud quay, sts`);
   // The row is too narrow for its description: its hover says it in full.
@@ -196,7 +195,7 @@ void test('Audiences Quay returns (stored in its database) show on the entry and
   await session.screenshot('user-federation-05-audiences-shown');
   await page.mouse.move(700, 600);
 
-  await contextMenu(page, 'laptop', 'Test Keyless Login…', view);
+  await contextMenu(page, 'laptop', 'Test Keyless Login…', REGISTRY_VIEW);
   await pickQuickItem(page, /Paste a token/);
   await pasteToken(sb.issuer.mint({ sub: 'system:serviceaccount:dev:laptop', aud: 'elsewhere' }));
   const pre = await waitForQuickList(page, 'Test Keyless Login as alice+laptop');
@@ -213,12 +212,8 @@ void test('Audiences Quay returns (stored in its database) show on the entry and
     { issuer: sb.issuer.url, subject: 'system:serviceaccount:dev:laptop' },
     { issuer: sb.issuer.url, subject: 'system:serviceaccount:dev:builder' },
   ]);
-  await contextMenu(page, 'alice', 'Refresh', view);
+  await contextMenu(page, 'alice', 'Refresh', REGISTRY_VIEW);
 });
-
-function workspaceFile(relative: string): string {
-  return readFileSync(join(vscode.session.workspace, relative), 'utf8');
-}
 
 void test('The keyless pull secret for alice+laptop from a Deployment: the QuayAccessToken keeps serviceAccountRef.audiences, and the trust entry is added', async () => {
   const { page, session } = vscode;
@@ -232,7 +227,7 @@ void test('The keyless pull secret for alice+laptop from a Deployment: the QuayA
   await openFile(page, 'k8s/dev.yaml');
   await waitForProblem(page, /this pod spec has no imagePullSecrets/);
   await openFile(page, 'k8s/dev.yaml');
-  const line = workspaceFile('k8s/dev.yaml').split('\n').findIndex((l) => l.includes('image:')) + 1;
+  const line = workspaceFile(vscode.session, 'k8s/dev.yaml').split('\n').findIndex((l) => l.includes('image:')) + 1;
   const items = await triggerCodeActions(page, { line, column: 20 });
   assert.ok(items.includes('Insert keyless pull secret (External Secrets) for a robot…'), JSON.stringify(items));
   await pickCodeAction(page, 'Insert keyless pull secret (External Secrets) for a robot…');
@@ -255,8 +250,8 @@ void test('The keyless pull secret for alice+laptop from a Deployment: the QuayA
   assert.equal(trustOf(ROBOT).length, 3, 'the entries already there are kept');
 
   await page.keyboard.press('Control+S');
-  await waitUntil(() => workspaceFile('k8s/dev.yaml').includes('kind: ExternalSecret'), { message: 'dev.yaml saved' });
-  const docs = parseAllDocuments(workspaceFile('k8s/dev.yaml')).map((d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> });
+  await waitUntil(() => workspaceFile(vscode.session, 'k8s/dev.yaml').includes('kind: ExternalSecret'), { message: 'dev.yaml saved' });
+  const docs = parseAllDocuments(workspaceFile(vscode.session, 'k8s/dev.yaml')).map((d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string; namespace: string }; spec: Record<string, unknown> });
   assert.deepEqual(docs.map((d) => d.kind), ['Deployment', 'ServiceAccount', 'QuayAccessToken', 'ExternalSecret']);
   assert.deepEqual((docs[0]?.spec as { template: { spec: { imagePullSecrets: unknown } } }).template.spec.imagePullSecrets, [{ name: 'alice-laptop-pull-secret' }]);
   assert.deepEqual(docs[2]?.spec, { url: host, robotAccount: 'alice+laptop', serviceAccountRef: { name: 'quay-token', audiences: [host] } });
@@ -273,38 +268,38 @@ void test('A Quay before 3.18: alice\'s robots say "needs Quay 3.18" from the ro
   try {
     await clickViewAction(page, 'Registry', 'Refresh All');
     await showLaptop();
-    const notice = await waitForTreeItem(page, 'Keyless needs Quay 3.18', view);
+    const notice = await waitForTreeItem(page, 'Keyless needs Quay 3.18', REGISTRY_VIEW);
     await notice.scrollIntoViewIfNeeded();
     const row = (await treeItems(page, 'Registry')).find((r) => r.label === 'Keyless needs Quay 3.18');
     assert.equal(row?.description, 'Quay answered 404 on /api/v1/user/robots/{robot}/federation', 'how it was learned (the hover has the whole sentence)');
-    await expandTreeItem(page, 'laptop', view);
-    await waitForTreeItem(page, 'playground', view);
+    await expandTreeItem(page, 'laptop', REGISTRY_VIEW);
+    await waitForTreeItem(page, 'playground', REGISTRY_VIEW);
     const rows = await treeItems(page, 'Registry');
     assert.ok(!rows.some((r) => r.label === 'Keyless federation' || /federation of/.test(r.label)), rows.map((r) => r.label).join(', '));
     await session.screenshot('user-federation-08-before-318-user');
-    await contextMenu(page, 'laptop', 'Add Trust…', view);
+    await contextMenu(page, 'laptop', 'Add Trust…', REGISTRY_VIEW);
     await waitForNotification(page, /alice\+laptop\): Needs Quay 3\.18 \(3\.17\.2 on the 3\.17 line\): this Quay answered 404/);
 
     // The organization's robots keep their federation: no notice, and keyless has its entries.
-    await collapseTreeItem(page, 'alice', view);
-    await expandTreeItem(page, 'acme', view);
-    await expandTreeItem(page, 'Robot accounts', view);
-    await expandTreeItem(page, 'keyless', view);
-    await expandTreeItem(page, 'Keyless federation', view);
-    await waitForTreeItem(page, 'system:serviceaccount:prod:app', view);
+    await collapseTreeItem(page, 'alice', REGISTRY_VIEW);
+    await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+    await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+    await expandTreeItem(page, 'keyless', REGISTRY_VIEW);
+    await expandTreeItem(page, 'Keyless federation', REGISTRY_VIEW);
+    await waitForTreeItem(page, 'system:serviceaccount:prod:app', REGISTRY_VIEW);
     const acmeRows = await treeItems(page, 'Registry');
     assert.ok(!acmeRows.some((r) => /^(No keyless federation|Keyless needs Quay)/.test(r.label)), acmeRows.map((r) => r.label).join(', '));
     await session.screenshot('user-federation-09-before-318-org');
-    await collapseTreeItem(page, 'keyless', view);
+    await collapseTreeItem(page, 'keyless', REGISTRY_VIEW);
   } finally {
     sb.emulateBefore318(false);
   }
   sb.emulateBefore313(true);
   try {
     await clickViewAction(page, 'Registry', 'Refresh All');
-    await expandTreeItem(page, 'acme', view);
-    await expandTreeItem(page, 'Robot accounts', view);
-    await waitForTreeItem(page, 'Keyless needs Quay 3.13', view);
+    await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+    await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+    await waitForTreeItem(page, 'Keyless needs Quay 3.13', REGISTRY_VIEW);
     const row = (await treeItems(page, 'Registry')).find((r) => r.label === 'Keyless needs Quay 3.13');
     assert.equal(row?.description, 'Quay answered 404 on /api/v1/organization/{org}/robots/{robot}/federation');
     await session.screenshot('user-federation-10-before-313-org');

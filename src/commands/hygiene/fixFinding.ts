@@ -7,7 +7,7 @@ import type { Namespace, Robot, Role } from '../../core/quay/types';
 import { splitRobotName } from '../../core/robotName';
 import type { CommandContext } from '../commandContext';
 import { insertKeylessPullSecret } from '../manifests/externalSecretCommands';
-import { applyGrants, confirmPlan, showReport } from '../permissions/grantRepositories';
+import { applyGrants, confirmPlan, showBulkReport } from '../permissions/bulkChange';
 import { MembershipRef, PrototypeRef, RobotRef } from '../pickers';
 import { deletePrototype } from '../prototypes/prototypeCommands';
 import { deleteRobot } from '../robots/deleteRobot';
@@ -101,7 +101,7 @@ async function changeGrants(c: CommandContext, instance: InstanceConfig, namespa
   }
   const changes = await confirmPlan(what, planBulk(repositories, current, to));
   const report = await applyGrants(c, instance.url, namespace, finding.robot, changes);
-  await showReport(c, what, report);
+  await showBulkReport(c, what, report);
 }
 
 /** Deletes the default permissions the finding names (each behind the command's modal), then offers per-repository grants. */

@@ -5,7 +5,7 @@ import type { CommandContext } from '../commandContext';
 import { pickRepository } from '../pickers';
 import { askUserName } from '../prompts';
 import { UserCancelled } from '../runCommand';
-import { pickRole } from './grantRepositories';
+import { pickRole } from './bulkChange';
 
 /** "Add Permission…" on a repository: a robot, team or user of the organization, and a role. */
 export async function addPermission(c: CommandContext, node?: unknown): Promise<void> {

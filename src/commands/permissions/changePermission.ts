@@ -5,7 +5,7 @@ import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { pickPermission } from '../pickers';
 import { UserCancelled } from '../runCommand';
-import { pickRole } from './grantRepositories';
+import { pickRole } from './bulkChange';
 
 /** The permission a command acts on: the tree row's, or picked through instance → org → repository → permission. */
 async function permissionOf(c: CommandContext, node: unknown, title: string): Promise<{ instanceId: string; p: PermissionRef }> {

@@ -6,7 +6,7 @@ import { ItemNode } from '../../views/nodes/itemNode';
 import { PrototypesGroupNode, describePrototype, prototypeRulesMarkdown } from '../../views/nodes/prototypesGroupNode';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
-import { applyGrants, confirmPlan, pickRole, showReport } from '../permissions/grantRepositories';
+import { applyGrants, confirmPlan, pickRole, showBulkReport } from '../permissions/bulkChange';
 import { pickNamespace, pickPrototype, PrototypeRef, repositoryNames, RobotRef } from '../pickers';
 import { askUserName, pickInstance } from '../prompts';
 import { UserCancelled } from '../runCommand';
@@ -114,5 +114,5 @@ export async function applyPrototype(c: CommandContext, target?: unknown): Promi
   const what = vscode.l10n.t('Apply "{0}" to the existing repositories of {1}', describePrototype(rule).label, org);
   const changes = await confirmPlan(what, planBulk(repos, current, rule.role).map((p) => (p.action === 'downgrade' ? { ...p, to: p.from, action: 'unchanged' as const } : p)));
   const report = await applyGrants(c, instanceId, ns, d.name, changes, d.kind === 'team' ? 'team' : 'user');
-  await showReport(c, what, report);
+  await showBulkReport(c, what, report);
 }

@@ -7,7 +7,7 @@ import { pickNamespace } from '../pickers';
 import { credentialsFor } from './credentials';
 import { pickInstanceForCreation } from './robotCreation';
 import { UserCancelled } from '../runCommand';
-import { applyGrants, pickRepositories, pickRole } from '../permissions/grantRepositories';
+import { applyGrants, pickRepositories, pickRole } from '../permissions/bulkChange';
 import { errorMessage } from '../../core/log';
 
 /**

@@ -1,7 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import assert from 'node:assert/strict';
 import type { Logger } from '../../../src/core/log';
+import { QuayApiError, type QuayErrorReason } from '../../../src/core/quay/errors';
 
 /** A logger that keeps every line, with its level, for assertions. */
 export function memoryLogger(): { logger: Logger; lines: string[] } {
@@ -12,6 +14,18 @@ export function memoryLogger(): { logger: Logger; lines: string[] } {
       lines.push(`${level} ${message}`);
     };
   return { lines, logger: { trace: push('trace'), debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') } };
+}
+
+/** Awaits `p`, which must reject with a `QuayApiError` of `reason`; returns that error for more assertions. */
+export async function rejectsWith(p: Promise<unknown>, reason: QuayErrorReason): Promise<QuayApiError> {
+  try {
+    await p;
+  } catch (error) {
+    assert.ok(error instanceof QuayApiError, `expected a QuayApiError, got ${String(error)}`);
+    assert.equal(error.reason, reason, error.message);
+    return error;
+  }
+  assert.fail(`expected ${reason}, got success`);
 }
 
 export interface LocalServer {

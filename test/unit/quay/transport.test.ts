@@ -3,28 +3,17 @@ import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { MockAgent } from 'undici';
 import { QuayClient, type QuayClientOptions } from '../../../src/core/quay/client';
-import { QuayApiError } from '../../../src/core/quay/errors';
+import type { QuayApiError } from '../../../src/core/quay/errors';
 import { isLoopbackHost } from '../../../src/core/instances';
 import { seg } from '../../../src/core/quay/paths';
 import { parseRetryAfter } from '../../../src/core/quay/transport';
-import { closedPort, localServer, memoryLogger, sendJson } from './helpers';
+import { closedPort, localServer, memoryLogger, rejectsWith, sendJson } from './helpers';
 
 const TOKEN = 'TOKENabcdefghijklmnopqrstuvwxyz0123456789';
 const USER = { anonymous: false, username: 'alice', organizations: [] };
 
 function client(baseUrl: string, extra: Partial<QuayClientOptions> = {}): QuayClient {
   return new QuayClient({ baseUrl, getToken: () => Promise.resolve(TOKEN), logger: memoryLogger().logger, ...extra });
-}
-
-async function rejectsWith(p: Promise<unknown>, reason: QuayApiError['reason']): Promise<QuayApiError> {
-  try {
-    await p;
-  } catch (error) {
-    assert.ok(error instanceof QuayApiError, `expected a QuayApiError, got ${String(error)}`);
-    assert.equal(error.reason, reason, error.message);
-    return error;
-  }
-  assert.fail(`expected ${reason}, got success`);
 }
 
 void test('same-origin redirect keeps Authorization; cross-origin redirect drops it', async () => {

@@ -5,12 +5,9 @@ import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { call, expectShapeA, expectShapeB, expectStatus, obj } from './helpers';
 
 let sb: Sandbox;
-let seedMs = 0;
 
 before(async () => {
-  const t0 = performance.now();
   sb = await startSandbox({ seed: 'large' });
-  seedMs = performance.now() - t0;
 });
 after(async () => {
   await sb.close();
@@ -24,7 +21,6 @@ void test('large seed: bigcorp with 5,000 repositories and 500 robots', () => {
   const robot = sb.state.robots('bigcorp')[0];
   assert.equal(robot?.permissions.length, 10);
   assert.ok(sb.state.robot('acme+k8s_prod_puller'), 'the demo seed is included');
-  assert.ok(seedMs > 0);
 });
 
 void test('§2 repositories page by 100 in id order with an opaque Fernet next_page: 5,000 → 50 pages', async () => {
