@@ -7,7 +7,7 @@ import type { Namespace, Robot, Role } from '../../core/quay/types';
 import type { CommandContext } from '../commandContext';
 import { insertKeylessPullSecret } from '../manifests/externalSecretCommands';
 import { applyGrants, confirmPlan, showReport } from '../permissions/grantRepositories';
-import { MembershipRef, PrototypeRef, RobotRef } from '../pickers';
+import { MembershipRef, PrototypeRef, RobotRef } from '../../refs';
 import { deletePrototype } from '../prototypes/prototypeCommands';
 import { deleteRobot } from '../robots/deleteRobot';
 import { rotateToken } from '../rotation/rotateToken';
