@@ -140,6 +140,16 @@ for (const [from, edges] of graph) {
 }
 
 console.log(`check-imports: ${graph.size} files in src/, ${edgeCount} imports`);
+// Which layer imports which, and how often (within a layer not counted): the table as the code uses it.
+const between = new Map();
+for (const [from, edges] of graph) {
+  for (const { to } of edges) {
+    const a = layerOf(from)?.name;
+    const b = graph.has(to) ? layerOf(to)?.name : undefined;
+    if (a !== undefined && b !== undefined && a !== b) between.set(`${a} → ${b}`, (between.get(`${a} → ${b}`) ?? 0) + 1);
+  }
+}
+console.log(`imports between layers: ${[...between].sort(([x], [y]) => x.localeCompare(y)).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`);
 const sections = [
   ['imports across layers that AGENTS.md does not allow', problems.layers],
   ['relative imports that name no file', problems.unresolved],
