@@ -1,6 +1,29 @@
 // @ts-check
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { LAYERS } from './scripts/layers.mjs';
+
+/**
+ * Per-layer `no-restricted-imports` from the table in scripts/layers.mjs (AGENTS.md "Layers"): the layers a layer may
+ * not import, as patterns over the import's text (an editor squiggle where the import is written).
+ * scripts/check-imports.mjs (run by `npm run lint` after eslint) checks the same table on the resolved files, and cycles.
+ */
+const layerRules = LAYERS.map((layer, i) => {
+  const said = `${layer.name} may import ${layer.may.join(', ') || 'only itself'} (AGENTS.md "Layers")`;
+  const patterns = LAYERS.filter((other) => other !== layer && !layer.may.includes(other.name)).map((other) => ({
+    group: other.imports,
+    caseSensitive: true,
+    message: `${said}, not ${other.name}.`,
+  }));
+  for (const name of layer.typesOnly ?? []) {
+    const other = LAYERS.find((l) => l.name === name);
+    patterns.push({ group: other.imports, caseSensitive: true, allowTypeImports: true, message: `${layer.name} imports only types from ${name} (AGENTS.md "Layers").` });
+  }
+  const paths = layer.vscode ? [] : [{ name: 'vscode', message: `${layer.name} is headless: inject what you need instead.` }];
+  // A file belongs to the first layer that lists it (src/webviews/protocol.ts is not a webviews file).
+  const ignores = LAYERS.slice(0, i).flatMap((l) => l.files);
+  return { files: layer.files, ignores, rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths, patterns }] } };
+});
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', '.cache/**', 'node_modules/**', 'webview-ui/dist/**', '**/*.mjs', '**/*.js'] },
@@ -19,11 +42,5 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
-  {
-    // The headless core never touches the editor API (house-style.md §1).
-    files: ['src/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core is headless: inject what you need instead.' }] }],
-    },
-  },
+  ...layerRules,
 );

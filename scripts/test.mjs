@@ -1,4 +1,4 @@
-// `npm test`: lint, type check, build, unit tests (plain Node), then E2E tests in a real VS Code (code-server).
+// `npm test`: lint (eslint, then scripts/check-imports.mjs), type check, build, unit tests (plain Node), then E2E tests in a real VS Code (code-server).
 // Cluster tests (test/cluster/, a real kube-apiserver from scripts/install-kube-apiserver.sh) run before the E2E files.
 // Prints one closing line "N passed, N failed, N skipped" over all test runs. A test that fails fails the run:
 // nothing is run twice. With CI=true a skipped (or todo) test fails the run too.
@@ -101,6 +101,7 @@ function runE2e() {
 
 if (!e2eOnly) {
   run('lint', 'npx', ['eslint', '.']);
+  run('layers, import cycles and file sizes', 'node', ['scripts/check-imports.mjs']);
   run('compile (strict type check)', 'npx', ['tsc', '-p', 'tsconfig.json']);
   run('compile the webview pages (strict type check)', 'npx', ['tsc', '-p', 'webview-ui/tsconfig.json']);
   run('bundle', 'node', ['scripts/build.mjs']);

@@ -21,6 +21,9 @@ import { GlobalStateRotationMemory } from './host/rotationMemory';
 import { RobotNode } from './views/nodes/robotNode';
 import { maxTokenAgeDays } from './views/tokenAgeText';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
+import { HygienePanel } from './webviews/hygienePanel';
+import { MatrixPanel } from './webviews/matrixPanel';
+import { showRobotPage } from './webviews/robotPanel';
 
 /** Composition root: builds the object graph once, registers it, and nothing else. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -67,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
     secrets: context.secrets,
     extensionUri: context.extensionUri,
     hygiene,
+    pages: { openRobot: showRobotPage, openMatrix: (c, url, org) => MatrixPanel.open(c, url, org), openHygiene: (c, instance, org) => HygienePanel.open(c, instance, org) },
   };
   const hygieneDiagnostics = new HygieneDiagnostics(hygiene, logger.tagged('hygiene'));
 

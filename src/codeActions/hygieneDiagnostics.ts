@@ -3,7 +3,7 @@ import { isAbsolute } from 'node:path';
 import * as vscode from 'vscode';
 import { KeyedDebounce } from './keyedDebounce';
 import { Commands } from '../constants';
-import { recogniseCredentials, type RecognisedCredential } from '../commands/hygiene/engine';
+import { recogniseCredentials, type RecognisedCredential } from '../core/hygiene/credentials';
 import { GIT_SAFE_CONFIG, gitWorkTree } from '../core/git';
 import type { Finding } from '../core/hygiene/types';
 import { errorMessage, type Logger } from '../core/log';

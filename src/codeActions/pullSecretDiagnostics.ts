@@ -8,6 +8,7 @@ import { imagePulls, pullRobots, secretsOf } from '../core/yaml/pullCredentials'
 import { filePullSecrets } from '../core/yaml/facts';
 import type { InstanceStore } from '../host/instanceStore';
 import type { ClientRegistry } from '../host/clientRegistry';
+import type { CannotPullData, TrustFixData } from './fixData';
 import type { ManifestService } from './manifestService';
 import type { RepositoryAccess } from '../core/repositoryAccess';
 import { isRobotName } from '../core/k8s/credentials';
@@ -26,23 +27,6 @@ export const DIAGNOSTIC_ESO_TRUST = 'quay-eso-trust';
 
 /** How long a robot's existence and trust list are reused between diagnostics runs. */
 const ROBOT_FACTS_MS = 30_000;
-
-/** What the "Add trust for system:serviceaccount:…" quick fix needs, kept per diagnostic. */
-export interface TrustFixData {
-  readonly instanceUrl: string;
-  readonly robot: string;
-  readonly namespace: string;
-  readonly serviceAccount: string;
-}
-
-/** What the "Grant read" quick fix needs, kept per diagnostic. */
-export interface CannotPullData {
-  readonly instanceUrl: string;
-  readonly namespace: string;
-  readonly repository: string;
-  readonly robot: string;
-  readonly secret: string;
-}
 
 /** Delay after the last keystroke before a document is diagnosed again. */
 const DEBOUNCE_MS = 250;

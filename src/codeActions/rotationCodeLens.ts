@@ -6,7 +6,7 @@ import { splitRobotName } from '../core/robotName';
 import type { Namespace, Robot } from '../core/quay/types';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import { filePullSecrets } from '../core/yaml/facts';
-import { RobotRef } from '../commands/pickers';
+import { RobotRef } from '../refs';
 import type { ClientRegistry } from '../host/clientRegistry';
 import { tokenAgeText } from '../views/tokenAgeText';
 import type { ManifestService } from './manifestService';

@@ -1,6 +1,8 @@
 import type * as vscode from 'vscode';
 import type { EditorContext } from '../codeActions/editorContext';
 import type { CapabilityCache } from '../core/capabilities';
+import type { InstanceConfig } from '../core/instances';
+import type { Namespace, Robot } from '../core/quay/types';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import type { ClientRegistry } from '../host/clientRegistry';
 import type { HygieneResults } from '../host/hygieneResults';
@@ -8,6 +10,16 @@ import type { InstanceStore } from '../host/instanceStore';
 import type { OutputChannelLogger } from '../host/logger';
 import type { TreeNode } from '../views/nodes/treeNode';
 import type { RegistryTreeProvider } from '../views/registryTreeProvider';
+
+/**
+ * The webview pages, which commands open without importing `src/webviews/` (the layer above them): implemented by
+ * the panels, wired in extension.ts.
+ */
+export interface Pages {
+  openRobot(c: CommandContext, target: { readonly instance: InstanceConfig; readonly namespace: Namespace; readonly robot: Robot }): void;
+  openMatrix(c: CommandContext, instanceUrl: string, org: string): void;
+  openHygiene(c: CommandContext, instance: InstanceConfig, org: string): void;
+}
 
 /** What command handlers may use; built once in extension.ts. */
 export interface CommandContext {
@@ -30,4 +42,5 @@ export interface CommandContext {
   readonly extensionUri: vscode.Uri;
   /** The last hygiene review of each organization (tree marks, file diagnostics). */
   readonly hygiene: HygieneResults;
+  readonly pages: Pages;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { InstanceConfig } from '../core/instances';
 import type { Namespace, Prototype, Robot } from '../core/quay/types';
+import { RobotRef } from '../refs';
 import type { PermissionRef } from '../views/nodes/itemNode';
 import { RobotNode } from '../views/nodes/robotNode';
 import type { CommandContext } from './commandContext';
@@ -29,34 +30,6 @@ export async function pickNamespace(c: CommandContext, instance: InstanceConfig,
   const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Organization or your namespace'), ignoreFocusOut: true });
   if (picked === undefined) throw new UserCancelled();
   return picked.ns;
-}
-
-/** A robot named outside the tree (the due list, a CodeLens), passed to a robot command. */
-export class RobotRef {
-  constructor(
-    readonly instanceUrl: string,
-    readonly namespace: Namespace,
-    readonly robot: Robot,
-  ) {}
-}
-
-/** A robot's team membership named outside the tree (the robot page), passed to "Remove from Team". */
-export class MembershipRef {
-  constructor(
-    readonly instanceUrl: string,
-    readonly org: string,
-    readonly team: string,
-    readonly member: string,
-  ) {}
-}
-
-/** A default permission named outside the tree (the robot page), passed to the default-permission commands. */
-export class PrototypeRef {
-  constructor(
-    readonly instanceUrl: string,
-    readonly org: string,
-    readonly rule: Prototype,
-  ) {}
 }
 
 /** The robot a command applies to: the tree node's or the reference's, or picked through instance → namespace → robot. */

@@ -13,21 +13,23 @@ export class UserCancelled extends Error {
 /**
  * The one wrapper around every command handler (house-style §7): it logs with the command's tag,
  * ignores cancellation, and shows at most one notification, with Quay's own message and "Show Log", cleaned
- * like the log line (no credential a server echoed or an error carried reaches the notification).
+ * like the log line (no credential a server echoed or an error carried reaches the notification). Resolves with
+ * whether the handler finished (false: cancelled or failed), so a page that runs a command by its id can tell.
  */
 export function wrapCommand<A extends unknown[]>(
   id: string,
   logger: RedactingLogger,
   handler: (...args: A) => Promise<unknown>,
-): (...args: A) => Promise<void> {
+): (...args: A) => Promise<boolean> {
   return async (...args: A) => {
     try {
       logger.debug(`${id} started`);
       await handler(...args);
+      return true;
     } catch (error) {
       if (error instanceof UserCancelled || QuayApiError.is(error, 'cancelled') || error instanceof vscode.CancellationError) {
         logger.debug(`${id} cancelled`);
-        return;
+        return false;
       }
       const message = errorMessage(error);
       const hint = error instanceof QuayApiError && error.userHint !== undefined ? ` ${error.userHint}` : '';
@@ -35,6 +37,7 @@ export function wrapCommand<A extends unknown[]>(
       const showLog = vscode.l10n.t('Show Log');
       const choice = await vscode.window.showErrorMessage(logger.clean(`${message}${hint}`), showLog);
       if (choice === showLog) await vscode.commands.executeCommand(Commands.showLog);
+      return false;
     }
   };
 }

@@ -5,7 +5,7 @@ import type { RedactingLogger } from '../core/log';
 import type { QuayClient } from '../core/quay/client';
 import type { InstanceStore } from '../host/instanceStore';
 import { InstanceNode } from './nodes/instanceNode';
-import type { TreeNode } from './nodes/treeNode';
+import { TreeNode } from './nodes/treeNode';
 import type { TreeContext } from './treeContext';
 
 /**
@@ -44,7 +44,9 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       filters: new Map(),
       noFederation: new Map(),
       client,
-      redraw: (node) => redraw.to?.redraw(node),
+      redraw: (node) => {
+        if (node instanceof TreeNode) redraw.to?.redraw(node);
+      },
       ...rotation,
       capabilities: rotation.capabilities ?? new CapabilityCache((id) => client(id).getClientConfig()),
       now: () => new Date(),

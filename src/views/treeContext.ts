@@ -6,7 +6,6 @@ import type { QuayClient } from '../core/quay/client';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import type { HygieneResults } from '../host/hygieneResults';
 import type { InstanceStore } from '../host/instanceStore';
-import type { TreeNode } from './nodes/treeNode';
 
 /** What every tree node may use: the shared cache, the clients, the instance store and a logger. */
 export interface TreeContext {
@@ -17,8 +16,11 @@ export interface TreeContext {
   client(instanceId: string): QuayClient;
   /** Substring filters per group node id ("Filter robots…"); applied without refetching. */
   readonly filters: Map<string, string>;
-  /** Redraws a node's row (label, icon, description) from what is cached, without reloading anything. */
-  redraw(node: TreeNode): void;
+  /**
+   * Redraws a node's row (label, icon, description) from what is cached, without reloading anything. The node is a
+   * `TreeNode`, named by shape here so that this file and `nodes/treeNode.ts` do not import each other.
+   */
+  redraw(node: { readonly id: string }): void;
   /** Token ages of robots, computed in the background once a robots group is listed. */
   readonly tokenAges: TokenAgeTracker;
   /** `quay.rotation.maxTokenAgeDays`. */

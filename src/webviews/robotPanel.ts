@@ -5,17 +5,12 @@ import type { CommandContext } from '../commands/commandContext';
 import { insertPullSecret } from '../commands/manifests/pullSecretCommands';
 import { manifestTarget } from '../commands/manifests/manifestEditing';
 import { applyGrants, confirmPlan, showBulkReport } from '../commands/permissions/bulkChange';
-import { grantRepositories } from '../commands/permissions/grantRepositories';
-import { MembershipRef, PrototypeRef, RobotRef, type RobotTarget } from '../commands/pickers';
-import { createPrototype, deletePrototype } from '../commands/prototypes/prototypeCommands';
+import type { RobotTarget } from '../commands/pickers';
+import { KeylessEntryRef, MembershipRef, PrototypeRef, RobotRef } from '../refs';
 import { copyToken, copyTokenReadingCommand, fetchRobotToken, saveDockerConfig } from '../commands/robots/credentials';
-import { addTrust, currentTrust, KeylessEntryRef, removeTrust } from '../commands/federation/trust';
-import { testKeylessLogin } from '../commands/federation/testKeylessLogin';
-import { deleteRobot } from '../commands/robots/deleteRobot';
+import { currentTrust } from '../commands/federation/trust';
 import { ACTIVITY_DAYS } from '../commands/robots/showActivity';
-import { rotateToken } from '../commands/rotation/rotateToken';
-import { addToTeam, removeFromTeam } from '../commands/teams/teamMembership';
-import { WebviewTypes } from '../constants';
+import { Commands, WebviewTypes } from '../constants';
 import { concernsRobot, logEntryFields } from '../core/activity';
 import { planBulk } from '../core/bulk/plan';
 import { loginCommand, type SecretScope } from '../core/k8s/credentials';
@@ -100,6 +95,8 @@ class RobotPage {
       this.c.logger.warn(`Robot page ${robot.fullName}: refused ${m.type} from the page: ${problem}.`);
       throw new Error(vscode.l10n.t('The page of {0} asked to act on something it does not show ({1}): nothing was changed. Refresh the page and try again.', robot.fullName, problem));
     }
+    // An action the tree offers too runs as that command, by its id with a ref (as a menu runs it): its own wrapper
+    // reports a failure; the page then reloads what the command may have changed.
     switch (m.type) {
       case 'ready':
       case 'refresh':
@@ -137,40 +134,41 @@ class RobotPage {
       case 'revoke':
         return this.changeRepository(m.repository, undefined);
       case 'grant':
-        await grantRepositories(this.c, this.ref);
+        await vscode.commands.executeCommand(Commands.grantRepositories, this.ref);
         return this.loadRepositories();
       case 'addToTeam':
-        await addToTeam(this.c, this.ref);
+        await vscode.commands.executeCommand(Commands.addToTeam, this.ref);
         return this.loadRobot();
       case 'removeFromTeam':
-        await removeFromTeam(this.c, new MembershipRef(this.target.instance.url, namespace.name, m.team, robot.fullName));
+        await vscode.commands.executeCommand(Commands.removeFromTeam, new MembershipRef(this.target.instance.url, namespace.name, m.team, robot.fullName));
         return this.loadRobot();
       case 'addPrototype':
-        await createPrototype(this.c, this.ref);
+        await vscode.commands.executeCommand(Commands.createPrototype, this.ref);
         return this.loadPrototypes();
       case 'removePrototype': {
         const rule = this.prototypes.find((p) => p.id === m.id);
         if (rule === undefined) return this.loadPrototypes();
-        await deletePrototype(this.c, new PrototypeRef(this.target.instance.url, namespace.name, rule));
+        await vscode.commands.executeCommand(Commands.deletePrototype, new PrototypeRef(this.target.instance.url, namespace.name, rule));
         return this.loadPrototypes();
       }
       case 'addFederation':
-        await addTrust(this.c, this.ref);
+        await vscode.commands.executeCommand(Commands.addTrust, this.ref);
         return this.loadFederation();
       case 'removeFederation':
-        await removeTrust(this.c, new KeylessEntryRef(this.ref, { issuer: m.issuer, subject: m.subject }));
+        await vscode.commands.executeCommand(Commands.removeTrust, new KeylessEntryRef(this.ref, { issuer: m.issuer, subject: m.subject }));
         return this.loadFederation();
       case 'testLogin':
-        return testKeylessLogin(this.c, this.ref);
+        await vscode.commands.executeCommand(Commands.testKeylessLogin, this.ref);
+        return;
       case 'loadMoreActivity':
         return this.loadActivity(true);
       case 'rotate':
-        await rotateToken(this.c, this.ref);
+        await vscode.commands.executeCommand(Commands.rotateToken, this.ref);
         this.token = undefined;
         return this.loadAll();
       case 'delete':
-        await deleteRobot(this.c, this.ref);
-        this.host.dispose();
+        // The page closes only after a delete that happened (the command resolves false when cancelled or failed).
+        if ((await vscode.commands.executeCommand<boolean>(Commands.deleteRobot, this.ref)) === true) this.host.dispose();
         return;
     }
   }

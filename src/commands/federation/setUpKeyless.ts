@@ -22,11 +22,12 @@ import { instanceHost } from '../../core/instances';
 import type { Kubectl } from '../../core/k8s/kubectl';
 import { findWorkloads, isServiceAccount } from '../../core/yaml/workloads';
 import type { CommandContext } from '../commandContext';
-import { RobotRef, type RobotTarget } from '../pickers';
+import { KeylessEntryRef, RobotRef } from '../../refs';
+import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { checkIssuerFromEditor, pickAfterIssuerCheck } from './checkIssuer';
 import { clusterIssuer, pickContext, pickServiceAccount, type ServiceAccountRef } from './cluster';
-import { changeTrust, currentTrust, KeylessEntryRef, resolveKeylessRobot, validateIssuerInput } from './trust';
+import { changeTrust, currentTrust, resolveKeylessRobot, validateIssuerInput } from './trust';
 
 /** A proposed entry with why it looks as it does, and the rows to show beside it (a pasted token's claims). */
 interface Proposal extends EntryForm {

@@ -8,17 +8,9 @@ import { FederationGroupNode } from '../../views/nodes/federationGroupNode';
 import { ItemNode } from '../../views/nodes/itemNode';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
-import type { RobotRef} from '../pickers';
+import { KeylessEntryRef } from '../../refs';
 import { resolveRobot, type RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
-
-/** An entry of a robot named outside the tree (after Set Up Keyless Access…, from a webview). */
-export class KeylessEntryRef {
-  constructor(
-    readonly robot: RobotRef,
-    readonly entry: FederationEntry,
-  ) {}
-}
 
 /** The robot of a trust command: from a robot row, its "Keyless federation" group or one of its entries; else picked. */
 export async function resolveKeylessRobot(c: CommandContext, node: unknown, title: string): Promise<RobotTarget> {

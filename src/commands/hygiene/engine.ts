@@ -1,14 +1,14 @@
 /**
- * The one place the editor calls the headless hygiene review (`src/core/hygiene/`): the gatherer and the nine checks,
- * the shape-based credential recogniser used offline, and the exports. Everything else of the editor side (the
- * report page, diagnostics, quick fixes, tree marks) works on {@link Finding}s and does not know how they are made.
+ * The one place the editor calls the headless hygiene review (`src/core/hygiene/`): the gatherer, the nine checks
+ * and the exports. The offline credential recogniser of file diagnostics is core's `recogniseCredentials`. Everything
+ * else of the editor side (the report page, diagnostics, quick fixes, tree marks) works on {@link Finding}s and does
+ * not know how they are made.
  */
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { runChecks } from '../../core/hygiene/checks';
 import { toJsonLines, toMarkdown, toSarif } from '../../core/hygiene/export';
 import { gatherClusters } from '../../core/hygiene/clusters';
-import { findCredentials } from '../../core/hygiene/credentials';
 import { gatherQuay } from '../../core/hygiene/gather';
 import { DEFAULT_SETTINGS, type ClusterInputs, type WorkspaceInputs } from '../../core/hygiene/inputs';
 import type { Finding } from '../../core/hygiene/types';
@@ -42,20 +42,6 @@ export interface ReviewOutput {
   readonly notes: readonly string[];
   readonly requests?: number;
   readonly robots?: number;
-}
-
-/** A robot credential recognised by its shape in a text, offline. */
-export interface RecognisedCredential {
-  /** `namespace+short`. */
-  readonly robot: string;
-  /** The registry host the credential is for, when the text says (a `.dockerconfigjson` key). */
-  readonly host?: string;
-  /** 1-based. */
-  readonly line: number;
-  readonly column: number;
-  /** Length of the text that holds it (for the diagnostic's range). */
-  readonly length: number;
-  readonly encoding: string;
 }
 
 /** How each gathering phase reads in the progress notification. */
@@ -113,17 +99,6 @@ export async function reviewOrganization(input: ReviewInput): Promise<ReviewOutp
     ...(clusters?.problems ?? []).map((p) => `Cluster ${p.context}${p.namespace !== undefined ? ` namespace ${p.namespace}` : ''}: ${p.reason}`),
   ];
   return { findings, notes, requests: quay.requests, robots: quay.robots.length };
-}
-
-export function recogniseCredentials(text: string): RecognisedCredential[] {
-  return findCredentials(text).map((f) => ({
-    robot: f.robot,
-    ...(f.host !== undefined ? { host: f.host } : {}),
-    line: f.line,
-    column: f.column,
-    length: f.range.end - f.range.start,
-    encoding: f.encoding,
-  }));
 }
 
 export type ExportFormat = 'markdown' | 'json' | 'sarif';

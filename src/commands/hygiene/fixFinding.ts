@@ -8,7 +8,7 @@ import { splitRobotName } from '../../core/robotName';
 import type { CommandContext } from '../commandContext';
 import { insertKeylessPullSecret } from '../manifests/externalSecretCommands';
 import { applyGrants, confirmPlan, showBulkReport } from '../permissions/bulkChange';
-import { MembershipRef, PrototypeRef, RobotRef } from '../pickers';
+import { MembershipRef, PrototypeRef, RobotRef } from '../../refs';
 import { deletePrototype } from '../prototypes/prototypeCommands';
 import { deleteRobot } from '../robots/deleteRobot';
 import { rotateToken } from '../rotation/rotateToken';

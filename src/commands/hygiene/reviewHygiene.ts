@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { HygienePanel } from '../../webviews/hygienePanel';
 import type { CommandContext } from '../commandContext';
 import { pickOrg } from '../pickers';
 
@@ -9,5 +8,5 @@ import { pickOrg } from '../pickers';
  */
 export async function reviewHygiene(c: CommandContext, node?: unknown): Promise<void> {
   const { instance, org } = await pickOrg(c, node, vscode.l10n.t('Review Robot Hygiene'));
-  HygienePanel.open(c, instance, org);
+  c.pages.openHygiene(c, instance, org);
 }

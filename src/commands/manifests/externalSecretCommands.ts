@@ -4,7 +4,7 @@
  * each of them needs, added through the federation read-modify-write (`changeTrust`).
  */
 import * as vscode from 'vscode';
-import type { TrustFixData } from '../../codeActions/pullSecretDiagnostics';
+import type { TrustFixData } from '../../codeActions/fixData';
 import { Settings } from '../../constants';
 import { githubActionsEntries, githubRepositoryProblem, kubernetesEntry, serviceAccountOf, serviceAccountSubject } from '../../core/federation/presets';
 import { addEntry } from '../../core/federation/trust';
@@ -21,7 +21,8 @@ import { instanceHost } from '../../core/instances';
 import type { CommandContext } from '../commandContext';
 import { changeTrust, currentTrust } from '../federation/trust';
 import { pickKubernetesIssuer, workspaceGit } from '../federation/setUpKeyless';
-import { resolveRobot, RobotRef, type RobotTarget } from '../pickers';
+import { RobotRef } from '../../refs';
+import { resolveRobot, type RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { applyTextEdits, assertUnchanged, isManifestArgs, manifestTarget, openUntitled, pickScope, refused, type ManifestTarget } from './manifestEditing';
 import type { SecretScope } from '../../core/k8s/credentials';

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { CannotPullData } from '../../codeActions/pullSecretDiagnostics';
+import type { CannotPullData } from '../../codeActions/fixData';
 import { pullSecretName, type SecretScope } from '../../core/k8s/credentials';
 import { instanceHost } from '../../core/instances';
 import { splitRobotName } from '../../core/robotName';

@@ -7,7 +7,8 @@ import { PrototypesGroupNode, describePrototype, prototypeRulesMarkdown } from '
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { applyGrants, confirmPlan, pickRole, showBulkReport } from '../permissions/bulkChange';
-import { pickNamespace, pickPrototype, PrototypeRef, repositoryNames, RobotRef } from '../pickers';
+import { PrototypeRef, RobotRef } from '../../refs';
+import { pickNamespace, pickPrototype, repositoryNames } from '../pickers';
 import { askUserName, pickInstance } from '../prompts';
 import { UserCancelled } from '../runCommand';
 

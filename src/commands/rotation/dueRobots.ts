@@ -4,7 +4,7 @@ import { dueRobots, type DueScan } from '../../core/rotation/dueRobots';
 import { TokenAgesUnavailable, type TokenAgeTracker } from '../../core/rotation/tokenAgeTracker';
 import { maxTokenAgeDays, tokenAgeText } from '../../views/tokenAgeText';
 import type { CommandContext } from '../commandContext';
-import { RobotRef } from '../pickers';
+import { RobotRef } from '../../refs';
 import { UserCancelled } from '../runCommand';
 
 const LAST_REMINDER_KEY = 'quay.rotation.lastReminder';

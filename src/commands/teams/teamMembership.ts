@@ -3,7 +3,8 @@ import { ItemNode } from '../../views/nodes/itemNode';
 import { TeamNode } from '../../views/nodes/teamsGroupNode';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
-import { MembershipRef, pickMembership, resolveRobot } from '../pickers';
+import { MembershipRef } from '../../refs';
+import { pickMembership, resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
 
 function refresh(c: CommandContext, instanceUrl: string, org: string, team: string, member: string): void {

@@ -6,9 +6,9 @@
  * target, the first and each redirect, is checked before it is fetched (`targetRefusal`): no internal host but
  * the one the policy allows, by name or resolved address, and no redirect from https to http.
  */
-import { rootCertificates } from 'node:tls';
-import { Agent, ProxyAgent, request, type Dispatcher } from 'undici';
-import { readCapped } from '../quay/transport';
+import { request } from 'undici';
+import { readCapped } from '../http/readCapped';
+import { createDispatcher } from '../quay/dispatcher';
 import { RefusedTargetError, systemResolve, targetRefusal, type FetchJson, type ResolveHost } from './issuer';
 
 export const MAX_ISSUER_DOCUMENT_BYTES = 1024 * 1024;
@@ -26,7 +26,7 @@ export interface IssuerFetchOptions {
 }
 
 export function createFetchJson(options: IssuerFetchOptions): FetchJson {
-  const connect = { ...(options.ca !== undefined ? { ca: [...rootCertificates, options.ca] } : {}), timeout: options.timeoutMs };
+  const tls = { ca: options.ca, timeoutMs: options.timeoutMs };
   const resolve = options.resolve ?? systemResolve;
   return async (url, signal, policy = {}) => {
     const deadline = AbortSignal.timeout(options.timeoutMs);
@@ -37,8 +37,7 @@ export function createFetchJson(options: IssuerFetchOptions): FetchJson {
       if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error(`${target.href} is not an http(s) URL`);
       const refusal = await targetRefusal(target, policy, resolve, from);
       if (refusal !== undefined) throw new RefusedTargetError(target.href, refusal);
-      const proxy = options.proxyFor(target.href);
-      const dispatcher: Dispatcher = proxy !== undefined ? new ProxyAgent({ uri: proxy, requestTls: connect }) : new Agent({ connect });
+      const dispatcher = createDispatcher(tls, options.proxyFor(target.href));
       try {
         const res = await request(target, {
           method: 'GET',

@@ -208,3 +208,29 @@ export function findCredentials(text: string, knownTokens?: ReadonlyMap<string, 
   const starts = lineStarts(text);
   return found.map((f) => ({ ...f, ...position(starts, f.range.start) }));
 }
+
+/** A robot credential recognised by its shape in a text, offline. */
+export interface RecognisedCredential {
+  /** `namespace+short`. */
+  readonly robot: string;
+  /** The registry host the credential is for, when the text says (a `.dockerconfigjson` key). */
+  readonly host?: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly column: number;
+  /** Length of the text that holds it (for the diagnostic's range). */
+  readonly length: number;
+  readonly encoding: string;
+}
+
+/** `findCredentials` for an editor diagnostic: where each credential is and how long its text is. */
+export function recogniseCredentials(text: string): RecognisedCredential[] {
+  return findCredentials(text).map((f) => ({
+    robot: f.robot,
+    ...(f.host !== undefined ? { host: f.host } : {}),
+    line: f.line,
+    column: f.column,
+    length: f.range.end - f.range.start,
+    encoding: f.encoding,
+  }));
+}

@@ -20,7 +20,8 @@ import { createRepository, listRepositories, listRepositoriesPage, type NewRepos
 import { registryLogin, type RegistryLoginResult } from './registry';
 import { createRobot, deleteRobot, getRobot, getRobotPermissions, listRobots, regenerateRobotToken, type NewRobot, type RobotListQuery } from './robots';
 import { addTeamMember, listTeamMembers, removeTeamMember } from './teams';
-import { Transport, type TransportOptions, type TransportStats } from './transport';
+import { Transport } from './transport';
+import type { TransportOptions, TransportStats } from './transportTypes';
 import type {
   AggregatedLogCount,
   AggregateLogQuery,

@@ -1,5 +1,6 @@
 import { obj, ShapeError, type JsonObject } from './parse';
-import type { RequestSpec, Transport } from './transport';
+import type { Transport } from './transport';
+import type { RequestSpec } from './transportTypes';
 import type { CallOptions } from './types';
 
 /**

@@ -37,7 +37,8 @@ import {
   seqDashOffsets,
 } from './nodes';
 import type { MapNode, MapPair, QuoteStyle, SeqNode } from './nodes';
-import type { ManifestDocument, ParsedManifests, YamlDocument } from './parse';
+import type { YamlDocument } from './nodes';
+import type { ManifestDocument, ParsedManifests } from './parse';
 import { blockStyleFor } from './style';
 import { isServiceAccount, workloadsIn } from './workloads';
 import type { Workload } from './workloads';

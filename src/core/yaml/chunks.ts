@@ -11,7 +11,7 @@
  */
 import { Composer, isCollection, isNode, isPair, LineCounter, Parser } from 'yaml';
 import type { CST, ParsedNode, YAMLError } from 'yaml';
-import type { YamlDocument } from './parse';
+import type { YamlDocument } from './nodes';
 
 export interface ChunkSpan {
   readonly start: number;

@@ -1,7 +1,9 @@
 /** Small readers over eemeli `yaml` nodes and their source offsets, shared by the finders and planners. */
 import { isAlias, isMap, isScalar, isSeq, Scalar } from 'yaml';
-import type { CST, Pair, ParsedNode, YAMLMap, YAMLSeq } from 'yaml';
-import type { YamlDocument } from './parse';
+import type { CST, Document, Pair, ParsedNode, YAMLMap, YAMLSeq } from 'yaml';
+
+/** One parsed document of a manifest stream (keeping its source ranges). */
+export type YamlDocument = Document.Parsed<ParsedNode, true>;
 
 export type MapNode = YAMLMap.Parsed;
 export type SeqNode = YAMLSeq.Parsed;

@@ -9,13 +9,11 @@
  * measures all of it.
  */
 import { isMap, isScalar } from 'yaml';
-import type { CST, Document, LineCounter, ParsedNode, YAMLError } from 'yaml';
+import type { CST, LineCounter, YAMLError } from 'yaml';
 import { parseChunk, parseStream, shiftChunk, splitChunks } from './chunks';
 import type { ChunkParse, ChunkSpan } from './chunks';
 import type { TextRange } from './edits';
-import { lineStart } from './nodes';
-
-export type YamlDocument = Document.Parsed<ParsedNode, true>;
+import { lineStart, type YamlDocument } from './nodes';
 
 export interface ManifestDocument {
   /** Position in the stream, from 0. */

@@ -9,7 +9,8 @@ import type { DockerAuthEntry } from '../k8s/credentials';
 import type { TextRange } from './edits';
 import { getValue, mapPath, stringOf } from './nodes';
 import type { MapNode } from './nodes';
-import type { ManifestDocument, ParsedManifests, YamlDocument } from './parse';
+import type { YamlDocument } from './nodes';
+import type { ManifestDocument, ParsedManifests } from './parse';
 import { listedObjects } from './workloads';
 
 export const DOCKER_CONFIG_JSON_TYPE = 'kubernetes.io/dockerconfigjson';

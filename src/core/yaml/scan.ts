@@ -11,6 +11,9 @@
  * compares both on every golden file, the corpus and generated layouts.
  */
 
+import { BYTE_ORDER_MARK, CR, DASH, DOT, expectLineEnd, flowCollection, giveUp, GiveUp, HASH, isString, mapKey, PERCENT, plain, plainStart, quoted, SPACE, type Line } from './scanLexer';
+import { CONTAINER_FIELDS, POD_SPEC_PATHS } from './workloads';
+
 export type ScanNode =
   | { readonly t: 'map' }
   | { readonly t: 'seq'; length: number }
@@ -27,31 +30,10 @@ export function childPath(parent: string, segment: string | number): string {
 }
 
 /** Keys whose value the finders read into: a flow collection there is given up on rather than skipped. */
-const READ_INTO = new Set(['metadata', 'spec', 'template', 'jobTemplate', 'containers', 'initContainers', 'ephemeralContainers', 'imagePullSecrets', 'items', 'objects', 'data', 'stringData']);
+const READ_INTO = new Set([...Object.values(POD_SPEC_PATHS).flat(), ...CONTAINER_FIELDS, 'metadata', 'imagePullSecrets', 'items', 'objects', 'data', 'stringData']);
 
 /** Keys whose string value the finders read: a block scalar there (a string too) is given up on rather than skipped. */
 const READ_VALUE = new Set(['kind', 'name', 'namespace', 'type', 'image', 'serviceAccountName', 'serviceAccount']);
-
-/** Plain scalars that the YAML 1.2 core schema (with merge keys) does not resolve to a string. */
-const NOT_A_STRING =
-  /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|<<)?$/;
-
-/** Characters a plain scalar (or plain key) may not start with here. */
-const INDICATORS = new Set([...'-?:,[]{}#&*!|>\'"%@`']);
-
-const SPACE = 32;
-const HASH = 35;
-
-/** `,` `[` `]` `{` `}` */
-function isFlowIndicator(code: number): boolean {
-  return code === 44 || code === 91 || code === 93 || code === 123 || code === 125;
-}
-
-class GiveUp extends Error {}
-
-function giveUp(): never {
-  throw new GiveUp();
-}
 
 interface Open {
   readonly indent: number;
@@ -63,262 +45,210 @@ interface Open {
   readonly sameIndent: boolean;
 }
 
-interface Line {
-  readonly text: string;
-  /** Offset of the first character after the indentation. */
-  readonly at: number;
-  /** Offset of the line end (before `\r\n` or `\n`). */
-  readonly end: number;
-  readonly indent: number;
-}
-
-/** The end of a value that may be followed by spaces and a comment: the offset after the value, else give up. */
-function expectLineEnd(line: Line, from: number): void {
-  let i = from;
-  while (i < line.end && line.text.charCodeAt(i) === SPACE) i++;
-  if (i === line.end) return;
-  if (line.text.charCodeAt(i) !== HASH || i === from) giveUp();
-}
-
-/** A quoted scalar on one line starting at `from`: its value and end (after the closing quote). */
-function quoted(line: Line, from: number): { value: string; end: number } {
-  const { text } = line;
-  const q = text[from];
-  if (q === '"') {
-    const close = text.indexOf('"', from + 1);
-    if (close < 0 || close >= line.end) giveUp();
-    const value = text.slice(from + 1, close);
-    if (value.includes('\\')) giveUp();
-    return { value, end: close + 1 };
-  }
-  let value = '';
-  let i = from + 1;
-  for (;;) {
-    const close = text.indexOf("'", i);
-    if (close < 0 || close >= line.end) giveUp();
-    value += text.slice(i, close);
-    if (text[close + 1] === "'") {
-      value += "'";
-      i = close + 2;
-      continue;
-    }
-    return { value, end: close + 1 };
-  }
-}
-
-/** Whether a plain scalar may start at `i`: not at an indicator, except `-`, `?`, `:` followed by a safe character. */
-function plainStart(line: Line, i: number, flow: boolean): boolean {
-  const c = line.text[i] ?? '';
-  if (!INDICATORS.has(c)) return c !== '';
-  if (c !== '-' && c !== '?' && c !== ':') return false;
-  const n = line.text.charCodeAt(i + 1);
-  return i + 1 < line.end && n !== SPACE && !(flow && isFlowIndicator(n));
-}
-
-/**
- * A plain scalar from `from` to the comment or line end (in a flow collection: to `,` `]` `}` or a `: `):
- * its source and end. A `: ` inside a block value would be a nested mapping: given up on.
- */
-function plain(line: Line, from: number, flow: boolean): { value: string; end: number } {
-  const { text } = line;
-  let end = from;
-  let i = from;
-  while (i < line.end) {
-    const c = text.charCodeAt(i);
-    if (c === HASH && text.charCodeAt(i - 1) === SPACE) break;
-    if (flow && isFlowIndicator(c)) break;
-    if (c === 58 /* : */) {
-      const n = text.charCodeAt(i + 1);
-      if (i + 1 >= line.end || n === SPACE || (flow && (n === 44 || n === 93 || n === 125))) {
-        if (!flow) giveUp();
-        break;
-      }
-    }
-    i++;
-    if (c !== SPACE) end = i;
-  }
-  return { value: text.slice(from, end), end };
-}
-
-function isString(plainValue: string): boolean {
-  return !NOT_A_STRING.test(plainValue);
-}
-
-/**
- * Where a map key starts at `from`: its string and the offset after its `:` (followed by a space or the line
- * end), or undefined when the text there is not a key (a scalar item, or something to give up on).
- */
-function mapKey(line: Line, from: number): { key: string; after: number } | undefined {
-  const { text } = line;
-  const c = text[from] ?? '';
-  let key: string;
-  let i: number;
-  if (c === '"' || c === "'") {
-    const q = quoted(line, from);
-    key = q.value;
-    i = q.end;
-    while (text.charCodeAt(i) === SPACE && i < line.end) i++;
-    if (text.charCodeAt(i) !== 58) return undefined;
-  } else {
-    if (!plainStart(line, from, false)) giveUp();
-    i = from;
-    for (;;) {
-      if (i >= line.end) return undefined;
-      const ch = text.charCodeAt(i);
-      if (ch === HASH && text.charCodeAt(i - 1) === SPACE) return undefined;
-      if (ch === 58 && (i + 1 >= line.end || text.charCodeAt(i + 1) === SPACE)) break;
-      i++;
-    }
-    key = text.slice(from, i).trimEnd();
-    if (!isString(key)) giveUp();
-  }
-  const n = text.charCodeAt(i + 1);
-  if (i + 1 < line.end && n !== SPACE) giveUp();
-  if (key === '' || key.length > 1024) giveUp();
-  return { key, after: i + 1 };
-}
-
-/** A one-line flow collection from `from` (at `[` or `{`): checks it and returns the offset after it. */
-function flowCollection(line: Line, from: number): number {
-  const { text } = line;
-  const isMap = text[from] === '{';
-  const close = isMap ? '}' : ']';
-  const keys = new Set<string>();
-  let i = from + 1;
-  const skipSpaces = (): void => {
-    while (i < line.end && text.charCodeAt(i) === SPACE) i++;
-  };
-  const scalar = (): string => {
-    const c = text[i] ?? '';
-    if (c === '"' || c === "'") {
-      const q = quoted(line, i);
-      i = q.end;
-      return q.value;
-    }
-    if (!plainStart(line, i, true)) giveUp();
-    const p = plain(line, i, true);
-    if (p.value === '') giveUp();
-    i = p.end;
-    return p.value;
-  };
-  skipSpaces();
-  if (text[i] === close) return i + 1;
-  for (;;) {
-    skipSpaces();
-    const value = scalar();
-    skipSpaces();
-    if (isMap) {
-      if (text[i] === ':') {
-        i++;
-        if (text.charCodeAt(i) !== SPACE) giveUp();
-        skipSpaces();
-        scalar();
-        skipSpaces();
-      }
-      if (keys.has(value)) giveUp();
-      keys.add(value);
-    }
-    if (text[i] === close) return i + 1;
-    if (text[i] !== ',') giveUp();
-    i++;
-    skipSpaces();
-    if (text[i] === close) return i + 1;
-  }
-}
-
 /**
  * Read the document between `start` and `end` (one chunk: optional `---` line, content, optional `...` line,
  * comments anywhere). Returns every node by path, or undefined when the document needs a real parse.
  */
 export function scanDocument(text: string, start: number, end: number): Map<string, ScanNode> | undefined {
   try {
-    return scan(text, start, end);
+    return new DocumentScanner(text, start, end).scan();
   } catch (e) {
     if (e instanceof GiveUp) return undefined;
     throw e;
   }
 }
 
-function scan(text: string, start: number, end: number): Map<string, ScanNode> {
-  const source = text.slice(start, end);
-  if (source.includes('\t') || source.includes('{{') || /\r(?!\n)/.test(source)) giveUp();
-  // A byte-order mark anywhere but at the start of the text.
-  if (source.lastIndexOf('\ufeff') > (start === 0 ? 0 : -1)) giveUp();
-  const nodes = new Map<string, ScanNode>();
-  const stack: Open[] = [];
+/** One document's scan: the open collections, and what the lines read so far expect of the next one. */
+class DocumentScanner {
+  private readonly nodes = new Map<string, ScanNode>();
+  private readonly stack: Open[] = [];
   /** A key or `-` whose value is on the lines below, and the indentation of its map or sequence. */
-  let pending: { path: string; indent: number; fromKey: boolean } | undefined;
+  private pending: { path: string; indent: number; fromKey: boolean } | undefined;
   /** After a scalar or flow value: lines indented deeper than this would continue it. */
-  let valueIndent: number | undefined;
+  private valueIndent: number | undefined;
   /** Inside a block scalar whose parent has this indentation (content indentation once known). */
-  let block: { parent: number; content: number | undefined; blankMax: number } | undefined;
-  let started = false;
-  let ended = false;
-  let root = false;
+  private block: { parent: number; content: number | undefined; blankMax: number } | undefined;
+  private started = false;
+  private ended = false;
+  private root = false;
+
+  constructor(
+    private readonly text: string,
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  scan(): Map<string, ScanNode> {
+    const { text, start, end } = this;
+    const source = text.slice(start, end);
+    if (source.includes('\t') || source.includes('{{') || /\r(?!\n)/.test(source)) giveUp();
+    // A byte-order mark anywhere but at the start of the text.
+    if (source.lastIndexOf('\ufeff') > (start === 0 ? 0 : -1)) giveUp();
+    let pos = start;
+    if (pos === 0 && text.charCodeAt(0) === BYTE_ORDER_MARK) pos = 1;
+    while (pos < end) {
+      const lineBegin = pos;
+      let nl = text.indexOf('\n', pos);
+      if (nl < 0 || nl >= end) nl = end;
+      const lineEnd = nl > pos && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
+      let at = pos;
+      while (at < lineEnd && text.charCodeAt(at) === SPACE) at++;
+      pos = nl + 1;
+      this.line({ text, at, end: lineEnd, indent: at - lineBegin }, lineBegin);
+    }
+    if (this.pending !== undefined) this.nodes.set(this.pending.path, { t: 'scalar', value: undefined, start: -1, end: -1 });
+    return this.nodes;
+  }
+
+  /** One line of the document, starting at `lineBegin`. */
+  private line(line: Line, lineBegin: number): void {
+    const { text } = this;
+    const { at } = line;
+    const blank = at === line.end;
+    if (this.blockScalarLine(line, blank) || blank) return;
+    const c = text.charCodeAt(at);
+    if (c === HASH || this.documentMarker(line, c)) return;
+    if (this.ended || (line.indent === 0 && c === PERCENT) /* directive */) giveUp();
+    this.started = true;
+    if (this.valueIndent !== undefined && line.indent > this.valueIndent) giveUp();
+    this.valueIndent = undefined;
+    const isItem = c === DASH && (at + 1 >= line.end || text.charCodeAt(at + 1) === SPACE);
+    // `yaml` fails on a sequence item on the byte-order mark's line (`\ufeff- a: 1`): the parse must say so.
+    if (isItem && lineBegin === 1 && this.start === 0) giveUp();
+
+    if (this.pending !== undefined) {
+      const p = this.pending;
+      this.pending = undefined;
+      if (isItem && (line.indent > p.indent || (p.fromKey && line.indent === p.indent))) {
+        this.seqItem(line, at, this.open('seq', line.indent, p.path, line.indent === p.indent));
+        return;
+      }
+      if (!isItem && line.indent > p.indent) {
+        this.entry(line, at, this.open('map', line.indent, p.path, false));
+        return;
+      }
+      this.nodes.set(p.path, { t: 'scalar', value: undefined, start: -1, end: -1 });
+    }
+    const top = this.popTo(line.indent, isItem);
+    if (top === undefined) {
+      if (this.root) giveUp();
+      this.root = true;
+      if (isItem) this.seqItem(line, at, this.open('seq', line.indent, '', false));
+      else this.entry(line, at, this.open('map', line.indent, '', false));
+      return;
+    }
+    if (top.indent !== line.indent || (top.kind === 'seq') !== isItem) giveUp();
+    if (isItem) this.seqItem(line, at, top);
+    else this.entry(line, at, top);
+  }
+
+  /** Inside a block scalar: whether the line belongs to it (and is skipped); a line that does not ends it. */
+  private blockScalarLine(line: Line, blank: boolean): boolean {
+    const block = this.block;
+    if (block === undefined) return false;
+    if (blank) {
+      block.blankMax = Math.max(block.blankMax, line.indent);
+      return true;
+    }
+    if (line.indent > block.parent) {
+      if (block.content === undefined) {
+        // More-indented leading empty lines need an explicit indentation indicator.
+        if (block.blankMax > line.indent) giveUp();
+        block.content = line.indent;
+      } else if (line.indent < block.content) giveUp();
+      return true;
+    }
+    this.block = undefined;
+    return false;
+  }
+
+  /** A `---` or `...` line (`c`: its first character): whether it was one. A second `---` gives up. */
+  private documentMarker(line: Line, c: number): boolean {
+    const { text } = this;
+    const { at } = line;
+    if (line.indent !== 0 || (c !== DASH && c !== DOT) || !text.startsWith(c === DASH ? '---' : '...', at)) return false;
+    if (at + 3 < line.end && text.charCodeAt(at + 3) !== SPACE) return false;
+    if (c === DASH) {
+      if (this.started) giveUp();
+      this.started = true;
+    } else this.ended = true;
+    expectLineEnd(line, at + 3);
+    return true;
+  }
+
+  /** Closes the collections a line at `indent` is not inside of; the innermost one left open, if any. */
+  private popTo(indent: number, isItem: boolean): Open | undefined {
+    for (;;) {
+      const top = this.stack[this.stack.length - 1];
+      if (top === undefined) return undefined;
+      if (top.indent > indent || (top.kind === 'seq' && top.sameIndent && top.indent === indent && !isItem)) this.stack.pop();
+      else return top;
+    }
+  }
 
   /** The value at `from`; `key` is its key, or the key of the sequence it is an item of. */
-  const value = (line: Line, from: number, path: string, parentIndent: number, fromKey: boolean, key: string): void => {
+  private value(line: Line, from: number, path: string, parentIndent: number, fromKey: boolean, key: string): void {
     const readInto = READ_INTO.has(key);
     const c = line.text[from] ?? '';
     if (from >= line.end || (c === '#' && line.text.charCodeAt(from - 1) === SPACE)) {
-      pending = { path, indent: parentIndent, fromKey };
+      this.pending = { path, indent: parentIndent, fromKey };
       return;
     }
-    valueIndent = parentIndent;
+    this.valueIndent = parentIndent;
     if (c === '|' || c === '>') {
       if (readInto || (fromKey && READ_VALUE.has(key))) giveUp();
       let i = from + 1;
       if (line.text[i] === '-' || line.text[i] === '+') i++;
       if (i < line.end && line.text.charCodeAt(i) !== SPACE) giveUp();
       expectLineEnd(line, i);
-      nodes.set(path, { t: 'other' });
-      block = { parent: parentIndent, content: undefined, blankMax: 0 };
-      valueIndent = undefined;
+      this.nodes.set(path, { t: 'other' });
+      this.block = { parent: parentIndent, content: undefined, blankMax: 0 };
+      this.valueIndent = undefined;
       return;
     }
     if (c === '"' || c === "'") {
       const q = quoted(line, from);
       expectLineEnd(line, q.end);
-      nodes.set(path, { t: 'scalar', value: q.value, start: from, end: q.end });
+      this.nodes.set(path, { t: 'scalar', value: q.value, start: from, end: q.end });
       return;
     }
     if (c === '{' || c === '[') {
       if (readInto) giveUp();
       expectLineEnd(line, flowCollection(line, from));
-      nodes.set(path, { t: 'other' });
+      this.nodes.set(path, { t: 'other' });
       return;
     }
     if (!plainStart(line, from, false)) giveUp();
     const p = plain(line, from, false);
-    nodes.set(path, { t: 'scalar', value: isString(p.value) ? p.value : undefined, start: from, end: p.end });
-  };
+    this.nodes.set(path, { t: 'scalar', value: isString(p.value) ? p.value : undefined, start: from, end: p.end });
+  }
 
   /** A `key: value` at `from`, in `map` (its key already read, for the first entry of a sequence item). */
-  const entry = (line: Line, from: number, map: Open, k = mapKey(line, from)): void => {
+  private entry(line: Line, from: number, map: Open, k = mapKey(line, from)): void {
     if (k === undefined) giveUp();
     if (map.keys.has(k.key)) giveUp();
     map.keys.add(k.key);
     let v = k.after;
     while (v < line.end && line.text.charCodeAt(v) === SPACE) v++;
-    value(line, v, childPath(map.path, k.key), map.indent, true, k.key);
-  };
+    this.value(line, v, childPath(map.path, k.key), map.indent, true, k.key);
+  }
 
-  const open = (kind: 'map' | 'seq', indent: number, path: string, sameIndent: boolean): Open => {
+  private open(kind: 'map' | 'seq', indent: number, path: string, sameIndent: boolean): Open {
     const o: Open = { indent, kind, path, keys: new Set(), length: 0, sameIndent };
-    stack.push(o);
-    nodes.set(path, kind === 'map' ? { t: 'map' } : { t: 'seq', length: 0 });
+    this.stack.push(o);
+    this.nodes.set(path, kind === 'map' ? { t: 'map' } : { t: 'seq', length: 0 });
     return o;
-  };
+  }
 
-  const seqItem = (line: Line, dash: number, seq: Open): void => {
+  private seqItem(line: Line, dash: number, seq: Open): void {
     const item = childPath(seq.path, seq.length++);
-    const node = nodes.get(seq.path);
+    const node = this.nodes.get(seq.path);
     if (node?.t === 'seq') node.length = seq.length;
     let i = dash + 1;
     while (i < line.end && line.text.charCodeAt(i) === SPACE) i++;
     const c = line.text[i] ?? '';
     if (i >= line.end || (c === '#' && i > dash + 1)) {
-      pending = { path: item, indent: seq.indent, fromKey: false };
+      this.pending = { path: item, indent: seq.indent, fromKey: false };
       return;
     }
     if (i === dash + 1) giveUp();
@@ -326,90 +256,9 @@ function scan(text: string, start: number, end: number): Map<string, ScanNode> {
     const seqKey = seq.path.slice(seq.path.lastIndexOf(PATH_SEPARATOR) + 1);
     const k = c === '{' || c === '[' || c === '|' || c === '>' ? undefined : mapKey(line, i);
     if (k !== undefined) {
-      entry(line, i, open('map', i - line.at + line.indent, item, false), k);
+      this.entry(line, i, this.open('map', i - line.at + line.indent, item, false), k);
       return;
     }
-    value(line, i, item, seq.indent, false, seqKey);
-  };
-
-  let pos = start;
-  if (pos === 0 && text.charCodeAt(0) === 0xfeff) pos = 1;
-  while (pos < end) {
-    const lineBegin = pos;
-    let nl = text.indexOf('\n', pos);
-    if (nl < 0 || nl >= end) nl = end;
-    const lineEnd = nl > pos && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-    let at = pos;
-    while (at < lineEnd && text.charCodeAt(at) === SPACE) at++;
-    const line: Line = { text, at, end: lineEnd, indent: at - pos };
-    const blank = at === lineEnd;
-    pos = nl + 1;
-
-    if (block !== undefined) {
-      if (blank) {
-        block.blankMax = Math.max(block.blankMax, line.indent);
-        continue;
-      }
-      if (line.indent > block.parent) {
-        if (block.content === undefined) {
-          // More-indented leading empty lines need an explicit indentation indicator.
-          if (block.blankMax > line.indent) giveUp();
-          block.content = line.indent;
-        } else if (line.indent < block.content) giveUp();
-        continue;
-      }
-      block = undefined;
-    }
-    if (blank) continue;
-    const c = text.charCodeAt(at);
-    if (c === HASH) continue;
-    if (line.indent === 0 && (c === 45 || c === 46) && text.startsWith(c === 45 ? '---' : '...', at) && (at + 3 >= lineEnd || text.charCodeAt(at + 3) === SPACE)) {
-      if (c === 45) {
-        if (started) giveUp();
-        started = true;
-      } else ended = true;
-      expectLineEnd(line, at + 3);
-      continue;
-    }
-    if (ended || (line.indent === 0 && c === 37) /* % directive */) giveUp();
-    started = true;
-    if (valueIndent !== undefined && line.indent > valueIndent) giveUp();
-    valueIndent = undefined;
-    const isItem = c === 45 && (at + 1 >= lineEnd || text.charCodeAt(at + 1) === SPACE);
-    // `yaml` fails on a sequence item on the byte-order mark's line (`\ufeff- a: 1`): the parse must say so.
-    if (isItem && lineBegin === 1 && start === 0) giveUp();
-
-    if (pending !== undefined) {
-      const p = pending;
-      pending = undefined;
-      if (isItem && (line.indent > p.indent || (p.fromKey && line.indent === p.indent))) {
-        seqItem(line, at, open('seq', line.indent, p.path, line.indent === p.indent));
-        continue;
-      }
-      if (!isItem && line.indent > p.indent) {
-        entry(line, at, open('map', line.indent, p.path, false));
-        continue;
-      }
-      nodes.set(p.path, { t: 'scalar', value: undefined, start: -1, end: -1 });
-    }
-    for (;;) {
-      const top = stack[stack.length - 1];
-      if (top === undefined) break;
-      if (top.indent > line.indent || (top.kind === 'seq' && top.sameIndent && top.indent === line.indent && !isItem)) stack.pop();
-      else break;
-    }
-    const top = stack[stack.length - 1];
-    if (top === undefined) {
-      if (root) giveUp();
-      root = true;
-      if (isItem) seqItem(line, at, open('seq', line.indent, '', false));
-      else entry(line, at, open('map', line.indent, '', false));
-      continue;
-    }
-    if (top.indent !== line.indent || (top.kind === 'seq') !== isItem) giveUp();
-    if (isItem) seqItem(line, at, top);
-    else entry(line, at, top);
+    this.value(line, i, item, seq.indent, false, seqKey);
   }
-  if (pending !== undefined) nodes.set(pending.path, { t: 'scalar', value: undefined, start: -1, end: -1 });
-  return nodes;
 }

@@ -8,7 +8,8 @@ import type { ParsedNode } from 'yaml';
 import type { TextRange } from './edits';
 import { directPair, findPair, getValue, mapPath, resolve, stringOf } from './nodes';
 import type { MapNode } from './nodes';
-import type { ManifestDocument, ParsedManifests, YamlDocument } from './parse';
+import type { YamlDocument } from './nodes';
+import type { ManifestDocument, ParsedManifests } from './parse';
 
 /** Where each kind keeps its pod spec. ServiceAccount's entry is the object itself. */
 export const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {

@@ -3,11 +3,10 @@ import { contextValue, NodeFlags, NodeKinds } from '../../constants';
 import { entryDisplay } from '../../core/federation/display';
 import { escapeMarkdown, markdownCode } from '../../core/markdown';
 import { visibleText } from '../../core/serverText';
-import type { FederationEntry } from '../../core/quay/types';
+import type { FederationEntry, Namespace, Robot } from '../../core/quay/types';
 import type { TreeContext } from '../treeContext';
 import { ItemNode } from './itemNode';
 import { errorNode, MessageNode } from './messageNode';
-import type { RobotNode } from './robotNode';
 import { TreeNode } from './treeNode';
 
 /**
@@ -16,9 +15,17 @@ import { TreeNode } from './treeNode';
  * more of Quay, and refreshing it reads the list again. Trust commands act on the group (Add Trust…, Remove All,
  * Set Up Keyless Access…) and on each entry (Edit…, Remove).
  */
+/** The robot row the group belongs to (a `RobotNode`, which builds the group; named by shape to keep imports one-way). */
+export interface FederationOwner extends TreeNode {
+  readonly federationKey: string;
+  readonly instanceId: string;
+  readonly namespace: Namespace;
+  readonly robot: Robot;
+}
+
 export class FederationGroupNode extends TreeNode {
   constructor(
-    readonly robotNode: RobotNode,
+    readonly robotNode: FederationOwner,
     ctx: TreeContext,
   ) {
     super(robotNode.federationKey, robotNode, ctx);

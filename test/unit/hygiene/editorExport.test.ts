@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { exportFindings, recogniseCredentials } from '../../../src/commands/hygiene/engine';
+import { exportFindings } from '../../../src/commands/hygiene/engine';
+import { recogniseCredentials } from '../../../src/core/hygiene/credentials';
 import type { Finding } from '../../../src/core/hygiene/types';
 
 const finding: Finding = {

@@ -6,7 +6,7 @@ import { QuayClient, type QuayClientOptions } from '../../../src/core/quay/clien
 import type { QuayApiError } from '../../../src/core/quay/errors';
 import { isLoopbackHost } from '../../../src/core/instances';
 import { seg } from '../../../src/core/quay/paths';
-import { parseRetryAfter } from '../../../src/core/quay/transport';
+import { parseRetryAfter } from '../../../src/core/quay/retryPolicy';
 import { closedPort, localServer, memoryLogger, rejectsWith, sendJson } from './helpers';
 
 const TOKEN = 'TOKENabcdefghijklmnopqrstuvwxyz0123456789';

@@ -9,21 +9,11 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import { html, render } from 'lit';
 import { AccessMatrix, NO_FILTER, type MatrixFilter } from '../../../src/core/matrix/accessMatrix';
 import type { Role } from '../../../src/core/quay/types';
-import { splitRobotName } from '../../../src/core/robotName';
 import { isMatrixPageState, isToMatrixPage, type FromMatrixPage, type MatrixPageState, type ToMatrixPage } from '../../../src/webviews/protocol';
 import { connect } from '../host';
-
-const ROW_H = 24;
-const HEAD_H = 30;
-const COL_W = 76;
-const ROWHEAD_W = 230;
+import { clampCell, COL_W, countsText, drawStats, HEAD_H, inRange, keyMove, namesIn, ROLE_KEYS, ROW_H, ROWHEAD_W, rowLabel, scrollToShow, selectionRange, visibleWindow, type Cell, type CellRange } from '../matrix/grid';
 
 const app = document.getElementById('app') as HTMLElement;
-
-interface Cell {
-  readonly r: number;
-  readonly c: number;
-}
 
 let matrix: AccessMatrix | undefined;
 let filter: MatrixFilter = { ...NO_FILTER, teams: false };
@@ -154,7 +144,7 @@ function show(data: Extract<ToMatrixPage, { type: 'data' }>): void {
   new ResizeObserver(draw).observe(scroller);
   refilter(saved === undefined);
   if (saved !== undefined) {
-    active = clampCell({ r: saved.focus.row, c: saved.focus.column });
+    active = clampCell({ r: saved.focus.row, c: saved.focus.column }, view);
     anchor = active;
     scroller.scrollTop = saved.scrollTop;
     scroller.scrollLeft = saved.scrollLeft;
@@ -177,21 +167,12 @@ function refilter(resetSelection: boolean): void {
   canvas.style.height = `${HEAD_H + view.rows.length * ROW_H}px`;
   scroller.setAttribute('aria-rowcount', String(view.rows.length + 1));
   scroller.setAttribute('aria-colcount', String(view.columns.length + 1));
-  const rowWord = filter.teams ? 'rows' : 'robots';
-  counts.textContent = `${view.rows.length} of ${filter.teams ? matrix.rows.length : matrix.rows.filter((r) => r.kind === 'robot').length} ${rowWord} · ${view.columns.length} of ${matrix.repositories.length} repositories`;
+  counts.textContent = countsText(matrix, view, filter.teams);
   if (resetSelection) anchor = active = { r: 0, c: 0 };
-  else active = anchor = clampCell(active);
+  else active = anchor = clampCell(active, view);
   draw();
   document.body.dataset.filterMs = (performance.now() - started).toFixed(1);
   save();
-}
-
-function clampCell(cell: Cell): Cell {
-  return { r: Math.max(0, Math.min(cell.r, view.rows.length - 1)), c: Math.max(0, Math.min(cell.c, view.columns.length - 1)) };
-}
-
-function selection(): { r0: number; r1: number; c0: number; c1: number } {
-  return { r0: Math.min(anchor.r, active.r), r1: Math.max(anchor.r, active.r), c0: Math.min(anchor.c, active.c), c1: Math.max(anchor.c, active.c) };
 }
 
 const ROLE_TEXT: Record<Role, string> = { read: 'read', write: 'write', admin: 'admin' };
@@ -207,12 +188,9 @@ function draw(): void {
   const left = scroller.scrollLeft;
   viewport.style.width = `${width}px`;
   viewport.style.height = `${height}px`;
-  const r0 = Math.floor(top / ROW_H);
-  const r1 = Math.min(view.rows.length, Math.ceil((top + height - HEAD_H) / ROW_H) + 1);
-  const c0 = Math.floor(left / COL_W);
-  const c1 = Math.min(view.columns.length, Math.ceil((left + width - ROWHEAD_W) / COL_W) + 1);
+  const { r0, r1, c0, c1 }: CellRange = visibleWindow(view, { width, height, top, left });
   const cols = Math.max(0, c1 - c0);
-  const sel = selection();
+  const sel = selectionRange(anchor, active);
   for (let k = 0; k < cols; k++) {
     const c = c0 + k;
     const el = headerPool[k] ?? addHeader();
@@ -233,7 +211,7 @@ function draw(): void {
     slot.el.hidden = false;
     slot.el.setAttribute('aria-rowindex', String(r + 2));
     slot.el.style.transform = `translateY(${HEAD_H + r * ROW_H - top}px)`;
-    slot.head.textContent = row.kind === 'team' ? `team ${row.name}` : splitRobotName(row.name).shortName;
+    slot.head.textContent = rowLabel(row);
     slot.head.title = row.name;
     slot.head.classList.toggle('team', row.kind === 'team');
     for (let k2 = 0; k2 < cols; k2++) {
@@ -242,7 +220,7 @@ function draw(): void {
       const repo = m.repositories[view.columns[c] ?? -1] ?? '';
       const role = m.role(row.name, repo);
       const changed = m.isChanged(row.name, repo);
-      const selected = r >= sel.r0 && r <= sel.r1 && c >= sel.c0 && c <= sel.c1;
+      const selected = inRange(sel, r, c);
       cell.hidden = false;
       cell.id = `cell-${r}-${c}`;
       cell.dataset.r = String(r);
@@ -266,8 +244,7 @@ function draw(): void {
     drawTimes.length = 0;
   } else {
     drawTimes.push(took);
-    const sorted = [...drawTimes.slice(-500)].sort((a, b) => a - b);
-    document.body.dataset.drawStats = `${drawTimes.length} drawings, median ${(sorted[sorted.length >> 1] ?? 0).toFixed(1)} ms, slowest ${(sorted[sorted.length - 1] ?? 0).toFixed(1)} ms`;
+    document.body.dataset.drawStats = drawStats(drawTimes);
   }
   if (firstPaintPending !== undefined) {
     const since = firstPaintPending;
@@ -311,23 +288,16 @@ function addCell(slot: { el: HTMLElement; cells: HTMLElement[] }): HTMLElement {
 
 // --- editing ------------------------------------------------------------------------------------------------------
 
-function names(cells: { r0: number; r1: number; c0: number; c1: number }): { rows: string[]; repos: string[] } {
-  const m = matrix as AccessMatrix;
-  const rows = view.rows.slice(cells.r0, cells.r1 + 1).map((i) => m.rows[i]?.name ?? '');
-  const repos = view.columns.slice(cells.c0, cells.c1 + 1).map((i) => m.repositories[i] ?? '');
-  return { rows, repos };
-}
-
 function cycleActive(): void {
   if (matrix === undefined || view.rows.length === 0 || view.columns.length === 0) return;
-  const { rows, repos } = names({ r0: active.r, r1: active.r, c0: active.c, c1: active.c });
+  const { rows, repos } = namesIn(matrix, view, { r0: active.r, r1: active.r, c0: active.c, c1: active.c });
   matrix.cycle(rows[0] ?? '', repos[0] ?? '');
   edited();
 }
 
 function setSelection(role: Role | undefined): void {
   if (matrix === undefined || view.rows.length === 0 || view.columns.length === 0) return;
-  const { rows, repos } = names(selection());
+  const { rows, repos } = namesIn(matrix, view, selectionRange(anchor, active));
   matrix.setRange(rows, repos, role);
   edited();
 }
@@ -375,33 +345,22 @@ function onClick(e: MouseEvent): void {
 function onKey(e: KeyboardEvent): void {
   if (matrix === undefined) return;
   const page = Math.max(1, Math.floor((scroller.clientHeight - HEAD_H) / ROW_H) - 1);
-  const moves: Record<string, Cell | undefined> = {
-    ArrowUp: { r: active.r - 1, c: active.c },
-    ArrowDown: { r: active.r + 1, c: active.c },
-    ArrowLeft: { r: active.r, c: active.c - 1 },
-    ArrowRight: { r: active.r, c: active.c + 1 },
-    PageUp: { r: active.r - page, c: active.c },
-    PageDown: { r: active.r + page, c: active.c },
-    Home: e.ctrlKey ? { r: 0, c: 0 } : { r: active.r, c: 0 },
-    End: e.ctrlKey ? { r: view.rows.length - 1, c: view.columns.length - 1 } : { r: active.r, c: view.columns.length - 1 },
-  };
-  const move = moves[e.key];
+  const move = keyMove(e.key, e.ctrlKey, active, page, view);
   if (move !== undefined) {
     e.preventDefault();
-    active = clampCell(move);
+    active = clampCell(move, view);
     if (!e.shiftKey) anchor = active;
     reveal(active);
     draw();
     save();
     return;
   }
-  const roles: Record<string, Role | undefined> = { r: 'read', w: 'write', a: 'admin', Delete: undefined, Backspace: undefined, '0': undefined };
   if (e.key === ' ' || e.key === 'Enter') {
     e.preventDefault();
     cycleActive();
-  } else if (e.key in roles && !e.ctrlKey && !e.metaKey && !e.altKey) {
+  } else if (e.key in ROLE_KEYS && !e.ctrlKey && !e.metaKey && !e.altKey) {
     e.preventDefault();
-    setSelection(roles[e.key]);
+    setSelection(ROLE_KEYS[e.key]);
   } else if (e.key === 'Escape') {
     anchor = active;
     draw();
@@ -410,14 +369,9 @@ function onKey(e: KeyboardEvent): void {
 
 /** Scrolls so that the cell is in view (below the header, right of the row names). */
 function reveal(cell: Cell): void {
-  const y = cell.r * ROW_H;
-  const x = cell.c * COL_W;
-  const h = scroller.clientHeight - HEAD_H;
-  const w = scroller.clientWidth - ROWHEAD_W;
-  if (y < scroller.scrollTop) scroller.scrollTop = y;
-  else if (y + ROW_H > scroller.scrollTop + h) scroller.scrollTop = y + ROW_H - h;
-  if (x < scroller.scrollLeft) scroller.scrollLeft = x;
-  else if (x + COL_W > scroller.scrollLeft + w) scroller.scrollLeft = x + COL_W - w;
+  const { top, left } = scrollToShow(cell, { width: scroller.clientWidth, height: scroller.clientHeight, top: scroller.scrollTop, left: scroller.scrollLeft });
+  if (top !== scroller.scrollTop) scroller.scrollTop = top;
+  if (left !== scroller.scrollLeft) scroller.scrollLeft = left;
 }
 
 // --- state across hide/show ---------------------------------------------------------------------------------------
