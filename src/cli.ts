@@ -21,7 +21,7 @@
  * none but something that could hold the token was not searched (each listed on stderr).
  */
 import { parseArgs } from 'node:util';
-import { findClusterSecrets } from './core/k8s/clusterSecrets';
+import { searchContexts } from './core/k8s/clusterSecrets';
 import { isRobotName } from './core/k8s/credentials';
 import { keylessManifests, V1BETA1_WARNING } from './core/k8s/externalSecrets';
 import { Kubectl, KubectlError } from './core/k8s/kubectl';
@@ -32,7 +32,7 @@ import { planAddImagePullSecret } from './core/yaml/addImagePullSecret';
 import type { PlannedTarget } from './core/yaml/addImagePullSecret';
 import { applyEdits } from './core/yaml/edits';
 import { parseManifests } from './core/yaml/parse';
-import { fail, nodeIo, printUsage, USAGE, UsageError } from './cliCommon';
+import { contextsOrCurrent, fail, nodeIo, printUsage, USAGE, UsageError } from './cliCommon';
 import type { CliIo } from './cliCommon';
 import { audit, scanSecrets } from './cliHygiene';
 
@@ -245,31 +245,21 @@ async function clusterSecrets(args: readonly string[], io: CliIo): Promise<numbe
   if (!isRobotName(robot)) throw new UsageError(`"${robot}" is not a full robot name (expected namespace+name)`);
   const kubectl = new Kubectl({ path: values.kubectl, kubeconfig: values.kubeconfig });
   const line = (o: Record<string, unknown>): string => `${JSON.stringify(o)}\n`;
-  let contexts = values.context ?? [];
+  let contexts: readonly string[];
   try {
-    if (contexts.length === 0) {
-      const current = (await kubectl.contexts()).current;
-      if (current === undefined) throw new UsageError('the kubeconfig has no current context: pass --context CTX');
-      contexts = [current];
-    }
+    contexts = await contextsOrCurrent(kubectl, values.context ?? []);
   } catch (e) {
     if (!(e instanceof KubectlError)) throw e;
     io.stderr(line({ context: null, problem: 'unreachable', reason: e.message }));
     return 2;
   }
-  let unreachable = false;
+  const found = await searchContexts(kubectl, contexts, { robot });
+  for (const m of found.matches) io.stdout(line({ context: m.context, namespace: m.namespace, name: m.name, type: m.type, registry: m.registry, managedBy: m.managedBy }));
   for (const context of contexts) {
-    try {
-      const found = await findClusterSecrets(kubectl, context, { robot });
-      for (const m of found.matches) io.stdout(line({ context, namespace: m.namespace, name: m.name, type: m.type, registry: m.registry, managedBy: m.managedBy }));
-      for (const p of found.problems) io.stderr(line({ context, problem: p.kind, namespace: p.namespace, ...(p.name !== undefined ? { name: p.name } : {}), reason: p.reason }));
-    } catch (e) {
-      if (!(e instanceof KubectlError)) throw e;
-      unreachable = true;
-      io.stderr(line({ context, problem: 'unreachable', reason: e.message }));
-    }
+    for (const p of found.problems.filter((q) => q.context === context)) io.stderr(line({ context, problem: p.kind, namespace: p.namespace, ...(p.name !== undefined ? { name: p.name } : {}), reason: p.reason }));
+    for (const u of found.unreachable.filter((q) => q.context === context)) io.stderr(line({ context, problem: 'unreachable', reason: u.reason }));
   }
-  return unreachable ? 2 : 0;
+  return found.unreachable.length > 0 ? 2 : 0;
 }
 
 

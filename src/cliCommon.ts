@@ -3,6 +3,7 @@
  * error and the way a refusal is printed (exit 2).
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import type { Kubectl } from './core/k8s/kubectl';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -103,6 +104,14 @@ export function printUsage(io: CliIo): number {
 export function fail(io: CliIo, message: string): number {
   io.stderr(`quay-robots: ${message}\n`);
   return 2;
+}
+
+/** The contexts given, else the kubeconfig's current one (a `KubectlError` when kubectl cannot be run). */
+export async function contextsOrCurrent(kubectl: Pick<Kubectl, 'contexts'>, given: readonly string[]): Promise<readonly string[]> {
+  if (given.length > 0) return given;
+  const current = (await kubectl.contexts()).current;
+  if (current === undefined) throw new UsageError('the kubeconfig has no current context: pass --context CTX');
+  return [current];
 }
 
 export function nodeIo(): CliIo {
