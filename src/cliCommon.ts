@@ -106,6 +106,19 @@ export function fail(io: CliIo, message: string): number {
   return 2;
 }
 
+/**
+ * The Quay API token: `$QUAY_TOKEN`, else standard input (after `prompt` on stderr when it is a terminal).
+ * Undefined when there is none.
+ */
+export async function readApiToken(io: CliIo, prompt: string): Promise<string | undefined> {
+  let token = (io.env ?? process.env).QUAY_TOKEN?.trim() ?? '';
+  if (token === '') {
+    if (io.stdinIsTTY) io.stderr(`${prompt}\n`);
+    token = (await io.readStdin()).trim();
+  }
+  return token === '' ? undefined : token;
+}
+
 /** The contexts given, else the kubeconfig's current one (a `KubectlError` when kubectl cannot be run). */
 export async function contextsOrCurrent(kubectl: Pick<Kubectl, 'contexts'>, given: readonly string[]): Promise<readonly string[]> {
   if (given.length > 0) return given;
