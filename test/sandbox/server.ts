@@ -163,6 +163,12 @@ export interface Sandbox {
    * hold is released: a test can act while requests are provably in flight. One hold at a time.
    */
   hold(match: (request: HeldRequest) => boolean): SandboxHold;
+  /**
+   * The next API request that `match` accepts fails, before any effect: `fail` answers gunicorn's raw 500, `drop`
+   * destroys the connection without an answer (as `failRate`/`dropRate`, for one chosen request). Later requests
+   * are answered as usual.
+   */
+  failNext(match: (request: HeldRequest) => boolean, fate: 'fail' | 'drop'): void;
   readonly issuer: SandboxIssuer;
   readonly state: SandboxState;
   readonly stats: SandboxStats;
@@ -228,6 +234,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let random = options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed);
   let before313 = false;
   let before318 = false;
+  let failNext: { readonly match: (request: HeldRequest) => boolean; readonly fate: 'fail' | 'drop' } | undefined;
   let hold: { readonly match: (request: HeldRequest) => boolean; readonly catch: () => Promise<void> } | undefined;
   const counters = { requests: 0, byStatus: {} as Record<number, number> };
   const count = (status: number): void => {
@@ -258,6 +265,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (isApi && faults.limiter && !faults.limiter.allow(ip)) fate = 'rate-limited';
     else if (isApi && faults.dropRate > 0 && random() < faults.dropRate) fate = 'drop';
     else if (isApi && faults.failRate > 0 && random() < faults.failRate) fate = 'fail';
+    if (fate === 'ok' && isApi && failNext?.match({ method: req.method ?? 'GET', path }) === true) {
+      fate = failNext.fate;
+      failNext = undefined;
+    }
     res.on('finish', () => count(res.statusCode));
 
     const chunks: Buffer[] = [];
@@ -397,6 +408,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (f.dropRate !== undefined) faults.dropRate = f.dropRate;
       if ('rateLimit' in f) faults.limiter = f.rateLimit ? new RateLimiter(f.rateLimit, burst, clock) : undefined;
       if (f.randomSeed !== undefined) random = seededRandom(f.randomSeed);
+    },
+    failNext: (match, fate) => {
+      failNext = { match, fate };
     },
     hold: (match) => {
       if (hold !== undefined) throw new Error('The sandbox already holds requests: release that hold first.');

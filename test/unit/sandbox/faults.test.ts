@@ -101,6 +101,23 @@ void test('hold: matching requests wait, without effect, until released; others 
   });
 });
 
+void test('failNext: only the next matching request gets a raw 500 or a dropped connection, without effect', async () => {
+  await withSandbox({ seed: 'empty' }, async (sb) => {
+    const put = (name: string): Promise<Awaited<ReturnType<typeof call>>> => call(sb, 'PUT', `/api/v1/user/robots/${name}`, { token: sb.tokens.admin });
+    sb.failNext((r) => r.method === 'PUT' && r.path === '/api/v1/user/robots/failing', 'fail');
+    expectStatus(await put('other'), 201);
+    const failed = await put('failing');
+    assert.equal(failed.status, 500);
+    assert.match(failed.text, /Internal Server Error/);
+    assert.equal(sb.state.robot('alice+failing'), undefined, 'the failed request had no effect');
+    expectStatus(await put('failing'), 201);
+    sb.failNext((r) => r.path === '/api/v1/user/robots/dropped', 'drop');
+    await assert.rejects(fetch(`${sb.url}/api/v1/user/robots/dropped`, { method: 'PUT', headers: { Authorization: `Bearer ${sb.tokens.admin}` } }));
+    assert.equal(sb.state.robot('alice+dropped'), undefined);
+    expectStatus(await put('dropped'), 201);
+  });
+});
+
 void test('fault injection: dropRate destroys the connection without a response and without effect', async () => {
   await withSandbox({ seed: 'empty', dropRate: 1 }, async (sb) => {
     await assert.rejects(fetch(`${sb.url}/api/v1/user/robots/dropped`, { method: 'PUT', headers: { Authorization: `Bearer ${sb.tokens.admin}` } }));
