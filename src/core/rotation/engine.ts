@@ -128,7 +128,7 @@ export async function executeRotation(ports: RotationPorts, plan: RotationPlan):
       // The old robot is untouched: its token works.
       await ports.journal.remove(pending);
       const first = run.results[0];
-      return { kind: 'not-rotated', pending, error: new Error(first !== undefined && !first.ok ? first.reason : 'The successor was not created.'), steps, oldTokenWorks: true };
+      return { kind: 'not-rotated', pending, error: first !== undefined && !first.ok ? (first.error ?? new Error(first.reason)) : new Error('The successor was not created.'), steps, oldTokenWorks: true };
     }
     newToken = (await ports.quay.getRobot(plan.namespace, plan.successor.name)).token;
   } else {

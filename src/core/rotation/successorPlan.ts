@@ -80,7 +80,8 @@ export function successorSteps(client: SuccessorClient, p: Predecessor, name: st
   ];
 }
 
-export type StepResult = { readonly label: string; readonly ok: true } | { readonly label: string; readonly ok: false; readonly reason: string };
+/** A failed step keeps the error (Quay's message and hint) beside its one-line reason. */
+export type StepResult = { readonly label: string; readonly ok: true } | { readonly label: string; readonly ok: false; readonly reason: string; readonly error?: unknown };
 
 /** `✓ label` or `✗ label: reason`, as the report lists the steps. */
 export function stepLine(s: StepResult): string {
@@ -98,7 +99,7 @@ export async function runSuccessorSteps(steps: readonly SuccessorStep[]): Promis
       await step.run();
       results.push({ label: step.label, ok: true });
     } catch (error) {
-      results.push({ label: step.label, ok: false, reason: error instanceof Error ? error.message : String(error) });
+      results.push({ label: step.label, ok: false, reason: error instanceof Error ? error.message : String(error), error });
       if (i === 0) return { results, created: false };
     }
   }

@@ -240,13 +240,14 @@ void test('a successor: the journal names it before it is created; a failed crea
   });
   assert.deepEqual(log, [`create (journal has 1: ${SUCCESSOR})`]);
   assert.equal(failing.kind, 'not-rotated');
+  assert.match(failing.kind === 'not-rotated' ? String(failing.error) : '', /Existing robot with name/);
   assert.deepEqual(f.log, ['journal.save', 'journal.remove']);
 
   const g = fake();
   const ok = await executeRotation(g.ports, { ...plan(), successor: { name: 'ci_bot_v2', steps: [{ label: 'create', run: () => Promise.resolve() }, { label: 'team', run: () => Promise.reject(new Error('no team')) }] } });
   assert.equal(ok.kind, 'rotated');
   if (ok.kind !== 'rotated') return;
-  assert.deepEqual(ok.steps, [{ label: 'create', ok: true }, { label: 'team', ok: false, reason: 'no team' }]);
+  assert.deepEqual(ok.steps.map((s) => (s.ok ? `✓ ${s.label}` : `✗ ${s.label}: ${s.reason}`)), ['✓ create', '✗ team: no team']);
   // The predecessor keeps working: only the successor's login is checked.
   assert.equal(ok.oldLogin, undefined);
   assert.equal(g.applied[0]?.newUser, SUCCESSOR);
