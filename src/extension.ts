@@ -18,6 +18,7 @@ import { HygieneResults } from './host/hygieneResults';
 import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
 import { GlobalStateRotationMemory } from './host/rotationMemory';
+import { PendingRotationStore } from './host/pendingRotations';
 import { RobotNode } from './views/nodes/robotNode';
 import { maxTokenAgeDays } from './views/tokenAgeText';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
@@ -65,6 +66,7 @@ export function activate(context: vscode.ExtensionContext): void {
     capabilities,
     state: context.globalState,
     secrets: context.secrets,
+    pendingRotations: new PendingRotationStore(context.secrets, context.globalState),
     extensionUri: context.extensionUri,
     hygiene,
   };

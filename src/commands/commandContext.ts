@@ -6,6 +6,7 @@ import type { ClientRegistry } from '../host/clientRegistry';
 import type { HygieneResults } from '../host/hygieneResults';
 import type { InstanceStore } from '../host/instanceStore';
 import type { OutputChannelLogger } from '../host/logger';
+import type { PendingRotationStore } from '../host/pendingRotations';
 import type { TreeNode } from '../views/nodes/treeNode';
 import type { RegistryTreeProvider } from '../views/registryTreeProvider';
 
@@ -24,8 +25,10 @@ export interface CommandContext {
   readonly capabilities: CapabilityCache;
   /** Extension-wide memory (globalState): no secret in it. */
   readonly state: vscode.Memento;
-  /** The OS keychain: pending rotations keep the old token here until every place is updated. */
+  /** The OS keychain. */
   readonly secrets: vscode.SecretStorage;
+  /** Unfinished rotations (the old token in the keychain until every place is updated). */
+  readonly pendingRotations: PendingRotationStore;
   /** The extension's folder: webview panels load their pages from `webview-ui/dist` under it. */
   readonly extensionUri: vscode.Uri;
   /** The last hygiene review of each organization (tree marks, file diagnostics). */

@@ -19,48 +19,7 @@ import { applyReplacement, describeEncoding, displayPath, notScannedNotes, pickU
 import { notScannedSection, scanFigure } from '../../core/rotation/notScanned';
 import { externalSecretLines, externalSecretReport, offerForceSync } from './externalSecretUsages';
 import type { ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
-
-/**
- * A rotation under way: the old credentials are kept in the OS keychain (SecretStorage) from just before the
- * regeneration until every ticked place is updated, so "Finish Rotation" can find what is left after a failed
- * edit or a closed window. The new token is never stored: an admin can always read it again from Quay.
- */
-interface PendingRotation {
-  readonly instanceUrl: string;
-  readonly namespace: Namespace;
-  readonly oldUser: string;
-  readonly oldToken: string;
-  /** The robot whose token the places get: the same robot, or a successor. */
-  readonly newUser: string;
-  readonly startedAt: string;
-}
-
-const PENDING_INDEX = 'quay.rotation.pending';
-const pendingKey = (instanceUrl: string, oldUser: string): string => `quay.rotation:${instanceUrl}:${oldUser}`;
-
-export async function savePending(c: CommandContext, p: PendingRotation): Promise<void> {
-  await c.secrets.store(pendingKey(p.instanceUrl, p.oldUser), JSON.stringify(p));
-  const index = c.state.get<string[]>(PENDING_INDEX, []);
-  if (!index.includes(pendingKey(p.instanceUrl, p.oldUser))) await c.state.update(PENDING_INDEX, [...index, pendingKey(p.instanceUrl, p.oldUser)]);
-}
-
-async function clearPending(c: CommandContext, p: Pick<PendingRotation, 'instanceUrl' | 'oldUser'>): Promise<void> {
-  const key = pendingKey(p.instanceUrl, p.oldUser);
-  await c.secrets.delete(key);
-  await c.state.update(
-    PENDING_INDEX,
-    c.state.get<string[]>(PENDING_INDEX, []).filter((k) => k !== key),
-  );
-}
-
-async function pendingRotations(c: CommandContext): Promise<PendingRotation[]> {
-  const out: PendingRotation[] = [];
-  for (const key of c.state.get<string[]>(PENDING_INDEX, [])) {
-    const raw = await c.secrets.get(key);
-    if (raw !== undefined) out.push(JSON.parse(raw) as PendingRotation);
-  }
-  return out;
-}
+import type { PendingRotation, UnreadableRotation } from '../../core/rotation/journal';
 
 /** Where else the token is in use: the user agents and addresses of the robot's pulls of the last 7 days. */
 export async function recentPulls(client: QuayClient, ns: Namespace, robot: string): Promise<string[]> {
@@ -193,13 +152,13 @@ export async function rotateToken(c: CommandContext, node?: unknown): Promise<vo
   );
   if (choice !== go) throw new UserCancelled();
 
-  const pending: PendingRotation = { instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken, newUser: robot.fullName, startedAt: new Date().toISOString() };
-  await savePending(c, pending);
+  const pending: PendingRotation = { v: 1, instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken, newUser: robot.fullName, startedAt: new Date().toISOString() };
+  await c.pendingRotations.save(pending);
   let newToken: string | undefined;
   try {
     newToken = (await client.regenerateRobotToken(namespace, robot.shortName)).token;
   } catch (error) {
-    await clearPending(c, pending);
+    await c.pendingRotations.remove(pending);
     throw error; // nothing was edited; wrapCommand shows Quay's message
   }
   if (newToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} regenerated the token of {1} but did not return it. Run "Quay: Finish Rotation" to read it and update the workspace.', instance.url, robot.fullName));
@@ -257,7 +216,7 @@ export async function finishWith(
   const disallowed = newLogin.kind === 'refused' && isRobotsDisallowedRefusal(newLogin.message);
   const secretsFailed = secrets.some((s) => s.outcome === 'failed');
   // A failed file or Secret still holds the old token: the rotation stays pending for Finish Rotation.
-  if (applied.failed.length === 0 && !secretsFailed) await clearPending(c, o.pending);
+  if (applied.failed.length === 0 && !secretsFailed) await c.pendingRotations.remove(o.pending);
   const summary = vscode.l10n.t(
     '{0}: {1} places updated, {2} left. The registry {3} the new token{4}.',
     o.title,
@@ -282,9 +241,10 @@ export async function finishWith(
  * (kept in the keychain) and update what is left with the robot's current token, read again from Quay.
  */
 export async function finishRotation(c: CommandContext): Promise<void> {
-  const pending = await pendingRotations(c);
+  const { pending, unreadable } = await c.pendingRotations.list();
+  if (unreadable.length > 0) await reportUnreadable(c, unreadable);
   if (pending.length === 0) {
-    await vscode.window.showInformationMessage(vscode.l10n.t('No rotation is waiting to be finished.'));
+    if (unreadable.length === 0) await vscode.window.showInformationMessage(vscode.l10n.t('No rotation is waiting to be finished.'));
     return;
   }
   const picked =
@@ -307,7 +267,7 @@ export async function finishRotation(c: CommandContext): Promise<void> {
   const scan = await scanWorkspace(picked.oldUser, picked.oldToken, vscode.l10n.t('Looking for what is left of the old token of {0}…', picked.oldUser));
   const clusters = await scanClusters(c, { robot: picked.oldUser, host: instanceHost(instance), token: picked.oldToken }, title);
   if (scan.usages.length === 0 && clusters.matches.length === 0 && problemLines(clusters).length === 0) {
-    await clearPending(c, picked);
+    await c.pendingRotations.remove(picked);
     await vscode.window.showInformationMessage(vscode.l10n.t('No place stores the old token of {0} any more: the rotation is finished.', picked.oldUser));
     return;
   }
@@ -317,7 +277,8 @@ export async function finishRotation(c: CommandContext): Promise<void> {
 
 /** On start: a rotation left unfinished (a failed edit, a closed window) is offered to be finished. */
 export async function offerUnfinishedRotations(c: CommandContext): Promise<void> {
-  const pending = await pendingRotations(c);
+  const { pending, unreadable } = await c.pendingRotations.list();
+  if (unreadable.length > 0) await reportUnreadable(c, unreadable);
   if (pending.length === 0) return;
   const finish = vscode.l10n.t('Finish Rotation');
   const choice = await vscode.window.showWarningMessage(
@@ -325,4 +286,22 @@ export async function offerUnfinishedRotations(c: CommandContext): Promise<void>
     finish,
   );
   if (choice === finish) await vscode.commands.executeCommand(Commands.finishRotation);
+}
+
+/**
+ * A record of an unfinished rotation that this version cannot read (another version wrote it, or it was damaged):
+ * said with where it is and why, and forgotten only when the user says so.
+ */
+async function reportUnreadable(c: CommandContext, unreadable: readonly UnreadableRotation[]): Promise<void> {
+  for (const u of unreadable) c.logger.warn(`Unfinished rotation ${u.where}: ${u.reason}`);
+  const forget = vscode.l10n.t('Forget It');
+  const choice = await vscode.window.showWarningMessage(
+    vscode.l10n.t(
+      'An unfinished rotation could not be read ({0}): {1} Places may still hold the old token of the robot named in the key; this version cannot finish it. "Forget It" deletes the record from the keychain.',
+      unreadable.map((u) => u.where).join(', '),
+      unreadable.map((u) => u.reason).join(' '),
+    ),
+    forget,
+  );
+  if (choice === forget) for (const u of unreadable) await c.pendingRotations.forget(u.where);
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { StorageKeys } from '../../constants';
 import { robotNameProblem } from '../../core/robotName';
 import { exactTime, relativeTime } from '../../core/time';
 import { nodeIds } from '../../views/nodeIds';
@@ -8,13 +9,11 @@ import { UserCancelled } from '../runCommand';
 import { instanceHost } from '../../core/instances';
 import { federationToCopy } from '../../core/federation/trust';
 import { scanClusters } from './clusterUsages';
-import { clusterNotes, finishWith, recentPulls, savePending } from './rotateToken';
+import { clusterNotes, finishWith, recentPulls } from './rotateToken';
 import { displayPath, notScannedNotes, pickUsages, scanWorkspace } from './workspaceUsages';
 import { externalSecretLines } from './externalSecretUsages';
 import { checkMirrors, explainDeleteFailure, mirrorList, mirrorNotes, refuseForMirror } from '../robots/mirrorCheck';
 import { ensureRobotCreationAllowed, instancesAllowingCreation } from '../robots/robotCreation';
-
-const SUCCESSORS_KEY = 'quay.rotation.successors';
 
 /** `<name>_<yyyymmdd>`, Quay's rule permitting. */
 export function successorName(shortName: string, now: Date): string {
@@ -109,9 +108,9 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
   const created = await client.getRobot(namespace, name);
   if (created.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}.', instance.url, successor));
-  await c.state.update(SUCCESSORS_KEY, { ...c.state.get<Record<string, string>>(SUCCESSORS_KEY, {}), [`${instance.url} ${successor}`]: robot.fullName });
-  const pending = { instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken: old.token, newUser: successor, startedAt: new Date().toISOString() };
-  await savePending(c, pending);
+  await c.state.update(StorageKeys.successors, { ...c.state.get<Record<string, string>>(StorageKeys.successors, {}), [`${instance.url} ${successor}`]: robot.fullName });
+  const pending = { v: 1 as const, instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken: old.token, newUser: successor, startedAt: new Date().toISOString() };
+  await c.pendingRotations.save(pending);
   await finishWith(c, { instance, client, pending, newToken: created.token, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets, refresh: plan.refresh }, pulls: [], title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), steps: [...report, ...mirrorSteps.map((m) => `⚠ ${m}`)] });
 }
 
@@ -123,7 +122,7 @@ export async function retirePredecessor(c: CommandContext, node?: unknown): Prom
   const title = vscode.l10n.t('Retire Predecessor');
   const { instance, namespace, robot } = await resolveRobot(c, node, title);
   const client = c.clients.get(instance.url);
-  const predecessorName = c.state.get<Record<string, string>>(SUCCESSORS_KEY, {})[`${instance.url} ${robot.fullName}`] ?? robot.fullName;
+  const predecessorName = c.state.get<Record<string, string>>(StorageKeys.successors, {})[`${instance.url} ${robot.fullName}`] ?? robot.fullName;
   const predecessor = (await client.listRobots(namespace, { permissions: false, token: false })).find((r) => r.fullName === predecessorName);
   if (predecessor === undefined) throw new Error(vscode.l10n.t('{0} no longer exists on {1}.', predecessorName, instance.url));
   const mirrors = await checkMirrors(c, instance, namespace, predecessorName);
