@@ -7,7 +7,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { applyToFiles } from '../../../src/core/rotation/filePlaces';
+import { filePlaces } from '../../../src/core/rotation/filePlaces';
 import { findTokenUsages } from '../../../src/core/rotation/finder';
 import { NEW_TOKEN, ROBOT, TOKEN } from './helpers';
 
@@ -23,12 +23,12 @@ void test('each file keeps its mode; a changed file is edited on its current tex
     writeFileSync(join(dir, 'moved.env'), `TOKEN=${TOKEN}\n`);
     writeFileSync(join(dir, 'gone.env'), `TOKEN=${TOKEN}\n`);
     const found = await findTokenUsages({ robot: ROBOT, token: TOKEN, roots: [dir] });
-    const places = found.files.flatMap((f) => f.usages.map((usage) => ({ file: f.file, usage })));
+    const places = found.files.flatMap((f) => f.usages.map((usage) => ({ file: f.file, usage, inWorkspace: true })));
     assert.equal(places.length, 4);
     // Between the plan and the edit: two lines above the token, and one file removed.
     writeFileSync(join(dir, 'moved.env'), `# one\n# two\nTOKEN=${TOKEN}\n`);
     rmSync(join(dir, 'gone.env'));
-    const done = await applyToFiles(new Map(found.files.map((f) => [f.file, f])), places, r);
+    const done = await filePlaces(new Map(found.files.map((f) => [f.file, f]))).apply(places, r);
 
     assert.equal(readFileSync(join(dir, 'a.env'), 'utf8'), `TOKEN=${NEW_TOKEN}\n`);
     assert.equal(statSync(join(dir, 'a.env')).mode & 0o7777, 0o640);
