@@ -12,10 +12,13 @@
  *   quay-robots audit --host HOST --org NS [--dir DIR]... [--context CTX]... [--days N] [--format json|sarif|markdown]
  *       [--fail-on info|warning|error]   (the robot hygiene review, src/core/hygiene)
  *   quay-robots scan-secrets [--staged] [PATH...]   (offline committed-token check)
+ *   quay-robots rotate --host HOST --robot NS+NAME [DIR...] [--context CTX]... [--successor [NAME]] [--dry-run] [--yes]
+ *       [--format text|json];  rotate --finish --robot NS+NAME [DIR...] [--context CTX]...   (src/cliRotate.ts)
  *
  * Exit codes: 0 done (changed or already present), 2 refused or bad arguments, 1 unexpected failure;
  * find-token: 1 when it found a usage, 0 when none; cluster-secrets: 2 when a cluster cannot be reached;
- * audit: 1 when a finding is at or above --fail-on, 2 when Quay or a cluster could not be read; scan-secrets: 1 when found.
+ * audit: 1 when a finding is at or above --fail-on, 2 when Quay or a cluster could not be read; scan-secrets: 1 when found;
+ * rotate: 1 when a place is left, 2 when nothing was changed (src/cliRotate.ts).
  * The token for `pull-secret` is read from standard input and only ever written, encoded, into the manifest;
  * the token for `find-token` is read from standard input and never printed; find-token exits 3 when it found
  * none but something that could hold the token was not searched (each listed on stderr).
@@ -35,6 +38,7 @@ import { parseManifests } from './core/yaml/parse';
 import { contextsOrCurrent, fail, nodeIo, printUsage, USAGE, UsageError } from './cliCommon';
 import type { CliIo } from './cliCommon';
 import { audit, scanSecrets } from './cliHygiene';
+import { rotate } from './cliRotate';
 
 /** Run the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promise<number> {
@@ -55,6 +59,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     if (command === 'cluster-secrets') return await clusterSecrets(rest, io);
     if (command === 'audit') return await audit(rest, io);
     if (command === 'scan-secrets') return await scanSecrets(rest, io);
+    if (command === 'rotate') return await rotate(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
