@@ -49,6 +49,8 @@ interface Options {
   readonly json: boolean;
   readonly dryRun: boolean;
   readonly yes: boolean;
+  /** A terminal to ask on: standard input is one, and it did not carry the API token (read to its end). */
+  readonly canAsk: boolean;
   readonly cwd: string;
 }
 
@@ -127,6 +129,7 @@ export async function rotate(args: readonly string[], io: CliIo): Promise<number
     json: format === 'json',
     dryRun: values['dry-run'],
     yes: values.yes,
+    canAsk: io.stdinIsTTY && io.confirm !== undefined && ((io.env ?? process.env).QUAY_TOKEN?.trim() ?? '') !== '',
     cwd,
   };
   const journal = new FileJournal(rotationsDir(io.env ?? process.env));
@@ -194,7 +197,7 @@ async function confirmPlan(o: Options, io: CliIo, view: PlanView, doc: Record<st
   if (!o.json) io.stdout(textBlock(planText(view, o.cwd)));
   if (o.dryRun) return done(o, io, doc, 0);
   if (o.yes) return undefined;
-  if (io.confirm === undefined || !io.stdinIsTTY) {
+  if (io.confirm === undefined || !o.canAsk) {
     io.stderr('quay-robots: refusing to change anything without --yes: there is no terminal to ask (nothing was changed).\n');
     return done(o, io, doc, 2);
   }

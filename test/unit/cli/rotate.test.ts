@@ -11,6 +11,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { main } from '../../../src/cli';
+import type { CliIo } from '../../../src/cliCommon';
 import { pullSecretManifest } from '../../../src/core/k8s/manifests';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { repoRoot } from '../yaml/helpers';
@@ -254,6 +256,35 @@ for (const fate of ['fail', 'drop'] as const) {
     assert.deepEqual(journalFiles(ctx.state), [], 'nothing to finish');
   });
 }
+
+void test('without --yes on a terminal it asks: "no" changes nothing (exit 2), "yes" rotates (exit 0)', async () => {
+  const ctx = setup();
+  const robot = 'platform+mirror_bot';
+  const old = tokenOf(robot);
+  writeFiles(ctx.ws, files(robot, old));
+  const asked: string[] = [];
+  const io = (answer: boolean): CliIo => ({
+    stdout: () => undefined,
+    stderr: () => undefined,
+    readStdin: () => Promise.resolve(''),
+    readFile: () => Promise.reject(new Error('not used')),
+    writeFile: () => Promise.reject(new Error('not used')),
+    stdinIsTTY: true,
+    env: { QUAY_TOKEN: sandbox.tokens.admin, QUAY_ROBOTS_STATE_DIR: ctx.state },
+    cwd: ctx.ws,
+    confirm: (question) => {
+      asked.push(question);
+      return Promise.resolve(answer);
+    },
+  });
+  assert.equal(await main(rotateArgs(robot), io(false)), 2);
+  assert.deepEqual(asked, ['Regenerate the token (Quay invalidates the old one at once) and update these places? [y/N] ']);
+  assert.equal(tokenOf(robot), old);
+  assertFiles(ctx.ws, files(robot, old));
+  assert.equal(await main(rotateArgs(robot), io(true)), 0);
+  assertFiles(ctx.ws, files(robot, tokenOf(robot)));
+  assert.notEqual(tokenOf(robot), old);
+});
 
 void test('bad input exits 2 before anything is read: no robot, a short robot name, --finish with --successor, an unknown format', async () => {
   const ctx = setup();
