@@ -4,6 +4,7 @@ import { instanceHost } from '../../core/instances';
 import { problemLines } from '../../core/rotation/clusters';
 import { executeRotation, finishRotation as finishPending } from '../../core/rotation/engine';
 import type { UnreadableRotation } from '../../core/rotation/journal';
+import { notScannedFiles } from '../../core/rotation/notScanned';
 import { nothingFoundMessage, notRotatedMessage } from '../../core/rotation/report';
 import { recentPulls } from '../../core/rotation/recentUse';
 import { nodeIds } from '../../views/nodeIds';
@@ -87,15 +88,19 @@ export async function finishRotation(c: CommandContext): Promise<void> {
   const scan = await scanWorkspace(picked.oldUser, picked.oldToken, vscode.l10n.t('Looking for what is left of the old token of {0}…', picked.oldUser));
   const clusters = await scanClusters(c, { robot: picked.oldUser, host: instanceHost(instance), token: picked.oldToken }, title);
   const ports = rotationPorts(c, client, scan, clusters);
-  if (scan.usages.length === 0 && clusters.matches.length === 0 && problemLines(clusters).length === 0) {
-    const outcome = await finishPending(ports, picked, { places: [], secrets: [], found: 0, notSearched: [] });
-    await vscode.window.showInformationMessage(nothingFoundMessage(picked.oldUser, outcome.kind === 'nothing-found' ? outcome.notSearched : []));
-    return;
-  }
-  const plan = await pickUsages(scan, title, vscode.l10n.t('Places that still store the old token of {0}', picked.oldUser), clusters);
-  const outcome = await finishPending(ports, picked, { places: plan.usages, secrets: plan.secrets, found: scan.usages.length + clusters.matches.length, notSearched: [] });
+  // Files too large or unreadable, contexts or namespaces not searched: finding nothing there proves nothing.
+  const notSearched = [...notScannedFiles(scan.notScanned).map((f) => `${displayPath(f.path)} (${f.why})`), ...problemLines(clusters)];
+  const found = scan.usages.length + clusters.matches.length;
+  const plan = found > 0 ? await pickUsages(scan, title, vscode.l10n.t('Places that still store the old token of {0}', picked.oldUser), clusters) : { usages: [], secrets: [], refresh: [] };
+  const outcome = await finishPending(ports, picked, { places: plan.usages, secrets: plan.secrets, found, notSearched });
   if (outcome.kind === 'nothing-found') {
-    await vscode.window.showInformationMessage(nothingFoundMessage(picked.oldUser, outcome.notSearched));
+    const message = nothingFoundMessage(picked.oldUser, outcome.notSearched);
+    if (!outcome.journalKept) {
+      await vscode.window.showInformationMessage(message);
+      return;
+    }
+    const checked = vscode.l10n.t('Checked Them: Mark Finished');
+    if ((await vscode.window.showWarningMessage(message, checked)) === checked) await c.pendingRotations.remove(picked);
     return;
   }
   await showRotationReport(c, { title: vscode.l10n.t('Rotation of {0} (finished)', picked.oldUser), instance, outcome, scan, ticked: plan.usages, clusters: { scan: clusters, refresh: plan.refresh }, pulls: [] });
