@@ -19,6 +19,7 @@ import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
 import { GlobalStateRotationMemory } from './host/rotationMemory';
 import { PendingRotationStore } from './host/pendingRotations';
+import { testFaultFromEnv } from './host/testFault';
 import { RobotNode } from './views/nodes/robotNode';
 import { maxTokenAgeDays } from './views/tokenAgeText';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
@@ -67,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): void {
     state: context.globalState,
     secrets: context.secrets,
     pendingRotations: new PendingRotationStore(context.secrets, context.globalState),
+    testFault: testFaultFromEnv(process.env),
     extensionUri: context.extensionUri,
     hygiene,
   };

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { EditorContext } from '../codeActions/editorContext';
 import type { CapabilityCache } from '../core/capabilities';
+import type { FaultPoint } from '../core/rotation/engine';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import type { ClientRegistry } from '../host/clientRegistry';
 import type { HygieneResults } from '../host/hygieneResults';
@@ -29,6 +30,8 @@ export interface CommandContext {
   readonly secrets: vscode.SecretStorage;
   /** Unfinished rotations (the old token in the keychain until every place is updated). */
   readonly pendingRotations: PendingRotationStore;
+  /** Test builds only (`QUAY_TEST_FAULT`, `host/testFault.ts`): ends the extension host at a rotation's fault point. */
+  readonly testFault?: (point: FaultPoint) => void;
   /** The extension's folder: webview panels load their pages from `webview-ui/dist` under it. */
   readonly extensionUri: vscode.Uri;
   /** The last hygiene review of each organization (tree marks, file diagnostics). */

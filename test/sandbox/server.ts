@@ -164,9 +164,8 @@ export interface Sandbox {
    */
   hold(match: (request: HeldRequest) => boolean): SandboxHold;
   /**
-   * The next API request that `match` accepts fails, before any effect: `fail` answers gunicorn's raw 500, `drop`
-   * destroys the connection without an answer (as `failRate`/`dropRate`, for one chosen request). Later requests
-   * are answered as usual.
+   * The next request that `match` accepts fails before it has any effect: `fail` answers the WSGI server's raw 500
+   * (contract §0.4 E, an uncaught exception), `drop` closes the connection without an answer. Later ones pass.
    */
   failNext(match: (request: HeldRequest) => boolean, fate: 'fail' | 'drop'): void;
   readonly issuer: SandboxIssuer;
@@ -234,8 +233,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let random = options.randomSeed === undefined ? Math.random : seededRandom(options.randomSeed);
   let before313 = false;
   let before318 = false;
-  let failNext: { readonly match: (request: HeldRequest) => boolean; readonly fate: 'fail' | 'drop' } | undefined;
   let hold: { readonly match: (request: HeldRequest) => boolean; readonly catch: () => Promise<void> } | undefined;
+  let failNext: { readonly match: (request: HeldRequest) => boolean; readonly fate: 'fail' | 'drop' } | undefined;
   const counters = { requests: 0, byStatus: {} as Record<number, number> };
   const count = (status: number): void => {
     counters.byStatus[status] = (counters.byStatus[status] ?? 0) + 1;
@@ -265,7 +264,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (isApi && faults.limiter && !faults.limiter.allow(ip)) fate = 'rate-limited';
     else if (isApi && faults.dropRate > 0 && random() < faults.dropRate) fate = 'drop';
     else if (isApi && faults.failRate > 0 && random() < faults.failRate) fate = 'fail';
-    if (fate === 'ok' && isApi && failNext?.match({ method: req.method ?? 'GET', path }) === true) {
+    if (fate === 'ok' && failNext?.match({ method: req.method ?? 'GET', path }) === true) {
       fate = failNext.fate;
       failNext = undefined;
     }
