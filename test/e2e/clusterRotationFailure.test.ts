@@ -7,77 +7,17 @@
  */
 import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import * as https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { KubeSecret } from '../../src/core/k8s/clusterSecrets';
 import { clusterSkip, pullSecretJson, startCluster, TEST_KUBECTL, type TestCluster } from '../cluster/cluster';
+import { VanishingProxy } from '../cluster/vanishingProxy';
 import { acceptQuickInput, clickDialogButton, clickNotificationButton, contextMenu, editorDocumentText, runCommand, waitForNotification, waitForQuickInput } from './harness';
 import { showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
 
 const ROBOT = 'acme+ci_pull';
 const NAMESPACES = ['team-a', 'team-b', 'team-c'];
-
-/**
- * A TLS proxy to the API server on a fixed port. `goAwayOn(match)`: the first request `match` accepts is not
- * passed on; the proxy stops listening and drops every connection, as a stopped API server would. `comeBack()`
- * listens again on the same port.
- */
-class VanishingProxy {
-  private server: https.Server | undefined;
-  private readonly sockets = new Set<Socket>();
-  private trigger: ((method: string, path: string) => boolean) | undefined;
-  port = 0;
-  constructor(private readonly c: TestCluster) {}
-
-  async listen(): Promise<void> {
-    const target = new URL(this.c.url);
-    const server = https.createServer({ cert: this.c.serving.certPem, key: this.c.serving.keyPem }, (req, res) => {
-      if (this.trigger?.(req.method ?? 'GET', req.url ?? '/') === true) {
-        this.trigger = undefined;
-        this.goAway();
-        return;
-      }
-      const upstream = https.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers, ca: this.c.caPem }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.on('error', () => res.destroy());
-      req.pipe(upstream);
-    });
-    server.on('connection', (s: Socket) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.port = (server.address() as AddressInfo).port;
-    this.server = server;
-  }
-
-  goAwayOn(match: (method: string, path: string) => boolean): void {
-    this.trigger = match;
-  }
-
-  private goAway(): void {
-    this.server?.close();
-    this.server = undefined;
-    for (const s of this.sockets) s.destroy();
-  }
-
-  get listening(): boolean {
-    return this.server !== undefined;
-  }
-
-  comeBack(): Promise<void> {
-    return this.listen();
-  }
-
-  close(): void {
-    this.goAway();
-  }
-}
 
 let cluster: TestCluster | undefined;
 let proxy: VanishingProxy | undefined;
