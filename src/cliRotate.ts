@@ -32,6 +32,7 @@ import type { WorkspaceScan } from './core/rotation/places';
 import { recentPulls } from './core/rotation/recentUse';
 import { nothingFoundMessage, notRotatedMessage, rotationReport } from './core/rotation/report';
 import { readPredecessor, successorName, successorSteps, type StepResult } from './core/rotation/successorPlan';
+import { testFaultFromEnv } from './core/rotation/testFault';
 import { fail, printUsage, readApiToken, UsageError } from './cliCommon';
 import type { CliIo } from './cliCommon';
 import { appliedJson, appliedText, leftAfter, loginsProve, notRotatedJson, notSearched, planJson, planText, shellWord, textBlock, updatableSecrets, type PlanView } from './cliRotateOutput';
@@ -171,16 +172,13 @@ async function scanClusters(o: Options, filter: RobotFilter): Promise<ClusterSca
 }
 
 function ports(io: CliIo, quay: QuayClient, journal: FileJournal, scan: WorkspaceScan, clusters: ClusterScan | undefined): RotationPorts {
-  const env = io.env ?? process.env;
+  const fault = testFaultFromEnv(io.env ?? process.env);
   return {
     quay,
     places: filePlaces(scan.files),
     ...(clusters !== undefined ? { clusters: { update: (matches, credentials) => updateSecrets(clusters, matches, credentials) } } : {}),
     journal,
-    // Test-only (AGENTS.md "Token rotation"): the process dies at the named point, as a crash or a kill would.
-    fault: (point) => {
-      if (env.QUAY_TEST_FAULT === point) process.kill(process.pid, 'SIGKILL');
-    },
+    ...(fault !== undefined ? { fault } : {}),
   };
 }
 

@@ -19,7 +19,7 @@ import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
 import { GlobalStateRotationMemory } from './host/rotationMemory';
 import { PendingRotationStore } from './host/pendingRotations';
-import { testFaultFromEnv } from './host/testFault';
+import { testFaultFromEnv } from './core/rotation/testFault';
 import { RobotNode } from './views/nodes/robotNode';
 import { maxTokenAgeDays } from './views/tokenAgeText';
 import { RegistryTreeProvider } from './views/registryTreeProvider';

@@ -30,7 +30,7 @@ export interface CommandContext {
   readonly secrets: vscode.SecretStorage;
   /** Unfinished rotations (the old token in the keychain until every place is updated). */
   readonly pendingRotations: PendingRotationStore;
-  /** Test builds only (`QUAY_TEST_FAULT`, `host/testFault.ts`): ends the extension host at a rotation's fault point. */
+  /** Test builds only (`QUAY_TEST_FAULT`, `core/rotation/testFault.ts`): ends the extension host at a rotation's fault point. */
   readonly testFault?: (point: FaultPoint) => void;
   /** The extension's folder: webview panels load their pages from `webview-ui/dist` under it. */
   readonly extensionUri: vscode.Uri;

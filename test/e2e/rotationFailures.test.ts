@@ -43,7 +43,7 @@ const workbench = useSandboxWorkbench('demo', {
       mkdirSync(join(workspace, name, '..'), { recursive: true });
       writeFileSync(join(workspace, name), text);
     }
-    // The test-only fault point: the extension host kills itself right after a regeneration (src/host/testFault.ts).
+    // The test-only fault point: the extension host kills itself right after a regeneration (src/core/rotation/testFault.ts).
     return { workspace, env: { QUAY_TEST_FAULT: 'after-regenerate' } };
   },
 });
