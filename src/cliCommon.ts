@@ -109,8 +109,9 @@ export const USAGE = `Usage:
       written before the regeneration; --finish reads it, updates what still holds the old token, and deletes
       it once nothing is left. The API token (admin on NS) comes from $QUAY_TOKEN, else standard input.
       --successor NAME: NAME is taken as a DIR when a file or folder of that name exists; --successor=NAME never.
-      --format json prints one JSON object (see the README). Exit 0 every place updated; 1 something left (the
-      command that finishes it is printed); 2 bad input, refused, or nothing changed (the old token still works).
+      --format json prints one JSON object (see the README). Exit 0 every place updated; 1 something left or
+      not searched (the command that finishes it is printed when it can); 2 bad input, refused, or nothing changed
+      (the old token still works).
 
   quay-robots --help
 `;

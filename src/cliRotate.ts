@@ -4,8 +4,8 @@
  * (`core/rotation/filePlaces.ts`), the pull Secrets of each `--context` (kubectl), and a journal file
  * (`core/rotation/fileJournal.ts`) written before the regeneration, so `--finish` completes a rotation cut short.
  *
- * Exit codes: 0 every place updated and the registry logins prove it; 1 something is left (the exact command that
- * finishes it is printed when the journal is kept); 2 bad input, a refusal, or nothing changed (the old token
+ * Exit codes: 0 every place updated, everything searched, and the registry logins prove it; 1 something is left or
+ * was not searched (the exact command that finishes it is printed when the journal is kept); 2 bad input, a refusal, or nothing changed (the old token
  * still works). `--dry-run` prints the plan and exits 0.
  */
 import { existsSync } from 'node:fs';
@@ -212,9 +212,12 @@ function done(o: Options, io: CliIo, doc: Record<string, unknown>, code: number)
 /** The report of places updated; exit 0 when nothing is left and the logins prove it, else 1. */
 function report(o: Options, io: CliIo, view: PlanView, doc: Record<string, unknown>, outcome: Applied, steps: readonly StepResult[], title: string): number {
   const unticked: never[] = [];
-  const summary = rotationReport({ title, instanceUrl: outcome.pending.instanceUrl, at: new Date(), outcome, scan: view.scan, unticked, ...(view.clusters !== undefined ? { clusters: view.clusters } : {}), pulls: [] }, (f) => f).summary;
+  // Vault-backed ExternalSecrets are left too (update the vault): counted in the summary as in the list.
+  const vault = { lines: [], left: view.scan.externalSecrets.length + (view.clusters?.externalSecrets?.length ?? 0) };
+  const summary = rotationReport({ title, instanceUrl: outcome.pending.instanceUrl, at: new Date(), outcome, scan: view.scan, unticked, ...(view.clusters !== undefined ? { clusters: view.clusters } : {}), externalSecrets: vault, pulls: [] }, (f) => f).summary;
   const left = leftAfter(outcome, view, o.cwd);
-  const code = left.length === 0 && !outcome.journalKept && loginsProve(outcome) ? 0 : 1;
+  // Something not searched may still hold the old token: not a proof that every place was updated.
+  const code = left.length === 0 && notSearched(view, o.cwd).length === 0 && !outcome.journalKept && loginsProve(outcome) ? 0 : 1;
   const finishing = outcome.journalKept ? finishCommand(o, outcome.pending) : null;
   doc.result = appliedJson(outcome, view, o.cwd, steps);
   doc.finishCommand = finishing;

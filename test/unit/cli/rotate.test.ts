@@ -257,6 +257,24 @@ for (const fate of ['fail', 'drop'] as const) {
   });
 }
 
+void test('a file that could not be searched may still hold the old token: the rotation goes on, but exits 1 and says what was not searched', async () => {
+  const ctx = setup();
+  const robot = 'acme+keyless';
+  const old = tokenOf(robot);
+  writeFiles(ctx.ws, { 'prod/app.env': files(robot, old)['prod/app.env'] ?? assert.fail() });
+  writeFileSync(join(ctx.ws, 'legacy.txt'), Buffer.from(`\ufeffTOKEN=${old}\n`, 'utf16le'));
+  const run = await cli(rotateArgs(robot, '--yes', '--format', 'json'), ctx);
+  assert.equal(run.code, 1, run.stderr);
+  const doc = json(run);
+  assert.deepEqual((doc.plan as { notSearched: string[] }).notSearched, ['legacy.txt: UTF-16 text, not searched']);
+  const result = doc.result as { left: unknown[]; notSearched: string[] };
+  assert.deepEqual(result.left, []);
+  assert.deepEqual(result.notSearched, ['legacy.txt: UTF-16 text, not searched']);
+  assert.equal(doc.finishCommand, null, 'nothing failed: the journal is gone');
+  assertFiles(ctx.ws, { 'prod/app.env': files(robot, tokenOf(robot))['prod/app.env'] ?? assert.fail() });
+  assert.deepEqual(journalFiles(ctx.state), []);
+});
+
 void test('without --yes on a terminal it asks: "no" changes nothing (exit 2), "yes" rotates (exit 0)', async () => {
   const ctx = setup();
   const robot = 'platform+mirror_bot';
