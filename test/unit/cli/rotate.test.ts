@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { main } from '../../../src/cli';
 import type { CliIo } from '../../../src/cliCommon';
+import { takeSuccessor } from '../../../src/cliRotate';
 import { pullSecretManifest } from '../../../src/core/k8s/manifests';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { repoRoot } from '../yaml/helpers';
@@ -302,6 +303,16 @@ void test('without --yes on a terminal it asks: "no" changes nothing (exit 2), "
   assert.equal(await main(rotateArgs(robot), io(true)), 0);
   assertFiles(ctx.ws, files(robot, tokenOf(robot)));
   assert.notEqual(tokenOf(robot), old);
+});
+
+void test('--successor [NAME]: the next word is NAME unless a file or folder has that name; --successor=NAME always', () => {
+  const ctx = setup();
+  mkdirSync(join(ctx.ws, 'deploy'));
+  assert.deepEqual(takeSuccessor(['--successor', 'ci_next', 'deploy'], ctx.ws), { rest: ['deploy'], successor: 'ci_next' });
+  assert.deepEqual(takeSuccessor(['--successor', 'deploy'], ctx.ws), { rest: ['deploy'], successor: true });
+  assert.deepEqual(takeSuccessor(['--successor=deploy', 'deploy'], ctx.ws), { rest: ['deploy'], successor: 'deploy' });
+  assert.deepEqual(takeSuccessor(['--successor', '--yes'], ctx.ws), { rest: ['--yes'], successor: true });
+  assert.deepEqual(takeSuccessor(['--yes'], ctx.ws), { rest: ['--yes'], successor: undefined });
 });
 
 void test('bad input exits 2 before anything is read: no robot, a short robot name, --finish with --successor, an unknown format', async () => {
