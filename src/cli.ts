@@ -12,16 +12,19 @@
  *   quay-robots audit --host HOST --org NS [--dir DIR]... [--context CTX]... [--days N] [--format json|sarif|markdown]
  *       [--fail-on info|warning|error]   (the robot hygiene review, src/core/hygiene)
  *   quay-robots scan-secrets [--staged] [PATH...]   (offline committed-token check)
+ *   quay-robots rotate --host HOST --robot NS+NAME [DIR...] [--context CTX]... [--successor [NAME]] [--dry-run] [--yes]
+ *       [--format text|json];  rotate --finish --robot NS+NAME [DIR...] [--context CTX]...   (src/cliRotate.ts)
  *
  * Exit codes: 0 done (changed or already present), 2 refused or bad arguments, 1 unexpected failure;
  * find-token: 1 when it found a usage, 0 when none; cluster-secrets: 2 when a cluster cannot be reached;
- * audit: 1 when a finding is at or above --fail-on, 2 when Quay or a cluster could not be read; scan-secrets: 1 when found.
+ * audit: 1 when a finding is at or above --fail-on, 2 when Quay or a cluster could not be read; scan-secrets: 1 when found;
+ * rotate: 1 when a place is left, 2 when nothing was changed (src/cliRotate.ts).
  * The token for `pull-secret` is read from standard input and only ever written, encoded, into the manifest;
  * the token for `find-token` is read from standard input and never printed; find-token exits 3 when it found
  * none but something that could hold the token was not searched (each listed on stderr).
  */
 import { parseArgs } from 'node:util';
-import { findClusterSecrets } from './core/k8s/clusterSecrets';
+import { searchContexts } from './core/k8s/clusterSecrets';
 import { isRobotName } from './core/k8s/credentials';
 import { keylessManifests, V1BETA1_WARNING } from './core/k8s/externalSecrets';
 import { Kubectl, KubectlError } from './core/k8s/kubectl';
@@ -32,9 +35,10 @@ import { planAddImagePullSecret } from './core/yaml/addImagePullSecret';
 import type { PlannedTarget } from './core/yaml/addImagePullSecret';
 import { applyEdits } from './core/yaml/edits';
 import { parseManifests } from './core/yaml/parse';
-import { fail, nodeIo, printUsage, USAGE, UsageError } from './cliCommon';
+import { contextsOrCurrent, fail, nodeIo, printUsage, USAGE, UsageError } from './cliCommon';
 import type { CliIo } from './cliCommon';
 import { audit, scanSecrets } from './cliHygiene';
+import { rotate } from './cliRotate';
 
 /** Run the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promise<number> {
@@ -55,6 +59,7 @@ export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promi
     if (command === 'cluster-secrets') return await clusterSecrets(rest, io);
     if (command === 'audit') return await audit(rest, io);
     if (command === 'scan-secrets') return await scanSecrets(rest, io);
+    if (command === 'rotate') return await rotate(rest, io);
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
@@ -245,31 +250,21 @@ async function clusterSecrets(args: readonly string[], io: CliIo): Promise<numbe
   if (!isRobotName(robot)) throw new UsageError(`"${robot}" is not a full robot name (expected namespace+name)`);
   const kubectl = new Kubectl({ path: values.kubectl, kubeconfig: values.kubeconfig });
   const line = (o: Record<string, unknown>): string => `${JSON.stringify(o)}\n`;
-  let contexts = values.context ?? [];
+  let contexts: readonly string[];
   try {
-    if (contexts.length === 0) {
-      const current = (await kubectl.contexts()).current;
-      if (current === undefined) throw new UsageError('the kubeconfig has no current context: pass --context CTX');
-      contexts = [current];
-    }
+    contexts = await contextsOrCurrent(kubectl, values.context ?? []);
   } catch (e) {
     if (!(e instanceof KubectlError)) throw e;
     io.stderr(line({ context: null, problem: 'unreachable', reason: e.message }));
     return 2;
   }
-  let unreachable = false;
+  const found = await searchContexts(kubectl, contexts, { robot });
+  for (const m of found.matches) io.stdout(line({ context: m.context, namespace: m.namespace, name: m.name, type: m.type, registry: m.registry, managedBy: m.managedBy }));
   for (const context of contexts) {
-    try {
-      const found = await findClusterSecrets(kubectl, context, { robot });
-      for (const m of found.matches) io.stdout(line({ context, namespace: m.namespace, name: m.name, type: m.type, registry: m.registry, managedBy: m.managedBy }));
-      for (const p of found.problems) io.stderr(line({ context, problem: p.kind, namespace: p.namespace, ...(p.name !== undefined ? { name: p.name } : {}), reason: p.reason }));
-    } catch (e) {
-      if (!(e instanceof KubectlError)) throw e;
-      unreachable = true;
-      io.stderr(line({ context, problem: 'unreachable', reason: e.message }));
-    }
+    for (const p of found.problems.filter((q) => q.context === context)) io.stderr(line({ context, problem: p.kind, namespace: p.namespace, ...(p.name !== undefined ? { name: p.name } : {}), reason: p.reason }));
+    for (const u of found.unreachable.filter((q) => q.context === context)) io.stderr(line({ context, problem: 'unreachable', reason: u.reason }));
   }
-  return unreachable ? 2 : 0;
+  return found.unreachable.length > 0 ? 2 : 0;
 }
 
 

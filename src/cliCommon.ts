@@ -3,6 +3,8 @@
  * error and the way a refusal is printed (exit 2).
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import type { Kubectl } from './core/k8s/kubectl';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -18,6 +20,8 @@ export interface CliIo {
   readonly cwd?: string;
   /** The clock (tests against a sandbox with its own clock); default now. */
   readonly now?: () => Date;
+  /** Asks a yes/no question on the terminal (`rotate` without `--yes`); absent: nobody to ask. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 }
 
 
@@ -89,6 +93,26 @@ export const USAGE = `Usage:
       line {"file","line","column","robot","encoding"[,"host"]}). Exit 1 when a credential is found, 0 when
       none, 2 on bad input.
 
+  quay-robots rotate --host HOST --robot NS+NAME [DIR...] [--context CTX]... [--successor [NAME]] [--dry-run] [--yes]
+                    [--format text|json] [--exclude GLOB]... [--kubeconfig FILE] [--kubectl PATH]
+  quay-robots rotate --finish --robot NS+NAME [--host HOST] [DIR...] [--context CTX]... [--format text|json]
+      Rotate the robot's token everywhere it is stored: the files under each DIR (default "."; as find-token
+      finds them) and the pull Secrets of each kubectl context CTX (none without --context). Prints the plan:
+      each place with file:line:column and encoding, each Secret with context and namespace, what cannot be
+      updated here (managed Secrets, SealedSecrets, vault-backed ExternalSecrets…) and what was not searched.
+      --dry-run stops there. Without --yes it asks on the terminal, and with no terminal refuses (exit 2,
+      nothing changed). Then Quay regenerates the token (or, with --successor, creates the successor NAME,
+      default NAME_yyyymmdd, with the robot's permissions, teams, default permissions and federation, and the
+      places move to its name and token), every place is updated (files atomically with their mode kept,
+      Secrets with their resourceVersion as precondition), and registry logins check that the new credentials
+      work and the old token is refused. A journal (mode 0600, $XDG_STATE_HOME/quay-robots/rotations/) is
+      written before the regeneration; --finish reads it, updates what still holds the old token, and deletes
+      it once nothing is left. The API token (admin on NS) comes from $QUAY_TOKEN, else standard input.
+      --successor NAME: NAME is taken as a DIR when a file or folder of that name exists; --successor=NAME never.
+      --format json prints one JSON object (see the README). Exit 0 every place updated; 1 something left or
+      not searched (the command that finishes it is printed when it can); 2 bad input, refused, or nothing changed
+      (the old token still works).
+
   quay-robots --help
 `;
 
@@ -105,6 +129,27 @@ export function fail(io: CliIo, message: string): number {
   return 2;
 }
 
+/**
+ * The Quay API token: `$QUAY_TOKEN`, else standard input (after `prompt` on stderr when it is a terminal).
+ * Undefined when there is none.
+ */
+export async function readApiToken(io: CliIo, prompt: string): Promise<string | undefined> {
+  let token = (io.env ?? process.env).QUAY_TOKEN?.trim() ?? '';
+  if (token === '') {
+    if (io.stdinIsTTY) io.stderr(`${prompt}\n`);
+    token = (await io.readStdin()).trim();
+  }
+  return token === '' ? undefined : token;
+}
+
+/** The contexts given, else the kubeconfig's current one (a `KubectlError` when kubectl cannot be run). */
+export async function contextsOrCurrent(kubectl: Pick<Kubectl, 'contexts'>, given: readonly string[]): Promise<readonly string[]> {
+  if (given.length > 0) return given;
+  const current = (await kubectl.contexts()).current;
+  if (current === undefined) throw new UsageError('the kubeconfig has no current context: pass --context CTX');
+  return [current];
+}
+
 export function nodeIo(): CliIo {
   return {
     stdout: (t) => void process.stdout.write(t),
@@ -117,5 +162,13 @@ export function nodeIo(): CliIo {
     readFile: (p) => readFile(p),
     writeFile: (p, t) => writeFile(p, t, 'utf8'),
     stdinIsTTY: process.stdin.isTTY === true,
+    confirm: async (question) => {
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return /^y(es)?$/i.test((await rl.question(question)).trim());
+      } finally {
+        rl.close();
+      }
+    },
   };
 }

@@ -19,7 +19,7 @@ import { gatherWorkspace } from './core/hygiene/workspace';
 import { checkInstanceUrl } from './core/instances';
 import { silentLogger } from './core/log';
 import { QuayClient } from './core/quay/client';
-import { fail, printUsage, UsageError } from './cliCommon';
+import { fail, printUsage, readApiToken, UsageError } from './cliCommon';
 import type { CliIo } from './cliCommon';
 
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
@@ -63,16 +63,11 @@ export async function audit(args: readonly string[], io: CliIo): Promise<number>
   const url = checkInstanceUrl(values.host);
   if (!url.ok) throw new UsageError(url.message);
   const org = values.org;
-  const env = io.env ?? process.env;
   const cwd = io.cwd ?? process.cwd();
   const now = asOf ?? io.now?.() ?? new Date();
 
-  let token = env.QUAY_TOKEN?.trim() ?? '';
-  if (token === '') {
-    if (io.stdinIsTTY) io.stderr('Paste an API token of an administrator of the organization, then press Enter and Ctrl-D:\n');
-    token = (await io.readStdin()).trim();
-  }
-  if (token === '') return fail(io, 'no API token: set $QUAY_TOKEN or pipe the token on standard input.');
+  const token = await readApiToken(io, 'Paste an API token of an administrator of the organization, then press Enter and Ctrl-D:');
+  if (token === undefined) return fail(io, 'no API token: set $QUAY_TOKEN or pipe the token on standard input.');
 
   const client = new QuayClient({ baseUrl: url.origin, getToken: () => Promise.resolve(token), logger: silentLogger, maxConcurrency: 8 });
   let quay;

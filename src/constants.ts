@@ -94,6 +94,26 @@ export const Settings = {
   kubectlPath: 'kubectl.path',
 } as const;
 
+/**
+ * Every globalState key the extension writes, in one place (no secret is ever stored under them). The keychain
+ * (SecretStorage) keys are built by `tokenSecretKey` and `pendingRotationKey`.
+ */
+export const StorageKeys = {
+  /** The SecretStorage keys of the unfinished rotations (`pendingRotationKey`), so they can be listed. */
+  pendingRotations: 'quay.rotation.pending',
+  /** `<instance> <successor>` → predecessor's full name, for Retire Predecessor. */
+  successors: 'quay.rotation.successors',
+  /** The day the rotation reminder last showed. */
+  lastReminder: 'quay.rotation.lastReminder',
+  /** Rotations made from this editor: instance → robot → ISO date (`host/rotationMemory.ts`). */
+  rotations: 'quay.rotations',
+} as const;
+
+/** SecretStorage key of an unfinished rotation's record (`host/pendingRotations.ts`): it holds the robot's old token. */
+export function pendingRotationKey(instanceUrl: string, oldUser: string): string {
+  return `quay.rotation:${instanceUrl}:${oldUser}`;
+}
+
 /** SecretStorage key of an instance's OAuth token. One key per instance, never anything else in it. */
 export function tokenSecretKey(instanceId: string): string {
   return `quay.token:${instanceId}`;

@@ -18,6 +18,8 @@ import { HygieneResults } from './host/hygieneResults';
 import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
 import { GlobalStateRotationMemory } from './host/rotationMemory';
+import { PendingRotationStore } from './host/pendingRotations';
+import { testFaultFromEnv } from './core/rotation/testFault';
 import { RobotNode } from './views/nodes/robotNode';
 import { maxTokenAgeDays } from './views/tokenAgeText';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
@@ -68,6 +70,8 @@ export function activate(context: vscode.ExtensionContext): void {
     capabilities,
     state: context.globalState,
     secrets: context.secrets,
+    pendingRotations: new PendingRotationStore(context.secrets, context.globalState),
+    testFault: testFaultFromEnv(process.env),
     extensionUri: context.extensionUri,
     hygiene,
     pages: { openRobot: showRobotPage, openMatrix: (c, url, org) => MatrixPanel.open(c, url, org), openHygiene: (c, instance, org) => HygienePanel.open(c, instance, org) },

@@ -3,11 +3,13 @@ import type { EditorContext } from '../codeActions/editorContext';
 import type { CapabilityCache } from '../core/capabilities';
 import type { InstanceConfig } from '../core/instances';
 import type { Namespace, Robot } from '../core/quay/types';
+import type { FaultPoint } from '../core/rotation/engine';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import type { ClientRegistry } from '../host/clientRegistry';
 import type { HygieneResults } from '../host/hygieneResults';
 import type { InstanceStore } from '../host/instanceStore';
 import type { OutputChannelLogger } from '../host/logger';
+import type { PendingRotationStore } from '../host/pendingRotations';
 import type { TreeNode } from '../views/nodes/treeNode';
 import type { RegistryTreeProvider } from '../views/registryTreeProvider';
 
@@ -36,8 +38,12 @@ export interface CommandContext {
   readonly capabilities: CapabilityCache;
   /** Extension-wide memory (globalState): no secret in it. */
   readonly state: vscode.Memento;
-  /** The OS keychain: pending rotations keep the old token here until every place is updated. */
+  /** The OS keychain. */
   readonly secrets: vscode.SecretStorage;
+  /** Unfinished rotations (the old token in the keychain until every place is updated). */
+  readonly pendingRotations: PendingRotationStore;
+  /** Test builds only (`QUAY_TEST_FAULT`, `core/rotation/testFault.ts`): ends the extension host at a rotation's fault point. */
+  readonly testFault?: (point: FaultPoint) => void;
   /** The extension's folder: webview panels load their pages from `webview-ui/dist` under it. */
   readonly extensionUri: vscode.Uri;
   /** The last hygiene review of each organization (tree marks, file diagnostics). */

@@ -91,7 +91,15 @@ export async function readOptionalFile(path: string): Promise<string | undefined
  * old file or the new one, never a part. A symbolic link is followed (the file it points to is replaced); a
  * missing folder is created with mode 0700.
  */
-export async function writePrivateFile(path: string, text: string): Promise<void> {
+export function writePrivateFile(path: string, text: string): Promise<void> {
+  return writeFileAtomically(path, text, 0o600);
+}
+
+/**
+ * Writes `text` to `path` atomically with `mode` (whatever the umask): a temporary file in the same folder, synced,
+ * then a rename over the target (a symbolic link is followed). A missing folder is created with mode 0700.
+ */
+export async function writeFileAtomically(path: string, text: string, mode: number): Promise<void> {
   const target = await realpath(path).catch(() => path);
   const dir = dirname(target);
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -99,7 +107,7 @@ export async function writePrivateFile(path: string, text: string): Promise<void
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {
-      await handle.chmod(0o600);
+      await handle.chmod(mode);
       await handle.writeFile(text, 'utf8');
       await handle.sync();
     } finally {

@@ -1,7 +1,8 @@
 import type * as vscode from 'vscode';
+import { StorageKeys } from '../constants';
 import type { RotationMemory } from '../core/rotation/tokenAgeTracker';
 
-const KEY = 'quay.rotations';
+const KEY = StorageKeys.rotations;
 type Stored = Record<string, Record<string, string>>;
 
 /** Rotations made from this editor (instance → robot → ISO date), in globalState: no secret in it. */

@@ -43,6 +43,8 @@ export interface TestCluster {
   readonly issuer: string;
   /** The CA that signed the serving certificate (trust it to fetch discovery and JWKS). */
   readonly caPem: string;
+  /** The API server's certificate (127.0.0.1, signed by that CA) and key: a test proxy in front of it can serve them. */
+  readonly serving: { readonly certPem: string; readonly keyPem: string };
   /** A kubeconfig file with the contexts `admin` (current) and `developer`. */
   readonly kubeconfig: string;
   /** kubectl 1.20 on {@link kubeconfig}. */
@@ -189,6 +191,7 @@ export async function startCluster(): Promise<TestCluster> {
       url,
       issuer: url,
       caPem: tls.caPem,
+      serving: { certPem: tls.certPem, keyPem: tls.keyPem },
       kubeconfig,
       kubectl,
       pids: { etcd: etcd.pid ?? 0, apiserver: apiserver.pid ?? 0 },

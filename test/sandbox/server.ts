@@ -163,6 +163,11 @@ export interface Sandbox {
    * hold is released: a test can act while requests are provably in flight. One hold at a time.
    */
   hold(match: (request: HeldRequest) => boolean): SandboxHold;
+  /**
+   * The next request that `match` accepts fails before it has any effect: `fail` answers the WSGI server's raw 500
+   * (contract §0.4 E, an uncaught exception), `drop` closes the connection without an answer. Later ones pass.
+   */
+  failNext(match: (request: HeldRequest) => boolean, fate: 'fail' | 'drop'): void;
   readonly issuer: SandboxIssuer;
   readonly state: SandboxState;
   readonly stats: SandboxStats;
@@ -229,6 +234,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let before313 = false;
   let before318 = false;
   let hold: { readonly match: (request: HeldRequest) => boolean; readonly catch: () => Promise<void> } | undefined;
+  let failNext: { readonly match: (request: HeldRequest) => boolean; readonly fate: 'fail' | 'drop' } | undefined;
   const counters = { requests: 0, byStatus: {} as Record<number, number> };
   const count = (status: number): void => {
     counters.byStatus[status] = (counters.byStatus[status] ?? 0) + 1;
@@ -258,6 +264,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (isApi && faults.limiter && !faults.limiter.allow(ip)) fate = 'rate-limited';
     else if (isApi && faults.dropRate > 0 && random() < faults.dropRate) fate = 'drop';
     else if (isApi && faults.failRate > 0 && random() < faults.failRate) fate = 'fail';
+    if (fate === 'ok' && failNext?.match({ method: req.method ?? 'GET', path }) === true) {
+      fate = failNext.fate;
+      failNext = undefined;
+    }
     res.on('finish', () => count(res.statusCode));
 
     const chunks: Buffer[] = [];
@@ -397,6 +407,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (f.dropRate !== undefined) faults.dropRate = f.dropRate;
       if ('rateLimit' in f) faults.limiter = f.rateLimit ? new RateLimiter(f.rateLimit, burst, clock) : undefined;
       if (f.randomSeed !== undefined) random = seededRandom(f.randomSeed);
+    },
+    failNext: (match, fate) => {
+      failNext = { match, fate };
     },
     hold: (match) => {
       if (hold !== undefined) throw new Error('The sandbox already holds requests: release that hold first.');

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { visibleText } from '../../core/serverText';
-import { findClusterSecrets, updateClusterSecret, type RobotFilter, type SecretCredentials, type SecretMatch, type SecretProblem, type SecretUpdate } from '../../core/k8s/clusterSecrets';
-import { KubectlError, type Kubectl } from '../../core/k8s/kubectl';
+import { findClusterSecrets, type RobotFilter, type SecretMatch, type SecretProblem } from '../../core/k8s/clusterSecrets';
+import { clusterReport, type ClusterScan } from '../../core/rotation/clusters';
+import { KubectlError } from '../../core/k8s/kubectl';
 import { findClusterExternalSecrets, type ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
 import { knownPullSecretNames } from '../../core/rotation/externalSecrets';
 import { kubectlFromSettings, kubectlRefusal } from '../../host/kubectl';
@@ -9,21 +10,6 @@ import { instanceHost } from '../../core/instances';
 import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import type { CommandContext } from '../commandContext';
-
-/** What the cluster part of a rotation plan found: Secrets holding the robot, and what could not be searched. */
-export interface ClusterScan {
-  readonly kubectl: Kubectl;
-  readonly filter: RobotFilter;
-  readonly contexts: readonly string[];
-  readonly matches: readonly SecretMatch[];
-  readonly problems: readonly SecretProblem[];
-  /** Contexts that could not be reached, or kubectl missing (context ''), with one clear sentence each. */
-  readonly unreachable: readonly { readonly context: string; readonly reason: string }[];
-  /** Vault-backed ExternalSecrets of the robot, in contexts where the CRD exists (update the vault, then refresh). */
-  readonly externalSecrets?: readonly ClusterExternalSecret[];
-  /** Contexts whose ExternalSecrets could not be listed, with why. */
-  readonly externalSecretProblems?: readonly { readonly context: string; readonly reason: string }[];
-}
 
 /**
  * The "Clusters" part of the plan: the user picks kubeconfig contexts (the current one preselected; none picked
@@ -76,64 +62,6 @@ export async function scanClusters(c: CommandContext, filter: RobotFilter, title
   });
   c.logger.info(`Clusters: ${matches.length} pull Secrets and ${externalSecrets.length} vault-backed ExternalSecrets of ${robot} in ${contexts.length} contexts.`);
   return { kubectl, filter, contexts, matches, problems, unreachable, externalSecrets, externalSecretProblems };
-}
-
-export function secretLabel(m: SecretMatch): string {
-  return `${m.context} · ${m.namespace}/${m.name}`;
-}
-
-/** Why a managed Secret is not patched, as the plan and the report say it. */
-export function managedReason(m: SecretMatch): string {
-  return m.managedBy === 'external-secrets'
-    ? vscode.l10n.t('managed by External Secrets: update the value in the vault (the operator would overwrite a patch)')
-    : vscode.l10n.t('managed by {0}: update its source (the controller would overwrite a patch)', m.managedBy ?? '');
-}
-
-/** The lines for what could not be searched: unreachable contexts, forbidden namespaces, malformed Secrets. */
-export function problemLines(scan: ClusterScan): string[] {
-  return [
-    ...scan.unreachable.map((u) => (u.context === '' ? u.reason : vscode.l10n.t('{0}: not searched: {1}', u.context, u.reason))),
-    ...(scan.externalSecretProblems ?? []).map((p) => vscode.l10n.t('{0}: ExternalSecrets not searched: {1}', p.context, p.reason)),
-    ...scan.problems.map((p) =>
-      p.kind === 'forbidden'
-        ? vscode.l10n.t('{0}: namespace {1} not searched (forbidden): {2}', p.context, p.namespace === '*' ? vscode.l10n.t('list') : p.namespace, p.reason)
-        : vscode.l10n.t('{0}: Secret {1}/{2} could not be read: {3}', p.context, p.namespace, p.name ?? '', p.reason),
-    ),
-  ];
-}
-
-/** Updates the ticked Secrets one by one, each with its resourceVersion as the precondition. */
-export async function updateSecrets(scan: ClusterScan, ticked: readonly SecretMatch[], credentials: SecretCredentials): Promise<SecretUpdate[]> {
-  const out: SecretUpdate[] = [];
-  for (const m of ticked) {
-    try {
-      out.push(await updateClusterSecret(scan.kubectl, m, credentials, scan.filter));
-    } catch (error) {
-      out.push({ match: m, outcome: 'failed', reason: error instanceof Error ? error.message : String(error) });
-    }
-  }
-  return out;
-}
-
-/** The report's "Clusters" section (Markdown lines). */
-export function clusterReport(scan: ClusterScan | undefined, results: readonly SecretUpdate[] | undefined): string[] {
-  if (scan === undefined || (scan.contexts.length === 0 && scan.unreachable.length === 0)) return [];
-  const lines = [`## Clusters (${scan.contexts.length > 0 ? scan.contexts.map((c) => `\`${c}\``).join(', ') : vscode.l10n.t('none searched')})`, ''];
-  if (results !== undefined) {
-    for (const r of results) {
-      const what = `\`${secretLabel(r.match)}\``;
-      if (r.outcome === 'updated') lines.push(`- ${what} ${vscode.l10n.t('updated')}`);
-      else lines.push(`- ${what} ${r.outcome === 'skipped' ? vscode.l10n.t('skipped: {0}', r.reason) : vscode.l10n.t('failed: {0} — run "Quay: Finish Rotation"', r.reason)}`);
-    }
-    const done = new Set(results.map((r) => r.match));
-    for (const m of scan.matches) if (!done.has(m)) lines.push(`- \`${secretLabel(m)}\` ${m.managedBy !== null ? managedReason(m) : vscode.l10n.t('not ticked')}`);
-  } else {
-    for (const m of scan.matches) lines.push(`- \`${secretLabel(m)}\` ${m.type} · ${m.registry}${m.managedBy !== null ? ` · ${managedReason(m)}` : ''}`);
-  }
-  if (scan.matches.length === 0) lines.push(`- ${vscode.l10n.t('no pull Secret holds this robot')}`);
-  for (const p of problemLines(scan)) lines.push(`- ${p}`);
-  lines.push('');
-  return lines;
 }
 
 /** "Find Robot in Clusters": the rotation's cluster search, without rotating; the result as a Markdown report. */

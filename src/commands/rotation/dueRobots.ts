@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Commands, Settings } from '../../constants';
+import { Commands, Settings, StorageKeys } from '../../constants';
 import { dueRobots, type DueScan } from '../../core/rotation/dueRobots';
 import { TokenAgesUnavailable, type TokenAgeTracker } from '../../core/rotation/tokenAgeTracker';
 import { maxTokenAgeDays, tokenAgeText } from '../../views/tokenAgeText';
@@ -7,7 +7,6 @@ import type { CommandContext } from '../commandContext';
 import { RobotRef } from '../../refs';
 import { UserCancelled } from '../runCommand';
 
-const LAST_REMINDER_KEY = 'quay.rotation.lastReminder';
 
 function scan(c: CommandContext, tracker: TokenAgeTracker, signal?: AbortSignal): Promise<DueScan> {
   return dueRobots(c.store.list(), (url) => c.clients.get(url), tracker, new Date(), maxTokenAgeDays(), signal);
@@ -70,11 +69,11 @@ export async function remindDueRobots(c: CommandContext, state: vscode.Memento):
   }
   if (c.store.list().length === 0) return;
   const today = new Date().toISOString().slice(0, 10);
-  if (state.get<string>(LAST_REMINDER_KEY) === today) {
+  if (state.get<string>(StorageKeys.lastReminder) === today) {
     c.logger.info(`Rotation reminder: already shown today (${today}).`);
     return;
   }
-  await state.update(LAST_REMINDER_KEY, today);
+  await state.update(StorageKeys.lastReminder, today);
   const result = await scan(c, c.tokenAges);
   const due = result.due.filter((d) => !d.federated);
   c.logger.info(`Rotation reminder: ${due.length} robot tokens older than ${maxTokenAgeDays()} days.`);

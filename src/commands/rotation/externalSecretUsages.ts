@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { forceSync, type ClusterExternalSecret, type ForceSyncResult } from '../../core/k8s/clusterExternalSecrets';
 import type { Kubectl } from '../../core/k8s/kubectl';
-import type { FileVaultExternalSecret, VaultExternalSecret } from '../../core/rotation/externalSecrets';
+import type { VaultExternalSecret } from '../../core/rotation/externalSecrets';
+import type { WorkspaceExternalSecret } from '../../core/rotation/places';
 import { FORCE_SYNC_ANNOTATION } from '../../core/rotation/externalSecrets';
 
 /**
@@ -10,8 +11,6 @@ import { FORCE_SYNC_ANNOTATION } from '../../core/rotation/externalSecrets';
  * user picked, once the user says the vault holds the new token, ESO's documented `force-sync` annotation makes
  * the operator sync them at once (core/rotation/externalSecrets.ts explains why that works, and when it does not).
  */
-
-export type WorkspaceExternalSecret = FileVaultExternalSecret & { readonly file: string };
 
 /** "reads ClusterSecretStore/vault-backend quay/acme-ci#token, refreshes every 1h". */
 export function readsFrom(es: VaultExternalSecret): string {

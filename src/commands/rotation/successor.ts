@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { StorageKeys } from '../../constants';
 import { robotNameProblem } from '../../core/robotName';
 import { exactTime, relativeTime } from '../../core/time';
 import { nodeIds } from '../../views/nodeIds';
@@ -6,27 +7,22 @@ import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { instanceHost } from '../../core/instances';
-import { federationToCopy } from '../../core/federation/trust';
 import { scanClusters } from './clusterUsages';
-import { clusterNotes, finishWith, recentPulls, savePending } from './rotateToken';
+import { executeRotation } from '../../core/rotation/engine';
+import { recentPulls } from '../../core/rotation/recentUse';
+import { readPredecessor, stepLine, successorName, successorSteps } from '../../core/rotation/successorPlan';
+import { clusterNotes, rotationPorts, showRotationReport } from './rotationRun';
 import { displayPath, notScannedNotes, pickUsages, scanWorkspace } from './workspaceUsages';
 import { externalSecretLines } from './externalSecretUsages';
 import { checkMirrors, explainDeleteFailure, mirrorList, mirrorNotes, refuseForMirror } from '../robots/mirrorCheck';
 import { ensureRobotCreationAllowed, instancesAllowingCreation } from '../robots/robotCreation';
 
-const SUCCESSORS_KEY = 'quay.rotation.successors';
-
-/** `<name>_<yyyymmdd>`, Quay's rule permitting. */
-export function successorName(shortName: string, now: Date): string {
-  return `${shortName}_${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
-}
-
 /**
  * "Rotate with a Successor Robot…": the old token dies the moment Quay regenerates it, so a rotation without
  * downtime needs a second robot. This creates `<name>_<yyyymmdd>` with the predecessor's description,
  * repository roles, teams, default-permission delegations and federation entries (a plan first, each step
- * reported), moves every usage in the workspace to it (user name and token), and leaves the predecessor alive
- * until "Retire Predecessor…".
+ * reported; `core/rotation/successorPlan.ts`), moves every usage in the workspace to it (user name and token),
+ * and leaves the predecessor alive until "Retire Predecessor…".
  */
 export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Promise<void> {
   const title = vscode.l10n.t('Rotate with a Successor Robot');
@@ -35,45 +31,22 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   const { instance, namespace, robot } = await resolveRobot(c, node, title);
   await ensureRobotCreationAllowed(c, instance, title);
   const client = c.clients.get(instance.url);
-  const old = await client.getRobot(namespace, robot.shortName);
-  if (old.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; this needs admin rights on it.', instance.url, robot.fullName));
-  const org = namespace.kind === 'org' ? namespace.name : undefined;
-  const [grants, federationRead, listed, prototypes] = await Promise.all([
-    client.getRobotPermissions(namespace, robot.shortName),
-    // A failed read is said in the plan and the report, never shown as "0 federation entries".
-    federationToCopy(client.getFederation(namespace, robot.shortName)),
-    client.listRobots(namespace, { permissions: true, token: false }),
-    org !== undefined ? client.listPrototypes(org) : Promise.resolve([]),
-  ]);
-  const teams = listed.find((r) => r.fullName === robot.fullName)?.teams ?? [];
-  const delegations = prototypes.filter((p) => p.delegate.kind === 'robot' && p.delegate.name === robot.fullName);
-  const federation = federationRead.kind === 'read' ? federationRead.entries : [];
-  const federationUnreadable =
-    federationRead.kind === 'unreadable' ? vscode.l10n.t('The federation entries of {0} could not be read, so none are copied: {1}', robot.fullName, federationRead.message.replace(/\s+/g, ' ').trim()) : undefined;
+  const p = await readPredecessor(client, namespace, robot.shortName);
+  const oldToken = p.robot.token;
+  if (oldToken === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}; this needs admin rights on it.', instance.url, robot.fullName));
 
   const name = await vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t('Name of the successor of {0} (in {1})', robot.fullName, namespace.name),
     value: successorName(robot.shortName, new Date()),
     ignoreFocusOut: true,
-    validateInput: (v) => robotNameProblem(v) ?? (listed.some((r) => r.shortName === v) ? vscode.l10n.t('{0}+{1} exists already.', namespace.name, v) : undefined),
+    validateInput: (v) => robotNameProblem(v) ?? (p.taken.has(v) ? vscode.l10n.t('{0}+{1} exists already.', namespace.name, v) : undefined),
   });
   if (name === undefined || name === '') throw new UserCancelled();
   const successor = `${namespace.name}+${name}`;
 
-  const steps: { label: string; run: () => Promise<unknown> }[] = [
-    { label: vscode.l10n.t('create {0} ("{1}")', successor, old.description), run: () => client.createRobot(namespace, name, { description: old.description, ...(old.unstructuredMetadata !== undefined ? { unstructuredMetadata: old.unstructuredMetadata } : {}) }) },
-    ...grants.map((g) => ({ label: vscode.l10n.t('{0} on {1}/{2}', g.role, namespace.name, g.repository), run: () => client.setRepoUserPermission({ namespace: namespace.name, name: g.repository }, successor, g.role) })),
-    ...(org !== undefined ? teams.map((t) => ({ label: vscode.l10n.t('member of team {0}', t), run: () => client.addTeamMember(org, t, successor) })) : []),
-    ...(org !== undefined
-      ? delegations.map((p) => ({
-          label: vscode.l10n.t('default permission {0}{1}', p.role, p.activatingUser !== undefined ? vscode.l10n.t(' for repositories {0} creates', p.activatingUser.name) : ''),
-          run: () => client.createPrototype(org, { role: p.role, delegate: { kind: 'robot', name: successor }, ...(p.activatingUser !== undefined ? { activatingUser: p.activatingUser.name } : {}) }),
-        }))
-      : []),
-    ...(federation.length > 0 ? [{ label: vscode.l10n.t('{0} federation entries', federation.length), run: () => client.setFederation(namespace, name, federation) }] : []),
-  ];
-  const scan = await scanWorkspace(robot.fullName, old.token, vscode.l10n.t('Looking for the token of {0}…', robot.fullName));
+  const steps = successorSteps(client, p, name);
+  const scan = await scanWorkspace(robot.fullName, oldToken, vscode.l10n.t('Looking for the token of {0}…', robot.fullName));
   const clusters = await scanClusters(c, { robot: robot.fullName, host: instanceHost(instance) }, title);
   const plan = await pickUsages(scan, title, vscode.l10n.t('Places to move from {0} to {1} (user name and token)', robot.fullName, successor), clusters);
   // Mirrors push with the robot itself, not with a copied token: they are moved in Quay, by hand, before retiring.
@@ -86,33 +59,22 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   ];
   const ticked = plan.usages;
   const go = vscode.l10n.t('Create Successor');
+  const moved = ticked.length + plan.secrets.length;
   const choice = await vscode.window.showInformationMessage(
-    federationUnreadable === undefined
-      ? vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, federation.length, ticked.length + plan.secrets.length, robot.fullName)
-      : vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams and {3} default permissions (its federation entries could not be read), then move {4} places to it? {5} stays alive until you retire it.', successor, grants.length, teams.length, delegations.length, ticked.length + plan.secrets.length, robot.fullName),
-    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...(federationUnreadable !== undefined ? [`⚠ ${federationUnreadable}`] : []), ...notScannedNotes(scan), ...clusterNotes(clusters), ...externalSecretLines(scan.externalSecrets, clusters.externalSecrets ?? [], displayPath), ...mirrorSteps].join('\n') },
+    p.federationUnreadable === undefined
+      ? vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams, {3} default permissions and {4} federation entries, then move {5} places to it? {6} stays alive until you retire it.', successor, p.grants.length, p.teams.length, p.delegations.length, p.federation.length, moved, robot.fullName)
+      : vscode.l10n.t('Create {0} with {1} repository permissions, {2} teams and {3} default permissions (its federation entries could not be read), then move {4} places to it? {5} stays alive until you retire it.', successor, p.grants.length, p.teams.length, p.delegations.length, moved, robot.fullName),
+    { modal: true, detail: [...steps.map((s, i) => `${i + 1}. ${s.label}`), ...(p.federationUnreadable !== undefined ? [`⚠ ${p.federationUnreadable}`] : []), ...notScannedNotes(scan), ...clusterNotes(clusters), ...externalSecretLines(scan.externalSecrets, clusters.externalSecrets ?? [], displayPath), ...mirrorSteps].join('\n') },
     go,
   );
   if (choice !== go) throw new UserCancelled();
 
-  const report: string[] = [];
-  for (const [i, step] of steps.entries()) {
-    try {
-      await step.run();
-      report.push(`✓ ${step.label}`);
-    } catch (error) {
-      report.push(`✗ ${step.label}: ${error instanceof Error ? error.message : String(error)}`);
-      if (i === 0) throw error; // no successor, nothing else to do
-    }
-  }
-  if (federationUnreadable !== undefined) report.push(`✗ ${federationUnreadable}`);
+  const outcome = await executeRotation(rotationPorts(c, client, scan, clusters), { instanceUrl: instance.url, namespace, robot: robot.fullName, oldToken, successor: { name, steps }, places: ticked, secrets: plan.secrets });
   c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
-  const created = await client.getRobot(namespace, name);
-  if (created.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}.', instance.url, successor));
-  await c.state.update(SUCCESSORS_KEY, { ...c.state.get<Record<string, string>>(SUCCESSORS_KEY, {}), [`${instance.url} ${successor}`]: robot.fullName });
-  const pending = { instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken: old.token, newUser: successor, startedAt: new Date().toISOString() };
-  await savePending(c, pending);
-  await finishWith(c, { instance, client, pending, newToken: created.token, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets, refresh: plan.refresh }, pulls: [], title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), steps: [...report, ...mirrorSteps.map((m) => `⚠ ${m}`)] });
+  if (outcome.kind === 'not-rotated') throw outcome.error; // no successor, nothing else to do
+  await c.state.update(StorageKeys.successors, { ...c.state.get<Record<string, string>>(StorageKeys.successors, {}), [`${instance.url} ${successor}`]: robot.fullName });
+  const report = [...outcome.steps.map(stepLine), ...(p.federationUnreadable !== undefined ? [`✗ ${p.federationUnreadable}`] : []), ...mirrorSteps.map((m) => `⚠ ${m}`)];
+  await showRotationReport(c, { title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), instance, outcome, scan, ticked, clusters: { scan: clusters, refresh: plan.refresh }, pulls: [], steps: report });
 }
 
 /**
@@ -123,7 +85,7 @@ export async function retirePredecessor(c: CommandContext, node?: unknown): Prom
   const title = vscode.l10n.t('Retire Predecessor');
   const { instance, namespace, robot } = await resolveRobot(c, node, title);
   const client = c.clients.get(instance.url);
-  const predecessorName = c.state.get<Record<string, string>>(SUCCESSORS_KEY, {})[`${instance.url} ${robot.fullName}`] ?? robot.fullName;
+  const predecessorName = c.state.get<Record<string, string>>(StorageKeys.successors, {})[`${instance.url} ${robot.fullName}`] ?? robot.fullName;
   const predecessor = (await client.listRobots(namespace, { permissions: false, token: false })).find((r) => r.fullName === predecessorName);
   if (predecessor === undefined) throw new Error(vscode.l10n.t('{0} no longer exists on {1}.', predecessorName, instance.url));
   const mirrors = await checkMirrors(c, instance, namespace, predecessorName);

@@ -4,57 +4,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Settings } from '../../constants';
 import { rewriteCredentialFile } from '../../core/rotation/credentialFiles';
-import { findTokenUsages, reachedByScan, textHash, userCredentialFiles, verifyUnchanged, type FindResult, type NonUpdatable, type ScannedFile } from '../../core/rotation/finder';
-import { needlesFor, scanText, type TextUsage, type UsageEncoding } from '../../core/rotation/match';
+import { findTokenUsages, reachedByScan, textHash, userCredentialFiles, verifyUnchanged, type FindResult } from '../../core/rotation/finder';
+import { needlesFor, scanText, type TextUsage } from '../../core/rotation/match';
 import { notScannedFiles, type NotScanned } from '../../core/rotation/notScanned';
-import { planReplacement, StaleUsageError, type Replacement } from '../../core/rotation/replace';
+import { planReplacement, type Replacement } from '../../core/rotation/replace';
 import type { SecretMatch } from '../../core/k8s/clusterSecrets';
 import { UserCancelled } from '../runCommand';
-import { managedReason, secretLabel, type ClusterScan } from './clusterUsages';
-import { clusterEsLabel, readsFrom, workspaceEsLabel, type WorkspaceExternalSecret } from './externalSecretUsages';
+import { managedReason, secretLabel, type ClusterScan } from '../../core/rotation/clusters';
+import { describeEncoding, type ApplyResult, type Usage, type WorkspaceScan } from '../../core/rotation/places';
+import { clusterEsLabel, readsFrom, workspaceEsLabel } from './externalSecretUsages';
 import type { ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
-
-/** One place the old credentials are stored, as the plan lists it. */
-export interface Usage {
-  readonly file: string;
-  readonly usage: TextUsage;
-  /** Inside a workspace folder (ticked by default), or a user-level credential file (unticked). */
-  readonly inWorkspace: boolean;
-}
-
-export interface WorkspaceScan {
-  readonly usages: readonly Usage[];
-  readonly files: ReadonlyMap<string, ScannedFile>;
-  readonly nonUpdatable: readonly NonUpdatable[];
-  /** Vault-backed ExternalSecrets of the robot: update the vault, then refresh. */
-  readonly externalSecrets: readonly WorkspaceExternalSecret[];
-  readonly filesScanned: number;
-  /** What the scan could not search (too large, unreadable, skipped): listed in the plan and the report. */
-  readonly notScanned: NotScanned;
-}
-
-export interface ApplyResult {
-  /** Places updated, by file. */
-  readonly updated: readonly Usage[];
-  /** Files changed since the scan: scanned again before editing. */
-  readonly rescanned: readonly string[];
-  /** Files that could not be edited, with why. */
-  readonly failed: readonly { readonly file: string; readonly reason: string }[];
-  /** Files edited but left unsaved (they had unsaved changes before). */
-  readonly unsaved: readonly string[];
-}
-
-const ENCODING_LABELS: Record<UsageEncoding, string> = {
-  raw: 'token',
-  auth: 'auth (base64 of user:token)',
-  dockerconfigjson: 'Secret data (.dockerconfigjson, base64)',
-  dockercfg: 'Secret data (.dockercfg, base64)',
-  base64: 'base64 value',
-};
-
-export function describeEncoding(u: TextUsage): string {
-  return ENCODING_LABELS[u.encoding] + (u.inner === 'auth' ? ' · auth inside' : '');
-}
 
 /** `folder/relative/path` inside the workspace, `~/…` under the home folder, else the absolute path. */
 export function displayPath(file: string): string {
@@ -271,7 +230,7 @@ export async function applyReplacement(scan: WorkspaceScan, ticked: readonly Usa
     try {
       edits = planReplacement(text, targets, r);
     } catch (error) {
-      failed.push({ file, reason: error instanceof StaleUsageError ? error.message : error instanceof Error ? error.message : String(error) });
+      failed.push({ file, reason: error instanceof Error ? error.message : String(error) });
       continue;
     }
     for (const e of edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.text);

@@ -214,6 +214,43 @@ export async function findClusterSecrets(kubectl: Kubectl, context: string, filt
   return { matches: found.matches, problems: [...forbidden.map((f): SecretProblem => ({ context, kind: 'forbidden', namespace: f.namespace, reason: f.reason })), ...found.problems] };
 }
 
+/** What a search over kubeconfig contexts found, in the contexts' order. */
+export interface ContextsSearch {
+  readonly contexts: readonly string[];
+  readonly matches: readonly SecretMatch[];
+  readonly problems: readonly SecretProblem[];
+  /** Contexts that could not be reached (or kubectl missing), with kubectl's sentence. */
+  readonly unreachable: readonly { readonly context: string; readonly reason: string }[];
+}
+
+/**
+ * Every context in turn (`findClusterSecrets`); one that cannot be reached is listed with why, never thrown, and
+ * the search goes on. `also` runs after each context's Secrets were found (the editor's rotation looks for
+ * ExternalSecrets there); a `KubectlError` it throws makes that context unreachable too.
+ */
+export async function searchContexts(
+  kubectl: Kubectl,
+  contexts: readonly string[],
+  filter: RobotFilter,
+  also?: (context: string, found: ClusterSecrets) => Promise<void>,
+): Promise<ContextsSearch> {
+  const matches: SecretMatch[] = [];
+  const problems: SecretProblem[] = [];
+  const unreachable: { context: string; reason: string }[] = [];
+  for (const context of contexts) {
+    try {
+      const found = await findClusterSecrets(kubectl, context, filter);
+      matches.push(...found.matches);
+      problems.push(...found.problems);
+      await also?.(context, found);
+    } catch (e) {
+      if (!(e instanceof KubectlError)) throw e;
+      unreachable.push({ context, reason: e.message });
+    }
+  }
+  return { contexts, matches, problems, unreachable };
+}
+
 /** New credentials for the robot's `auths` entries (a successor changes the user name too). */
 export interface SecretCredentials {
   readonly oldUser: string;

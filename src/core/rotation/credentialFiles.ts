@@ -25,9 +25,17 @@ export interface CredentialFileRewrite {
  * Replaces `targets` (the usages ticked in `scanned`) in `file` with the new credentials and writes it privately
  * and atomically. A file changed since the scan is scanned again for `needles` and edited on its current text.
  * Throws, with a message naming the problem (never a token), when the file is gone, not a regular file, over
- * 5 MiB, or its usages cannot be replaced (`StaleUsageError`); the file is then left as it is.
+ * 5 MiB, or its usages cannot be replaced (`StaleUsageError`); the file is then left as it is. `write` writes the
+ * new text (default: privately, 0600; the command line's places keep the file's own mode, `filePlaces.ts`).
  */
-export async function rewriteCredentialFile(file: string, scanned: Pick<ScannedFile, 'hash'> | undefined, targets: readonly TextUsage[], needles: Needles, r: Replacement): Promise<CredentialFileRewrite> {
+export async function rewriteCredentialFile(
+  file: string,
+  scanned: Pick<ScannedFile, 'hash'> | undefined,
+  targets: readonly TextUsage[],
+  needles: Needles,
+  r: Replacement,
+  write: (file: string, text: string) => Promise<void> = writePrivateFile,
+): Promise<CredentialFileRewrite> {
   let bytes: Buffer | 'large' | 'special';
   try {
     bytes = readRegularFile(file);
@@ -43,6 +51,6 @@ export async function rewriteCredentialFile(file: string, scanned: Pick<ScannedF
   const rescanned = scanned === undefined || !verifyUnchanged(text, scanned);
   const usages = rescanned ? scanText(text, needles) : targets;
   const edits = planReplacement(text, usages, r);
-  if (edits.length > 0) await writePrivateFile(file, bom + applyEdits(text, edits));
+  if (edits.length > 0) await write(file, bom + applyEdits(text, edits));
   return { updated: usages, rescanned };
 }

@@ -174,3 +174,23 @@ void test('CLI: --help prints usage; a bad option exits 2; the sandbox starts an
   });
   assert.equal(code, 0);
 });
+
+void test('failNext: the next matching request fails (raw 500 or a dropped connection) without effect; the one after passes', async () => {
+  await withSandbox({ seed: 'empty' }, async (sb) => {
+    const regenerate = (r: { method: string; path: string }): boolean => r.method === 'POST' && r.path.endsWith('/regenerate');
+    expectStatus(await call(sb, 'PUT', '/api/v1/user/robots/bot', { token: sb.tokens.admin }), 201);
+    const before = sb.state.robot('alice+bot')?.token;
+    sb.failNext(regenerate, 'fail');
+    // Not matched: untouched.
+    expectStatus(await call(sb, 'GET', '/api/v1/user/', { token: sb.tokens.admin }), 200);
+    const failed = await call(sb, 'POST', '/api/v1/user/robots/bot/regenerate', { token: sb.tokens.admin });
+    assert.equal(failed.status, 500);
+    assert.match(failed.text, /Internal Server Error/);
+    assert.equal(sb.state.robot('alice+bot')?.token, before, 'no effect');
+    sb.failNext(regenerate, 'drop');
+    await assert.rejects(fetch(`${sb.url}/api/v1/user/robots/bot/regenerate`, { method: 'POST', headers: { Authorization: `Bearer ${sb.tokens.admin}` } }));
+    assert.equal(sb.state.robot('alice+bot')?.token, before, 'no effect');
+    expectStatus(await call(sb, 'POST', '/api/v1/user/robots/bot/regenerate', { token: sb.tokens.admin }), 200);
+    assert.notEqual(sb.state.robot('alice+bot')?.token, before);
+  });
+});
