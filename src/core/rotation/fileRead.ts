@@ -8,19 +8,24 @@ import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const BINARY_PROBE = 8000;
 
-/** Bits of the prefilter's gram table: 2^22 bits (512 KiB), so a few hundred grams leave almost every slot empty. */
-const GRAM_BITS = 22;
+/** Bits of the prefilter's gram table: 2^16 bits (8 KiB, within the L1 cache: a larger table costs a cache miss per probe), so a few hundred grams leave over 99% of slots empty. */
+const GRAM_BITS = 16;
 const gramSlot = (gram: number): number => Math.imul(gram, 0x9e3779b1) >>> (32 - GRAM_BITS);
 const gramAt = (b: Uint8Array, i: number): number => ((b[i] ?? 0) | ((b[i + 1] ?? 0) << 8) | ((b[i + 2] ?? 0) << 16) | ((b[i + 3] ?? 0) << 24)) >>> 0;
 
+/** Whether this machine stores a `Uint32Array` element little-endian, as {@link gramAt} reads a gram. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * Whether `bytes` hold one of the literals. Every literal of length L has a 4-byte gram at each offset; a window
- * of L bytes always contains a position that is a multiple of `L - 3`, so probing only those positions for a gram
- * of any literal finds every occurrence (the shortest literal sets the step). A probe first asks a bit table
- * indexed by a hash of the gram (almost always empty), then the exact grams, and a gram of a literal is checked
- * in place: is that literal at the position the gram implies? The base64 literals share grams with other robots'
- * credentials (the same namespace, the same JSON around them), so checking in place, not the whole file for every
- * literal, keeps such files cheap. The answer is exactly "one of the literals is in the bytes".
+ * of L bytes always contains a position that is a multiple of any step up to `L - 3`, so probing only those
+ * positions for a gram of any literal finds every occurrence (the shortest literal sets the step, rounded down
+ * to a multiple of 4 so that, in a 4-byte-aligned buffer, each probe is one `Uint32Array` read). A probe first
+ * asks a bit table indexed by a hash of the gram (almost always empty), then the exact grams, and a gram of a
+ * literal is checked in place: is that literal at the position the gram implies? The base64 literals share
+ * grams with other robots' credentials (the same namespace, the same JSON around them), so checking in place,
+ * not the whole file for every literal, keeps such files cheap. The answer is exactly "one of the literals is in
+ * the bytes".
  */
 export function literalPrefilter(literals: readonly Buffer[]): (bytes: Buffer) => boolean {
   const shortest = Math.min(...literals.map((l) => l.length));
@@ -38,11 +43,12 @@ export function literalPrefilter(literals: readonly Buffer[]): (bytes: Buffer) =
       else list.push({ literal, offset });
     }
   }
-  const step = shortest - 3;
+  const step = shortest >= 7 ? (shortest - 3) & ~3 : shortest - 3;
   return (bytes) => {
+    const words = LITTLE_ENDIAN && step % 4 === 0 && bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : undefined;
     const last = bytes.length - 4;
     for (let i = 0; i <= last; i += step) {
-      const gram = gramAt(bytes, i);
+      const gram = words !== undefined ? (words[i >>> 2] ?? 0) : gramAt(bytes, i);
       const slot = gramSlot(gram);
       if (((table[slot >>> 5] ?? 0) & (1 << (slot & 31))) === 0) continue;
       for (const { literal, offset } of places.get(gram) ?? []) {
@@ -57,20 +63,27 @@ export function literalPrefilter(literals: readonly Buffer[]): (bytes: Buffer) =
 /** `O_NONBLOCK` where the platform has it: opening a FIFO then returns at once instead of waiting for a writer. */
 const OPEN_NONBLOCK = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
+/** {@link openRegularFile} with the size `fstat` gave. */
+function openRegular(file: string, noFollow: boolean): { readonly fd: number; readonly size: number } | 'special' {
+  const fd = openSync(file, OPEN_NONBLOCK | (noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
+  let size = -1;
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile()) size = st.size;
+  } finally {
+    if (size < 0) closeSync(fd);
+  }
+  return size < 0 ? 'special' : { fd, size };
+}
+
 /**
  * Opens `file` for reading without blocking (a FIFO or a device would block a plain `open`) and checks with
  * `fstat` on the opened descriptor that it is a regular file: `'special'` otherwise, and nothing is read.
  * `noFollow` refuses a symbolic link (ELOOP), for files listed as regular that a link replaced since.
  */
 export function openRegularFile(file: string, noFollow = false): number | 'special' {
-  const fd = openSync(file, OPEN_NONBLOCK | (noFollow ? (constants.O_NOFOLLOW ?? 0) : 0));
-  let regular = false;
-  try {
-    regular = fstatSync(fd).isFile();
-  } finally {
-    if (!regular) closeSync(fd);
-  }
-  return regular ? fd : 'special';
+  const opened = openRegular(file, noFollow);
+  return opened === 'special' ? opened : opened.fd;
 }
 
 /**
@@ -117,11 +130,20 @@ export class Reader {
    * is not a regular file (nothing read; see {@link openRegularFile}).
    */
   read(file: string, noFollow = false): Buffer | 'large' | 'special' {
-    const fd = openRegularFile(file, noFollow);
-    if (fd === 'special') return 'special';
+    const opened = openRegular(file, noFollow);
+    if (opened === 'special') return 'special';
+    const { fd, size } = opened;
     try {
+      if (size > MAX_FILE_BYTES) return 'large';
+      // Up to the end of the file: a read that returns less than asked once the size fstat gave is reached is
+      // the end (no further read returning 0); a file growing meanwhile is read on, a size of 0 (procfs) too.
       let n = 0;
-      for (let r = 1; r > 0 && n < this.buffer.length; n += r) r = readSync(fd, this.buffer, n, this.buffer.length - n, null);
+      for (;;) {
+        const want = this.buffer.length - n;
+        const r = readSync(fd, this.buffer, n, want, null);
+        n += r;
+        if (r === 0 || n === this.buffer.length || (r < want && size > 0 && n >= size)) break;
+      }
       return n > MAX_FILE_BYTES ? 'large' : this.buffer.subarray(0, n);
     } finally {
       closeSync(fd);
@@ -148,20 +170,49 @@ export type ReadOutcome =
   | { readonly kind: 'special' | 'large' | 'binary' | 'utf16' }
   | { readonly kind: 'text'; readonly hint: boolean; readonly bytes?: Uint8Array };
 
+/**
+ * Whether `bytes` hold `hint` and one of `words`. A word containing the hint is checked in place at each of the
+ * hint's occurrences (first the byte beside the hint, which rules out almost every one), so a file is searched
+ * once for the hint, not once per word; the other words are searched only in a file holding the hint and none
+ * of those.
+ */
+export function hintAndWord(hint: string, words: readonly string[]): (bytes: Buffer) => boolean {
+  const h = Buffer.from(hint, 'latin1');
+  const around = words.filter((w) => w.includes(hint) && w.length > hint.length).map((w) => {
+    const word = Buffer.from(w, 'latin1');
+    const at = w.indexOf(hint);
+    // The byte beside the hint in the word, and its offset from the hint's start.
+    const beside = at > 0 ? at - 1 : at + hint.length;
+    return { word, at, beside: beside - at, byte: word[beside] ?? 0 };
+  });
+  const elsewhere = words.filter((w) => !w.includes(hint)).map((w) => Buffer.from(w, 'latin1'));
+  const exact = words.includes(hint);
+  return (bytes) => {
+    const first = bytes.indexOf(h);
+    if (first < 0) return false;
+    if (exact) return true;
+    for (let i = first; i >= 0; i = bytes.indexOf(h, i + h.length)) {
+      for (const { word, at, beside, byte } of around) {
+        const start = i - at;
+        if (bytes[i + beside] === byte && start >= 0 && start + word.length <= bytes.length && bytes.compare(word, 0, word.length, start, start + word.length) === 0) return true;
+      }
+    }
+    return elsewhere.some((w) => bytes.includes(w));
+  };
+}
+
 /** The finder's reading and byte-level sorting of files: the same on the main thread and in a reader worker. */
 export class ScanReader {
   private readonly reader = new Reader();
   private readonly mayHold: (bytes: Buffer) => boolean;
-  private readonly hint: Buffer;
-  private readonly words: readonly Buffer[];
+  private readonly hint: (bytes: Buffer) => boolean;
 
   /**
    * @param hint a file may hold a reference (references.ts) only if it holds `hint` and one of `words`.
    */
   constructor(literals: readonly string[], hint: string, words: readonly string[]) {
     this.mayHold = literalPrefilter(literals.map((l) => Buffer.from(l, 'latin1')));
-    this.hint = Buffer.from(hint, 'latin1');
-    this.words = words.map((w) => Buffer.from(w, 'latin1'));
+    this.hint = hintAndWord(hint, words);
   }
 
   read(r: ReadRequest): ReadOutcome {
@@ -179,7 +230,7 @@ export class ScanReader {
     }
     // Without a NUL, only a byte-order mark makes UTF-16 text (non-Latin): isUtf16's NUL count is 0 here.
     if (probe.length >= 2 && ((probe[0] === 0xff && probe[1] === 0xfe) || (probe[0] === 0xfe && probe[1] === 0xff))) return { kind: 'utf16' };
-    const hint = bytes.includes(this.hint) && this.words.some((w) => bytes.includes(w));
+    const hint = this.hint(bytes);
     return this.mayHold(bytes) ? { kind: 'text', hint, bytes: Uint8Array.prototype.slice.call(bytes) } : { kind: 'text', hint };
   }
 }

@@ -225,7 +225,8 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
   const excluded = (rel: string | undefined): boolean => rel !== undefined && excludes.some((re) => re.test(rel));
   const reader = new Reader();
   const files: ScannedFile[] = [];
-  const known = new Set(conventionalSecretNames(o.robot));
+  /** The texts holding a usage, and where: what Secrets hold the token is read from them only if a file may reference one. */
+  const holders: { readonly text: string; readonly ranges: readonly TextRange[] }[] = [];
   const referenceCandidates: string[] = [];
   const tooLarge: string[] = [];
   const unreadable: string[] = [];
@@ -251,7 +252,7 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
       const scanned = scanFile(item.p.path, bytes, text, needles);
       if (scanned.usages.length > 0) {
         item.scanned = scanned;
-        for (const name of secretsHolding(text, scanned.usages.map((u) => u.value ?? u.range))) known.add(name);
+        holders.push({ text, ranges: scanned.usages.map((u) => u.value ?? u.range) });
       }
       item.outcome = { kind: 'text', hint: outcome.hint };
     } else item.outcome = outcome;
@@ -296,7 +297,8 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
         if (SKIPPED_NAMES.has(e.name)) continue;
         const rel = p.rel === '' ? e.name : `${p.rel}/${e.name}`;
         if (excluded(rel)) continue;
-        const path = join(p.path, e.name);
+        // Below a root, the folder's path is already normalised: joining is appending (what `join` returns).
+        const path = p.rel === '' ? join(p.path, e.name) : p.path + sep + e.name;
         if (e.isSymbolicLink()) link(path); // symbolic links are not followed
         else if (e.isDirectory() || e.isFile()) stack.push({ path, rel, dir: e.isDirectory() });
         else items.push({ kind: 'skipped', skipped: { path, reason: 'special' } });
@@ -355,6 +357,8 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
     }
   }
 
+  const known = new Set(conventionalSecretNames(o.robot));
+  if (referenceCandidates.length > 0) for (const h of holders) for (const name of secretsHolding(h.text, h.ranges)) known.add(name);
   const nonUpdatable: NonUpdatable[] = [];
   const externalSecrets: (FileVaultExternalSecret & { file: string })[] = [];
   for (const file of referenceCandidates) {
