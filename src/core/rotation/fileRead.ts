@@ -1,9 +1,12 @@
 /**
- * How the token-usage finder (finder.ts) reads one file, on the main thread or in a reader worker
- * (readerPool.ts): opened non-blocking and checked with `fstat`, read whole into a reused buffer, and sorted into
- * what the finder needs to know, so only the few files that may hold the token travel back to be decoded.
+ * How the token-usage finder (finder.ts) lists folders and reads files, on the main thread or in a reader worker
+ * (readerPool.ts): one task lists a folder and reads its files, each opened non-blocking and checked with
+ * `fstat`, read whole into a reused buffer, and sorted into what the finder needs to know, so only the files
+ * worth reporting travel back (few: binary, too large, holding a literal or the references' hint), and only
+ * those that may hold the token with their bytes, to be decoded.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync } from 'node:fs';
+import { join, sep } from 'node:path';
 
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 const BINARY_PROBE = 8000;
@@ -201,18 +204,81 @@ export function hintAndWord(hint: string, words: readonly string[]): (bytes: Buf
   };
 }
 
-/** The finder's reading and byte-level sorting of files: the same on the main thread and in a reader worker. */
+/** Never entered by the walk. */
+export const SKIPPED_NAMES: ReadonlySet<string> = new Set(['.git', 'node_modules']);
+
+/** A glob on `/`-separated relative paths: `**` any folders, `*` and `?` within one name. */
+export function globMatcher(pattern: string): RegExp {
+  let re = '';
+  const p = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  for (let i = 0; i < p.length; i++) {
+    const c = p.charAt(i);
+    if (c === '*' && p.charAt(i + 1) === '*') {
+      const slash = p.charAt(i + 2) === '/';
+      re += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}$`);
+}
+
+/** What a scan looks for and where it may not look; sent to each reader worker once per scan. */
+export interface ScanSetup {
+  /** The needles' literals (match.ts). */
+  readonly literals: readonly string[];
+  /** A file may hold a reference (references.ts) only if it holds `hint` and one of `words`. */
+  readonly hint: string;
+  readonly words: readonly string[];
+  /** Glob patterns on `/`-separated paths relative to their root. */
+  readonly excludes: readonly string[];
+  /** The real paths of the folders scanned: a symbolic link into one of them points at something searched anyway. */
+  readonly realRoots: readonly string[];
+}
+
+/**
+ * One piece of the walk: a folder to list (`rel` its `/`-separated path below its root, `''` for a root), whose
+ * files are read as it is listed, or files of a long listing still to be read (so that other threads share them).
+ */
+export type ScanTask = { readonly kind: 'folder'; readonly path: string; readonly rel: string } | { readonly kind: 'files'; readonly paths: readonly string[] };
+
+/** A file worth reporting (anything but text holding neither a literal nor the hint), and what reading it found. */
+export interface FileOutcome {
+  readonly path: string;
+  readonly outcome: ReadOutcome;
+}
+
+/** What one task found, in the order a sequential walk meets it (finder.ts puts the tasks' results together). */
+export interface TaskResult {
+  /** The folder could not be listed. */
+  readonly unreadable: boolean;
+  /** Symbolic links to outside the roots and special entries, in the order the listing meets them (last name first). */
+  readonly listed: readonly { readonly path: string; readonly reason: 'symlink' | 'special' }[];
+  /** In name order: a file worth reporting, or the index in `tasks` of a sub-folder or of a run of files. */
+  readonly entries: readonly (FileOutcome | number)[];
+  readonly tasks: readonly ScanTask[];
+  /** Files this task read or tried to (files of `tasks` not included), and those read (no error, regular). */
+  readonly files: number;
+  readonly read: number;
+}
+
+/** A listing's files read by the task that lists it; the others go to tasks of this many. */
+const FILES_PER_TASK = 64;
+
+/** The finder's walk, reading and byte-level sorting of files: the same on the main thread and in a reader worker. */
 export class ScanReader {
   private readonly reader = new Reader();
   private readonly mayHold: (bytes: Buffer) => boolean;
   private readonly hint: (bytes: Buffer) => boolean;
+  private readonly excludes: readonly RegExp[];
+  private readonly realRoots: readonly string[];
 
-  /**
-   * @param hint a file may hold a reference (references.ts) only if it holds `hint` and one of `words`.
-   */
-  constructor(literals: readonly string[], hint: string, words: readonly string[]) {
-    this.mayHold = literalPrefilter(literals.map((l) => Buffer.from(l, 'latin1')));
-    this.hint = hintAndWord(hint, words);
+  constructor(setup: ScanSetup) {
+    this.mayHold = literalPrefilter(setup.literals.map((l) => Buffer.from(l, 'latin1')));
+    this.hint = hintAndWord(setup.hint, setup.words);
+    this.excludes = setup.excludes.map(globMatcher);
+    this.realRoots = setup.realRoots;
   }
 
   read(r: ReadRequest): ReadOutcome {
@@ -232,5 +298,78 @@ export class ScanReader {
     if (probe.length >= 2 && ((probe[0] === 0xff && probe[1] === 0xfe) || (probe[0] === 0xfe && probe[1] === 0xff))) return { kind: 'utf16' };
     const hint = this.hint(bytes);
     return this.mayHold(bytes) ? { kind: 'text', hint, bytes: Uint8Array.prototype.slice.call(bytes) } : { kind: 'text', hint };
+  }
+
+  /**
+   * Lists a folder (`.git`, `node_modules` and excluded paths left out; symbolic links never followed, listed
+   * when their target is outside the roots) and reads its files, or reads a run of files. A file found in a
+   * folder was listed as a regular file: a symbolic link swapped in since is refused (`noFollow`).
+   */
+  run(task: ScanTask): TaskResult {
+    const listed: { path: string; reason: 'symlink' | 'special' }[] = [];
+    const entries: (FileOutcome | number)[] = [];
+    const tasks: ScanTask[] = [];
+    let files = 0;
+    let read = 0;
+    const readFile = (path: string): void => {
+      const outcome = this.read({ path, noFollow: true });
+      files++;
+      if (outcome.kind !== 'error' && outcome.kind !== 'special') read++;
+      if (outcome.kind !== 'text' || outcome.hint || outcome.bytes !== undefined) entries.push({ path, outcome });
+    };
+    const result = (unreadable: boolean): TaskResult => ({ unreadable, listed, entries, tasks, files, read });
+    if (task.kind === 'files') {
+      for (const path of task.paths) readFile(path);
+      return result(false);
+    }
+    let dirents;
+    try {
+      dirents = readdirSync(task.path, { withFileTypes: true });
+    } catch {
+      return result(true);
+    }
+    dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    // Links and special entries as the listing meets them (last name first); folders and files kept for name order.
+    const kept: { path: string; rel: string; folder: boolean }[] = [];
+    for (let i = dirents.length - 1; i >= 0; i--) {
+      const e = dirents[i];
+      if (e === undefined || SKIPPED_NAMES.has(e.name)) continue;
+      const rel = task.rel === '' ? e.name : `${task.rel}/${e.name}`;
+      if (this.excludes.some((re) => re.test(rel))) continue;
+      // Below a root, the folder's path is already normalised: joining is appending (what `join` returns).
+      const path = task.rel === '' ? join(task.path, e.name) : task.path + sep + e.name;
+      if (e.isSymbolicLink()) {
+        if (this.outsideRoots(path)) listed.push({ path, reason: 'symlink' });
+      } else if (e.isDirectory() || e.isFile()) kept.push({ path, rel, folder: e.isDirectory() });
+      else listed.push({ path, reason: 'special' });
+    }
+    let run: string[] | undefined;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      const k = kept[i];
+      if (k === undefined) continue;
+      if (k.folder) {
+        run = undefined;
+        entries.push(tasks.push({ kind: 'folder', path: k.path, rel: k.rel }) - 1);
+      } else if (files < FILES_PER_TASK) readFile(k.path);
+      else {
+        if (run === undefined || run.length >= FILES_PER_TASK) {
+          run = [];
+          entries.push(tasks.push({ kind: 'files', paths: run }) - 1);
+        }
+        run.push(k.path);
+      }
+    }
+    return result(false);
+  }
+
+  /** A symbolic link whose target exists outside the roots (a dangling one holds nothing to search). */
+  private outsideRoots(path: string): boolean {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      return false;
+    }
+    return !this.realRoots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
   }
 }

@@ -43,6 +43,9 @@ void test('reader threads find exactly what the main thread finds, skips, refere
       const filler = i % 3 === 0 ? pullSecretManifest({ host: 'quay.io', robot: other, token: `${TOKEN.slice(0, 20)}${String(i).padStart(44, 'x')}`, scope: 'org', name: `p-${i}` }) : `line ${rand()}\n`.repeat(50);
       put(tree, `d${i % 13}/f-${i}.yaml`, filler);
     }
+    // A long listing (its files shared out in runs between threads) with a sub-folder amid its files.
+    for (let i = 0; i < 150; i++) put(tree, `flat/f-${String(i).padStart(3, '0')}.txt`, [10, 120].includes(i) ? `QUAY_TOKEN=${TOKEN}\n` : `line ${i}\n`);
+    put(tree, 'flat/f-100/x.env', `QUAY_TOKEN=${TOKEN}\n`);
     put(tree, 'd3/.env', `QUAY_TOKEN=${TOKEN}\n`);
     put(tree, 'd5/config.json', JSON.stringify({ auths: { 'quay.io': { auth } } }));
     put(tree, 'd7/pull.yaml', pullSecretManifest({ host: 'quay.io', robot: ROBOT, token: TOKEN, scope: 'org', name: 'ci-pull', namespace: 'prod' }));
@@ -71,7 +74,7 @@ void test('reader threads find exactly what the main thread finds, skips, refere
     const root = process.getuid?.() === 0; // root reads a folder without permissions
     assert.deepEqual(
       main.files.map((f) => (f.file === extra ? 'extra' : f.file.slice(tree.length + 1))),
-      ['d3/.env', 'd5/config.json', 'd7/pull.yaml', 'd8/opaque.yaml', ...(root ? ['m-locked/inside.env'] : []), 'extra'],
+      ['d3/.env', 'd5/config.json', 'd7/pull.yaml', 'd8/opaque.yaml', 'flat/f-010.txt', 'flat/f-100/x.env', 'flat/f-120.txt', ...(root ? ['m-locked/inside.env'] : []), 'extra'],
     );
     // In walk order: a folder's links and special files as its listing is read (last name first), its files as they are read.
     assert.deepEqual(main.skipped.map((s) => [s.path.slice(tree.length + 1), s.reason]), [
