@@ -11,13 +11,15 @@
  * device): every file is opened non-blocking and checked with `fstat` before it is read, so a FIFO given as a
  * root or extra file (or swapped in after the folder was listed) cannot block the scan.
  *
- * Speed (issue 22 §4, test/bench/rotation.ts compares the whole with ripgrep): the main thread walks the folders
- * while reader threads (readerPool.ts, one per core, kept idle 30 s between scans) read each file into a reused
- * buffer and search it for the needles' literals as bytes (fileRead.ts); only a file holding one comes back to be
- * decoded and scanned for real (match.ts). Reads are synchronous, in batches: asynchronous reads cost several
- * thread-pool round trips per file, which for thousands of small files is slower than the search itself. Small
- * scans (200 files or fewer) read on the main thread, in slices of about 10 ms between which the event loop runs,
- * the signal is checked and progress is reported. Either way the result is the same, in the same order.
+ * Speed (issue 22 §4, test/bench/rotation.ts compares the whole with ripgrep): the walk is cut into tasks
+ * (fileRead.ts: list a folder and read its files, or read a run of a long listing's files), run by reader
+ * threads (readerPool.ts, one per core, kept idle 30 s between scans) and by the main thread when no thread has
+ * room; each file is read into a reused buffer and searched for the needles' literals as bytes, and only a file
+ * holding one comes back with its bytes to be decoded and scanned for real (match.ts). Reads are synchronous:
+ * asynchronous reads cost several thread-pool round trips per file, which for thousands of small files is
+ * slower than the search itself. Small scans (200 files or fewer) run on the main thread alone, in slices of
+ * about 10 ms between which the event loop runs, the signal is checked and progress is reported. Either way the
+ * result is the same, in the same order: the tasks' results are put together as a sequential walk meets them.
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, realpathSync, statSync } from 'node:fs';
