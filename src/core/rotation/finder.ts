@@ -13,7 +13,7 @@
  *
  * Speed (issue 22 §4, test/bench/rotation.ts compares the whole with ripgrep): the walk is cut into tasks
  * (fileRead.ts: list a folder and read its files, or read a run of a long listing's files), run by reader
- * threads (readerPool.ts, one per core, kept idle 30 s between scans) and by the main thread when no thread has
+ * threads (readerPool.ts, one per core but one, kept idle 30 s between scans) and by the main thread when no thread has
  * room; each file is read into a reused buffer and searched for the needles' literals as bytes, and only a file
  * holding one comes back with its bytes to be decoded and scanned for real (match.ts). Reads are synchronous:
  * asynchronous reads cost several thread-pool round trips per file, which for thousands of small files is
@@ -35,7 +35,9 @@ import { globMatcher, Reader, ScanReader, SKIPPED_NAMES, type FileOutcome, type 
 import { defaultReaderWorkers, ReaderPool } from './readerPool';
 
 export { globMatcher, literalPrefilter, MAX_FILE_BYTES, openRegularFile, readRegularFile } from './fileRead';
+/** Slices of the main thread's work between which the event loop runs; short while threads wait for its answers. */
 const SLICE_MS = 10;
+const SLICE_WITH_THREADS_MS = 1;
 
 export interface FindOptions {
   /** Full robot name `namespace+short`. */
@@ -52,7 +54,7 @@ export interface FindOptions {
   /** Called between slices and at the end with the number of files read so far. */
   readonly onProgress?: (filesScanned: number) => void;
   /**
-   * Reader threads (readerPool.ts): `workers` of them (default one per core, at most 4; 0 reads on the main
+   * Reader threads (readerPool.ts): `workers` of them (default one per core but one, at most 4; 0 reads on the main
    * thread) once more than `after` files are found (default 200: below that, starting threads costs more than it
    * saves). The result is the same either way.
    */
@@ -273,7 +275,7 @@ export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
       else if (pool?.pending === true) await pool.answer(o.signal);
       else break;
       o.signal?.throwIfAborted();
-      if (performance.now() - sliceStart >= SLICE_MS) {
+      if (performance.now() - sliceStart >= (pool?.running === true ? SLICE_WITH_THREADS_MS : SLICE_MS)) {
         o.onProgress?.(filesScanned);
         await yieldToEventLoop();
         o.signal?.throwIfAborted();

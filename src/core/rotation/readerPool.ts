@@ -8,7 +8,7 @@
  * handed back and run on the main thread: the result is the same, only slower.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ScanSetup, ScanTask, TaskResult } from './fileRead';
@@ -22,6 +22,12 @@ const MAX_WORKERS = 4;
 const IDLE_MS = 30_000;
 const idle: Worker[] = [];
 let idleTimer: NodeJS.Timeout | undefined;
+
+/** Ends the reader workers waiting for a next scan (the next scan starts new ones). */
+export async function endIdleReaders(): Promise<void> {
+  if (idleTimer !== undefined) clearTimeout(idleTimer);
+  await Promise.all(idle.splice(0).map((w) => w.terminate()));
+}
 
 export const READER_WORKER_SCRIPT = join(__dirname, 'readerWorker.js');
 
@@ -37,10 +43,15 @@ function spawn(): Worker {
   return w;
 }
 
-/** How many reader workers a scan uses by default: one per core (at most 4), none on a single core. */
+/**
+ * How many reader workers a scan uses by default: one per core but one (at most 4), since the main thread runs
+ * tasks too, so as many threads as cores, as `rg -j <cores>`; none on a single core, and none while the cores
+ * are busy (a load average over the last minute of one per core or more): threads then gain no time, and
+ * starting them (a few tens of milliseconds each, then their code runs unoptimised for a while) costs CPU.
+ */
 export function defaultReaderWorkers(): number {
   const cores = availableParallelism();
-  return cores < 2 ? 0 : Math.min(cores, MAX_WORKERS);
+  return (loadavg()[0] ?? 0) >= cores ? 0 : Math.min(cores - 1, MAX_WORKERS);
 }
 
 /** A worker's answer: the results of one message's tasks, in order. */
@@ -109,7 +120,7 @@ export class ReaderPool {
       for (const w of this.workers) {
         const inFlight = this.busy.get(w) ?? [];
         if (inFlight.length >= IN_FLIGHT || left <= 0) continue;
-        const share = Math.min(TASKS_PER_MESSAGE, Math.max(1, Math.ceil(left / (this.workers.length * IN_FLIGHT))));
+        const share = Math.min(TASKS_PER_MESSAGE, Math.ceil(left / this.workers.length));
         const ids: number[] = [];
         for (let id = next(); id !== undefined; id = ids.length < share ? next() : undefined) ids.push(id);
         if (ids.length === 0) return;
