@@ -13,8 +13,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ScanSetup, ScanTask, TaskResult } from './fileRead';
 
-/** Messages in flight per worker, and tasks per message at most: enough that no worker idles between two answers. */
-const IN_FLIGHT = 3;
+/**
+ * Messages in flight per worker, and tasks per message at most: enough that no worker idles between two
+ * answers, few enough that the main thread, done with the rest, does not wait long for the last ones.
+ */
+const IN_FLIGHT = 2;
 const TASKS_PER_MESSAGE = 8;
 const MAX_WORKERS = 4;
 
@@ -64,6 +67,8 @@ export class ReaderPool {
   private readonly workers: Worker[] = [];
   /** Per worker, its messages not answered yet: each message's id and task ids. */
   private readonly busy = new Map<Worker, { id: number; tasks: number[] }[]>();
+  /** Workers that can take tasks: a new one once it has loaded its script and the setup (until then, the main thread works alone). */
+  private readonly ready = new Set<Worker>();
   private readonly detach: (() => void)[] = [];
   private nextId = 0;
   private waiter: (() => void) | undefined;
@@ -80,11 +85,13 @@ export class ReaderPool {
     if (!existsSync(READER_WORKER_SCRIPT)) return;
     if (idleTimer !== undefined) clearTimeout(idleTimer);
     for (let i = 0; i < count; i++) {
-      const w = idle.pop() ?? spawn();
+      const reused = idle.pop();
+      const w = reused ?? spawn();
+      if (reused !== undefined) this.ready.add(w);
       w.ref();
       this.workers.push(w);
       this.busy.set(w, []);
-      const onMessage = (m: Answer): void => this.answered(w, m);
+      const onMessage = (m: Answer | { ready: true }): void => ('ready' in m ? this.started(w) : this.answered(w, m));
       const onFail = (): void => this.fail(w);
       w.on('message', onMessage);
       w.on('error', onFail);
@@ -119,7 +126,7 @@ export class ReaderPool {
       sent = false;
       for (const w of this.workers) {
         const inFlight = this.busy.get(w) ?? [];
-        if (inFlight.length >= IN_FLIGHT || left <= 0) continue;
+        if (inFlight.length >= IN_FLIGHT || left <= 0 || !this.ready.has(w)) continue;
         const share = Math.min(TASKS_PER_MESSAGE, Math.ceil(left / this.workers.length));
         const ids: number[] = [];
         for (let id = next(); id !== undefined; id = ids.length < share ? next() : undefined) ids.push(id);
@@ -176,6 +183,11 @@ export class ReaderPool {
       idleTimer.unref();
     }
     await Promise.all(ended.map((w) => w.terminate()));
+  }
+
+  private started(w: Worker): void {
+    this.ready.add(w);
+    this.waiter?.();
   }
 
   private answered(w: Worker, m: Answer): void {

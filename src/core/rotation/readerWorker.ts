@@ -1,6 +1,6 @@
 /**
  * A reader worker of the token-usage finder (readerPool.ts): for each scan it is sent what to look for
- * (`setup`), then runs the walk's tasks it is sent (list a folder and read its files, or read a run of files)
+ * (`setup`, answered `ready`), then runs the walk's tasks it is sent (list a folder and read its files, or read a run of files)
  * with the same {@link ScanReader} the main thread uses, and answers each message's results, in order, with the
  * bytes of the files that may hold the token transferred (not copied). Compiled to `readerWorker.js` beside
  * finder.js (tsc) and beside `dist/extension.js` and `dist/cli.js` (scripts/build.mjs).
@@ -14,6 +14,7 @@ if (port !== null) {
   port.on('message', (m: { setup: ScanSetup } | { id: number; tasks: ScanTask[] }) => {
     if ('setup' in m) {
       reader = new ScanReader(m.setup); // a new scan
+      port.postMessage({ ready: true });
       return;
     }
     const r = reader;
