@@ -12,14 +12,15 @@
  * root or extra file (or swapped in after the folder was listed) cannot block the scan.
  *
  * Speed (issue 22 §4, test/bench/rotation.ts compares the whole with ripgrep): the walk is cut into tasks
- * (fileRead.ts: list a folder and read its files, or read a run of a long listing's files), run by reader
- * threads (readerPool.ts, one per core but one, kept idle 30 s between scans) and by the main thread when no thread has
- * room; each file is read into a reused buffer and searched for the needles' literals as bytes, and only a file
- * holding one comes back with its bytes to be decoded and scanned for real (match.ts). Reads are synchronous:
- * asynchronous reads cost several thread-pool round trips per file, which for thousands of small files is
- * slower than the search itself. Small scans (200 files or fewer) run on the main thread alone, in slices of
- * about 10 ms between which the event loop runs, the signal is checked and progress is reported. Either way the
- * result is the same, in the same order: the tasks' results are put together as a sequential walk meets them.
+ * (fileRead.ts: list a folder and read its files, or read a run of a long listing's files), run by the main
+ * thread and, while cores are idle, by reader threads (readerPool.ts, one per core but one, kept idle 30 s
+ * between scans); each file is read into a reused buffer and searched for the needles' literals as bytes, and
+ * only a file holding one comes back with its bytes to be decoded and scanned for real (match.ts). Reads are
+ * synchronous: asynchronous reads cost several thread-pool round trips per file, which for thousands of small
+ * files is slower than the search itself. The main thread works in slices (10 ms alone, 1 ms while threads wait
+ * for it) between which the event loop runs, the signal is checked and progress is reported; threads start
+ * only past 200 files. Either way the result is the same, in the same order: the tasks' results are put
+ * together as a sequential walk meets them.
  */
 import { createHash } from 'node:crypto';
 import { lstatSync, realpathSync, statSync } from 'node:fs';
@@ -54,9 +55,9 @@ export interface FindOptions {
   /** Called between slices and at the end with the number of files read so far. */
   readonly onProgress?: (filesScanned: number) => void;
   /**
-   * Reader threads (readerPool.ts): `workers` of them (default one per core but one, at most 4; 0 reads on the main
-   * thread) once more than `after` files are found (default 200: below that, starting threads costs more than it
-   * saves). The result is the same either way.
+   * Reader threads (readerPool.ts): `workers` of them (default `defaultReaderWorkers()`: one per core but one,
+   * at most 4, none while the cores are busy; 0: the main thread alone) once more than `after` files are found
+   * (default 200: below that, starting threads costs more than it saves). The result is the same either way.
    */
   readonly readers?: { readonly workers?: number; readonly after?: number };
 }
