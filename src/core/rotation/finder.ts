@@ -11,16 +11,19 @@
  * device): every file is opened non-blocking and checked with `fstat` before it is read, so a FIFO given as a
  * root or extra file (or swapped in after the folder was listed) cannot block the scan.
  *
- * Speed (issue 22 §4, test/bench/rotation.ts compares the whole with ripgrep): the main thread walks the folders
- * while reader threads (readerPool.ts, one per core, kept idle 30 s between scans) read each file into a reused
- * buffer and search it for the needles' literals as bytes (fileRead.ts); only a file holding one comes back to be
- * decoded and scanned for real (match.ts). Reads are synchronous, in batches: asynchronous reads cost several
- * thread-pool round trips per file, which for thousands of small files is slower than the search itself. Small
- * scans (200 files or fewer) read on the main thread, in slices of about 10 ms between which the event loop runs,
- * the signal is checked and progress is reported. Either way the result is the same, in the same order.
+ * Speed (issue 22 §4, test/bench/rotation.ts compares the whole with ripgrep): the walk is cut into tasks
+ * (fileRead.ts: list a folder and read its files, or read a run of a long listing's files), run by the main
+ * thread and, while cores are idle, by reader threads (readerPool.ts, one per core but one, kept idle 30 s
+ * between scans); each file is read into a reused buffer and searched for the needles' literals as bytes, and
+ * only a file holding one comes back with its bytes to be decoded and scanned for real (match.ts). Reads are
+ * synchronous: asynchronous reads cost several thread-pool round trips per file, which for thousands of small
+ * files is slower than the search itself. The main thread works in slices (10 ms alone, 1 ms while threads wait
+ * for it) between which the event loop runs, the signal is checked and progress is reported; threads start
+ * only past 200 files. Either way the result is the same, in the same order: the tasks' results are put
+ * together as a sequential walk meets them.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TextRange } from '../yaml/edits';
@@ -29,13 +32,13 @@ import type { Needles, TextUsage } from './match';
 import { vaultExternalSecretsIn, type FileVaultExternalSecret } from './externalSecrets';
 import { conventionalSecretNames, findReferences, REFERENCE_HINT, REFERENCE_WORDS, secretsHolding } from './references';
 import type { SecretReference } from './references';
-import { Reader, ScanReader, type ReadOutcome } from './fileRead';
+import { globMatcher, Reader, ScanReader, SKIPPED_NAMES, type FileOutcome, type ScanTask, type TaskResult } from './fileRead';
 import { defaultReaderWorkers, ReaderPool } from './readerPool';
 
-export { literalPrefilter, MAX_FILE_BYTES, openRegularFile, readRegularFile } from './fileRead';
-
-const SKIPPED_NAMES = new Set(['.git', 'node_modules']);
+export { globMatcher, literalPrefilter, MAX_FILE_BYTES, openRegularFile, readRegularFile } from './fileRead';
+/** Slices of the main thread's work between which the event loop runs; short while threads wait for its answers. */
 const SLICE_MS = 10;
+const SLICE_WITH_THREADS_MS = 1;
 
 export interface FindOptions {
   /** Full robot name `namespace+short`. */
@@ -52,9 +55,9 @@ export interface FindOptions {
   /** Called between slices and at the end with the number of files read so far. */
   readonly onProgress?: (filesScanned: number) => void;
   /**
-   * Reader threads (readerPool.ts): `workers` of them (default one per core, at most 4; 0 reads on the main
-   * thread) once more than `after` files are found (default 200: below that, starting threads costs more than it
-   * saves). The result is the same either way.
+   * Reader threads (readerPool.ts): `workers` of them (default `defaultReaderWorkers()`: one per core but one,
+   * at most 4, none while the cores are busy; 0: the main thread alone) once more than `after` files are found
+   * (default 200: below that, starting threads costs more than it saves). The result is the same either way.
    */
   readonly readers?: { readonly workers?: number; readonly after?: number };
 }
@@ -128,23 +131,6 @@ export function userCredentialFiles(home: string, env: Readonly<Record<string, s
   return files;
 }
 
-/** A glob on `/`-separated relative paths: `**` any folders, `*` and `?` within one name. */
-export function globMatcher(pattern: string): RegExp {
-  let re = '';
-  const p = pattern.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
-  for (let i = 0; i < p.length; i++) {
-    const c = p.charAt(i);
-    if (c === '*' && p.charAt(i + 1) === '*') {
-      const slash = p.charAt(i + 2) === '/';
-      re += slash ? '(?:.*/)?' : '.*';
-      i += slash ? 2 : 1;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
-}
-
 /**
  * Whether the scan of `root` reaches `file` (with the same excludes): inside `root`, no `.git` or `node_modules`
  * folder on the way, no exclude matching the file or a folder above it, no symbolic link on the way, and a
@@ -198,163 +184,142 @@ function scanFile(file: string, bytes: Uint8Array, text: string, needles: Needle
 /** The text of a file as VS Code shows it: UTF-8, a byte-order mark dropped. */
 const decode = (bytes: Uint8Array): string => new TextDecoder('utf-8').decode(bytes);
 
-interface Pending {
-  readonly path: string;
-  /** `/`-separated path relative to its root, for excludes; undefined for extra files. */
-  readonly rel: string | undefined;
-  readonly dir: boolean;
-}
-
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
-
-/** A place in scan order: what the walk found, or a file with what reading it found (filled in later by a worker). */
-type Item =
-  | { readonly kind: 'skipped'; readonly skipped: SkippedFile }
-  | { readonly kind: 'unreadable'; readonly path: string }
-  | { readonly kind: 'file'; readonly p: Pending; outcome?: ReadOutcome; scanned?: ScannedFile };
 
 const DEFAULT_PARALLEL_AFTER = 200;
 
 /** Find every usage of the robot's token under the roots and in the extra files. */
 export async function findTokenUsages(o: FindOptions): Promise<FindResult> {
   const needles = needlesFor(o.robot, o.token);
-  const scanReader = new ScanReader(needles.literals, REFERENCE_HINT, REFERENCE_WORDS);
-  const excludes = (o.excludes ?? []).map(globMatcher);
-  const excluded = (rel: string | undefined): boolean => rel !== undefined && excludes.some((re) => re.test(rel));
+  /** The roots' real paths: a symbolic link into one of them points at something that is searched anyway. */
+  const realRoots: string[] = [];
+  const folders = o.roots.map((root) => {
+    try {
+      return statSync(root).isDirectory();
+    } catch {
+      throw new Error(`${root}: no such file or folder.`);
+    }
+  });
+  o.roots.forEach((root, i) => folders[i] === true && realRoots.push(realpathSync(root)));
+  const setup = { literals: needles.literals, hint: REFERENCE_HINT, words: REFERENCE_WORDS, excludes: o.excludes ?? [], realRoots };
+  const scanReader = new ScanReader(setup);
   const reader = new Reader();
   const files: ScannedFile[] = [];
-  const known = new Set(conventionalSecretNames(o.robot));
+  /** The texts holding a usage, and where: what Secrets hold the token is read from them only if a file may reference one. */
+  const holders: { readonly text: string; readonly ranges: readonly TextRange[] }[] = [];
   const referenceCandidates: string[] = [];
   const tooLarge: string[] = [];
   const unreadable: string[] = [];
   const skipped: SkippedFile[] = [];
   let filesScanned = 0;
-  /** The roots' real paths: a symbolic link into one of them points at something that is searched anyway. */
-  const realRoots: string[] = [];
-  /** Everything the scan meets, in the order a sequential scan meets it: the result is assembled from it. */
-  const items: Item[] = [];
   const workers = o.readers?.workers ?? defaultReaderWorkers();
   const parallelAfter = o.readers?.after ?? DEFAULT_PARALLEL_AFTER;
   let pool: ReaderPool | undefined;
   let filesFound = 0;
-  let filesRead = 0;
 
-  /** What a file's outcome means as soon as it is known: a file that may hold the token is decoded and scanned. */
-  const settle = (slot: number, outcome: ReadOutcome): void => {
-    const item = items[slot];
-    if (item?.kind !== 'file') return;
-    if (outcome.kind === 'text' && outcome.bytes !== undefined) {
-      const bytes = outcome.bytes;
-      const text = decode(bytes);
-      const scanned = scanFile(item.p.path, bytes, text, needles);
-      if (scanned.usages.length > 0) {
-        item.scanned = scanned;
-        for (const name of secretsHolding(text, scanned.usages.map((u) => u.value ?? u.range))) known.add(name);
-      }
-      item.outcome = { kind: 'text', hint: outcome.hint };
-    } else item.outcome = outcome;
-    if (outcome.kind !== 'error' && outcome.kind !== 'special') filesRead++;
+  /** The walk's tasks (fileRead.ts), their results, and the ids of the tasks each result found. */
+  const tasks: ScanTask[] = [];
+  const results: TaskResult[] = [];
+  const children: number[][] = [];
+  /** Tasks not handed out yet: workers take the oldest, the main thread the newest. */
+  const queue: number[] = [];
+  let head = 0;
+  const add = (task: ScanTask): number => {
+    const id = tasks.push(task) - 1;
+    queue.push(id);
+    return id;
+  };
+  /** A file that may hold the token is decoded and scanned as soon as its outcome is known. */
+  const scannedFiles = new Map<FileOutcome, ScannedFile>();
+  const settle = (f: FileOutcome): void => {
+    if (f.outcome.kind !== 'text' || f.outcome.bytes === undefined) return;
+    const bytes = f.outcome.bytes;
+    const text = decode(bytes);
+    const scanned = scanFile(f.path, bytes, text, needles);
+    if (scanned.usages.length > 0) {
+      scannedFiles.set(f, scanned);
+      holders.push({ text, ranges: scanned.usages.map((u) => u.value ?? u.range) });
+    }
+  };
+  const done = (id: number, result: TaskResult): void => {
+    results[id] = result;
+    children[id] = result.tasks.map(add);
+    filesFound += result.files;
+    filesScanned += result.read;
+    for (const e of result.entries) if (typeof e !== 'number') settle(e);
   };
 
-  const stack: Pending[] = [];
-  for (const f of [...(o.extraFiles ?? [])].reverse()) stack.push({ path: f, rel: undefined, dir: false });
-  for (const root of [...o.roots].reverse()) {
-    let dir: boolean;
-    try {
-      dir = statSync(root).isDirectory();
-    } catch {
-      throw new Error(`${root}: no such file or folder.`);
-    }
-    stack.push({ path: root, rel: '', dir });
-    if (dir) realRoots.push(realpathSync(root));
+  /** The roots (a folder's task, or a file read here) and then the extra files, in the order they are scanned. */
+  const top: ({ readonly task: number } | { readonly file: FileOutcome; readonly inTree: boolean })[] = [];
+  o.roots.forEach((path, i) => top.push(folders[i] === true ? { task: add({ kind: 'folder', path, rel: '' }) } : { file: { path, outcome: scanReader.read({ path, noFollow: false }) }, inTree: true }));
+  for (const path of o.extraFiles ?? []) top.push({ file: { path, outcome: scanReader.read({ path, noFollow: false }) }, inTree: false });
+  for (const t of top) {
+    if (!('file' in t)) continue;
+    settle(t.file);
+    if (t.file.outcome.kind !== 'error' && t.file.outcome.kind !== 'special') filesScanned++;
   }
-  const insideRoots = (real: string): boolean => realRoots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
-  /** A symbolic link in a tree: listed unless its target is missing or lies inside a root (searched there). */
-  const link = (path: string): void => {
-    let real: string;
-    try {
-      real = realpathSync(path);
-    } catch {
-      return; // dangling: nothing to search
-    }
-    if (!insideRoots(real)) items.push({ kind: 'skipped', skipped: { path, reason: 'symlink' } });
-  };
-
-  const visit = (p: Pending): void => {
-    if (p.dir) {
-      let entries;
-      try {
-        entries = readdirSync(p.path, { withFileTypes: true });
-      } catch {
-        items.push({ kind: 'unreadable', path: p.path });
-        return;
-      }
-      entries.sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)); // popped in name order
-      for (const e of entries) {
-        if (SKIPPED_NAMES.has(e.name)) continue;
-        const rel = p.rel === '' ? e.name : `${p.rel}/${e.name}`;
-        if (excluded(rel)) continue;
-        const path = join(p.path, e.name);
-        if (e.isSymbolicLink()) link(path); // symbolic links are not followed
-        else if (e.isDirectory() || e.isFile()) stack.push({ path, rel, dir: e.isDirectory() });
-        else items.push({ kind: 'skipped', skipped: { path, reason: 'special' } });
-      }
-      return;
-    }
-    const slot = items.push({ kind: 'file', p }) - 1;
-    // A file found in a folder was listed as a regular file: a symbolic link swapped in since is refused.
-    const request = { path: p.path, noFollow: p.rel !== undefined && p.rel !== '' };
-    if (++filesFound > parallelAfter && workers > 0 && pool === undefined) {
-      pool = new ReaderPool(workers, { literals: needles.literals, hint: REFERENCE_HINT, words: REFERENCE_WORDS }, settle);
-    }
-    if (pool?.running === true) pool.add(slot, request);
-    else settle(slot, scanReader.read(request));
-  };
 
   try {
+    o.signal?.throwIfAborted();
     let sliceStart = performance.now();
-    for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
-      visit(next);
-      if (performance.now() - sliceStart >= SLICE_MS) {
-        o.onProgress?.(filesRead);
+    for (;;) {
+      if (pool === undefined && workers > 0 && filesFound > parallelAfter && queue.length > head) {
+        pool = new ReaderPool(workers, setup, done);
+      }
+      if (pool !== undefined && !pool.running) for (const id of pool.takeBack()) queue.push(id);
+      pool?.feed(() => (head < queue.length ? queue[head++] : undefined), queue.length - head, (id) => tasks[id] ?? { kind: 'files', paths: [] });
+      // What no worker has room for is run here, newest first.
+      const id = queue.length > head ? queue.pop() : undefined;
+      if (id !== undefined) done(id, scanReader.run(tasks[id] ?? { kind: 'files', paths: [] }));
+      else if (pool?.pending === true) await pool.answer(o.signal);
+      else break;
+      o.signal?.throwIfAborted();
+      if (performance.now() - sliceStart >= (pool?.running === true ? SLICE_WITH_THREADS_MS : SLICE_MS)) {
+        o.onProgress?.(filesScanned);
         await yieldToEventLoop();
         o.signal?.throwIfAborted();
         sliceStart = performance.now();
       }
     }
-    await pool?.drain((request) => scanReader.read(request), o.signal);
   } finally {
     await pool?.close();
   }
 
-  for (const [slot, item] of items.entries()) {
-    if (item.kind === 'skipped') skipped.push(item.skipped);
-    else if (item.kind === 'unreadable') unreadable.push(item.path);
+  /** Puts a file's outcome in its lists, in the order of a sequential scan; a missing extra file is no error. */
+  const record = (f: FileOutcome, inTree: boolean): void => {
+    const { path, outcome } = f;
+    if (outcome.kind === 'error') {
+      if (inTree || outcome.code !== 'ENOENT') unreadable.push(path);
+    } else if (outcome.kind === 'special') skipped.push({ path, reason: 'special' });
+    else if (outcome.kind === 'large') tooLarge.push(path);
+    else if (outcome.kind !== 'text') skipped.push({ path, reason: outcome.kind });
     else {
-      // Not answered by a reader worker (one failed): read here.
-      if (item.outcome === undefined) settle(slot, scanReader.read({ path: item.p.path, noFollow: item.p.rel !== undefined && item.p.rel !== '' }));
-      const outcome = item.outcome ?? { kind: 'error', code: undefined };
-      const path = item.p.path;
-      if (outcome.kind === 'error') {
-        if (item.p.rel !== undefined || outcome.code !== 'ENOENT') unreadable.push(path);
-        continue;
-      }
-      if (outcome.kind === 'special') {
-        skipped.push({ path, reason: 'special' });
-        continue;
-      }
-      filesScanned++;
-      if (outcome.kind === 'large') tooLarge.push(path);
-      else if (outcome.kind !== 'text') skipped.push({ path, reason: outcome.kind });
-      else if (outcome.kind === 'text') {
-        if (outcome.hint) referenceCandidates.push(path);
-        if (item.scanned !== undefined) files.push(item.scanned);
-      }
+      if (outcome.hint) referenceCandidates.push(path);
+      const scanned = scannedFiles.get(f);
+      if (scanned !== undefined) files.push(scanned);
     }
+  };
+  /** A folder's task: its listing's links and special entries, then its files and sub-folders in name order. */
+  const emit = (id: number): void => {
+    const task = tasks[id];
+    const result = results[id];
+    if (task === undefined || result === undefined) return;
+    if (result.unreadable) unreadable.push(task.kind === 'folder' ? task.path : '');
+    for (const l of result.listed) skipped.push(l);
+    for (const e of result.entries) {
+      if (typeof e !== 'number') record(e, true);
+      else emit(children[id]?.[e] ?? -1);
+    }
+  };
+  for (const t of top) {
+    if ('file' in t) record(t.file, t.inTree);
+    else emit(t.task);
   }
 
+  const known = new Set(conventionalSecretNames(o.robot));
+  if (referenceCandidates.length > 0) for (const h of holders) for (const name of secretsHolding(h.text, h.ranges)) known.add(name);
   const nonUpdatable: NonUpdatable[] = [];
   const externalSecrets: (FileVaultExternalSecret & { file: string })[] = [];
   for (const file of referenceCandidates) {

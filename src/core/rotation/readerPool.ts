@@ -1,27 +1,36 @@
 /**
- * Reading the finder's files on every core (issue 22, section 4): a few worker threads (readerWorker.ts) each
- * read batches of files with the same {@link ScanReader} as the main thread, while the main thread walks the
- * folders and decodes the few files that may hold the token. Outcomes come back per batch and are put in their
- * slots, so the finder's result keeps the order of a sequential scan.
+ * The finder's walk on every core (issue 22, section 4): a few worker threads (readerWorker.ts) run the walk's
+ * tasks (fileRead.ts: list a folder and read its files, or read a run of files) with the same
+ * {@link ScanReader} as the main thread, which hands the tasks out as the listings find them, runs those no
+ * worker has room for, and puts the results together in the order of a sequential scan (finder.ts).
  *
- * Where the worker script is missing (a bundle without it) or a worker fails, the batches it had not answered are
- * read on the main thread at the end: the result is the same, only slower.
+ * Where the worker script is missing (a bundle without it) or a worker fails, the tasks it had not answered are
+ * handed back and run on the main thread: the result is the same, only slower.
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ReadOutcome, ReadRequest } from './fileRead';
+import type { ScanSetup, ScanTask, TaskResult } from './fileRead';
 
-const BATCH = 64;
-/** Batches in flight per worker: enough (about 15 ms of reading) that no worker idles while the main thread walks between two yields. */
-const IN_FLIGHT = 8;
+/**
+ * Messages in flight per worker, and tasks per message at most: enough that no worker idles between two
+ * answers, few enough that the main thread, done with the rest, does not wait long for the last ones.
+ */
+const IN_FLIGHT = 2;
+const TASKS_PER_MESSAGE = 8;
 const MAX_WORKERS = 4;
 
 /** How long reader workers wait for the next scan before they end. */
 const IDLE_MS = 30_000;
 const idle: Worker[] = [];
 let idleTimer: NodeJS.Timeout | undefined;
+
+/** Ends the reader workers waiting for a next scan (the next scan starts new ones). */
+export async function endIdleReaders(): Promise<void> {
+  if (idleTimer !== undefined) clearTimeout(idleTimer);
+  await Promise.all(idle.splice(0).map((w) => w.terminate()));
+}
 
 export const READER_WORKER_SCRIPT = join(__dirname, 'readerWorker.js');
 
@@ -37,44 +46,52 @@ function spawn(): Worker {
   return w;
 }
 
-/** How many reader workers a scan uses by default: one per core (at most 4), none on a single core. */
+/**
+ * How many reader workers a scan uses by default: one per core but one (at most 4), since the main thread runs
+ * tasks too, so as many threads as cores, as `rg -j <cores>`; none on a single core, and none while the cores
+ * are busy (a load average over the last minute of one per core or more): threads then gain no time, and
+ * starting them (a few tens of milliseconds each, then their code runs unoptimised for a while) costs CPU.
+ */
 export function defaultReaderWorkers(): number {
   const cores = availableParallelism();
-  return cores < 2 ? 0 : Math.min(cores, MAX_WORKERS);
+  return (loadavg()[0] ?? 0) >= cores ? 0 : Math.min(cores - 1, MAX_WORKERS);
 }
 
-interface Batch {
+/** A worker's answer: the results of one message's tasks, in order. */
+interface Answer {
   readonly id: number;
-  readonly slots: readonly number[];
-  readonly files: readonly ReadRequest[];
+  readonly results: TaskResult[];
 }
 
 export class ReaderPool {
   private readonly workers: Worker[] = [];
-  private readonly busy = new Map<Worker, Batch[]>();
+  /** Per worker, its messages not answered yet: each message's id and task ids. */
+  private readonly busy = new Map<Worker, { id: number; tasks: number[] }[]>();
+  /** Workers that can take tasks: a new one once it has loaded its script and the setup (until then, the main thread works alone). */
+  private readonly ready = new Set<Worker>();
   private readonly detach: (() => void)[] = [];
-  private readonly queue: Batch[] = [];
-  private pending: { slot: number; request: ReadRequest }[] = [];
   private nextId = 0;
   private waiter: (() => void) | undefined;
   private failed = false;
 
   /**
-   * @param onOutcome called on the main thread for each file read, with its slot.
+   * @param onResult called on the main thread with each task's id and result.
    */
   constructor(
     count: number,
-    setup: { literals: readonly string[]; hint: string; words: readonly string[] },
-    private readonly onOutcome: (slot: number, outcome: ReadOutcome) => void,
+    setup: ScanSetup,
+    private readonly onResult: (task: number, result: TaskResult) => void,
   ) {
     if (!existsSync(READER_WORKER_SCRIPT)) return;
     if (idleTimer !== undefined) clearTimeout(idleTimer);
     for (let i = 0; i < count; i++) {
-      const w = idle.pop() ?? spawn();
+      const reused = idle.pop();
+      const w = reused ?? spawn();
+      if (reused !== undefined) this.ready.add(w);
       w.ref();
       this.workers.push(w);
       this.busy.set(w, []);
-      const onMessage = (m: { id: number; outcomes: ReadOutcome[] }): void => this.answered(w, m);
+      const onMessage = (m: Answer | { ready: true }): void => ('ready' in m ? this.started(w) : this.answered(w, m));
       const onFail = (): void => this.fail(w);
       w.on('message', onMessage);
       w.on('error', onFail);
@@ -88,41 +105,60 @@ export class ReaderPool {
     }
   }
 
-  /** False when no worker runs: the caller reads on the main thread. */
+  /** False when no worker runs (none started, or one failed): the caller runs the tasks itself. */
   get running(): boolean {
-    return this.workers.length > 0;
+    return this.workers.length > 0 && !this.failed;
   }
 
-  add(slot: number, request: ReadRequest): void {
-    this.pending.push({ slot, request });
-    if (this.pending.length >= BATCH) this.flush();
+  /** True while a task handed out has not been answered (and no worker failed). */
+  get pending(): boolean {
+    return this.running && [...this.busy.values()].some((b) => b.length > 0);
   }
 
   /**
-   * Waits until every file added has been answered, or a worker failed (unanswered slots stay empty). The main
-   * thread, done walking, reads queued batches itself with `readHere`, one at a time, letting workers' answers in
-   * between.
+   * Hands tasks to the workers with room for them, spread evenly: `next` gives the next task id to hand out
+   * (undefined when there is none), `task` the task itself.
    */
-  async drain(readHere: (request: ReadRequest) => ReadOutcome, signal?: AbortSignal): Promise<void> {
-    this.flush();
+  feed(next: () => number | undefined, available: number, task: (id: number) => ScanTask): void {
+    if (!this.running) return;
+    let left = available;
+    for (let sent = true; sent && left > 0; ) {
+      sent = false;
+      for (const w of this.workers) {
+        const inFlight = this.busy.get(w) ?? [];
+        if (inFlight.length >= IN_FLIGHT || left <= 0 || !this.ready.has(w)) continue;
+        const share = Math.min(TASKS_PER_MESSAGE, Math.ceil(left / this.workers.length));
+        const ids: number[] = [];
+        for (let id = next(); id !== undefined; id = ids.length < share ? next() : undefined) ids.push(id);
+        if (ids.length === 0) return;
+        left -= ids.length;
+        const id = this.nextId++;
+        inFlight.push({ id, tasks: ids });
+        w.postMessage({ id, tasks: ids.map(task) });
+        sent = true;
+      }
+    }
+  }
+
+  /** Resolves at the next answer, at a worker's failure, or when `signal` aborts. */
+  async answer(signal?: AbortSignal): Promise<void> {
+    if (!this.pending) return;
     const onAbort = (): void => this.waiter?.();
     signal?.addEventListener('abort', onAbort);
     try {
-      while (!this.failed && (this.queue.length > 0 || [...this.busy.values()].some((b) => b.length > 0))) {
-        signal?.throwIfAborted();
-        const batch = this.queue.pop();
-        if (batch !== undefined) {
-          batch.files.forEach((f, i) => this.onOutcome(batch.slots[i] ?? -1, readHere(f)));
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          continue;
-        }
-        await new Promise<void>((resolve) => (this.waiter = resolve));
-        this.waiter = undefined;
-      }
-      signal?.throwIfAborted();
+      await new Promise<void>((resolve) => (this.waiter = resolve));
     } finally {
+      this.waiter = undefined;
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** After a worker failed: the tasks handed out and not answered, to be run by the caller (once). */
+  takeBack(): number[] {
+    if (!this.failed) return [];
+    const ids: number[] = [];
+    for (const inFlight of this.busy.values()) for (const m of inFlight.splice(0)) ids.push(...m.tasks);
+    return ids;
   }
 
   /**
@@ -149,41 +185,21 @@ export class ReaderPool {
     await Promise.all(ended.map((w) => w.terminate()));
   }
 
-  private flush(): void {
-    if (this.pending.length > 0) {
-      const id = this.nextId++;
-      this.queue.push({ id, slots: this.pending.map((p) => p.slot), files: this.pending.map((p) => p.request) });
-      this.pending = [];
-    }
-    this.dispatch();
+  private started(w: Worker): void {
+    this.ready.add(w);
+    this.waiter?.();
   }
 
-  private dispatch(): void {
-    if (this.failed) return;
-    for (let sent = true; sent && this.queue.length > 0; ) {
-      sent = false;
-      for (const w of this.workers) {
-        const inFlight = this.busy.get(w) ?? [];
-        const batch = inFlight.length < IN_FLIGHT ? this.queue.shift() : undefined;
-        if (batch === undefined) continue;
-        inFlight.push(batch);
-        w.postMessage({ id: batch.id, files: batch.files });
-        sent = true;
-      }
-    }
-  }
-
-  private answered(w: Worker, m: { id: number; outcomes: ReadOutcome[] }): void {
+  private answered(w: Worker, m: Answer): void {
     const inFlight = this.busy.get(w) ?? [];
     const at = inFlight.findIndex((b) => b.id === m.id);
-    const batch = inFlight[at];
-    if (batch === undefined) return;
+    const message = inFlight[at];
+    if (message === undefined || this.failed) return;
     inFlight.splice(at, 1);
-    batch.slots.forEach((slot, i) => {
-      const outcome = m.outcomes[i];
-      if (outcome !== undefined) this.onOutcome(slot, outcome);
+    message.tasks.forEach((task, i) => {
+      const result = m.results[i];
+      if (result !== undefined) this.onResult(task, result);
     });
-    this.dispatch();
     this.waiter?.();
   }
 

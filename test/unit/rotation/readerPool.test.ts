@@ -12,9 +12,10 @@ import { test } from 'node:test';
 import { basicAuth } from '../../../src/core/k8s/credentials';
 import { vaultExternalSecret } from '../../../src/core/k8s/externalSecrets';
 import { pullSecretManifest } from '../../../src/core/k8s/manifests';
-import { literalPrefilter } from '../../../src/core/rotation/fileRead';
+import { hintAndWord, literalPrefilter } from '../../../src/core/rotation/fileRead';
 import { findTokenUsages, MAX_FILE_BYTES } from '../../../src/core/rotation/finder';
 import { needlesFor } from '../../../src/core/rotation/match';
+import { REFERENCE_HINT, REFERENCE_WORDS } from '../../../src/core/rotation/references';
 import { seededRandom } from '../../sandbox/util';
 import { b64, ROBOT, TOKEN } from './helpers';
 
@@ -42,6 +43,9 @@ void test('reader threads find exactly what the main thread finds, skips, refere
       const filler = i % 3 === 0 ? pullSecretManifest({ host: 'quay.io', robot: other, token: `${TOKEN.slice(0, 20)}${String(i).padStart(44, 'x')}`, scope: 'org', name: `p-${i}` }) : `line ${rand()}\n`.repeat(50);
       put(tree, `d${i % 13}/f-${i}.yaml`, filler);
     }
+    // A long listing (its files shared out in runs between threads) with a sub-folder amid its files.
+    for (let i = 0; i < 150; i++) put(tree, `flat/f-${String(i).padStart(3, '0')}.txt`, [10, 120].includes(i) ? `QUAY_TOKEN=${TOKEN}\n` : `line ${i}\n`);
+    put(tree, 'flat/f-100/x.env', `QUAY_TOKEN=${TOKEN}\n`);
     put(tree, 'd3/.env', `QUAY_TOKEN=${TOKEN}\n`);
     put(tree, 'd5/config.json', JSON.stringify({ auths: { 'quay.io': { auth } } }));
     put(tree, 'd7/pull.yaml', pullSecretManifest({ host: 'quay.io', robot: ROBOT, token: TOKEN, scope: 'org', name: 'ci-pull', namespace: 'prod' }));
@@ -70,7 +74,7 @@ void test('reader threads find exactly what the main thread finds, skips, refere
     const root = process.getuid?.() === 0; // root reads a folder without permissions
     assert.deepEqual(
       main.files.map((f) => (f.file === extra ? 'extra' : f.file.slice(tree.length + 1))),
-      ['d3/.env', 'd5/config.json', 'd7/pull.yaml', 'd8/opaque.yaml', ...(root ? ['m-locked/inside.env'] : []), 'extra'],
+      ['d3/.env', 'd5/config.json', 'd7/pull.yaml', 'd8/opaque.yaml', 'flat/f-010.txt', 'flat/f-100/x.env', 'flat/f-120.txt', ...(root ? ['m-locked/inside.env'] : []), 'extra'],
     );
     // In walk order: a folder's links and special files as its listing is read (last name first), its files as they are read.
     assert.deepEqual(main.skipped.map((s) => [s.path.slice(tree.length + 1), s.reason]), [
@@ -113,5 +117,28 @@ void test('the byte prefilter answers exactly whether a literal is in the bytes,
     }
     const bytes = Buffer.from(s, 'latin1');
     assert.equal(mayHold(bytes), literals.some((l) => bytes.includes(l)), `case ${n}`);
+    // At every alignment in memory (a 4-byte-aligned buffer is probed a word at a time, others byte by byte).
+    const shifted = Buffer.alloc(bytes.length + 3);
+    for (const shift of [1, 2, 3]) {
+      bytes.copy(shifted, shift);
+      assert.equal(mayHold(shifted.subarray(shift, shift + bytes.length)), mayHold(bytes), `case ${n}, shifted by ${shift}`);
+    }
   }
+});
+
+void test('the references hint answers exactly "the hint and one of the words", words around the hint checked in place', () => {
+  const holds = hintAndWord(REFERENCE_HINT, REFERENCE_WORDS);
+  const rand = seededRandom(9);
+  // Pieces of the words and their neighbours: full of near misses (`Secrets`, `PullSecret`, `SealedSecre`, `sop`).
+  const pieces = [...REFERENCE_WORDS, 'Secret', 'Secrets', 'PullSecret', 'Sealed', 'External', 'Push', 'Store', 'sop', 'ops', 'l', 'd', 'h', 'S', ' ', '\n'];
+  let found = 0;
+  for (let n = 0; n < 2000; n++) {
+    let s = '';
+    for (let k = Math.floor(rand() * 8); k > 0; k--) s += pieces[Math.floor(rand() * pieces.length)] ?? '';
+    const bytes = Buffer.from(s, 'latin1');
+    const expected = bytes.includes(REFERENCE_HINT) && REFERENCE_WORDS.some((w) => bytes.includes(w));
+    if (expected) found++;
+    assert.equal(holds(bytes), expected, JSON.stringify(s));
+  }
+  assert.ok(found > 100 && found < 1900, `both answers are tested (${found} of 2000 hold a word)`);
 });
