@@ -1,4 +1,5 @@
 /** `npm run bench`: every benchmark, each printed beside its baseline. No thresholds fail the run. */
+import { benchActivation } from './activation';
 import { benchAudit } from './audit';
 import { benchBulk } from './bulk';
 import { benchRotation } from './rotation';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   if (only === undefined || only === 'bulk') console.log(`${await benchBulk()}\n`);
   if (only === undefined || only === 'rotation') console.log(`${await benchRotation()}\n`);
   if (only === undefined || only === 'audit') console.log(`${await benchAudit()}\n`);
+  if (only === undefined || only === 'activation') console.log(`${await benchActivation()}\n`);
 }
 
 main().catch((e: unknown) => {

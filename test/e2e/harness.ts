@@ -112,6 +112,8 @@ export interface StartOptions {
    * Restricted Mode without asking (`security.workspace.trust.startupPrompt: never`).
    */
   workspaceTrust?: boolean;
+  /** Start without the extension under test (only `extraExtensions`): the baseline of `npm run bench activation`. */
+  withoutExtension?: boolean;
 }
 
 export interface VSCodeSession {
@@ -173,7 +175,7 @@ export async function startCodeServer(opts: StartOptions & { port?: number; keep
   fs.mkdirSync(workspace, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   const main = opts.extensionDevPath ?? process.env.QUAY_E2E_EXTENSION_PATH ?? REPO_ROOT;
-  for (const ext of [main, ...(opts.extraExtensions ?? [])]) {
+  for (const ext of [...(opts.withoutExtension === true ? [] : [main]), ...(opts.extraExtensions ?? [])]) {
     installExtensionFolder(ext, extensionsDir);
   }
   const trust = opts.workspaceTrust === true ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {};

@@ -93,7 +93,8 @@ function show(data: Extract<ToMatrixPage, { type: 'data' }>): void {
   headerPool.length = 0;
   rowPool.length = 0;
   render(
-    html`<header class="toolbar">
+    html`<h1 class="sr-only">Access of ${data.org}</h1>
+      <header class="toolbar">
         <vscode-textfield id="row-filter" placeholder="Filter robots and teams" aria-label="Filter robots and teams" .value=${filter.row} @input=${onText('row')}></vscode-textfield>
         <vscode-textfield id="repo-filter" placeholder="Filter repositories" aria-label="Filter repositories" .value=${filter.repository} @input=${onText('repository')}></vscode-textfield>
         <vscode-checkbox id="only-accessed" label="Only repositories some robot can access" ?checked=${filter.onlyAccessedRepositories} @change=${onCheck('onlyAccessedRepositories')}></vscode-checkbox>
@@ -355,9 +356,13 @@ function onKey(e: KeyboardEvent): void {
     save();
     return;
   }
-  if (e.key === ' ' || e.key === 'Enter') {
+  if (e.key === ' ') {
     e.preventDefault();
     cycleActive();
+  } else if (e.key === 'Enter') {
+    // Enter reviews the pending changes, as the bar's "Review N changes" button does (Space changes a cell).
+    e.preventDefault();
+    review();
   } else if (e.key in ROLE_KEYS && !e.ctrlKey && !e.metaKey && !e.altKey) {
     e.preventDefault();
     setSelection(ROLE_KEYS[e.key]);
