@@ -4,21 +4,24 @@
  *    token still works, and a registry login (`/v2/auth`) against the sandbox proves it;
  * 2. the extension host dies right after the regeneration (the test-only fault point, `QUAY_TEST_FAULT`), before
  *    any edit: after a reload the unfinished rotation is offered, Finish Rotation updates every place, and each file
- *    equals the original with the new token, nothing else changed.
+ *    equals the original with the new token, nothing else changed;
+ * 3. Finish Rotation that finds nothing while a file could not be searched says so and keeps the rotation pending.
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { MAX_FILE_BYTES } from '../../src/core/rotation/finder';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { QuayClient } from '../../src/core/quay/client';
 import { silentLogger } from '../../src/core/log';
 import type { Sandbox } from '../sandbox/server';
-import { acceptQuickInput, clickDialogButton, clickNotificationButton, contextMenu, runCommand, waitForNotification, waitForQuickInput, waitUntil } from './harness';
+import { acceptQuickInput, clearNotifications, clickDialogButton, clickNotificationButton, contextMenu, runCommand, waitForNotification, waitForQuickInput, waitUntil } from './harness';
 import { showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
 
 const CRASHED = 'acme+ci_pull';
 const FAILED = 'acme+k8s_prod_puller';
+const UNSEARCHED = 'acme+unused_bot';
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 
 /** Three files that store `user`'s `token`, each in its own encoding. */
@@ -86,19 +89,25 @@ for (const fate of ['fail', 'drop'] as const) {
   });
 }
 
-/** The pid of this session's extension host: the process with this sandbox's token in its environment, started as an extension host. */
+/**
+ * The pid of this session's extension host: among the processes started as an extension host with this sandbox's
+ * token in their environment, the latest started (after a reload the previous window's host may linger).
+ */
 function extensionHostPid(adminToken: string): number | undefined {
+  let found: { pid: number; start: number } | undefined;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.includes('extensionHost')) continue;
-      if (readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`QUAY_E2E_TOKEN=${adminToken}`)) return Number(entry);
+      if (!readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('extensionHost')) continue;
+      if (!readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0').includes(`QUAY_E2E_TOKEN=${adminToken}`)) continue;
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const start = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]); // field 22, starttime
+      if (found === undefined || start > found.start) found = { pid: Number(entry), start };
     } catch {
       // gone meanwhile, or another user's
     }
   }
-  return undefined;
+  return found?.pid;
 }
 
 void test('The extension host dies right after the regeneration: after a reload Finish Rotation is offered and updates every file, token bytes only', async () => {
@@ -127,6 +136,33 @@ void test('The extension host dies right after the regeneration: after a reload 
   await session.screenshot('rotation-failures-03-finished');
   const expected = files(sb.hostname, CRASHED, newToken);
   for (const name of Object.keys(original)) assert.ok(readFileSync(join(workspace, name)).equals(Buffer.from(expected[name] ?? '', 'utf8')), `${name}: the original with the new token, byte for byte`);
+  await runCommand(page, 'Quay: Finish Rotation');
+  await waitForNotification(page, 'No rotation is waiting to be finished.');
+});
+
+void test('Finish Rotation that finds nothing while a file was not searched says which, and keeps the rotation pending until the user says it is checked', async () => {
+  const { page, session } = vscode;
+  const sb = workbench.sandbox;
+  const token = sb.state.robot(UNSEARCHED)?.token ?? assert.fail('no robot');
+  mkdirSync(join(workspace, 'unused'));
+  writeFileSync(join(workspace, 'unused/a.env'), `UNUSED_TOKEN=${token}\n`);
+  writeFileSync(join(workspace, 'unused/big.log'), `${'x'.repeat(MAX_FILE_BYTES)}\nUNUSED_TOKEN=${token}\n`);
+  // A rotation left unfinished (this session's fault point again), whose one searchable place is then deleted.
+  const host = extensionHostPid(sb.tokens.admin) ?? assert.fail('no extension host process found');
+  await planRotation('unused_bot', UNSEARCHED);
+  await clickDialogButton(page, 'Regenerate Token');
+  await waitUntil(() => existsSync(`/proc/${host}`) === false, { timeout: 30_000, message: 'the extension host killed at the fault point' });
+  rmSync(join(workspace, 'unused/a.env'));
+  await runCommand(page, 'Developer: Reload Window');
+
+  await clickNotificationButton(page, /The rotation of acme\+unused_bot did not finish/, 'Finish Rotation');
+  const note = await waitForNotification(page, /No searched place stores the old token of acme\+unused_bot, but 1 could not be searched and may: unused\/big\.log \(over 5 MiB, not searched\)\. The rotation stays pending/, 30_000);
+  await session.screenshot('rotation-failures-04-not-searched');
+  assert.equal(note.severity, 'warning');
+  assert.deepEqual(note.buttons, ['Checked Them: Mark Finished']);
+  await clearNotifications(page);
+  await runCommand(page, 'Quay: Finish Rotation'); // still pending: said again
+  await clickNotificationButton(page, /No searched place stores the old token of acme\+unused_bot/, 'Checked Them: Mark Finished');
   await runCommand(page, 'Quay: Finish Rotation');
   await waitForNotification(page, 'No rotation is waiting to be finished.');
 });
