@@ -33,7 +33,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     store: InstanceStore,
     client: (instanceId: string) => QuayClient,
     logger: RedactingLogger,
-    rotation: Pick<TreeContext, 'tokenAges' | 'maxTokenAgeDays' | 'hygiene'> & { readonly capabilities?: CapabilityCache },
+    rotation: Pick<TreeContext, 'tokenAges' | 'maxTokenAgeDays' | 'hygiene' | 'successors'> & { readonly capabilities?: CapabilityCache },
   ): RegistryTreeProvider {
     // Nodes ask the view to redraw them; the view exists only once the context does, hence the late binding.
     const redraw: { to?: RegistryTreeProvider } = {};
@@ -45,6 +45,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       noFederation: new Map(),
       client,
       redraw: (node) => redraw.to?.redraw(node),
+      redrawRows: (which) => redraw.to?.redrawRows(which),
       ...rotation,
       capabilities: rotation.capabilities ?? new CapabilityCache((id) => client(id).getClientConfig()),
       now: () => new Date(),
