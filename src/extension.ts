@@ -17,7 +17,7 @@ import { ClientRegistry } from './host/clientRegistry';
 import { HygieneResults } from './host/hygieneResults';
 import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
-import { GlobalStateRotationMemory } from './host/rotationMemory';
+import { GlobalStateRotationMemory, SuccessorMemory } from './host/rotationMemory';
 import { RobotNode } from './views/nodes/robotNode';
 import { maxTokenAgeDays } from './views/tokenAgeText';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
@@ -46,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): void {
     maxTokenAgeDays,
     hygiene,
     capabilities,
+    successors: new SuccessorMemory(context.globalState),
   });
   ages.tree = tree;
   const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });

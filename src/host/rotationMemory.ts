@@ -18,3 +18,15 @@ export class GlobalStateRotationMemory implements RotationMemory {
     await this.state.update(KEY, { ...all, [instanceId]: { ...(all[instanceId] ?? {}), [robot]: at.toISOString() } });
   }
 }
+
+/** Successors made here by "Rotate with a Successor" (`<instance url> <successor>` → predecessor), in globalState. */
+export const SUCCESSORS_KEY = 'quay.rotation.successors';
+
+/** Which robots have a predecessor to retire: read by the tree (the `+successor` flag) and by Retire Predecessor. */
+export class SuccessorMemory {
+  constructor(private readonly state: vscode.Memento) {}
+
+  predecessorOf(instanceUrl: string, robotFullName: string): string | undefined {
+    return this.state.get<Record<string, string>>(SUCCESSORS_KEY, {})[`${instanceUrl} ${robotFullName}`];
+  }
+}

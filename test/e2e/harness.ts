@@ -1013,24 +1013,75 @@ export async function inlineActions(page: Page, treeLabel: Text, opts: { viewTit
 
 const MENU = '.context-view .monaco-menu';
 
-/** Titles of the entries of the open menu (separators left out). */
+/** The open menu's own entries (a submenu's, while open, are inside a `.monaco-submenu` below an entry). */
+const TOP_ENTRY = 'a.action-menu-item:not(.monaco-submenu a.action-menu-item)';
+const SUBMENU = '.monaco-submenu .monaco-menu';
+
+/** Titles of the entries of the open menu (separators left out), submenus by their own title; not their entries. */
 export async function menuItems(page: Page): Promise<string[]> {
   const menu = page.locator(MENU).first();
   await menu.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  return menu
-    .locator('a.action-menu-item span.action-label')
-    .evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()).filter((t) => t !== ''));
+  return labelsOf(menu.locator(`${TOP_ENTRY} span.action-label`));
 }
 
-/** Clicks the entry of the open menu whose title is `item`. */
+async function labelsOf(labels: Locator): Promise<string[]> {
+  return labels.evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()).filter((t) => t !== ''));
+}
+
+/** Titles of the open menu's submenus. */
+async function submenuTitles(page: Page): Promise<string[]> {
+  return labelsOf(page.locator(MENU).first().locator(`li.monaco-submenu-item > ${TOP_ENTRY} span.action-label`));
+}
+
+/** Opens the open menu's submenu `title` (hover, then the right arrow, as a keyboard user would) and returns its entries. */
+export async function submenuItems(page: Page, title: Text, timeout = UI_TIMEOUT): Promise<string[]> {
+  const menu = page.locator(MENU).first();
+  await menu.waitFor({ state: 'visible', timeout });
+  const entry = menu.locator(`li.monaco-submenu-item > ${TOP_ENTRY}`).filter({ has: page.locator('span.action-label', { hasText: exactly(title) }) }).first();
+  if ((await entry.count()) === 0) throw new Error(`Menu has no submenu ${String(title)}; entries: ${JSON.stringify(await menuItems(page))}`);
+  await entry.hover();
+  await waitUntil(() => entry.evaluate((e) => e.parentElement?.classList.contains('focused') ?? false), { timeout, message: `submenu ${String(title)} to take focus` });
+  const sub = menu.locator(SUBMENU).first();
+  if (!(await sub.isVisible())) await page.keyboard.press('ArrowRight');
+  await sub.waitFor({ state: 'visible', timeout });
+  return labelsOf(sub.locator('a.action-menu-item span.action-label'));
+}
+
+/** Right-clicks a tree item and returns its context menu: the entries, and each submenu's entries by its title. */
+export async function contextMenuTree(page: Page, treeLabel: Text, opts: { viewTitle?: Text; timeout?: number } = {}): Promise<{ top: string[]; submenus: Record<string, string[]> }> {
+  await openTreeContextMenu(page, treeLabel, opts);
+  const top = await menuItems(page);
+  const submenus: Record<string, string[]> = {};
+  for (const title of await submenuTitles(page)) submenus[title] = await submenuItems(page, title, opts.timeout);
+  await page.keyboard.press('Escape');
+  await page.locator(MENU).first().waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  return { top, submenus };
+}
+
+/**
+ * Clicks the entry of the open menu whose title is `item`; an entry that is not at the top level is looked for in
+ * each submenu in turn ("Rotate Robot Token…" is in the robot's "Rotation" submenu).
+ */
 export async function pickMenuItem(page: Page, item: Text, timeout = UI_TIMEOUT): Promise<void> {
   const menu = page.locator(MENU).first();
   await menu.waitFor({ state: 'visible', timeout });
-  const entry = menu.locator('a.action-menu-item').filter({ has: page.locator('span.action-label', { hasText: exactly(item) }) }).first();
+  const withLabel = page.locator('span.action-label', { hasText: exactly(item) });
+  let entry = menu.locator(TOP_ENTRY).filter({ has: withLabel }).first();
+  if ((await entry.count()) === 0) {
+    for (const title of await submenuTitles(page)) {
+      const entries = await submenuItems(page, title, timeout);
+      if (entries.some((e) => exactly(item).test(e))) {
+        entry = menu.locator(SUBMENU).first().locator('a.action-menu-item').filter({ has: withLabel }).first();
+        break;
+      }
+      await page.keyboard.press('ArrowLeft');
+      await menu.locator(SUBMENU).first().waitFor({ state: 'hidden', timeout });
+    }
+  }
   if ((await entry.count()) === 0) {
     const shown = await menuItems(page);
     await page.keyboard.press('Escape');
-    throw new Error(`Menu has no entry ${String(item)}; entries: ${JSON.stringify(shown)}`);
+    throw new Error(`Menu has no entry ${String(item)}, in no submenu either; entries: ${JSON.stringify(shown)}`);
   }
   // A click right after the menu opened is sometimes dropped; hovering focuses the entry, and Enter runs it.
   await entry.hover();

@@ -11,10 +11,10 @@ import { scanClusters } from './clusterUsages';
 import { clusterNotes, finishWith, recentPulls, savePending } from './rotateToken';
 import { displayPath, notScannedNotes, pickUsages, scanWorkspace } from './workspaceUsages';
 import { externalSecretLines } from './externalSecretUsages';
+import { SUCCESSORS_KEY } from '../../host/rotationMemory';
 import { checkMirrors, explainDeleteFailure, mirrorList, mirrorNotes, refuseForMirror } from '../robots/mirrorCheck';
 import { ensureRobotCreationAllowed, instancesAllowingCreation } from '../robots/robotCreation';
 
-const SUCCESSORS_KEY = 'quay.rotation.successors';
 
 /** `<name>_<yyyymmdd>`, Quay's rule permitting. */
 export function successorName(shortName: string, now: Date): string {
@@ -106,10 +106,11 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
     }
   }
   if (federationUnreadable !== undefined) report.push(`✗ ${federationUnreadable}`);
+  // Remembered before the robots group is listed again, so the successor's row offers Retire Predecessor.
+  await c.state.update(SUCCESSORS_KEY, { ...c.state.get<Record<string, string>>(SUCCESSORS_KEY, {}), [`${instance.url} ${successor}`]: robot.fullName });
   c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
   const created = await client.getRobot(namespace, name);
   if (created.token === undefined) throw new Error(vscode.l10n.t('Quay at {0} did not return the token of {1}.', instance.url, successor));
-  await c.state.update(SUCCESSORS_KEY, { ...c.state.get<Record<string, string>>(SUCCESSORS_KEY, {}), [`${instance.url} ${successor}`]: robot.fullName });
   const pending = { instanceUrl: instance.url, namespace, oldUser: robot.fullName, oldToken: old.token, newUser: successor, startedAt: new Date().toISOString() };
   await savePending(c, pending);
   await finishWith(c, { instance, client, pending, newToken: created.token, scan, ticked, clusters: { scan: clusters, ticked: plan.secrets, refresh: plan.refresh }, pulls: [], title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), steps: [...report, ...mirrorSteps.map((m) => `⚠ ${m}`)] });
