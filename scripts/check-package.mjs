@@ -1,9 +1,16 @@
 // Packages the .vsix the way `npm run package` does and checks what it ships: the bundle, the manifest,
 // media and docs — never sources, tests, maps, node_modules or anything that could hold a token.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
-execFileSync('npm', ['run', '--silent', 'package'], { stdio: ['ignore', 'ignore', 'inherit'] });
+// vsce prints its warnings on stdout; any warning fails the check (package.json's `package` script silences one on
+// purpose, the missing `repository` field: the project has no public repository URL yet).
+const packaged = spawnSync('npm', ['run', '--silent', 'package'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const warnings = `${packaged.stdout}\n${packaged.stderr}`.split('\n').filter((l) => /\bWARNING\b/.test(l));
+if (packaged.status !== 0 || warnings.length > 0) {
+  console.error(`npm run package: exit ${String(packaged.status)}\n${warnings.join('\n')}\n${packaged.stderr}`);
+  process.exit(1);
+}
 const files = execFileSync('npx', ['vsce', 'ls', '--no-dependencies'], { encoding: 'utf8' }).split('\n').filter(Boolean);
 const forbidden = files.filter((f) => /^(src|test|scripts|out|node_modules|\.cache|\.ci)\/|\.map$|\.ts$/.test(f));
 // Each webview page ships as webview-ui/dist/<page>.js + .css (scripts/build.mjs).

@@ -5,8 +5,11 @@
 //
 // `npm run test:e2e -- [--repeat N] [name…]`: only the E2E files (those whose name contains one of the names),
 // each N times, for hunting flakes; every failing run is listed at the end.
+// The full run packages the .vsix once and runs the ON_VSIX files on it, installed with code-server's
+// --install-extension into an empty extensions dir; `test:e2e` loads the built folder (QUAY_E2E_VSIX=<file> to choose).
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const args = process.argv.slice(2);
 const e2eOnly = args.includes('--e2e-only');
@@ -42,8 +45,17 @@ function tally(where, tap) {
   return (tap.match(/^\s*not ok \d+ - .*$/gm) ?? []).map((l) => l.trim());
 }
 
-function exec(cmd, cmdArgs, capture) {
-  const r = spawnSync(cmd, cmdArgs, { stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+/**
+ * The E2E files that run on the packaged extension, installed as a user installs it (issue 23 §1): the smoke test
+ * (with the README on the details page), a YAML quick fix, the robot page with Reveal, rotation from the CodeLens,
+ * the access matrix. The others load the built folder. Each file runs once either way.
+ */
+const ON_VSIX = ['smoke', 'manifests', 'robotPage', 'rotation', 'matrix'].map((n) => `${n}.test.js`);
+/** The .vsix `npm run package` wrote (scripts/check-package.mjs), when this run packaged it. */
+let vsix;
+
+function exec(cmd, cmdArgs, capture, env = {}) {
+  const r = spawnSync(cmd, cmdArgs, { stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } });
   if (capture) process.stdout.write(r.stdout ?? '');
   return { status: r.status ?? 1, stdout: r.stdout ?? '' };
 }
@@ -81,9 +93,10 @@ function runE2e() {
   for (let i = 1; i <= repeat; i++) {
     for (const file of files) {
       const run = repeat > 1 ? ` (run ${i}/${repeat})` : '';
-      console.log(`\n=== e2e ${file}${run}`);
+      const installed = vsix !== undefined && ON_VSIX.includes(file);
+      console.log(`\n=== e2e ${file}${run}${installed ? ' on the installed quay-robots.vsix' : ''}`);
       const before = total.failed;
-      const r = exec('node', ['--test', '--test-reporter=tap', `out/test/e2e/${file}`], true);
+      const r = exec('node', ['--test', '--test-reporter=tap', `out/test/e2e/${file}`], true, installed ? { QUAY_E2E_VSIX: vsix } : {});
       const failing = tally(`e2e ${file}${run}`, r.stdout);
       for (const line of r.stdout.match(/^.*\[e2e\] .* as it opened; opening it again$/gm) ?? []) reopened.push(`${file}${run}: ${line.replace(/^#\s*/, '')}`);
       if (r.status !== 0) {
@@ -106,6 +119,7 @@ if (!e2eOnly) {
   run('compile the webview pages (strict type check)', 'npx', ['tsc', '-p', 'webview-ui/tsconfig.json']);
   run('bundle', 'node', ['scripts/build.mjs']);
   run('package .vsix', 'node', ['scripts/check-package.mjs']);
+  if (existsSync('quay-robots.vsix')) vsix = resolve('quay-robots.vsix');
   run('unit tests', 'node', ['--test', '--test-reporter=tap', 'out/test/unit/'], { tap: true });
 }
 if (e2eOnly || !skipE2e) {

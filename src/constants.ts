@@ -66,6 +66,14 @@ export const Commands = {
 } as const;
 export type CommandId = (typeof Commands)[keyof typeof Commands];
 
+/** The robot context menu's submenus (`contributes.submenus`); their entries are `contributes.menus[<id>]`. */
+export const Submenus = {
+  robotCredentials: 'quay.robot.credentials',
+  robotAccess: 'quay.robot.access',
+  robotRotation: 'quay.robot.rotation',
+  robotKeyless: 'quay.robot.keyless',
+} as const;
+
 export const Views = {
   container: 'quay',
   registry: 'quay.registry',
@@ -168,6 +176,12 @@ export const NodeFlags = {
   hygiene: 'hygiene',
   /** The instance's `GET /config` says ROBOTS_DISALLOW: no robot can be created (on namespaces, robots groups, robots). */
   robotsDisallowed: 'robotsdisallow',
+  /** A robot known to trust no issuer (its federation was read: empty). Unknown = neither this nor `federated`. */
+  noTrust: 'notrust',
+  /** This Quay has no robot federation for the robot's namespace kind (a 404 taught it): no keyless menu. */
+  noKeyless: 'nokeyless',
+  /** A robot made here by Rotate with a Successor whose predecessor is still listed: Retire Predecessor applies. */
+  successor: 'successor',
 } as const;
 export type NodeFlag = (typeof NodeFlags)[keyof typeof NodeFlags];
 

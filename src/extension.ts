@@ -17,7 +17,7 @@ import { ClientRegistry } from './host/clientRegistry';
 import { HygieneResults } from './host/hygieneResults';
 import { InstanceStore } from './host/instanceStore';
 import { OutputChannelLogger } from './host/logger';
-import { GlobalStateRotationMemory } from './host/rotationMemory';
+import { GlobalStateRotationMemory, SuccessorMemory } from './host/rotationMemory';
 import { PendingRotationStore } from './host/pendingRotations';
 import { testFaultFromEnv } from './core/rotation/testFault';
 import { RobotNode } from './views/nodes/robotNode';
@@ -51,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): void {
     maxTokenAgeDays,
     hygiene,
     capabilities,
+    successors: new SuccessorMemory(context.globalState),
   });
   ages.tree = tree;
   const view = vscode.window.createTreeView(Views.registry, { treeDataProvider: tree, showCollapseAll: true });

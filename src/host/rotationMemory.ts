@@ -19,3 +19,12 @@ export class GlobalStateRotationMemory implements RotationMemory {
     await this.state.update(KEY, { ...all, [instanceId]: { ...(all[instanceId] ?? {}), [robot]: at.toISOString() } });
   }
 }
+
+/** Which robots have a predecessor to retire: read by the tree (the `+successor` flag) and by Retire Predecessor. */
+export class SuccessorMemory {
+  constructor(private readonly state: vscode.Memento) {}
+
+  predecessorOf(instanceUrl: string, robotFullName: string): string | undefined {
+    return this.state.get<Record<string, string>>(StorageKeys.successors, {})[`${instanceUrl} ${robotFullName}`];
+  }
+}

@@ -33,7 +33,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     store: InstanceStore,
     client: (instanceId: string) => QuayClient,
     logger: RedactingLogger,
-    rotation: Pick<TreeContext, 'tokenAges' | 'maxTokenAgeDays' | 'hygiene'> & { readonly capabilities?: CapabilityCache },
+    rotation: Pick<TreeContext, 'tokenAges' | 'maxTokenAgeDays' | 'hygiene' | 'successors'> & { readonly capabilities?: CapabilityCache },
   ): RegistryTreeProvider {
     // Nodes ask the view to redraw them; the view exists only once the context does, hence the late binding.
     const redraw: { to?: RegistryTreeProvider } = {};
@@ -47,6 +47,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       redraw: (node) => {
         if (node instanceof TreeNode) redraw.to?.redraw(node);
       },
+      redrawRows: (which) => redraw.to?.redrawRows(which),
       ...rotation,
       capabilities: rotation.capabilities ?? new CapabilityCache((id) => client(id).getClientConfig()),
       now: () => new Date(),
@@ -115,12 +116,16 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
 
   /** Redraws a node from the cache, loading nothing (after "Load more"). Never from inside getChildren. */
   /**
-   * Redraws the collapsed rows on screen that `which` selects (e.g. robot rows once their token ages arrive). An
+   * Redraws the collapsed rows on screen (their parent expanded) that `which` selects (e.g. robot rows once their token ages arrive). An
    * expanded row is left as it is: redrawing it would drop its children while the user may be expanding one.
    */
   redrawRows(which: (node: TreeNode) => boolean): void {
     setTimeout(() => {
-      for (const node of this.live.values()) if (!this.expanded.has(node.id) && which(node)) this.changed.fire(node);
+      // Only rows on screen: a row under a collapsed parent is drawn afresh when the parent opens, and a change event
+      // for it while a reveal is opening that parent can leave the parent closed.
+      for (const node of this.live.values()) {
+        if (!this.expanded.has(node.id) && (node.parent === undefined || this.expanded.has(node.parent.id)) && which(node)) this.changed.fire(node);
+      }
     }, 0);
   }
 

@@ -6,6 +6,7 @@ import type { QuayClient } from '../core/quay/client';
 import type { TokenAgeTracker } from '../core/rotation/tokenAgeTracker';
 import type { HygieneResults } from '../host/hygieneResults';
 import type { InstanceStore } from '../host/instanceStore';
+import type { SuccessorMemory } from '../host/rotationMemory';
 
 /** What every tree node may use: the shared cache, the clients, the instance store and a logger. */
 export interface TreeContext {
@@ -21,6 +22,11 @@ export interface TreeContext {
    * `TreeNode`, named by shape here so that this file and `nodes/treeNode.ts` do not import each other.
    */
   redraw(node: { readonly id: string }): void;
+  /**
+   * Redraws the collapsed rows on screen that `which` selects (what arrived in the background), loading nothing.
+   * `which` gets each `TreeNode`, named by shape (`unknown`: test it with `instanceof`) for the same reason.
+   */
+  redrawRows(which: (node: unknown) => boolean): void;
   /** Token ages of robots, computed in the background once a robots group is listed. */
   readonly tokenAges: TokenAgeTracker;
   /** `quay.rotation.maxTokenAgeDays`. */
@@ -32,6 +38,8 @@ export interface TreeContext {
   readonly noFederation: Map<string, FederationGap>;
   /** The last hygiene review's findings per robot (marks on robot rows); read from memory, never a request. */
   readonly hygiene?: Pick<HygieneResults, 'forRobot'>;
+  /** Which robots were made here as successors (Retire Predecessor shows on them only); read from memory. */
+  readonly successors?: Pick<SuccessorMemory, 'predecessorOf'>;
   /** Each instance's `GET /config` (version, features, ROBOTS_DISALLOW), loaded before its row is drawn. */
   readonly capabilities: CapabilityCache;
   /** The current time, injectable so relative dates are testable. */

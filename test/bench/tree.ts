@@ -36,6 +36,8 @@ export interface TreeBenchRow {
   federated: number | undefined;
   /** After the first screen, in the background: the token ages of the robots (this extension only). */
   background?: { requests: number; ms: number };
+  /** After the first screen, in the background: the robots' federation (small groups only), and the robots then marked. */
+  federation?: { requests: number; ms: number; federated: number };
 }
 
 type Measured = Omit<TreeBenchRow, 'strategy' | 'requests' | 'ms'>;
@@ -70,6 +72,7 @@ async function extensionFirstScreen(sandbox: Sandbox, org: string): Promise<Tree
     const [instance] = await tree.getChildren();
     const orgNode = instance === undefined ? undefined : (await tree.getChildren(instance)).find((n) => n instanceof NamespaceNode && n.namespace.name === org);
     if (orgNode === undefined) throw new Error(`tree bench: no organization ${org} in the tree`);
+    let robotsGroup: RobotsGroupNode | undefined;
     const row = await measure(sandbox, 'this extension (tree nodes, lazy, paged)', async () => {
       const groups = await tree.getChildren(orgNode);
       for (const g of groups) tree.getTreeItem(g);
@@ -77,19 +80,27 @@ async function extensionFirstScreen(sandbox: Sandbox, org: string): Promise<Tree
       const rows = (await Promise.all(expanded.map((g) => tree.getChildren(g)))).flat();
       const items = rows.map((r) => ({ r, item: tree.getTreeItem(r) }));
       const robots = items.filter(({ r }) => r instanceof RobotNode);
+      robotsGroup = expanded.find((g) => g instanceof RobotsGroupNode);
       return {
         repositories: rows.filter((r) => r instanceof RepositoryNode).length,
         robots: robots.length,
         federated: robots.filter(({ item }) => item.contextValue?.includes('+federated') === true).length,
       };
     });
+    // A small group reads each robot's federation after its list is on screen (robotsGroupNode.ts): counted apart.
+    const f0 = sandbox.stats.requests;
+    const tf = performance.now();
+    await robotsGroup?.background;
+    const federation = { requests: sandbox.stats.requests - f0, ms: performance.now() - tf };
+    const robotRows = (robotsGroup === undefined ? [] : await tree.getChildren(robotsGroup)).filter((r) => r instanceof RobotNode);
+    const federatedLater = robotRows.filter((r) => tree.getTreeItem(r).contextValue?.includes('+federated') === true).length;
     // The robots group asks for the token ages once its list is on screen (robotsGroupNode.ts); they are not part
     // of the first screen, and are printed apart.
     const t1 = performance.now();
     const robots = await clients.get(sandbox.url).listRobots({ kind: 'org', name: org }, { permissions: true, token: false });
     sandbox.stats.reset();
     const ages = await tokenAges.ages(sandbox.url, { kind: 'org', name: org }, robots);
-    return { ...row, background: { requests: ages.requests, ms: performance.now() - t1 } };
+    return { ...row, background: { requests: ages.requests, ms: performance.now() - t1 }, federation: { ...federation, federated: federatedLater } };
   } finally {
     tree.dispose();
     clients.dispose();
@@ -147,8 +158,13 @@ function orgText(rows: readonly TreeBenchRow[], targets: boolean): string {
       rows.map((r) => [r.strategy, String(r.requests), `${r.ms.toFixed(0)} ms`, String(r.repositories), String(r.robots), r.federated === undefined ? '— (not looked up)' : String(r.federated)]),
     ),
     `ratio Quay web UI / this extension: ${(peer.requests / ours.requests).toFixed(2)}x requests, ${(peer.ms / ours.ms).toFixed(2)}x time`,
+    ...(ours.federation !== undefined && ours.federation.requests > 0
+      ? [`then, in the background (not in the first screen): federation of the ${ours.robots} robots, ${ours.federation.requests} requests (finished ${ours.federation.ms.toFixed(0)} ms after the first screen), ${ours.federation.federated} robots then marked federated`]
+      : []),
     ...(ours.background !== undefined ? [`then, in the background (not in the first screen): token ages of the ${ours.robots} robots, ${ours.background.requests} requests (budget 20), ${ours.background.ms.toFixed(0)} ms`] : []),
   ];
+  // Issue 23 §5: the first screen costs no more requests than the Quay web UI's.
+  lines.push(`target: first screen <= the Quay web UI's requests (${ours.requests} <= ${peer.requests}: ${ours.requests <= peer.requests ? 'met' : 'MISSED'})`);
   if (targets) {
     lines.push(
       `targets: <= 3 requests (${ours.requests <= 3 ? 'met' : 'MISSED'}), >= 10x fewer requests (${peer.requests / ours.requests >= 10 ? 'met' : 'MISSED'}), >= 10x less time (${peer.ms / ours.ms >= 10 ? 'met' : 'MISSED'})`,
@@ -166,7 +182,7 @@ export async function benchTree(latencyMs = 50): Promise<{ rows: Record<string, 
     ];
     for (const [org, what, targets] of [
       ['bigcorp', '5,000 repositories, 500 robots: federation is learnt per robot, on expansion', true],
-      ['midcorp', '150 repositories, 20 robots: federation is looked up with the list, one request per robot', false],
+      ['midcorp', '150 repositories, 20 robots: federation is looked up after the list is on screen, one request per robot', false],
     ] as const) {
       const ours: TreeBenchRow[] = [];
       const peer: TreeBenchRow[] = [];

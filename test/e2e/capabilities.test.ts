@@ -11,13 +11,16 @@ import type { Page } from 'playwright-core';
 import {
   clearNotifications,
   clickViewAction,
+  closeMenu,
   closeQuickInput,
   contextMenuItems,
+  contextMenuTree,
   expandTreeItem,
   inlineActions,
   openViewContainer,
   quickInputState,
   runCommand,
+  submenuItems,
   treeItems,
   treeRow,
   waitForNotification,
@@ -88,16 +91,17 @@ void test('ROBOTS_DISALLOW: the menus show disabled stand-ins that say why, in p
 
   await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
   await waitForTreeItem(page, 'k8s_prod_puller', REGISTRY_VIEW);
-  const robotMenu = await contextMenuItems(page, 'k8s_prod_puller', REGISTRY_VIEW);
+  const robotMenu = (await contextMenuTree(page, 'k8s_prod_puller', REGISTRY_VIEW)).submenus.Rotation ?? [];
   assert.ok(robotMenu.includes(SUCCESSOR_OFF), robotMenu.join(' | '));
   assert.ok(!robotMenu.includes(SUCCESSOR), robotMenu.join(' | '));
   // The stand-in is disabled: shown, not runnable.
   await treeRow(page, 'k8s_prod_puller', 'Registry').click({ button: 'right' });
+  await submenuItems(page, 'Rotation');
   const standIn = page.locator('.context-view .monaco-menu a.action-menu-item').filter({ hasText: SUCCESSOR_OFF }).first();
   await standIn.waitFor({ state: 'visible' });
   assert.ok(await standIn.evaluate((el) => el.closest('.action-item')?.classList.contains('disabled') === true || el.classList.contains('disabled')), 'the stand-in entry is disabled');
   await session.screenshot('capabilities-03-robot-menu-disabled-successor');
-  await page.keyboard.press('Escape');
+  await closeMenu(page);
 });
 
 void test('ROBOTS_DISALLOW: from the palette, Create Robot and Rotate with a Successor say why before asking anything', async () => {
@@ -132,7 +136,7 @@ void test('Refresh All reads /config again: with ROBOTS_DISALLOW lifted (and Qua
   const groupMenu = await contextMenuItems(page, 'Robot accounts', REGISTRY_VIEW);
   assert.ok(groupMenu.includes(CREATE) && !groupMenu.includes(CREATE_OFF), groupMenu.join(' | '));
   await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
-  const robotMenu = await contextMenuItems(page, 'k8s_prod_puller', REGISTRY_VIEW);
+  const robotMenu = (await contextMenuTree(page, 'k8s_prod_puller', REGISTRY_VIEW)).submenus.Rotation ?? [];
   assert.ok(robotMenu.includes(SUCCESSOR) && !robotMenu.includes(SUCCESSOR_OFF), robotMenu.join(' | '));
   await session.screenshot('capabilities-05-create-offered-again');
 

@@ -17,7 +17,7 @@
  * folders after close), QUAY_E2E_TIMEOUT (default UI wait in ms, default 15000), QUAY_E2E_EXTENSION_PATH (extension
  * folder to test instead of the repo root, e.g. an unpacked .vsix).
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -101,6 +101,11 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Extension folder to install (default: $QUAY_E2E_EXTENSION_PATH, else the repo root, i.e. the built `quaytools.quay-robots`). */
   extensionDevPath?: string;
+  /**
+   * The packaged extension to install instead of a folder, as a user does: `code-server --install-extension <vsix>`
+   * into the empty extensions dir (default: $QUAY_E2E_VSIX; `npm test` sets it for the files it runs on the VSIX).
+   */
+  installedVsix?: string;
   /** More extension folders to install beside it (e.g. {@link FIXTURE_EXTENSION} or a test companion). */
   extraExtensions?: string[];
   /** Name used for diagnostics files (default: the test file's name). */
@@ -174,8 +179,10 @@ export async function startCodeServer(opts: StartOptions & { port?: number; keep
   const workspace = opts.workspace ?? path.join(root, 'workspace');
   fs.mkdirSync(workspace, { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
-  const main = opts.extensionDevPath ?? process.env.QUAY_E2E_EXTENSION_PATH ?? REPO_ROOT;
-  for (const ext of [...(opts.withoutExtension === true ? [] : [main]), ...(opts.extraExtensions ?? [])]) {
+  const vsix = opts.installedVsix ?? (opts.extensionDevPath === undefined ? process.env.QUAY_E2E_VSIX : undefined);
+  if (vsix !== undefined && vsix !== '') installVsix(root, vsix, userDataDir, extensionsDir);
+  const main = vsix !== undefined && vsix !== '' ? [] : [opts.extensionDevPath ?? process.env.QUAY_E2E_EXTENSION_PATH ?? REPO_ROOT];
+  for (const ext of [...(opts.withoutExtension === true ? [] : main), ...(opts.extraExtensions ?? [])]) {
     installExtensionFolder(ext, extensionsDir);
   }
   const trust = opts.workspaceTrust === true ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never' } : {};
@@ -1021,24 +1028,90 @@ export async function inlineActions(page: Page, treeLabel: Text, opts: { viewTit
 
 const MENU = '.context-view .monaco-menu';
 
-/** Titles of the entries of the open menu (separators left out). */
+/** The open menu's own entries (a submenu's, while open, are inside a `.monaco-submenu` below an entry). */
+const TOP_ENTRY = 'a.action-menu-item:not(.monaco-submenu a.action-menu-item)';
+
+/** Titles of the entries of the open menu (separators left out), submenus by their own title; not their entries. */
 export async function menuItems(page: Page): Promise<string[]> {
   const menu = page.locator(MENU).first();
   await menu.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  return menu
-    .locator('a.action-menu-item span.action-label')
-    .evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()).filter((t) => t !== ''));
+  return labelsOf(menu.locator(`${TOP_ENTRY} span.action-label`));
 }
 
-/** Clicks the entry of the open menu whose title is `item`. */
+async function labelsOf(labels: Locator): Promise<string[]> {
+  return labels.evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim()).filter((t) => t !== ''));
+}
+
+/** Titles of the open menu's submenus. */
+async function submenuTitles(page: Page): Promise<string[]> {
+  return labelsOf(page.locator(MENU).first().locator(`${TOP_ENTRY}.monaco-submenu-item span.action-label`));
+}
+
+/** Opens the open menu's submenu `title` (hover, then the right arrow, as a keyboard user would); returns its menu. */
+async function openSubmenu(page: Page, title: Text, timeout = UI_TIMEOUT): Promise<Locator> {
+  const menu = page.locator(MENU).first();
+  await menu.waitFor({ state: 'visible', timeout });
+  const entry = menu.locator(`${TOP_ENTRY}.monaco-submenu-item`).filter({ has: page.locator('span.action-label', { hasText: exactly(title) }) }).first();
+  if ((await entry.count()) === 0) throw new Error(`Menu has no submenu ${String(title)}; entries: ${JSON.stringify(await menuItems(page))}`);
+  // VS Code draws a submenu inside its entry's list item; another submenu may still be closing elsewhere.
+  const sub = entry.locator('xpath=..').locator('.monaco-submenu .monaco-menu').first();
+  await entry.hover();
+  await waitUntil(() => entry.evaluate((e) => e.parentElement?.classList.contains('focused') ?? false), { timeout, message: `submenu ${String(title)} to take focus` });
+  if (!(await sub.isVisible())) await page.keyboard.press('ArrowRight');
+  await sub.waitFor({ state: 'visible', timeout });
+  return sub;
+}
+
+/** Opens the open menu's submenu `title` and returns its entries (it stays open). */
+export async function submenuItems(page: Page, title: Text, timeout = UI_TIMEOUT): Promise<string[]> {
+  return labelsOf((await openSubmenu(page, title, timeout)).locator('a.action-menu-item span.action-label'));
+}
+
+/** Right-clicks a tree item and returns its context menu: the entries, and each submenu's entries by its title. */
+export async function contextMenuTree(page: Page, treeLabel: Text, opts: { viewTitle?: Text; timeout?: number } = {}): Promise<{ top: string[]; submenus: Record<string, string[]> }> {
+  await openTreeContextMenu(page, treeLabel, opts);
+  const top = await menuItems(page);
+  const submenus: Record<string, string[]> = {};
+  for (const title of await submenuTitles(page)) submenus[title] = await submenuItems(page, title, opts.timeout);
+  await closeMenu(page);
+  return { top, submenus };
+}
+
+/** Closes the open menu: Escape closes an open submenu first, then the menu. */
+export async function closeMenu(page: Page): Promise<void> {
+  const menu = page.locator(MENU).first();
+  await waitUntil(
+    async () => {
+      if (!(await menu.isVisible())) return true;
+      await page.keyboard.press('Escape');
+      return undefined;
+    },
+    { message: 'the menu to close' },
+  );
+}
+
+/**
+ * Clicks the entry of the open menu whose title is `item`; an entry that is not at the top level is looked for in
+ * each submenu in turn ("Rotate Robot Token…" is in the robot's "Rotation" submenu).
+ */
 export async function pickMenuItem(page: Page, item: Text, timeout = UI_TIMEOUT): Promise<void> {
   const menu = page.locator(MENU).first();
   await menu.waitFor({ state: 'visible', timeout });
-  const entry = menu.locator('a.action-menu-item').filter({ has: page.locator('span.action-label', { hasText: exactly(item) }) }).first();
+  const withLabel = page.locator('span.action-label', { hasText: exactly(item) });
+  let entry = menu.locator(TOP_ENTRY).filter({ has: withLabel }).first();
+  if ((await entry.count()) === 0) {
+    for (const title of await submenuTitles(page)) {
+      const sub = await openSubmenu(page, title, timeout);
+      if ((await labelsOf(sub.locator('a.action-menu-item span.action-label'))).some((e) => exactly(item).test(e))) {
+        entry = sub.locator('a.action-menu-item').filter({ has: withLabel }).first();
+        break;
+      }
+    }
+  }
   if ((await entry.count()) === 0) {
     const shown = await menuItems(page);
     await page.keyboard.press('Escape');
-    throw new Error(`Menu has no entry ${String(item)}; entries: ${JSON.stringify(shown)}`);
+    throw new Error(`Menu has no entry ${String(item)}, in no submenu either; entries: ${JSON.stringify(shown)}`);
   }
   // A click right after the menu opened is sometimes dropped; hovering focuses the entry, and Enter runs it.
   await entry.hover();
@@ -1440,6 +1513,21 @@ function installExtensionFolder(source: string, extensionsDir: string): void {
   }
 }
 
+/** Installs a packaged extension with code-server's own installer, as `code --install-extension` does for a user. */
+function installVsix(root: string, vsix: string, userDataDir: string, extensionsDir: string): void {
+  if (!fs.existsSync(vsix)) throw new Error(`${vsix} does not exist: run \`npm run package\` first`);
+  const r = spawnSync(CODE_SERVER_BIN, ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', path.resolve(vsix)], {
+    env: codeServerEnv(root),
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  const installed = fs.readdirSync(extensionsDir).filter((d) => d.startsWith('quaytools.quay-robots-'));
+  if (r.status !== 0 || installed.length !== 1) {
+    throw new Error(`code-server --install-extension ${vsix} failed (exit ${String(r.status)}, installed ${JSON.stringify(installed)}):\n${r.stdout}${r.stderr}`);
+  }
+  log(`installed ${path.basename(vsix)} into the extensions dir as ${installed[0] ?? '?'}`);
+}
+
 /** Writes a JSON file of the user profile (`settings.json`, `keybindings.json`). */
 function writeUserFile(userDataDir: string, name: string, content: unknown): void {
   const file = path.join(userDataDir, 'User', name);
@@ -1447,12 +1535,20 @@ function writeUserFile(userDataDir: string, name: string, content: unknown): voi
   fs.writeFileSync(file, JSON.stringify(content, null, 2));
 }
 
-function spawnCodeServer(root: string, userDataDir: string, extensionsDir: string, extraEnv: Record<string, string>, output: string[], port: number, workspaceTrust = false): ChildProcess {
+/** code-server's environment: this process's, without what would steer it elsewhere. */
+function codeServerEnv(root: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Variables that would steer code-server elsewhere, or leak a surrounding VS Code session into this one.
   for (const key of Object.keys(env)) {
     if (key.startsWith('VSCODE_') || ['PORT', 'PASSWORD', 'HASHED_PASSWORD', 'NODE_OPTIONS', 'ELECTRON_RUN_AS_NODE'].includes(key)) delete env[key];
   }
+  // No cluster unless a test points KUBECONFIG at one: the user's ~/.kube/config would add contexts to the plans.
+  env.KUBECONFIG = path.join(root, 'no-kubeconfig');
+  return env;
+}
+
+function spawnCodeServer(root: string, userDataDir: string, extensionsDir: string, extraEnv: Record<string, string>, output: string[], port: number, workspaceTrust = false): ChildProcess {
+  const env = codeServerEnv(root);
   const args = [
     '--config', path.join(root, 'code-server.yaml'),
     '--bind-addr', `127.0.0.1:${port}`,
@@ -1464,8 +1560,6 @@ function spawnCodeServer(root: string, userDataDir: string, extensionsDir: strin
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
   ];
-  // No cluster unless a test points KUBECONFIG at one: the user's ~/.kube/config would add contexts to the plans.
-  env.KUBECONFIG = path.join(root, 'no-kubeconfig');
   const child = spawn(CODE_SERVER_BIN, args, { env: { ...env, ...extraEnv }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (chunk: Buffer): void => {
     output.push(chunk.toString('utf8'));

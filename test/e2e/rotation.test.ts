@@ -24,6 +24,7 @@ import {
   closeQuickInput,
   clickNotificationButton,
   contextMenu,
+  contextMenuTree,
   editorText,
   expandTreeItem,
   modalDialog,
@@ -240,7 +241,9 @@ void test('Rotate with a Successor Robot: roles, team, default permission and fe
   assert.equal(read('deploy/push.env'), `PUSH_USER=${successor}\nPUSH_TOKEN=${made.token}\n`);
 
   await waitForTreeItem(page, `ci_push_${stamp}`, REGISTRY_VIEW);
-  await contextMenu(page, 'ci_push', 'Retire Predecessor…', REGISTRY_VIEW);
+  // Retire Predecessor shows on the successor only (its +successor flag), never on the predecessor.
+  assert.ok(!((await contextMenuTree(page, 'ci_push', REGISTRY_VIEW)).submenus.Rotation ?? []).includes('Retire Predecessor…'));
+  await contextMenu(page, `ci_push_${stamp}`, 'Retire Predecessor…', REGISTRY_VIEW);
   const retire = await modalDialog(page);
   assert.match(retire.message, /^Retire acme\+ci_push\? It was last used /);
   await session.screenshot('rotation-06-retire');

@@ -1,9 +1,13 @@
 /**
  * Smoke test: the built extension loads in a real VS Code (code-server), contributes the "Quay" container with the
- * "Registry" view and its welcome content, and "Quay: Add Instance" starts by asking for the URL.
+ * "Registry" view and its welcome content, and "Quay: Add Instance" starts by asking for the URL. `npm test` runs
+ * it on the packaged .vsix installed as a user installs it (QUAY_E2E_VSIX): then the Extensions view's details page
+ * shows the README of the installed copy, and every image it names must load (a file missing from .vscodeignore
+ * would show as a broken image there).
  */
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { FrameLocator, Page } from 'playwright-core';
 import {
   clickWelcomeButton,
   closeQuickInput,
@@ -14,6 +18,8 @@ import {
   viewWelcome,
   waitForActivation,
   waitForQuickInput,
+  waitForWebview,
+  waitUntil,
 } from './harness';
 
 const vscode = useVSCode();
@@ -54,4 +60,46 @@ void test('the extension activated without errors in the extension host log', as
   const { session } = vscode;
   await waitForActivation(session);
   assert.deepEqual(extensionHostErrors(session), []);
+});
+
+/** Opens the extension's details page in the Extensions view; returns the README's frame. */
+async function openDetailsPage(page: Page): Promise<FrameLocator> {
+  await runCommand(page, 'Extensions: Show Enabled Extensions');
+  const entry = page.locator('.extensions-viewlet .extension-list-item').filter({ hasText: 'Quay Robot Accounts' }).first();
+  await entry.waitFor({ state: 'visible' });
+  await entry.click();
+  const readme = await waitForWebview(page);
+  await readme.locator('h1', { hasText: 'Quay Robot Accounts for VS Code' }).waitFor({ state: 'visible' });
+  return readme;
+}
+
+void test('the installed extension\'s details page shows its README', async () => {
+  const { page, session } = vscode;
+  const readme = await openDetailsPage(page);
+  assert.ok((await readme.locator('h2').count()) > 5, 'the README\'s sections');
+  await session.screenshot('smoke-04-extension-details-readme');
+});
+
+// VS Code's details page allows images from https: and data: only (its CSP: `img-src https: data:`), so the
+// README's relative media/*.png never show there; vsce rewrites them to https only given the project's public
+// repository (the `repository` field, or --baseImagesUrl), which this project does not have yet. The check runs
+// and reports; it turns into a failing test once the package script rewrites the links (drop the todo then).
+void test('the README\'s images load on the details page', { todo: 'needs a public https base for the README images (package.json repository)' }, async () => {
+  const { page } = vscode;
+  const readme = await openDetailsPage(page);
+  // Each image scrolled into view (a lazy image loads only then), then its pixels: naturalWidth 0 is a broken image.
+  const images = await waitUntil(
+    async () => {
+      const found = await readme.locator('img').evaluateAll((imgs) =>
+        (imgs as HTMLImageElement[]).map((img) => {
+          img.scrollIntoView();
+          return { src: img.getAttribute('src') ?? '', complete: img.complete, width: img.naturalWidth };
+        }),
+      );
+      return found.length > 0 && found.every((i) => i.complete) ? found : undefined;
+    },
+    { message: 'the README images to finish loading' },
+  );
+  assert.ok(images.some((i) => i.src.includes('screenshot-tree.png')), JSON.stringify(images.map((i) => i.src)));
+  assert.deepEqual(images.filter((i) => i.width === 0), [], 'broken images');
 });

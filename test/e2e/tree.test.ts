@@ -100,7 +100,7 @@ void test('robot → its repositories with roles, its teams and its federation e
   await session.screenshot('tree-03-robot-federation');
   await collapseTreeItem(page, 'keyless', REGISTRY_VIEW);
   assert.match((await row('unused_bot')).description ?? '', /never used.*no repository access/);
-  assert.match((await row('keyless')).description ?? '', /· federated ·/, 'small groups know federation at once');
+  assert.match((await row('keyless')).description ?? '', /· federated ·/, 'a small group learns federation just after its list');
   assert.doesNotMatch((await row('ci_pull')).description ?? '', /federated/);
   await collapseTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
 });

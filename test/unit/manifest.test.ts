@@ -2,12 +2,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Commands, Settings, Views } from '../../src/constants';
+import { Commands, Settings, Submenus, Views } from '../../src/constants';
 
 const root = join(__dirname, '..', '..', '..');
 interface Manifest {
   engines: { vscode: string };
-  contributes: { commands: { command: string; title: string; category?: string }[]; views: Record<string, { id: string }[]> };
+  contributes: {
+    commands: { command: string; title: string; category?: string }[];
+    views: Record<string, { id: string }[]>;
+    submenus: { id: string; label: string }[];
+    menus: Record<string, { command?: string; submenu?: string; when?: string; group?: string }[]>;
+  };
   menus?: unknown;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
@@ -19,6 +24,19 @@ void test('package.json commands equal the registered command set', () => {
   const declared = pkg.contributes.commands.map((c) => c.command).sort();
   assert.deepEqual(declared, Object.values(Commands).sort());
   for (const c of pkg.contributes.commands) assert.equal(c.category, 'Quay', `${c.command} has category Quay`);
+});
+
+void test('submenus equal the constants, each is used and has entries, and every menu entry names a known command', () => {
+  const ids = pkg.contributes.submenus.map((s) => s.id).sort();
+  assert.deepEqual(ids, Object.values(Submenus).sort());
+  const known = new Set<string>(ids);
+  const commands = new Set<string>(Object.values(Commands));
+  const entries = Object.values(pkg.contributes.menus).flat();
+  for (const id of ids) {
+    assert.ok(entries.some((e) => e.submenu === id), `${id} is shown in a menu`);
+    assert.ok((pkg.contributes.menus[id]?.length ?? 0) > 0, `${id} has entries`);
+  }
+  for (const e of entries) assert.ok(e.submenu !== undefined ? known.has(e.submenu) : commands.has(e.command ?? ''), `menu entry ${JSON.stringify(e)}`);
 });
 
 void test('every %key% of the manifest has an English string', () => {

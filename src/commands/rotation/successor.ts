@@ -70,9 +70,10 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   if (choice !== go) throw new UserCancelled();
 
   const outcome = await executeRotation(rotationPorts(c, client, scan, clusters), { instanceUrl: instance.url, namespace, robot: robot.fullName, oldToken, successor: { name, steps }, places: ticked, secrets: plan.secrets });
+  // Remembered before the robots group is listed again, so the successor's row offers Retire Predecessor.
+  if (outcome.kind !== 'not-rotated') await c.state.update(StorageKeys.successors, { ...c.state.get<Record<string, string>>(StorageKeys.successors, {}), [`${instance.url} ${successor}`]: robot.fullName });
   c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
   if (outcome.kind === 'not-rotated') throw outcome.error; // no successor, nothing else to do
-  await c.state.update(StorageKeys.successors, { ...c.state.get<Record<string, string>>(StorageKeys.successors, {}), [`${instance.url} ${successor}`]: robot.fullName });
   const report = [...outcome.steps.map(stepLine), ...(p.federationUnreadable !== undefined ? [`✗ ${p.federationUnreadable}`] : []), ...mirrorSteps.map((m) => `⚠ ${m}`)];
   await showRotationReport(c, { title: vscode.l10n.t('Successor {0} for {1}', successor, robot.fullName), instance, outcome, scan, ticked, clusters: { scan: clusters, refresh: plan.refresh }, pulls: [], steps: report });
 }

@@ -42,9 +42,10 @@ export class FederationGroupNode extends TreeNode {
   toTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(vscode.l10n.t('Keyless federation'), vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.contextValue = contextValue(NodeKinds.group, [NodeFlags.keyless]);
-    item.iconPath = new vscode.ThemeIcon('shield');
     const entries = this.entries;
+    // No entry: nothing to test or remove (the menus follow the flag).
+    item.contextValue = contextValue(NodeKinds.group, [NodeFlags.keyless, ...(entries?.length === 0 ? [NodeFlags.noTrust] : [])]);
+    item.iconPath = new vscode.ThemeIcon('shield');
     if (entries !== undefined) item.description = entries.length === 0 ? vscode.l10n.t('none') : String(entries.length);
     item.tooltip = vscode.l10n.t('The OIDC issuers and subjects whose tokens {0} accepts instead of its robot token.', this.robotNode.robot.fullName);
     return item;

@@ -12,6 +12,7 @@ import { FederationGroupNode } from './federationGroupNode';
 import { robotCreationDisallowed } from '../../core/capabilities';
 import { logsAggregationOffReason } from '../capabilityText';
 import { ItemNode } from './itemNode';
+import { ListGroupNode } from './listGroupNode';
 import { escapeMarkdown, markdownCode } from '../../core/markdown';
 import { errorNode } from './messageNode';
 import { TreeNode } from './treeNode';
@@ -58,13 +59,27 @@ export class RobotNode extends TreeNode {
     return grants === 0 && (r.teams?.length ?? 0) === 0;
   }
 
+  /** Made here as a successor, and its predecessor is still in the list this row came from. */
+  private get hasPredecessor(): boolean {
+    const predecessor = this.ctx.successors?.predecessorOf(this.instanceId, this.robot.fullName);
+    if (predecessor === undefined) return false;
+    const listed = this.parent instanceof ListGroupNode ? (this.parent.loaded?.items as readonly Robot[] | undefined) : undefined;
+    return listed?.some((r) => r.fullName === predecessor) ?? false;
+  }
+
   toTreeItem(): vscode.TreeItem {
     const r = this.robot;
     const item = new vscode.TreeItem(r.shortName, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const federation = this.ctx.cache.peek<readonly FederationEntry[]>(this.federationKey);
     const flags: NodeFlag[] = [];
+    // Known trust decides the keyless entries (Remove All Trust, Test Keyless Login need entries); while unknown
+    // (not read yet: a large group reads it on expansion) they are offered, and the command says what it finds.
+    const noKeyless = this.ctx.noFederation.has(federationGapKey(this.instanceId, this.namespace.kind));
     if (federation !== undefined && federation.length > 0) flags.push(NodeFlags.federated);
+    else if (federation !== undefined || noKeyless) flags.push(NodeFlags.noTrust);
+    if (noKeyless) flags.push(NodeFlags.noKeyless);
+    if (this.hasPredecessor) flags.push(NodeFlags.successor);
     if (r.lastAccessed === undefined) flags.push(NodeFlags.unused);
     if (this.hasNoAccess) flags.push(NodeFlags.noAccess);
     if (this.namespace.kind === 'user') flags.push(NodeFlags.user);

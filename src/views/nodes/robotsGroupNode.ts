@@ -35,27 +35,41 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
     this.what = vscode.l10n.t('robot accounts of {0}', namespace.name);
   }
 
+  /** The last load's federation look-up, running after the list is on screen (the tree benchmark waits for it). */
+  background: Promise<void> = Promise.resolve();
+
   protected async load(): Promise<Loaded<Robot>> {
     const client = this.ctx.client(this.instanceId);
     const robots = await client.listRobots(this.namespace, { permissions: true, token: false });
-    // Quay's robot list says nothing about federation. For a small group, look it up with the list (the client's
-    // concurrency limit applies) so the "federated" icon is right at once; a large group learns it per robot, on
-    // expansion, to keep the first screen at two requests. A refusal (a member's token) only means "unknown".
+    // Quay's robot list says nothing about federation. For a small group it is looked up after the list is on
+    // screen (the client's concurrency limit applies), so the first screen costs what the Quay UI's does and the
+    // "federated" icon and the trust-dependent menu entries follow; a large group learns it per robot, on expansion.
     if (robots.length <= EAGER_FEDERATION_LIMIT) {
-      await Promise.all(
-        robots.map((r) =>
-          this.ctx.cache
-            .get(nodeIds.federation(nodeIds.robot(this.instanceId, this.namespace, r.shortName)), () => client.getFederation(this.namespace, r.shortName))
-            .catch((error: unknown) => {
-              const gap = federationGap(error);
-              if (gap !== undefined) this.ctx.noFederation.set(federationGapKey(this.instanceId, gap.scope), gap);
-            }),
-        ),
-      );
+      this.background = new Promise((resolve) => setTimeout(resolve, 0)).then(() => this.learnFederation(robots));
     }
     // Token ages come from the usage logs (up to 20 requests), after the list is on screen; the rows redraw then.
     setTimeout(() => this.ctx.tokenAges.prefetch(this.instanceId, this.namespace, robots), 0);
     return { items: [...robots].sort((a, b) => a.shortName.localeCompare(b.shortName)) };
+  }
+
+  /** Each robot's trust list into the cache its row and its "Keyless federation" group read; a refusal only means "unknown". */
+  private async learnFederation(robots: readonly Robot[]): Promise<void> {
+    const client = this.ctx.client(this.instanceId);
+    const gapKey = federationGapKey(this.instanceId, this.namespace.kind);
+    const hadGap = this.ctx.noFederation.has(gapKey);
+    await Promise.all(
+      robots.map((r) =>
+        this.ctx.cache
+          .get(nodeIds.federation(nodeIds.robot(this.instanceId, this.namespace, r.shortName)), () => client.getFederation(this.namespace, r.shortName))
+          .catch((error: unknown) => {
+            const gap = federationGap(error);
+            if (gap !== undefined) this.ctx.noFederation.set(federationGapKey(this.instanceId, gap.scope), gap);
+          }),
+      ),
+    );
+    // A newly learnt gap is said on this group (its children); otherwise only the robot rows change.
+    if (!hadGap && this.ctx.noFederation.has(gapKey)) this.ctx.redraw(this);
+    else this.ctx.redrawRows((n) => n instanceof RobotNode && n.parent?.id === this.id);
   }
 
   override async getChildren(): Promise<TreeNode[]> {
