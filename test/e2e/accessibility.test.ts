@@ -24,11 +24,10 @@ import {
   waitUntil,
   closeQuickInput,
 } from './harness';
-import { applyPlan, useSandboxWorkbench } from './sandboxWorkbench';
+import { applyPlan, REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo');
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 const EXTENSION = 'quaytools.quay-robots';
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -101,10 +100,10 @@ const CREDENTIAL_TABS = ['Robot token', 'Kubernetes Secret', 'Podman login', 'Do
 void test('robot page: axe finds no serious or critical violation on any tab', async () => {
   const { page } = vscode;
   await openViewContainer(page, 'Quay');
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'ci_pull', view);
-  await clickInlineAction(page, 'ci_pull', 'Open Robot Page', view);
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'ci_pull', REGISTRY_VIEW);
+  await clickInlineAction(page, 'ci_pull', 'Open Robot Page', REGISTRY_VIEW);
   const frame = await waitForWebview(page, { extensionId: EXTENSION });
   await frame.getByRole('heading', { name: 'acme+ci_pull' }).waitFor();
   const found: string[] = [];
@@ -166,7 +165,7 @@ void test('robot page by keyboard: tabs, Reveal, Copy and a role change', async 
 void test('access matrix: axe with a range selected, then arrows move, Space changes a cell, Enter reviews', async () => {
   const { page, session } = vscode;
   await openViewContainer(page, 'Quay');
-  await contextMenu(page, 'acme', 'Open Access Matrix', view);
+  await contextMenu(page, 'acme', 'Open Access Matrix', REGISTRY_VIEW);
   const frame = await waitForWebview(page, { extensionId: EXTENSION });
   const grid = frame.getByRole('grid');
   await frame.locator('#cell-0-0').waitFor();

@@ -14,7 +14,7 @@ import type { KubeSecret } from '../../src/core/k8s/clusterSecrets';
 import { clusterSkip, pullSecretJson, startCluster, TEST_KUBECTL, type TestCluster } from '../cluster/cluster';
 import { VanishingProxy } from '../cluster/vanishingProxy';
 import { acceptQuickInput, clickDialogButton, clickNotificationButton, contextMenu, editorDocumentText, runCommand, waitForNotification, waitForQuickInput } from './harness';
-import { showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
+import { showOrgRobot, REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const ROBOT = 'acme+ci_pull';
 const NAMESPACES = ['team-a', 'team-b', 'team-c'];
@@ -38,7 +38,6 @@ const workbench = useSandboxWorkbench('demo', {
   prepare: () => ({ workspace: mkdtempSync(join(tmpdir(), 'cluster-rotation-failure-ws-')), settings: { 'quay.kubectl.path': TEST_KUBECTL }, env: { KUBECONFIG: kubeconfig } }),
 });
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 
 /** `user:token` of `host` in the Secret, read directly from the API server (not through the proxy). */
 async function credentialsIn(c: TestCluster, namespace: string, host: string): Promise<string> {
@@ -60,7 +59,7 @@ void test('The API server goes away at the second Secret: the first holds the ne
   }
 
   await showOrgRobot(page, 'ci_pull');
-  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', view);
+  await contextMenu(page, 'ci_pull', 'Rotate Robot Token…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: /Clusters: kubeconfig contexts/, timeout: 30_000 });
   await acceptQuickInput(page); // the current context, admin
   const plan = await waitForQuickInput(page, { titleOrPlaceholder: /Places that store the token of acme\+ci_pull/, timeout: 60_000 });

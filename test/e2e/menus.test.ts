@@ -26,11 +26,10 @@ import {
   waitForTreeItem,
   waitUntil,
 } from './harness';
-import { useSandboxWorkbench } from './sandboxWorkbench';
+import { REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const workbench = useSandboxWorkbench('demo');
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 
 const COPY = ['Copy Name', 'Reveal in Quay', 'Refresh'];
 const CREDENTIALS = ['Generate Pull-Secret Manifest…', 'Roll Out Pull Secret to Namespaces…', 'Find Robot in Clusters…'];
@@ -46,24 +45,24 @@ async function description(page: Page, label: string): Promise<string> {
 void test('organization, user namespace, instance and robots group menus', async () => {
   const { page } = vscode;
   await openViewContainer(page, 'Quay');
-  await waitForTreeItem(page, 'Sandbox', view);
-  assert.deepEqual(await contextMenuTree(page, 'Sandbox', view), { top: ['Sign In Again', ...COPY, 'Remove Instance'], submenus: {} });
-  await waitForTreeItem(page, 'acme', view);
-  assert.deepEqual(await contextMenuTree(page, 'acme', view), {
+  await waitForTreeItem(page, 'Sandbox', REGISTRY_VIEW);
+  assert.deepEqual(await contextMenuTree(page, 'Sandbox', REGISTRY_VIEW), { top: ['Sign In Again', ...COPY, 'Remove Instance'], submenus: {} });
+  await waitForTreeItem(page, 'acme', REGISTRY_VIEW);
+  assert.deepEqual(await contextMenuTree(page, 'acme', REGISTRY_VIEW), {
     top: ['Open Access Matrix', 'Review Robot Hygiene…', 'Create Robot Account…', ...COPY],
     submenus: {},
   });
-  assert.deepEqual(await contextMenuTree(page, 'alice', view), { top: ['Create Robot Account…', ...COPY], submenus: {} });
-  await expandTreeItem(page, 'acme', view);
-  assert.deepEqual(await contextMenuTree(page, 'Robot accounts', view), { top: ['Filter…', 'Create Robot Account…', 'Refresh'], submenus: {} });
+  assert.deepEqual(await contextMenuTree(page, 'alice', REGISTRY_VIEW), { top: ['Create Robot Account…', ...COPY], submenus: {} });
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  assert.deepEqual(await contextMenuTree(page, 'Robot accounts', REGISTRY_VIEW), { top: ['Filter…', 'Create Robot Account…', 'Refresh'], submenus: {} });
 });
 
 void test('robot menus: ten entries at the top, four submenus; the keyless entries follow the robot\'s trust', async () => {
   const { page, session } = vscode;
-  await expandTreeItem(page, 'Robot accounts', view);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
   // The robots' federation arrives after the list (in the background): the keyless robot is then marked.
   await waitUntil(async () => (await description(page, 'keyless')).includes('federated'), { message: 'acme+keyless marked federated' });
-  const keyless = await contextMenuTree(page, 'keyless', view);
+  const keyless = await contextMenuTree(page, 'keyless', REGISTRY_VIEW);
   assert.deepEqual(keyless, {
     top: ROBOT_TOP,
     submenus: {
@@ -75,7 +74,7 @@ void test('robot menus: ten entries at the top, four submenus; the keyless entri
   });
   assert.ok(keyless.top.length <= 10, `${keyless.top.length} top-level entries`);
   // A robot that trusts nothing: nothing to test or remove. No robot here was made as a successor: no Retire Predecessor.
-  const puller = await contextMenuTree(page, 'k8s_prod_puller', view);
+  const puller = await contextMenuTree(page, 'k8s_prod_puller', REGISTRY_VIEW);
   assert.deepEqual(puller.top, ROBOT_TOP);
   assert.deepEqual(puller.submenus.Keyless, KEYLESS_UNTRUSTED);
   assert.deepEqual(puller.submenus.Rotation, ROTATION);
@@ -91,44 +90,44 @@ void test('robot menus: ten entries at the top, four submenus; the keyless entri
 
 void test('a robot of the user namespace: no Grant Access, no Add to Team', async () => {
   const { page } = vscode;
-  await collapseTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'alice', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await waitForTreeItem(page, 'laptop', view);
-  const laptop = await contextMenuTree(page, 'laptop', view);
+  await collapseTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'alice', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await waitForTreeItem(page, 'laptop', REGISTRY_VIEW);
+  const laptop = await contextMenuTree(page, 'laptop', REGISTRY_VIEW);
   assert.deepEqual(laptop.top, ROBOT_TOP);
   assert.deepEqual(laptop.submenus.Access, ['Show Activity']);
   assert.deepEqual(laptop.submenus['Credentials and Manifests'], CREDENTIALS);
-  await collapseTreeItem(page, 'alice', view);
+  await collapseTreeItem(page, 'alice', REGISTRY_VIEW);
 });
 
 void test('repository, team, default permission, grant and keyless federation menus', async () => {
   const { page } = vscode;
-  await expandTreeItem(page, 'acme', view);
-  await expandTreeItem(page, 'Repositories', view);
-  assert.deepEqual(await contextMenuTree(page, 'frontend', view), { top: ['Add Permission…', ...COPY], submenus: {} });
-  await collapseTreeItem(page, 'Repositories', view);
-  await expandTreeItem(page, 'Teams', view);
-  assert.deepEqual(await contextMenuTree(page, 'developers', view), { top: ['Add to Team…', ...COPY], submenus: {} });
-  await collapseTreeItem(page, 'Teams', view);
-  await expandTreeItem(page, 'Default permissions', view);
-  assert.deepEqual(await contextMenuTree(page, 'acme+ci_pull gets read', view), {
+  await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Repositories', REGISTRY_VIEW);
+  assert.deepEqual(await contextMenuTree(page, 'frontend', REGISTRY_VIEW), { top: ['Add Permission…', ...COPY], submenus: {} });
+  await collapseTreeItem(page, 'Repositories', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Teams', REGISTRY_VIEW);
+  assert.deepEqual(await contextMenuTree(page, 'developers', REGISTRY_VIEW), { top: ['Add to Team…', ...COPY], submenus: {} });
+  await collapseTreeItem(page, 'Teams', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Default permissions', REGISTRY_VIEW);
+  assert.deepEqual(await contextMenuTree(page, 'acme+ci_pull gets read', REGISTRY_VIEW), {
     top: ['Change Default Permission Role…', 'Apply to Existing Repositories…', 'Copy Name', 'Reveal in Quay', 'Delete Default Permission…'],
     submenus: {},
   });
-  await collapseTreeItem(page, 'Default permissions', view);
-  await expandTreeItem(page, 'Robot accounts', view);
-  await expandTreeItem(page, 'keyless', view);
-  assert.deepEqual(await contextMenuTree(page, 'backend', view), { top: ['Change Role…', 'Copy Name', 'Reveal in Quay', 'Revoke Permission…'], submenus: {} });
-  assert.deepEqual(await contextMenuTree(page, 'Keyless federation', view), {
+  await collapseTreeItem(page, 'Default permissions', REGISTRY_VIEW);
+  await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+  await expandTreeItem(page, 'keyless', REGISTRY_VIEW);
+  assert.deepEqual(await contextMenuTree(page, 'backend', REGISTRY_VIEW), { top: ['Change Role…', 'Copy Name', 'Reveal in Quay', 'Revoke Permission…'], submenus: {} });
+  assert.deepEqual(await contextMenuTree(page, 'Keyless federation', REGISTRY_VIEW), {
     top: ['Test Keyless Login…', 'Check Issuer…', 'Copy Login Command', 'Set Up Keyless Access…', 'Add Trust…', 'Insert Keyless Pull Secret (External Secrets) for a Robot…', 'Refresh', 'Remove All Trust'],
     submenus: {},
   });
-  await collapseTreeItem(page, 'keyless', view);
+  await collapseTreeItem(page, 'keyless', REGISTRY_VIEW);
   // An empty trust list: nothing to test or remove on its group either.
-  await expandTreeItem(page, 'unused_bot', view);
+  await expandTreeItem(page, 'unused_bot', REGISTRY_VIEW);
   await waitUntil(async () => (await description(page, 'Keyless federation')) === 'none', { message: 'the empty federation group of unused_bot' });
-  assert.deepEqual((await contextMenuTree(page, 'Keyless federation', view)).top, [
+  assert.deepEqual((await contextMenuTree(page, 'Keyless federation', REGISTRY_VIEW)).top, [
     'Check Issuer…',
     'Copy Login Command',
     'Set Up Keyless Access…',
@@ -136,7 +135,7 @@ void test('repository, team, default permission, grant and keyless federation me
     'Insert Keyless Pull Secret (External Secrets) for a Robot…',
     'Refresh',
   ]);
-  await collapseTreeItem(page, 'unused_bot', view);
+  await collapseTreeItem(page, 'unused_bot', REGISTRY_VIEW);
 });
 
 void test('a Quay without robot federation (before 3.13): no Keyless submenu on its robots', async () => {
@@ -144,10 +143,10 @@ void test('a Quay without robot federation (before 3.13): no Keyless submenu on 
   workbench.sandbox.emulateBefore313(true);
   try {
     await clickViewAction(page, 'Registry', 'Refresh All');
-    await expandTreeItem(page, 'acme', view);
-    await expandTreeItem(page, 'Robot accounts', view);
-    await waitForTreeItem(page, 'Keyless needs Quay 3.13', view);
-    const puller = await contextMenuTree(page, 'k8s_prod_puller', view);
+    await expandTreeItem(page, 'acme', REGISTRY_VIEW);
+    await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
+    await waitForTreeItem(page, 'Keyless needs Quay 3.13', REGISTRY_VIEW);
+    const puller = await contextMenuTree(page, 'k8s_prod_puller', REGISTRY_VIEW);
     assert.deepEqual(puller.top, ROBOT_TOP.filter((e) => e !== 'Keyless'));
     assert.equal(puller.submenus.Keyless, undefined);
   } finally {

@@ -17,7 +17,7 @@ import { QuayClient } from '../../src/core/quay/client';
 import { silentLogger } from '../../src/core/log';
 import type { Sandbox } from '../sandbox/server';
 import { acceptQuickInput, clearNotifications, clickDialogButton, clickNotificationButton, contextMenu, runCommand, waitForNotification, waitForQuickInput, waitUntil } from './harness';
-import { showOrgRobot, useSandboxWorkbench } from './sandboxWorkbench';
+import { showOrgRobot, REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const CRASHED = 'acme+ci_pull';
 const FAILED = 'acme+k8s_prod_puller';
@@ -51,7 +51,6 @@ const workbench = useSandboxWorkbench('demo', {
   },
 });
 const { vscode } = workbench;
-const view = { viewTitle: 'Registry' };
 after(() => rmSync(workspace, { recursive: true, force: true }));
 const read = (name: string): string => readFileSync(join(workspace, name), 'utf8');
 
@@ -59,7 +58,7 @@ const read = (name: string): string => readFileSync(join(workspace, name), 'utf8
 async function planRotation(short: string, full: string): Promise<void> {
   const { page } = vscode;
   await showOrgRobot(page, short);
-  await contextMenu(page, short, 'Rotate Robot Token…', view);
+  await contextMenu(page, short, 'Rotate Robot Token…', REGISTRY_VIEW);
   await waitForQuickInput(page, { titleOrPlaceholder: new RegExp(`Places that store the token of ${full.replace('+', '\\+')}`), timeout: 30_000 });
   await acceptQuickInput(page);
 }
