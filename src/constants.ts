@@ -10,6 +10,7 @@ export const Commands = {
   signIn: 'quay.signIn',
   refresh: 'quay.refresh',
   refreshAll: 'quay.refreshAll',
+  findInView: 'quay.findInView',
   retry: 'quay.retry',
   showLog: 'quay.showLog',
   copyName: 'quay.copyName',

@@ -18,7 +18,7 @@ import { deleteRobot } from './robots/deleteRobot';
 import { wrapCommand } from './runCommand';
 import { copyName, revealInQuay, revealInTree } from './view/copyName';
 import { addImagePullSecret, grantReadForPull, insertPullSecretManifest, patchServiceAccount, rolloutPullSecret } from './manifests/pullSecretCommands';
-import { clearFilter, filter, loadMore } from './view/filter';
+import { clearFilter, filter, findInView, loadMore } from './view/filter';
 import { refresh, retry } from './view/refresh';
 import { findRobotInClusters } from './rotation/clusterUsages';
 import { showDueRobots } from './rotation/dueRobots';
@@ -45,6 +45,7 @@ const table: Record<CommandId, Handler> = {
   [Commands.signIn]: signIn,
   [Commands.refresh]: refresh,
   [Commands.refreshAll]: (c) => refresh(c),
+  [Commands.findInView]: () => findInView(),
   [Commands.retry]: retry,
   [Commands.showLog]: (c) => {
     c.logger.channel.show();

@@ -154,7 +154,7 @@ void test('a Quay without robot federation (before 3.13): no Keyless submenu on 
   }
 });
 
-void test('the view title bar: Add Instance, Refresh All and Collapse All; the rest under "..."', async () => {
+void test('the view title bar: Add Instance, Refresh All, Filter and Collapse All; the rest under "..."', async () => {
   const { page } = vscode;
   const pane = await ensureViewExpanded(page, 'Registry');
   // The only view of its container: VS Code hides the view's header and shows its actions in the container's title.
@@ -163,8 +163,20 @@ void test('the view title bar: Add Instance, Refresh All and Collapse All; the r
   const scope = headerHidden ? page.locator('.part.sidebar .composite.title .title-actions') : header.locator('.actions');
   await (headerHidden ? page.locator('.part.sidebar .composite.title') : header).hover();
   const shown = await scope.locator('a.action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-  assert.deepEqual(shown.filter((s) => !/More Actions/.test(s)), ['Add Instance', 'Refresh All', 'Collapse All']);
+  assert.deepEqual(shown.filter((s) => !/More Actions/.test(s)), ['Add Instance', 'Refresh All', 'Filter the Quay View', 'Collapse All']);
   await scope.locator('a.action-label.codicon-toolbar-more, a.action-label.codicon-more').first().click();
   assert.deepEqual(await menuItems(page), ['Show Robots Due for Rotation', 'Show Log']);
+  await page.keyboard.press('Escape');
+  // The filter is VS Code's own find in the tree: its box opens in the Registry view, typing narrows the rows.
+  await (headerHidden ? page.locator('.part.sidebar .composite.title') : header).hover();
+  await scope.locator('a.action-label[aria-label="Filter the Quay View"]').click();
+  const box = pane.locator('.monaco-tree-type-filter-input input, .monaco-tree-type-filter input').first();
+  await box.waitFor({ state: 'visible' });
+  const rows = await treeItems(page, 'Registry');
+  const word = rows[rows.length - 1]?.label ?? '';
+  assert.ok(word.length > 2, JSON.stringify(rows));
+  await box.fill(word);
+  await waitUntil(async () => ((await pane.locator('.monaco-list-row .monaco-highlighted-label .highlight').count()) > 0 ? true : undefined), { message: `a row highlighted for "${word}"` });
+  await vscode.session.screenshot('menus-title-filter');
   await page.keyboard.press('Escape');
 });

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ListGroupNode } from '../../views/nodes/listGroupNode';
 import { LoadMoreNode } from '../../views/nodes/repositoriesGroupNode';
+import { Views } from '../../constants';
 import type { CommandContext } from '../commandContext';
 import { UserCancelled } from '../runCommand';
 
@@ -15,6 +16,16 @@ export async function filter(c: CommandContext, node?: unknown): Promise<void> {
   });
   if (value === undefined) throw new UserCancelled();
   c.tree.setFilter(group, value.trim());
+}
+
+/**
+ * The title bar's "Filter the Quay View": VS Code's own find in the tree (type to highlight or filter the rows on
+ * screen, the filter toggle in its box), what Ctrl+Alt+F does in a focused tree. The per-group "Filter…" narrows a
+ * group's whole list, loaded or not.
+ */
+export async function findInView(): Promise<void> {
+  await vscode.commands.executeCommand(`${Views.registry}.focus`);
+  await vscode.commands.executeCommand('list.find');
 }
 
 export function clearFilter(c: CommandContext, node?: unknown): Promise<void> {
