@@ -7,7 +7,20 @@ import { join } from 'node:path';
 const production = process.argv.includes('--production');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
 
-await esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+// undici (half of the code) goes to dist/undici.js, loaded by the first request (core/quay/dispatcher.ts `loadUndici`)
+// rather than with the extension: activation loads only dist/extension.js.
+// `import('undici')` resolves to a stand-in that requires the file at that moment (esbuild would keep an external
+// `import()`, which VS Code's extension host need not support from a CommonJS extension).
+const undiciApart = {
+  name: 'undici-apart',
+  setup: (b) => {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-apart' }));
+    b.onResolve({ filter: /^\.\/undici\.js$/ }, () => ({ path: './undici.js', external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'undici-apart' }, () => ({ contents: "module.exports = require('./undici.js');", loader: 'js' }));
+  },
+};
+await esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [undiciApart] });
+await esbuild.build({ ...common, entryPoints: ['node_modules/undici/index.js'], outfile: 'dist/undici.js' });
 // The `quay-robots` CLI (package.json `bin`): the same headless planners, no editor.
 await esbuild.build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' });
 // The rotation finder's reader thread (src/core/rotation/readerPool.ts loads it beside the bundle that runs it).
