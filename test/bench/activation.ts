@@ -124,8 +124,8 @@ export async function benchActivation(): Promise<string> {
       r.requests.length === 0 ? '' : `first at +${((r.requests[0]?.atMs ?? 0) / 1000 - r.readyMs / 1000).toFixed(1)} s after ready`,
     ]);
     // What is loaded: `npm run build` (development: source maps, not minified) or `--production` (what the VSIX ships).
-    // esbuild indents unminified output; a stale .map may sit beside a production build, so the text decides.
-    const minified = !/\n {2,}\S/.test(readFileSync(bundle, 'utf8').slice(0, 200_000));
+    // Only the development build links a source map (a stale .map may sit beside a production build, so the text decides).
+    const minified = !readFileSync(bundle, 'utf8').includes('//# sourceMappingURL=');
     const kind = minified ? 'production build (node scripts/build.mjs --production, as packaged)' : 'development build (npm run build; the VSIX ships the minified one)';
     const lines = [
       `activation: VS Code with the extension and the demo sandbox as an instance, Quay view closed, ${WATCH_MS / 1000} s watched after the extension host is ready`,
