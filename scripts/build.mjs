@@ -1,13 +1,37 @@
 // Bundles the extension, the CLI and the webview pages with esbuild. `vscode` stays external.
 // With --production (what `npm run package` runs) it prints the webview bundle's size and fails above the budget.
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: !production, minify: production, logLevel: 'warning' };
 
-await esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] });
+// undici (half of the code) goes to dist/undici.js, loaded by the first request (core/quay/dispatcher.ts `loadUndici`)
+// rather than with the extension: activation loads only dist/extension.js.
+// `import('undici')` resolves to a stand-in that requires the file at that moment (esbuild would keep an external
+// `import()`, which VS Code's extension host need not support from a CommonJS extension).
+const undiciApart = {
+  name: 'undici-apart',
+  setup: (b) => {
+    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'undici-apart' }));
+    b.onResolve({ filter: /^\.\/undici\.js$/ }, () => ({ path: './undici.js', external: true }));
+    b.onLoad({ filter: /.*/, namespace: 'undici-apart' }, () => ({ contents: "module.exports = require('./undici.js');", loader: 'js' }));
+  },
+};
+// `import * as vscode from 'vscode'` in each of ~80 modules would copy the whole API object into a namespace per
+// module when the bundle loads (esbuild's __toESM of an external): about half of the bundle's load time. One
+// module re-exports the API's values once (the names @types/vscode declares), and every import shares it.
+const vscodeNames = [...new Set([...readFileSync('node_modules/@types/vscode/index.d.ts', 'utf8').matchAll(/^\t(?:export )?(?:class|enum|namespace|function|const|let) (\w+)/gm)].map((m) => m[1]))];
+const vscodeOnce = {
+  name: 'vscode-once',
+  setup: (b) => {
+    b.onResolve({ filter: /^vscode$/ }, (args) => (args.namespace === 'vscode-once' ? { path: 'vscode', external: true } : { path: 'vscode', namespace: 'vscode-once' }));
+    b.onLoad({ filter: /.*/, namespace: 'vscode-once' }, () => ({ contents: `const api = require('vscode');\nexport const { ${vscodeNames.join(', ')} } = api;\n`, loader: 'js' }));
+  },
+};
+await esbuild.build({ ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], plugins: [undiciApart, vscodeOnce] });
+await esbuild.build({ ...common, entryPoints: ['node_modules/undici/index.js'], outfile: 'dist/undici.js' });
 // The `quay-robots` CLI (package.json `bin`): the same headless planners, no editor.
 await esbuild.build({ ...common, entryPoints: ['src/cli.ts'], outfile: 'dist/cli.js' });
 // The rotation finder's reader thread (src/core/rotation/readerPool.ts loads it beside the bundle that runs it).

@@ -16,7 +16,7 @@ const files = execFileSync('npx', ['vsce', 'ls', ...VSCE_FILES], { encoding: 'ut
 const forbidden = files.filter((f) => /^(src|test|scripts|out|node_modules|\.cache|\.ci)\/|\.map$|\.ts$/.test(f));
 // Each webview page ships as webview-ui/dist/<page>.js + .css (scripts/build.mjs).
 const pages = readdirSync('webview-ui/src/pages').filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
-const required = ['package.json', 'dist/extension.js', 'media/quay.svg', 'media/icon.png', 'dist/README.md', 'CHANGELOG.md', ...pages.flatMap((p) => [`webview-ui/dist/${p}.js`, `webview-ui/dist/${p}.css`])];
+const required = ['package.json', 'dist/extension.js', 'dist/undici.js', 'media/quay.svg', 'media/icon.png', 'dist/README.md', 'CHANGELOG.md', ...pages.flatMap((p) => [`webview-ui/dist/${p}.js`, `webview-ui/dist/${p}.css`])];
 const missing = required.filter((r) => !files.includes(r));
 console.log(`quay-robots.vsix ships ${files.length} files: ${files.join(', ')}`);
 if (forbidden.length > 0 || missing.length > 0) {

@@ -6,9 +6,8 @@
  * target, the first and each redirect, is checked before it is fetched (`targetRefusal`): no internal host but
  * the one the policy allows, by name or resolved address, and no redirect from https to http.
  */
-import { request } from 'undici';
 import { readCapped } from '../http/readCapped';
-import { createDispatcher } from '../quay/dispatcher';
+import { createDispatcher, loadUndici } from '../quay/dispatcher';
 import { RefusedTargetError, systemResolve, targetRefusal, type FetchJson, type ResolveHost } from './issuer';
 
 export const MAX_ISSUER_DOCUMENT_BYTES = 1024 * 1024;
@@ -37,7 +36,8 @@ export function createFetchJson(options: IssuerFetchOptions): FetchJson {
       if (target.protocol !== 'https:' && target.protocol !== 'http:') throw new Error(`${target.href} is not an http(s) URL`);
       const refusal = await targetRefusal(target, policy, resolve, from);
       if (refusal !== undefined) throw new RefusedTargetError(target.href, refusal);
-      const dispatcher = createDispatcher(tls, options.proxyFor(target.href));
+      const { request } = await loadUndici();
+      const dispatcher = await createDispatcher(tls, options.proxyFor(target.href));
       try {
         const res = await request(target, {
           method: 'GET',

@@ -1,5 +1,6 @@
 import { rootCertificates } from 'node:tls';
-import { Agent, ProxyAgent, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
 
 export interface DispatcherTls {
   /** PEM bundle trusted beside Node's root certificates. */
@@ -16,10 +17,19 @@ export interface DispatcherPool {
 }
 
 /**
+ * undici, loaded on the first request rather than with the extension: it is half of the bundle and about half of
+ * the extension's load time (README, start-up), and nothing is sent before the view, a command or the reminder asks.
+ */
+export function loadUndici(): Promise<typeof Undici> {
+  return import('undici');
+}
+
+/**
  * An undici dispatcher with the given TLS settings, directly or through an HTTP proxy (https is tunnelled with
  * CONNECT; the TLS settings then apply to the tunnelled connection, not to the proxy's).
  */
-export function createDispatcher(tls: DispatcherTls, proxy: string | undefined, pool?: DispatcherPool): Dispatcher {
+export async function createDispatcher(tls: DispatcherTls, proxy: string | undefined, pool?: DispatcherPool): Promise<Dispatcher> {
+  const { Agent, ProxyAgent } = await loadUndici();
   const connect = {
     timeout: tls.timeoutMs,
     // `ca` replaces Node's trust store; keep the public roots so redirects to public hosts still verify.

@@ -1,10 +1,10 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { readCapped } from '../http/readCapped';
 import { isLoopbackHost } from '../instances';
 import { redact } from '../log';
 import { extractServerMessage, hintForAnswer, QuayApiError, reasonForStatus, type QuayApiErrorInit, type QuayErrorReason } from './errors';
 import { ShapeError } from './parse';
-import { createDispatcher } from './dispatcher';
+import { createDispatcher, loadUndici } from './dispatcher';
 import { attemptFailure, Cancelled, TransportFailure } from './networkErrors';
 import { displayProxy } from './proxy';
 import { RateLimiter } from './rateLimiter';
@@ -33,7 +33,8 @@ export class Transport {
   private readonly base: URL;
   /** Path prefix of the base URL without its trailing slash ('' for an origin). */
   private readonly prefix: string;
-  private readonly dispatcher: Dispatcher;
+  /** Made on the first request (`connection`), or the one the options pass. */
+  private dispatcher: Promise<Dispatcher> | undefined;
   private readonly ownsDispatcher: boolean;
   private readonly semaphore: Semaphore;
   private readonly timeoutMs: number;
@@ -71,11 +72,9 @@ export class Transport {
     this.semaphore = new Semaphore(options.maxConcurrency ?? 4);
     this.insecureTls = base.protocol === 'https:' && options.tls?.rejectUnauthorized === false;
     if (options.dispatcher !== undefined) {
-      this.dispatcher = options.dispatcher;
+      this.dispatcher = Promise.resolve(options.dispatcher);
       this.ownsDispatcher = false;
     } else {
-      const tls = { ca: options.tls?.ca, rejectUnauthorized: options.tls?.rejectUnauthorized, timeoutMs: this.timeoutMs };
-      this.dispatcher = createDispatcher(tls, options.proxy, { keepAliveTimeout: 10_000, connections: Math.max(1, options.maxConcurrency ?? 4) });
       this.ownsDispatcher = true;
       if (options.proxy !== undefined) options.logger.info(`Requests to ${this.instanceLabel} go through the proxy ${displayProxy(options.proxy)}.`);
     }
@@ -98,7 +97,13 @@ export class Transport {
   }
 
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsDispatcher && this.dispatcher !== undefined) await (await this.dispatcher).close();
+  }
+
+  private connection(): Promise<Dispatcher> {
+    const tls = { ca: this.options.tls?.ca, rejectUnauthorized: this.options.tls?.rejectUnauthorized, timeoutMs: this.timeoutMs };
+    this.dispatcher ??= createDispatcher(tls, this.options.proxy, { keepAliveTimeout: 10_000, connections: Math.max(1, this.options.maxConcurrency ?? 4) });
+    return this.dispatcher;
   }
 
   /** Sends the request (retrying and following redirects as allowed); resolves with a 2xx answer or throws a QuayApiError. */
@@ -252,6 +257,7 @@ export class Transport {
       release();
       throw error;
     }
+    const [{ request }, dispatcher] = await Promise.all([loadUndici(), this.connection()]);
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -266,7 +272,7 @@ export class Transport {
     this.counters.inFlight++;
     this.counters.maxInFlight = Math.max(this.counters.maxInFlight, this.counters.inFlight);
     try {
-      const res = await request(url, { method, headers, body, signal: controller.signal, dispatcher: this.dispatcher });
+      const res = await request(url, { method, headers, body, signal: controller.signal, dispatcher });
       const text = await readCapped(res, url.host, MAX_RESPONSE_BYTES);
       this.limiter.answered(res.statusCode === 429);
       this.options.logger.debug(redact(`${shown} → ${res.statusCode} in ${Math.round(this.clock() - started)} ms`, secrets));
