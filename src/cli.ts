@@ -39,6 +39,7 @@ import { contextsOrCurrent, fail, nodeIo, printUsage, USAGE, UsageError } from '
 import type { CliIo } from './cliCommon';
 import { audit, scanSecrets } from './cliHygiene';
 import { rotate } from './cliRotate';
+import { errorMessage } from './core/log';
 
 /** Run the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promise<number> {
@@ -92,7 +93,7 @@ async function addPullSecret(args: readonly string[], io: CliIo): Promise<number
   try {
     bytes = file === '-' ? Buffer.from(await io.readStdin(), 'utf8') : await io.readFile(file);
   } catch (e) {
-    return fail(io, `${file}: ${e instanceof Error ? e.message : String(e)}`);
+    return fail(io, `${file}: ${errorMessage(e)}`);
   }
   let text: string;
   try {
@@ -274,7 +275,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`quay-robots: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`quay-robots: ${errorMessage(e)}\n`);
       process.exitCode = 1;
     },
   );

@@ -16,7 +16,7 @@ import { searchContexts, type RobotFilter } from './core/k8s/clusterSecrets';
 import { isRobotName, robotNamespace } from './core/k8s/credentials';
 import { Kubectl } from './core/k8s/kubectl';
 import { checkInstanceUrl } from './core/instances';
-import { silentLogger } from './core/log';
+import { errorMessage, silentLogger } from './core/log';
 import { QuayClient } from './core/quay/client';
 import type { Namespace } from './core/quay/types';
 import { robotNameProblem } from './core/robotName';
@@ -255,7 +255,7 @@ async function start(o: Options, io: CliIo, journal: FileJournal, token: string,
       } else oldToken = (await quay.getRobot(namespace, shortName)).token;
     } catch (e) {
       // QuayApiError messages name the instance and the object, never a token.
-      return fail(io, `could not read ${o.robot} on ${o.host}: ${e instanceof Error ? e.message : String(e)}`);
+      return fail(io, `could not read ${o.robot} on ${o.host}: ${errorMessage(e)}`);
     }
     if (oldToken === undefined) return fail(io, `Quay at ${o.host} did not return the token of ${o.robot}: rotating needs an API token with admin rights on ${namespace.name}.`);
     const newRobot = steps !== undefined ? `${namespace.name}+${steps.name}` : o.robot;
@@ -278,7 +278,7 @@ async function start(o: Options, io: CliIo, journal: FileJournal, token: string,
     } catch (e) {
       // After the regeneration the journal is kept: --finish completes it.
       const pending = (await journal.list()).pending.find((q) => q.instanceUrl === o.origin && q.oldUser === o.robot);
-      io.stderr(`quay-robots: ${e instanceof Error ? e.message : String(e)}\n`);
+      io.stderr(`quay-robots: ${errorMessage(e)}\n`);
       if (pending === undefined) return done(o, io, doc, 2);
       doc.finishCommand = finishCommand(o, pending);
       io.stderr(`Finish with:\n  ${finishCommand(o, pending)}\n`);
@@ -321,7 +321,7 @@ async function finish(o: Options, io: CliIo, journal: FileJournal, token: string
     try {
       outcome = await finishRotation(ports(io, quay, journal, scan, clusters), pending, { places: scan.usages, secrets, found: scan.usages.length + (clusters?.matches.length ?? 0), notSearched: unsearched });
     } catch (e) {
-      return fail(io, `${e instanceof Error ? e.message : String(e)} The rotation stays unfinished.`);
+      return fail(io, `${errorMessage(e)} The rotation stays unfinished.`);
     }
     if (outcome.kind === 'nothing-found') {
       const message = nothingFoundMessage(pending.oldUser, outcome.notSearched).replace('run "Quay: Finish Rotation" again', `run ${finishCommand(oo, pending)} again`);

@@ -24,6 +24,7 @@ import { robotRequestProblem, type RobotPageLoaded } from './hostChecks';
 import { WebviewPanelHost } from './panel';
 import { isRobotHostMessage, type RobotHostMessage, type RobotPageMessage } from './protocol';
 import { credentialTexts } from './robotCredentials';
+import { errorMessage } from '../core/log';
 
 /** Activity rows per "Load more", and at most this many log pages read for them. */
 const ACTIVITY_BATCH = 20;
@@ -222,8 +223,8 @@ class RobotPage {
     try {
       result = { rows: await load() };
     } catch (e) {
-      this.c.logger.warn(`Robot page ${this.target.robot.fullName}: ${e instanceof Error ? e.message : String(e)}`);
-      result = { error: this.c.logger.clean(e instanceof Error ? e.message : String(e)) };
+      this.c.logger.warn(`Robot page ${this.target.robot.fullName}: ${errorMessage(e)}`);
+      result = { error: this.c.logger.clean(errorMessage(e)) };
     }
     await post(result);
   }

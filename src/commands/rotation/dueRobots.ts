@@ -6,6 +6,7 @@ import { maxTokenAgeDays, tokenAgeText } from '../../views/tokenAgeText';
 import type { CommandContext } from '../commandContext';
 import { RobotRef } from '../../refs';
 import { UserCancelled } from '../runCommand';
+import { errorMessage } from '../../core/log';
 
 
 function scan(c: CommandContext, tracker: TokenAgeTracker, signal?: AbortSignal): Promise<DueScan> {
@@ -23,7 +24,7 @@ export async function showDueRobots(c: CommandContext): Promise<void> {
       return scan(c, tracker, controller.signal);
     },
   );
-  for (const p of result.problems) c.logger.warn(`Token ages of ${p.namespace || p.instanceUrl}: ${p.error instanceof Error ? p.error.message : String(p.error)}`);
+  for (const p of result.problems) c.logger.warn(`Token ages of ${p.namespace || p.instanceUrl}: ${errorMessage(p.error)}`);
   const now = new Date();
   type Item = vscode.QuickPickItem & { ref?: RobotRef };
   const items: Item[] = [...result.due]

@@ -6,6 +6,7 @@
 import { updateClusterSecret, type RobotFilter, type SecretCredentials, type SecretMatch, type SecretProblem, type SecretUpdate } from '../k8s/clusterSecrets';
 import type { ClusterExternalSecret } from '../k8s/clusterExternalSecrets';
 import type { Kubectl } from '../k8s/kubectl';
+import { errorMessage } from '../log';
 
 /** What the cluster part of a rotation plan found: Secrets holding the robot, and what could not be searched. */
 export interface ClusterScan {
@@ -53,7 +54,7 @@ export async function updateSecrets(scan: Pick<ClusterScan, 'kubectl' | 'filter'
     try {
       out.push(await updateClusterSecret(scan.kubectl, m, credentials, scan.filter));
     } catch (error) {
-      out.push({ match: m, outcome: 'failed', reason: error instanceof Error ? error.message : String(error) });
+      out.push({ match: m, outcome: 'failed', reason: errorMessage(error) });
     }
   }
   return out;

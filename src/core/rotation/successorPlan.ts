@@ -6,6 +6,7 @@
 import { federationToCopy } from '../federation/trust';
 import type { QuayClient } from '../quay/client';
 import type { FederationEntry, Namespace, Prototype, Robot, RobotPermission } from '../quay/types';
+import { errorMessage } from '../log';
 
 /** `<name>_<yyyymmdd>`, Quay's rule permitting. */
 export function successorName(shortName: string, now: Date): string {
@@ -99,7 +100,7 @@ export async function runSuccessorSteps(steps: readonly SuccessorStep[]): Promis
       await step.run();
       results.push({ label: step.label, ok: true });
     } catch (error) {
-      results.push({ label: step.label, ok: false, reason: error instanceof Error ? error.message : String(error), error });
+      results.push({ label: step.label, ok: false, reason: errorMessage(error), error });
       if (i === 0) return { results, created: false };
     }
   }
