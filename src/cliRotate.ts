@@ -15,7 +15,7 @@ import { findClusterExternalSecrets, type ClusterExternalSecret } from './core/k
 import { searchContexts, type RobotFilter } from './core/k8s/clusterSecrets';
 import { isRobotName, robotNamespace } from './core/k8s/credentials';
 import { Kubectl } from './core/k8s/kubectl';
-import { checkInstanceUrl } from './core/instances';
+import { checkInstanceUrl, hostOf } from './core/instances';
 import { errorMessage, silentLogger } from './core/log';
 import { QuayClient } from './core/quay/client';
 import type { Namespace } from './core/quay/types';
@@ -304,7 +304,7 @@ async function finish(o: Options, io: CliIo, journal: FileJournal, token: string
   if (candidates.length === 0) return fail(io, `no unfinished rotation of ${o.robot}${o.host !== '' ? ` on ${o.host}` : ''} in ${journal.dir}: nothing to finish.`);
   if (candidates.length > 1) throw new UsageError(`${o.robot} has unfinished rotations on ${candidates.map((p) => p.instanceUrl).join(' and ')}: pass --host HOST`);
   const pending = candidates[0];
-  const host = new URL(pending.instanceUrl).host;
+  const host = hostOf(pending.instanceUrl);
   const oo: Options = { ...o, origin: pending.instanceUrl, host };
   const quay = client(pending.instanceUrl, token);
   try {

@@ -9,6 +9,7 @@ import type { CommandContext } from '../commandContext';
 import { UserCancelled } from '../runCommand';
 import { ROLES_HELP } from './roles';
 import { errorMessage } from '../../core/log';
+import { splitRobotName } from '../../core/robotName';
 
 /*
  * The steps of a bulk permission change in the editor (pick repositories and a role, confirm the plan, apply it with
@@ -138,8 +139,8 @@ export async function applyChanges<T extends PlannedChange>(
   const robots = new Set(changes.map((ch) => target(ch).principal).filter((p) => p.includes('+')));
   c.tree.refreshIds([
     nodeIds.robots(instanceUrl, ns),
-    ...new Set(changes.map((ch) => `${nodeIds.repository(instanceUrl, ns, ch.repository)}/access`)),
-    ...[...robots].map((p) => nodeIds.robot(instanceUrl, ns, p.slice(p.indexOf('+') + 1))),
+    ...new Set(changes.map((ch) => nodeIds.access(nodeIds.repository(instanceUrl, ns, ch.repository)))),
+    ...[...robots].map((p) => nodeIds.robot(instanceUrl, ns, splitRobotName(p).shortName)),
   ]);
   return report;
 }

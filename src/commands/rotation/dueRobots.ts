@@ -7,6 +7,7 @@ import type { CommandContext } from '../commandContext';
 import { RobotRef } from '../../refs';
 import { UserCancelled } from '../runCommand';
 import { errorMessage } from '../../core/log';
+import { hostOf } from '../../core/instances';
 
 
 function scan(c: CommandContext, tracker: TokenAgeTracker, signal?: AbortSignal): Promise<DueScan> {
@@ -32,11 +33,11 @@ export async function showDueRobots(c: CommandContext): Promise<void> {
     .map((d) => ({
       label: `${d.federated ? '$(shield)' : '$(warning)'} ${d.robot.fullName}`,
       description: [tokenAgeText(d.age, now), d.federated ? vscode.l10n.t('keyless: workloads may not need the static token') : ''].filter((s) => s !== '').join(' · '),
-      detail: new URL(d.instanceUrl).host,
+      detail: hostOf(d.instanceUrl),
       ref: new RobotRef(d.instanceUrl, d.namespace, d.robot),
     }));
   // An instance that reports log aggregation off (GET /config) has no token ages: said as such, not as a failure.
-  const noAggregation = [...new Set(result.problems.filter((p) => p.error instanceof TokenAgesUnavailable).map((p) => new URL(p.instanceUrl).host))];
+  const noAggregation = [...new Set(result.problems.filter((p) => p.error instanceof TokenAgesUnavailable).map((p) => hostOf(p.instanceUrl)))];
   const failed = result.problems.filter((p) => !(p.error instanceof TokenAgesUnavailable));
   const notes = [
     result.undecided > 0 ? vscode.l10n.t('{0} robots: the usage logs read could not tell', result.undecided) : '',
