@@ -21,6 +21,7 @@ import { errorMessage, silentLogger } from './core/log';
 import { QuayClient } from './core/quay/client';
 import { fail, printUsage, readApiToken, UsageError } from './cliCommon';
 import type { CliIo } from './cliCommon';
+import { isoDay } from './core/time';
 
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -109,7 +110,7 @@ export async function audit(args: readonly string[], io: CliIo): Promise<number>
   ];
   if (format === 'json') io.stdout(toJsonLines(findings));
   else if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(findings, { srcRoot: `${pathToFileURL(cwd).href}/` }), null, 2)}\n`);
-  else io.stdout(toMarkdown(findings, { subtitle: `${url.host} / ${org}, ${now.toISOString().slice(0, 10)}; usage logs ${quay.window.from} to ${quay.window.to}`, notes }));
+  else io.stdout(toMarkdown(findings, { subtitle: `${url.host} / ${org}, ${isoDay(now)}; usage logs ${quay.window.from} to ${quay.window.to}`, notes }));
   for (const n of notes) io.stderr(`quay-robots: not examined: ${n}\n`);
   const failing = findings.filter((f) => atOrAbove(f, failOn)).length;
   io.stderr(

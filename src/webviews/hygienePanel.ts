@@ -11,7 +11,7 @@ import { instanceHost, type InstanceConfig } from '../core/instances';
 import { KubectlError } from '../core/k8s/kubectl';
 import { QuayApiError } from '../core/quay/errors';
 import type { Namespace } from '../core/quay/types';
-import { exactTime } from '../core/time';
+import { exactTime, isoDay } from '../core/time';
 import { kubectlFromSettings } from '../host/kubectl';
 import { maxTokenAgeDays } from '../views/tokenAgeText';
 import { findingOf } from './hygieneRuns';
@@ -228,7 +228,7 @@ export class HygienePanel {
       sarif: { SARIF: ['sarif', 'json'] },
     };
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const name = `${this.org}-robot-hygiene-${last.at.toISOString().slice(0, 10)}.${extension}`;
+    const name = `${this.org}-robot-hygiene-${isoDay(last.at)}.${extension}`;
     const target = await vscode.window.showSaveDialog({
       title: vscode.l10n.t('Export the hygiene review of {0}', this.org),
       filters: filters[format],

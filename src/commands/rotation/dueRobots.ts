@@ -8,6 +8,7 @@ import { RobotRef } from '../../refs';
 import { UserCancelled } from '../runCommand';
 import { errorMessage } from '../../core/log';
 import { hostOf } from '../../core/instances';
+import { isoDay } from '../../core/time';
 
 
 function scan(c: CommandContext, tracker: TokenAgeTracker, signal?: AbortSignal): Promise<DueScan> {
@@ -70,7 +71,7 @@ export async function remindDueRobots(c: CommandContext, state: vscode.Memento):
     return;
   }
   if (c.store.list().length === 0) return;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = isoDay(new Date());
   if (state.get<string>(StorageKeys.lastReminder) === today) {
     c.logger.info(`Rotation reminder: already shown today (${today}).`);
     return;

@@ -7,10 +7,11 @@ import { federationToCopy } from '../federation/trust';
 import type { QuayClient } from '../quay/client';
 import type { FederationEntry, Namespace, Prototype, Robot, RobotPermission } from '../quay/types';
 import { errorMessage } from '../log';
+import { isoDay } from '../time';
 
 /** `<name>_<yyyymmdd>`, Quay's rule permitting. */
 export function successorName(shortName: string, now: Date): string {
-  return `${shortName}_${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+  return `${shortName}_${isoDay(now).replace(/-/g, '')}`;
 }
 
 export type PredecessorClient = Pick<QuayClient, 'getRobot' | 'getRobotPermissions' | 'getFederation' | 'listRobots' | 'listPrototypes'>;

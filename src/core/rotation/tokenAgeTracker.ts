@@ -3,6 +3,7 @@ import { errorMessage, type Logger } from '../log';
 import { hostOf } from '../instances';
 import type { LogTarget, Namespace, Robot } from '../quay/types';
 import { tokenAges, type LogSource, type TokenAge, type TokenAges } from './tokenAge';
+import { isoDay } from '../time';
 
 /** Rotations this extension made, by instance and full robot name (the host keeps them in globalState). */
 export interface RotationMemory {
@@ -71,7 +72,7 @@ export class TokenAgeTracker {
     // After the cache's own handlers: peek() already answers when onDidUpdate redraws.
     promise.then(
       (value) => {
-        this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'}: ${value.ages.size} robots, ${value.requests} requests, logs read back to ${value.examinedBack.toISOString().slice(0, 10)}`);
+        this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'}: ${value.ages.size} robots, ${value.requests} requests, logs read back to ${isoDay(value.examinedBack)}`);
         this.deps.onDidUpdate(instanceId, ns);
       },
       (error: unknown) => {
