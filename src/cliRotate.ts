@@ -1,5 +1,5 @@
 /**
- * `quay-robots rotate`: the editor's token rotation on the command line, for pipelines and cron jobs (issue 22 §2).
+ * `quay-robots rotate`: the editor's token rotation on the command line, for pipelines and cron jobs (README, "Rotate on the command line").
  * The same engine (`core/rotation/engine.ts`) over the command line's ports: the files under each DIR
  * (`core/rotation/filePlaces.ts`), the pull Secrets of each `--context` (kubectl), and a journal file
  * (`core/rotation/fileJournal.ts`) written before the regeneration, so `--finish` completes a rotation cut short.
