@@ -11,8 +11,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findClusterExternalSecrets, type ClusterExternalSecret } from './core/k8s/clusterExternalSecrets';
-import { searchContexts, type RobotFilter } from './core/k8s/clusterSecrets';
+import type { RobotFilter } from './core/k8s/clusterSecrets';
 import { isRobotName, robotNamespace } from './core/k8s/credentials';
 import { Kubectl } from './core/k8s/kubectl';
 import { checkInstanceUrl, hostOf } from './core/instances';
@@ -21,9 +20,8 @@ import { QuayClient } from './core/quay/client';
 import type { Namespace } from './core/quay/types';
 import { robotNameProblem } from './core/robotName';
 import type { ClusterScan } from './core/rotation/clusters';
-import { updateSecrets } from './core/rotation/clusters';
+import { scanContexts, updateSecrets } from './core/rotation/clusters';
 import { executeRotation, finishRotation, type Applied, type RotationPorts } from './core/rotation/engine';
-import { knownPullSecretNames } from './core/rotation/externalSecrets';
 import { FileJournal, rotationsDir } from './core/rotation/fileJournal';
 import { filePlaces } from './core/rotation/filePlaces';
 import { findTokenUsages } from './core/rotation/finder';
@@ -159,16 +157,7 @@ async function scanFiles(o: Options, user: string, token: string): Promise<Works
 /** The pull Secrets (and vault-backed ExternalSecrets) of the robot in each `--context`; none asked, none searched. */
 async function scanClusters(o: Options, filter: RobotFilter): Promise<ClusterScan | undefined> {
   if (o.contexts.length === 0) return undefined;
-  const kubectl = new Kubectl({ path: o.kubectl, kubeconfig: o.kubeconfig });
-  const externalSecrets: ClusterExternalSecret[] = [];
-  const externalSecretProblems: { context: string; reason: string }[] = [];
-  const found = await searchContexts(kubectl, o.contexts, filter, async (context, secrets) => {
-    const known = (namespace: string): Set<string> => new Set([...knownPullSecretNames(filter.robot), ...secrets.matches.filter((m) => m.namespace === namespace).map((m) => m.name)]);
-    const es = await findClusterExternalSecrets(kubectl, context, filter.robot, known);
-    externalSecrets.push(...es.found);
-    if (es.problem !== undefined) externalSecretProblems.push({ context, reason: es.problem });
-  });
-  return { kubectl, filter, ...found, externalSecrets, externalSecretProblems };
+  return scanContexts(new Kubectl({ path: o.kubectl, kubeconfig: o.kubeconfig }), o.contexts, filter);
 }
 
 function ports(io: CliIo, quay: QuayClient, journal: FileJournal, scan: WorkspaceScan, clusters: ClusterScan | undefined): RotationPorts {
