@@ -107,3 +107,26 @@ export async function runSuccessorSteps(steps: readonly SuccessorStep[]): Promis
   }
   return { results, created: true };
 }
+
+/**
+ * The successors made in this editor, for Retire Predecessor: `<instance> <successor's full name>` → the
+ * predecessor's full name (the host keeps it under `StorageKeys.successors`).
+ */
+export type SuccessorRecords = Readonly<Record<string, string>>;
+
+const recordKey = (instanceUrl: string, successor: string): string => `${instanceUrl} ${successor}`;
+
+/** The records with `successor` (a full name) made for `predecessor` on that instance. */
+export function recordSuccessor(records: SuccessorRecords, instanceUrl: string, successor: string, predecessor: string): SuccessorRecords {
+  return { ...records, [recordKey(instanceUrl, successor)]: predecessor };
+}
+
+/** What Retire Predecessor retires: on a successor made here, its predecessor; on any other robot, that robot. */
+export function predecessorOf(records: SuccessorRecords, instanceUrl: string, robot: string): string {
+  return records[recordKey(instanceUrl, robot)] ?? robot;
+}
+
+/** The robot to retire as Quay lists it now (its last access included); undefined when it no longer exists. */
+export async function findRetiree(client: Pick<QuayClient, 'listRobots'>, namespace: Namespace, fullName: string): Promise<Robot | undefined> {
+  return (await client.listRobots(namespace, { permissions: false, token: false })).find((r) => r.fullName === fullName);
+}
