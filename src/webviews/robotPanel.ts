@@ -16,7 +16,7 @@ import { planBulk } from '../core/bulk/plan';
 import { loginCommand, type SecretScope } from '../core/k8s/credentials';
 import type { LogEntry, LogQuery, Prototype, Role } from '../core/quay/types';
 import { isOverdue } from '../core/rotation/tokenAge';
-import { logTarget } from '../core/rotation/tokenAgeTracker';
+import { logTarget } from '../core/quay/logs';
 import { TOKEN_VARIABLE } from '../core/shell';
 import { exactTime, relativeTime } from '../core/time';
 import { maxTokenAgeDays, tokenAgeText } from '../views/tokenAgeText';

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { visibleText } from '../../core/serverText';
 import { concernsRobot, describeLogEntry } from '../../core/activity';
 import type { LogEntry } from '../../core/quay/types';
-import { logTarget } from '../../core/rotation/tokenAgeTracker';
+import { logTarget } from '../../core/quay/logs';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 import { isoDay } from '../../core/time';

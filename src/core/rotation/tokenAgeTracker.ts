@@ -1,7 +1,8 @@
 import { TtlPromiseCache } from '../cache';
 import { errorMessage, type Logger } from '../log';
 import { hostOf } from '../instances';
-import type { LogTarget, Namespace, Robot } from '../quay/types';
+import type { Namespace, Robot } from '../quay/types';
+import { logTarget } from '../quay/logs';
 import { tokenAges, type LogSource, type TokenAge, type TokenAges } from './tokenAge';
 import { isoDay } from '../time';
 
@@ -37,10 +38,6 @@ const TTL_MS = 60 * 60 * 1000;
 
 function key(instanceId: string, ns: Namespace): string {
   return `${instanceId}\n${ns.kind}\n${ns.name}`;
-}
-
-export function logTarget(ns: Namespace): LogTarget {
-  return ns.kind === 'org' ? { kind: 'org', name: ns.name } : { kind: 'user' };
 }
 
 /**
