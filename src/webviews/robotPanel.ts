@@ -9,7 +9,7 @@ import type { RobotTarget } from '../commands/pickers';
 import { KeylessEntryRef, MembershipRef, PrototypeRef, RobotRef } from '../refs';
 import { copyToken, copyTokenReadingCommand, fetchRobotToken, saveDockerConfig } from '../commands/robots/credentials';
 import { currentTrust } from '../commands/federation/trust';
-import { ACTIVITY_DAYS } from '../commands/robots/showActivity';
+import { ACTIVITY_DAYS } from '../core/activity';
 import { Commands, WebviewTypes } from '../constants';
 import { concernsRobot, logEntryFields } from '../core/activity';
 import { planBulk } from '../core/bulk/plan';

@@ -1,14 +1,12 @@
 import * as vscode from 'vscode';
 import { visibleText } from '../../core/serverText';
-import { concernsRobot, describeLogEntry } from '../../core/activity';
+import { ACTIVITY_DAYS, concernsRobot, describeLogEntry } from '../../core/activity';
 import type { LogEntry } from '../../core/quay/types';
 import { logTarget } from '../../core/quay/logs';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
 import { isoDay } from '../../core/time';
 
-/** How far back a robot's activity is read (the command and the robot page). */
-export const ACTIVITY_DAYS = 30;
 const MAX_PAGES = 50;
 
 /**
