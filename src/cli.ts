@@ -39,6 +39,8 @@ import { contextsOrCurrent, fail, nodeIo, printUsage, USAGE, UsageError } from '
 import type { CliIo } from './cliCommon';
 import { audit, scanSecrets } from './cliHygiene';
 import { rotate } from './cliRotate';
+import { errorMessage } from './core/log';
+import { TOO_LARGE_TEXT } from './core/rotation/notScanned';
 
 /** Run the CLI; resolves to the exit code. */
 export async function main(argv: readonly string[], io: CliIo = nodeIo()): Promise<number> {
@@ -92,7 +94,7 @@ async function addPullSecret(args: readonly string[], io: CliIo): Promise<number
   try {
     bytes = file === '-' ? Buffer.from(await io.readStdin(), 'utf8') : await io.readFile(file);
   } catch (e) {
-    return fail(io, `${file}: ${e instanceof Error ? e.message : String(e)}`);
+    return fail(io, `${file}: ${errorMessage(e)}`);
   }
   let text: string;
   try {
@@ -217,7 +219,7 @@ async function findToken(args: readonly string[], io: CliIo): Promise<number> {
     }
   }
   for (const file of result.unreadable) io.stderr(`quay-robots: ${file}: not readable, not searched\n`);
-  for (const file of result.tooLarge) io.stderr(`quay-robots: ${file}: over 5 MiB, not searched\n`);
+  for (const file of result.tooLarge) io.stderr(`quay-robots: ${file}: ${TOO_LARGE_TEXT}\n`);
   for (const s of result.skipped) io.stderr(`quay-robots: ${s.path}: ${SKIP_REASON_TEXT[s.reason]}\n`);
   if (found > 0) return 1;
   if (scanIncomplete(result)) {
@@ -274,7 +276,7 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (e: unknown) => {
-      process.stderr.write(`quay-robots: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`quay-robots: ${errorMessage(e)}\n`);
       process.exitCode = 1;
     },
   );

@@ -5,6 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { Kubectl } from './core/k8s/kubectl';
+import { OVER_MAX_FILE_TEXT } from './core/rotation/notScanned';
 
 export interface CliIo {
   readonly stdout: (text: string) => void;
@@ -45,7 +46,7 @@ export const USAGE = `Usage:
       (.dockerconfigjson, .dockercfg, other base64). The token is read from standard input and never
       printed. Prints one JSON object per usage: {"file","line","column","encoding"[,"inner"]}.
       Skipped, always: .git, node_modules and the --exclude globs. Listed on stderr, one line each, and
-      making the scan incomplete: files over 5 MiB, unreadable files and folders, binary files holding
+      making the scan incomplete: files ${OVER_MAX_FILE_TEXT}, unreadable files and folders, binary files holding
       the token (searched for its literal forms only), UTF-16 files, symbolic links to files outside DIR
       (never followed), and anything that is not a regular file (a FIFO, a socket, a device: never read).
       Exit 1 when it found any, 0 when none and everything was searched, 3 when none but the scan was

@@ -17,10 +17,11 @@ import { SEVERITIES } from './core/hygiene/types';
 import type { Severity } from './core/hygiene/types';
 import { gatherWorkspace } from './core/hygiene/workspace';
 import { checkInstanceUrl } from './core/instances';
-import { silentLogger } from './core/log';
+import { errorMessage, silentLogger } from './core/log';
 import { QuayClient } from './core/quay/client';
 import { fail, printUsage, readApiToken, UsageError } from './cliCommon';
 import type { CliIo } from './cliCommon';
+import { isoDay } from './core/time';
 
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -75,7 +76,7 @@ export async function audit(args: readonly string[], io: CliIo): Promise<number>
     quay = await gatherQuay(client, { host: url.host, org, now, lookbackDays });
   } catch (e) {
     // QuayApiError messages name the instance and the object, never the token.
-    return fail(io, `could not read Quay at ${url.host}: ${e instanceof Error ? e.message : String(e)}`);
+    return fail(io, `could not read Quay at ${url.host}: ${errorMessage(e)}`);
   } finally {
     await client.close();
   }
@@ -86,7 +87,7 @@ export async function audit(args: readonly string[], io: CliIo): Promise<number>
     try {
       workspace = await gatherWorkspace({ roots: dirs.map((d) => resolvePath(cwd, d)), relativeTo: cwd, knownTokens });
     } catch (e) {
-      return fail(io, e instanceof Error ? e.message : String(e));
+      return fail(io, errorMessage(e));
     }
   }
   let clusters: ClusterInputs | undefined;
@@ -109,7 +110,7 @@ export async function audit(args: readonly string[], io: CliIo): Promise<number>
   ];
   if (format === 'json') io.stdout(toJsonLines(findings));
   else if (format === 'sarif') io.stdout(`${JSON.stringify(toSarif(findings, { srcRoot: `${pathToFileURL(cwd).href}/` }), null, 2)}\n`);
-  else io.stdout(toMarkdown(findings, { subtitle: `${url.host} / ${org}, ${now.toISOString().slice(0, 10)}; usage logs ${quay.window.from} to ${quay.window.to}`, notes }));
+  else io.stdout(toMarkdown(findings, { subtitle: `${url.host} / ${org}, ${isoDay(now)}; usage logs ${quay.window.from} to ${quay.window.to}`, notes }));
   for (const n of notes) io.stderr(`quay-robots: not examined: ${n}\n`);
   const failing = findings.filter((f) => atOrAbove(f, failOn)).length;
   io.stderr(
@@ -133,7 +134,7 @@ export async function scanSecrets(args: readonly string[], io: CliIo): Promise<n
   try {
     result = values.staged ? await scanStaged(positionals, cwd) : await scanWorkingTree(positionals.length > 0 ? positionals : ['.'], cwd);
   } catch (e) {
-    return fail(io, e instanceof Error ? e.message : String(e));
+    return fail(io, errorMessage(e));
   }
   for (const h of result.hits) {
     if (format === 'json') io.stdout(`${JSON.stringify({ file: h.file, line: h.line, column: h.column, robot: h.robot, encoding: h.encoding, ...(h.host !== undefined ? { host: h.host } : {}) })}\n`);

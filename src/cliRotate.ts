@@ -1,5 +1,5 @@
 /**
- * `quay-robots rotate`: the editor's token rotation on the command line, for pipelines and cron jobs (issue 22 §2).
+ * `quay-robots rotate`: the editor's token rotation on the command line, for pipelines and cron jobs (README, "Rotate on the command line").
  * The same engine (`core/rotation/engine.ts`) over the command line's ports: the files under each DIR
  * (`core/rotation/filePlaces.ts`), the pull Secrets of each `--context` (kubectl), and a journal file
  * (`core/rotation/fileJournal.ts`) written before the regeneration, so `--finish` completes a rotation cut short.
@@ -11,19 +11,17 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findClusterExternalSecrets, type ClusterExternalSecret } from './core/k8s/clusterExternalSecrets';
-import { searchContexts, type RobotFilter } from './core/k8s/clusterSecrets';
+import type { RobotFilter } from './core/k8s/clusterSecrets';
 import { isRobotName, robotNamespace } from './core/k8s/credentials';
 import { Kubectl } from './core/k8s/kubectl';
-import { checkInstanceUrl } from './core/instances';
-import { silentLogger } from './core/log';
+import { checkInstanceUrl, hostOf } from './core/instances';
+import { errorMessage, silentLogger } from './core/log';
 import { QuayClient } from './core/quay/client';
 import type { Namespace } from './core/quay/types';
 import { robotNameProblem } from './core/robotName';
 import type { ClusterScan } from './core/rotation/clusters';
-import { updateSecrets } from './core/rotation/clusters';
+import { scanContexts, updateSecrets } from './core/rotation/clusters';
 import { executeRotation, finishRotation, type Applied, type RotationPorts } from './core/rotation/engine';
-import { knownPullSecretNames } from './core/rotation/externalSecrets';
 import { FileJournal, rotationsDir } from './core/rotation/fileJournal';
 import { filePlaces } from './core/rotation/filePlaces';
 import { findTokenUsages } from './core/rotation/finder';
@@ -159,16 +157,7 @@ async function scanFiles(o: Options, user: string, token: string): Promise<Works
 /** The pull Secrets (and vault-backed ExternalSecrets) of the robot in each `--context`; none asked, none searched. */
 async function scanClusters(o: Options, filter: RobotFilter): Promise<ClusterScan | undefined> {
   if (o.contexts.length === 0) return undefined;
-  const kubectl = new Kubectl({ path: o.kubectl, kubeconfig: o.kubeconfig });
-  const externalSecrets: ClusterExternalSecret[] = [];
-  const externalSecretProblems: { context: string; reason: string }[] = [];
-  const found = await searchContexts(kubectl, o.contexts, filter, async (context, secrets) => {
-    const known = (namespace: string): Set<string> => new Set([...knownPullSecretNames(filter.robot), ...secrets.matches.filter((m) => m.namespace === namespace).map((m) => m.name)]);
-    const es = await findClusterExternalSecrets(kubectl, context, filter.robot, known);
-    externalSecrets.push(...es.found);
-    if (es.problem !== undefined) externalSecretProblems.push({ context, reason: es.problem });
-  });
-  return { kubectl, filter, ...found, externalSecrets, externalSecretProblems };
+  return scanContexts(new Kubectl({ path: o.kubectl, kubeconfig: o.kubeconfig }), o.contexts, filter);
 }
 
 function ports(io: CliIo, quay: QuayClient, journal: FileJournal, scan: WorkspaceScan, clusters: ClusterScan | undefined): RotationPorts {
@@ -255,7 +244,7 @@ async function start(o: Options, io: CliIo, journal: FileJournal, token: string,
       } else oldToken = (await quay.getRobot(namespace, shortName)).token;
     } catch (e) {
       // QuayApiError messages name the instance and the object, never a token.
-      return fail(io, `could not read ${o.robot} on ${o.host}: ${e instanceof Error ? e.message : String(e)}`);
+      return fail(io, `could not read ${o.robot} on ${o.host}: ${errorMessage(e)}`);
     }
     if (oldToken === undefined) return fail(io, `Quay at ${o.host} did not return the token of ${o.robot}: rotating needs an API token with admin rights on ${namespace.name}.`);
     const newRobot = steps !== undefined ? `${namespace.name}+${steps.name}` : o.robot;
@@ -278,7 +267,7 @@ async function start(o: Options, io: CliIo, journal: FileJournal, token: string,
     } catch (e) {
       // After the regeneration the journal is kept: --finish completes it.
       const pending = (await journal.list()).pending.find((q) => q.instanceUrl === o.origin && q.oldUser === o.robot);
-      io.stderr(`quay-robots: ${e instanceof Error ? e.message : String(e)}\n`);
+      io.stderr(`quay-robots: ${errorMessage(e)}\n`);
       if (pending === undefined) return done(o, io, doc, 2);
       doc.finishCommand = finishCommand(o, pending);
       io.stderr(`Finish with:\n  ${finishCommand(o, pending)}\n`);
@@ -304,7 +293,7 @@ async function finish(o: Options, io: CliIo, journal: FileJournal, token: string
   if (candidates.length === 0) return fail(io, `no unfinished rotation of ${o.robot}${o.host !== '' ? ` on ${o.host}` : ''} in ${journal.dir}: nothing to finish.`);
   if (candidates.length > 1) throw new UsageError(`${o.robot} has unfinished rotations on ${candidates.map((p) => p.instanceUrl).join(' and ')}: pass --host HOST`);
   const pending = candidates[0];
-  const host = new URL(pending.instanceUrl).host;
+  const host = hostOf(pending.instanceUrl);
   const oo: Options = { ...o, origin: pending.instanceUrl, host };
   const quay = client(pending.instanceUrl, token);
   try {
@@ -321,7 +310,7 @@ async function finish(o: Options, io: CliIo, journal: FileJournal, token: string
     try {
       outcome = await finishRotation(ports(io, quay, journal, scan, clusters), pending, { places: scan.usages, secrets, found: scan.usages.length + (clusters?.matches.length ?? 0), notSearched: unsearched });
     } catch (e) {
-      return fail(io, `${e instanceof Error ? e.message : String(e)} The rotation stays unfinished.`);
+      return fail(io, `${errorMessage(e)} The rotation stays unfinished.`);
     }
     if (outcome.kind === 'nothing-found') {
       const message = nothingFoundMessage(pending.oldUser, outcome.notSearched).replace('run "Quay: Finish Rotation" again', `run ${finishCommand(oo, pending)} again`);

@@ -116,6 +116,8 @@ export const StorageKeys = {
   lastReminder: 'quay.rotation.lastReminder',
   /** Rotations made from this editor: instance → robot → ISO date (`host/rotationMemory.ts`). */
   rotations: 'quay.rotations',
+  /** The kubeconfig contexts last chosen for a hygiene review (names only), preselected the next time. */
+  hygieneContexts: 'quay.hygiene.contexts',
 } as const;
 
 /** SecretStorage key of an unfinished rotation's record (`host/pendingRotations.ts`): it holds the robot's old token. */

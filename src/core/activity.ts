@@ -2,6 +2,9 @@ import type { LogEntry } from './quay/types';
 import { splitRobotName } from './robotName';
 import { exactTime } from './time';
 
+/** How far back a robot's activity is read (Show Activity and the robot page). */
+export const ACTIVITY_DAYS = 30;
+
 /** Log kinds that concern a robot as their subject (contract §8), beside everything it performed itself. */
 const SUBJECT_KEYS = ['robot', 'username', 'delegate_user', 'member'] as const;
 

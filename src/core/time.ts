@@ -21,3 +21,8 @@ export function relativeTime(date: Date, now: Date = new Date()): string {
 export function exactTime(date: Date): string {
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
+
+/** The UTC day of a date, as in file names and log windows: `2026-08-21`. */
+export function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}

@@ -36,7 +36,7 @@ export class InstanceStore implements vscode.Disposable {
         if (e.affectsConfiguration(`${Settings.section}.${Settings.instances}`)) this.announce();
       }),
       secrets.onDidChange((e) => {
-        if (!e.key.startsWith('quay.token:')) return;
+        if (!e.key.startsWith(tokenSecretKey(''))) return; // an instance's token key, whichever instance
         void secrets.get(e.key).then((value) => {
           if (this.tokens.has(e.key) && this.tokens.get(e.key) === value) return;
           this.tokens.set(e.key, value);

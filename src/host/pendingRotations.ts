@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { pendingRotationKey, StorageKeys } from '../constants';
 import { parsePendingRotation, type JournalEntries, type PendingRotation, type RotationJournal, type UnreadableRotation } from '../core/rotation/journal';
+import { errorMessage } from '../core/log';
 
 /**
  * The editor's journal of unfinished rotations (`core/rotation/journal.ts`): each record in the OS keychain
@@ -47,7 +48,7 @@ export class PendingRotationStore implements RotationJournal {
       try {
         pending.push(parsePendingRotation(raw));
       } catch (error) {
-        unreadable.push({ where: key, reason: error instanceof Error ? error.message : String(error) });
+        unreadable.push({ where: key, reason: errorMessage(error) });
       }
     }
     return { pending, unreadable };

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import { StorageKeys } from '../constants';
+import { predecessorOf, type SuccessorRecords } from '../core/rotation/successorPlan';
 import type { RotationMemory } from '../core/rotation/tokenAgeTracker';
 
 const KEY = StorageKeys.rotations;
@@ -25,6 +26,7 @@ export class SuccessorMemory {
   constructor(private readonly state: vscode.Memento) {}
 
   predecessorOf(instanceUrl: string, robotFullName: string): string | undefined {
-    return this.state.get<Record<string, string>>(StorageKeys.successors, {})[`${instanceUrl} ${robotFullName}`];
+    const predecessor = predecessorOf(this.state.get<SuccessorRecords>(StorageKeys.successors, {}), instanceUrl, robotFullName);
+    return predecessor === robotFullName ? undefined : predecessor;
   }
 }

@@ -5,22 +5,19 @@ import { exportFindings, reviewOrganization, type ReviewOutput } from '../comman
 import type { CommandContext } from '../commands/commandContext';
 import { showRobotPage } from './robotPanel';
 import { UserCancelled } from '../commands/runCommand';
-import { WebviewTypes } from '../constants';
+import { StorageKeys, WebviewTypes } from '../constants';
 import type { Finding } from '../core/hygiene/types';
 import { instanceHost, type InstanceConfig } from '../core/instances';
 import { KubectlError } from '../core/k8s/kubectl';
 import { QuayApiError } from '../core/quay/errors';
 import type { Namespace } from '../core/quay/types';
-import { exactTime } from '../core/time';
+import { exactTime, isoDay } from '../core/time';
 import { kubectlFromSettings } from '../host/kubectl';
 import { maxTokenAgeDays } from '../views/tokenAgeText';
 import { findingOf } from './hygieneRuns';
 import { WebviewPanelHost } from './panel';
 import { isFromHygienePage, type FromHygienePage, type HygieneExportFormat, type ToHygienePage } from './protocol';
 import { errorMessage } from '../core/log';
-
-/** globalState: the kubeconfig contexts last chosen for a review (names only), preselected the next time. */
-const CONTEXTS_KEY = 'quay.hygiene.contexts';
 
 interface Run {
   readonly run: number;
@@ -171,7 +168,7 @@ export class HygienePanel {
       return { kubectl, contexts: [] };
     }
     if (names.length === 0) return { kubectl, contexts: [] };
-    const last = new Set(this.c.state.get<string[]>(CONTEXTS_KEY, []));
+    const last = new Set(this.c.state.get<string[]>(StorageKeys.hygieneContexts, []));
     const picked = await vscode.window.showQuickPick(
       names.map((name) => ({ label: name, picked: last.has(name) })),
       {
@@ -183,7 +180,7 @@ export class HygienePanel {
     );
     if (picked === undefined) throw new UserCancelled();
     const contexts = picked.map((p) => p.label);
-    await this.c.state.update(CONTEXTS_KEY, contexts);
+    await this.c.state.update(StorageKeys.hygieneContexts, contexts);
     return { kubectl, contexts };
   }
 
@@ -228,7 +225,7 @@ export class HygienePanel {
       sarif: { SARIF: ['sarif', 'json'] },
     };
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    const name = `${this.org}-robot-hygiene-${last.at.toISOString().slice(0, 10)}.${extension}`;
+    const name = `${this.org}-robot-hygiene-${isoDay(last.at)}.${extension}`;
     const target = await vscode.window.showSaveDialog({
       title: vscode.l10n.t('Export the hygiene review of {0}', this.org),
       filters: filters[format],

@@ -9,14 +9,14 @@ import type { RobotTarget } from '../commands/pickers';
 import { KeylessEntryRef, MembershipRef, PrototypeRef, RobotRef } from '../refs';
 import { copyToken, copyTokenReadingCommand, fetchRobotToken, saveDockerConfig } from '../commands/robots/credentials';
 import { currentTrust } from '../commands/federation/trust';
-import { ACTIVITY_DAYS } from '../commands/robots/showActivity';
+import { ACTIVITY_DAYS } from '../core/activity';
 import { Commands, WebviewTypes } from '../constants';
 import { concernsRobot, logEntryFields } from '../core/activity';
 import { planBulk } from '../core/bulk/plan';
 import { loginCommand, type SecretScope } from '../core/k8s/credentials';
 import type { LogEntry, LogQuery, Prototype, Role } from '../core/quay/types';
 import { isOverdue } from '../core/rotation/tokenAge';
-import { logTarget } from '../core/rotation/tokenAgeTracker';
+import { logTarget } from '../core/quay/logs';
 import { TOKEN_VARIABLE } from '../core/shell';
 import { exactTime, relativeTime } from '../core/time';
 import { maxTokenAgeDays, tokenAgeText } from '../views/tokenAgeText';
@@ -24,6 +24,7 @@ import { robotRequestProblem, type RobotPageLoaded } from './hostChecks';
 import { WebviewPanelHost } from './panel';
 import { isRobotHostMessage, type RobotHostMessage, type RobotPageMessage } from './protocol';
 import { credentialTexts } from './robotCredentials';
+import { errorMessage } from '../core/log';
 
 /** Activity rows per "Load more", and at most this many log pages read for them. */
 const ACTIVITY_BATCH = 20;
@@ -222,8 +223,8 @@ class RobotPage {
     try {
       result = { rows: await load() };
     } catch (e) {
-      this.c.logger.warn(`Robot page ${this.target.robot.fullName}: ${e instanceof Error ? e.message : String(e)}`);
-      result = { error: this.c.logger.clean(e instanceof Error ? e.message : String(e)) };
+      this.c.logger.warn(`Robot page ${this.target.robot.fullName}: ${errorMessage(e)}`);
+      result = { error: this.c.logger.clean(errorMessage(e)) };
     }
     await post(result);
   }

@@ -1,5 +1,5 @@
 /**
- * Issue 23 §5, a quiet start-up: the extension's cost when VS Code starts with the Quay view closed, in the real
+ * A quiet start-up (README, "Benchmarks", Start-up): the extension's cost when VS Code starts with the Quay view closed, in the real
  * VS Code (code-server + Chromium, as the E2E tests run it) against the `demo` sandbox configured as an instance.
  *
  * Per run: the time to the workbench and to the extension host's "Eager extensions activated", the extension's

@@ -1,8 +1,8 @@
 /**
- * Issue 11 benchmark: the token-usage finder over a generated workspace of 10,000 files (about 100 MB:
+ * The rotation benchmark (README, "Benchmarks"): the token-usage finder over a generated workspace of 10,000 files (about 100 MB:
  * manifests, JSON lock files full of base64 hashes, other robots' pull Secrets, `.env` files, scripts, prose,
  * a few binaries, a 6 MB log, plus `.git` and `node_modules` holding the token, which both skip) with 20
- * usages across every encoding, against ripgrep on the same tree in the same run. Target (issue 22 §4): at most
+ * usages across every encoding, against ripgrep on the same tree in the same run. Target: at most
  * 1.2× ripgrep, and every usage found. The tree is deleted afterwards.
  *
  * The baseline models the finder's byte-level work with the tool people compare it with: `rg -F -l` (fixed

@@ -1,5 +1,5 @@
 /**
- * `quay-robots rotate` with clusters (issue 22 §3, command line): the API server goes away halfway through the
+ * `quay-robots rotate` with clusters: the API server goes away halfway through the
  * Secret updates. The CLI (a child process) reaches a real API server (cluster.ts) through a VanishingProxy that
  * goes away exactly when the second Secret's update arrives: the first Secret holds the new token, the other two are
  * reported as left (exit 1, the finishing command printed, the journal kept); once it is back, that command updates

@@ -1,5 +1,5 @@
 /**
- * The two webviews checked for accessibility (issue 23 §4): axe-core (a test-only dependency) runs inside each
+ * The two webviews checked for accessibility (AGENTS.md, "Webview pages"): axe-core (a test-only dependency) runs inside each
  * page's frame, on the robot page on every tab and sub-tab, and on the access matrix with a range selected; no
  * serious or critical violation is allowed (the others are printed). Keyboard only: the robot page's tabs,
  * Reveal, Copy and a role change; the matrix's arrows, Space and Enter. Screenshots in the High Contrast Dark theme.

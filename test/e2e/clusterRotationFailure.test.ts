@@ -1,5 +1,5 @@
 /**
- * The API server goes away halfway through a rotation's cluster Secret updates (issue 22 §3), through the UI,
+ * The API server goes away halfway through a rotation's cluster Secret updates, through the UI,
  * against the sandbox and a real Kubernetes API server (test/cluster/cluster.ts). VS Code's kubeconfig reaches the
  * API server through a TLS proxy in this test (the API server's own certificate), which goes away exactly when
  * the second Secret's update arrives, before passing it on: the first Secret holds the new token, the other two

@@ -45,7 +45,7 @@ export async function clusterIssuer(kubectl: Kubectl, context: string): Promise<
  * The ServiceAccounts of a context the user may list (all namespaces), with `first` (e.g. from the robot's entries
  * or the open YAML) on top; when listing is refused, only those and typing remain.
  */
-export async function pickServiceAccount(kubectl: Kubectl, context: string, title: string, first: readonly (ServiceAccountRef & { why: string })[] = []): Promise<ServiceAccountRef> {
+export async function pickClusterServiceAccount(kubectl: Kubectl, context: string, title: string, first: readonly (ServiceAccountRef & { why: string })[] = []): Promise<ServiceAccountRef> {
   type Item = vscode.QuickPickItem & { sa?: ServiceAccountRef };
   let listed: ServiceAccountRef[] = [];
   let note: string | undefined;

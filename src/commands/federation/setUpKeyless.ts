@@ -26,7 +26,7 @@ import { KeylessEntryRef, RobotRef } from '../../refs';
 import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { checkIssuerFromEditor, pickAfterIssuerCheck } from './checkIssuer';
-import { clusterIssuer, pickContext, pickServiceAccount, type ServiceAccountRef } from './cluster';
+import { clusterIssuer, pickContext, pickClusterServiceAccount, type ServiceAccountRef } from './cluster';
 import { changeTrust, currentTrust, resolveKeylessRobot, validateIssuerInput } from './trust';
 
 /** A proposed entry with why it looks as it does, and the rows to show beside it (a pasted token's claims). */
@@ -121,7 +121,7 @@ async function kubernetesProposal(c: CommandContext, title: string, trusted: rea
   // A ServiceAccount of that cluster or of the open YAML, or typed.
   const fromYaml = serviceAccountsInEditor(c);
   if (cluster !== undefined) {
-    const sa = await pickServiceAccount(cluster.kubectl, cluster.context, title, fromYaml);
+    const sa = await pickClusterServiceAccount(cluster.kubectl, cluster.context, title, fromYaml);
     return kubernetesEntry(issuer, sa.namespace, sa.name);
   }
   type SaItem = vscode.QuickPickItem & { sa?: ServiceAccountRef };

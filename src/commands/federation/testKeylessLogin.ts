@@ -16,7 +16,7 @@ import { robotsDisallowedLoginExplanation } from '../../views/capabilityText';
 import type { CommandContext } from '../commandContext';
 import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
-import { pickContext, pickServiceAccount } from './cluster';
+import { pickContext, pickClusterServiceAccount } from './cluster';
 import { askForToken, claimRows } from './setUpKeyless';
 import { currentTrust, entryOf, resolveKeylessRobot } from './trust';
 
@@ -43,7 +43,7 @@ async function serviceAccountToken(target: RobotTarget, entries: readonly Federa
     const sa = serviceAccountOf(e.subject);
     return sa !== undefined ? [{ ...sa, why: vscode.l10n.t('trusted by {0}', target.robot.fullName) }] : [];
   });
-  const sa = await pickServiceAccount(kubectl, context, title, trusted);
+  const sa = await pickClusterServiceAccount(kubectl, context, title, trusted);
   const host = instanceHost(target.instance);
   // Entries with audiences (where Quay returns them): Quay checks aud against them.
   const checked = [...new Set(entries.flatMap((e) => e.audiences ?? []))];

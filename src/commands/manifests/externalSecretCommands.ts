@@ -63,7 +63,7 @@ async function askNamespace(target: ManifestTarget | undefined, title: string): 
 }
 
 /** A ServiceAccount of the file, or a new one (named `quay-token` unless typed otherwise). */
-async function pickServiceAccount(target: ManifestTarget | undefined, namespace: string, title: string): Promise<string> {
+async function pickFileServiceAccount(target: ManifestTarget | undefined, namespace: string, title: string): Promise<string> {
   type Item = vscode.QuickPickItem & { sa?: string };
   const inFile = target === undefined ? [] : findWorkloads(target.parsed).filter((w) => isServiceAccount(w) && w.name !== undefined && (w.namespace ?? namespace) === namespace);
   const items: Item[] = [
@@ -119,7 +119,7 @@ export async function insertKeylessPullSecret(c: CommandContext, arg?: unknown):
   const robot = await resolveRobot(c, isManifestArgs(arg) ? undefined : arg, title);
   const host = instanceHost(robot.instance);
   const namespace = await askNamespace(target, title);
-  const serviceAccount = await pickServiceAccount(target, namespace, title);
+  const serviceAccount = await pickFileServiceAccount(target, namespace, title);
   const audience = await input(title, vscode.l10n.t("Audience of the service account token (serviceAccountRef.audiences; empty for none). Quay checks it only against an entry's audiences, and warns that trust without one is deprecated: keep one"), host, () => undefined);
   const apiVersion = await externalSecretsVersion();
   const options = { host, robot: robot.robot.fullName, namespace, serviceAccount, audiences: audience === '' ? [] : [audience], apiVersion };

@@ -8,6 +8,8 @@ import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { UserCancelled } from '../runCommand';
 import { ROLES_HELP } from './roles';
+import { errorMessage } from '../../core/log';
+import { splitRobotName } from '../../core/robotName';
 
 /*
  * The steps of a bulk permission change in the editor (pick repositories and a role, confirm the plan, apply it with
@@ -132,13 +134,13 @@ export async function applyChanges<T extends PlannedChange>(
       );
     },
   );
-  for (const f of report.failed) c.logger.error(`${target(f.item).principal} on ${ns.name}/${f.item.repository}: ${f.error instanceof Error ? f.error.message : String(f.error)}`);
+  for (const f of report.failed) c.logger.error(`${target(f.item).principal} on ${ns.name}/${f.item.repository}: ${errorMessage(f.error)}`);
   for (const n of report.notRun) c.logger.warn(`${target(n).principal} on ${ns.name}/${n.repository}: not applied (cancelled)`);
   const robots = new Set(changes.map((ch) => target(ch).principal).filter((p) => p.includes('+')));
   c.tree.refreshIds([
     nodeIds.robots(instanceUrl, ns),
-    ...new Set(changes.map((ch) => `${nodeIds.repository(instanceUrl, ns, ch.repository)}/access`)),
-    ...[...robots].map((p) => nodeIds.robot(instanceUrl, ns, p.slice(p.indexOf('+') + 1))),
+    ...new Set(changes.map((ch) => nodeIds.access(nodeIds.repository(instanceUrl, ns, ch.repository)))),
+    ...[...robots].map((p) => nodeIds.robot(instanceUrl, ns, splitRobotName(p).shortName)),
   ]);
   return report;
 }
@@ -149,7 +151,7 @@ export async function showBulkReport<T extends PlannedChange>(c: CommandContext,
   if (report.failed.length > 0) parts.push(vscode.l10n.t('{0} failed', report.failed.length));
   if (report.notRun.length > 0) parts.push(vscode.l10n.t('{0} not applied (cancelled)', report.notRun.length));
   const first = report.failed[0];
-  const detail = first !== undefined ? ` — ${label(first.item)}: ${first.error instanceof Error ? first.error.message : String(first.error)}` : '';
+  const detail = first !== undefined ? ` — ${label(first.item)}: ${errorMessage(first.error)}` : '';
   const message = c.logger.clean(`${parts.join(', ')}.${detail}`);
   if (report.failed.length === 0 && report.notRun.length === 0) {
     void vscode.window.showInformationMessage(message);

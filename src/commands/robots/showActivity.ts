@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
 import { visibleText } from '../../core/serverText';
-import { concernsRobot, describeLogEntry } from '../../core/activity';
+import { ACTIVITY_DAYS, concernsRobot, describeLogEntry } from '../../core/activity';
 import type { LogEntry } from '../../core/quay/types';
-import { logTarget } from '../../core/rotation/tokenAgeTracker';
+import { logTarget } from '../../core/quay/logs';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot } from '../pickers';
+import { isoDay } from '../../core/time';
 
-/** How far back a robot's activity is read (the command and the robot page). */
-export const ACTIVITY_DAYS = 30;
 const MAX_PAGES = 50;
 
 /**
@@ -38,7 +37,7 @@ export async function showActivity(c: CommandContext, node?: unknown): Promise<v
   const lines = [
     `# Activity of ${robot.fullName}`,
     '',
-    `${instance.url} · usage logs of ${namespace.name} from ${start.toISOString().slice(0, 10)} to ${end.toISOString().slice(0, 10)} · ${entries.length} entries concern this robot (${pages} pages read${complete ? '' : `, stopped after ${MAX_PAGES}`})`,
+    `${instance.url} · usage logs of ${namespace.name} from ${isoDay(start)} to ${isoDay(end)} · ${entries.length} entries concern this robot (${pages} pages read${complete ? '' : `, stopped after ${MAX_PAGES}`})`,
     '',
     ...(entries.length === 0 ? ['No activity in this period.'] : entries.map((e) => `- ${describeLogEntry(e)}`)),
     '',

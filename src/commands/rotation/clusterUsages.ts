@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
 import { visibleText } from '../../core/serverText';
-import { findClusterSecrets, type RobotFilter, type SecretMatch, type SecretProblem } from '../../core/k8s/clusterSecrets';
-import { clusterReport, type ClusterScan } from '../../core/rotation/clusters';
+import type { RobotFilter } from '../../core/k8s/clusterSecrets';
+import { clusterReport, scanContexts, type ClusterScan } from '../../core/rotation/clusters';
 import { KubectlError } from '../../core/k8s/kubectl';
-import { findClusterExternalSecrets, type ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
-import { knownPullSecretNames } from '../../core/rotation/externalSecrets';
 import { kubectlFromSettings, kubectlRefusal } from '../../host/kubectl';
 import { instanceHost } from '../../core/instances';
 import { resolveRobot } from '../pickers';
@@ -37,31 +35,11 @@ export async function scanClusters(c: CommandContext, filter: RobotFilter, title
   );
   if (picked === undefined) throw new UserCancelled();
   const contexts = picked.map((p) => p.label);
-  const matches: SecretMatch[] = [];
-  const problems: SecretProblem[] = [];
-  const unreachable: { context: string; reason: string }[] = [];
-  const externalSecrets: ClusterExternalSecret[] = [];
-  const externalSecretProblems: { context: string; reason: string }[] = [];
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Looking for pull Secrets holding {0}…', robot) }, async (progress) => {
-    for (const context of contexts) {
-      progress.report({ message: context });
-      try {
-        const found = await findClusterSecrets(kubectl, context, filter);
-        matches.push(...found.matches);
-        problems.push(...found.problems);
-        // ExternalSecrets writing one of those Secrets, or Quay's name for the robot's, or naming the robot.
-        const known = (namespace: string): Set<string> => new Set([...knownPullSecretNames(robot), ...found.matches.filter((m) => m.namespace === namespace).map((m) => m.name)]);
-        const es = await findClusterExternalSecrets(kubectl, context, robot, known);
-        externalSecrets.push(...es.found);
-        if (es.problem !== undefined) externalSecretProblems.push({ context, reason: es.problem });
-      } catch (error) {
-        if (!(error instanceof KubectlError)) throw error;
-        unreachable.push({ context, reason: error.message });
-      }
-    }
-  });
-  c.logger.info(`Clusters: ${matches.length} pull Secrets and ${externalSecrets.length} vault-backed ExternalSecrets of ${robot} in ${contexts.length} contexts.`);
-  return { kubectl, filter, contexts, matches, problems, unreachable, externalSecrets, externalSecretProblems };
+  const scan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Looking for pull Secrets holding {0}…', robot) }, (progress) =>
+    scanContexts(kubectl, contexts, filter, (context) => progress.report({ message: context })),
+  );
+  c.logger.info(`Clusters: ${scan.matches.length} pull Secrets and ${scan.externalSecrets?.length ?? 0} vault-backed ExternalSecrets of ${robot} in ${contexts.length} contexts.`);
+  return scan;
 }
 
 /** "Find Robot in Clusters": the rotation's cluster search, without rotating; the result as a Markdown report. */

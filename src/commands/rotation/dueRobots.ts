@@ -6,6 +6,9 @@ import { maxTokenAgeDays, tokenAgeText } from '../../views/tokenAgeText';
 import type { CommandContext } from '../commandContext';
 import { RobotRef } from '../../refs';
 import { UserCancelled } from '../runCommand';
+import { errorMessage } from '../../core/log';
+import { hostOf } from '../../core/instances';
+import { isoDay } from '../../core/time';
 
 
 function scan(c: CommandContext, tracker: TokenAgeTracker, signal?: AbortSignal): Promise<DueScan> {
@@ -23,7 +26,7 @@ export async function showDueRobots(c: CommandContext): Promise<void> {
       return scan(c, tracker, controller.signal);
     },
   );
-  for (const p of result.problems) c.logger.warn(`Token ages of ${p.namespace || p.instanceUrl}: ${p.error instanceof Error ? p.error.message : String(p.error)}`);
+  for (const p of result.problems) c.logger.warn(`Token ages of ${p.namespace || p.instanceUrl}: ${errorMessage(p.error)}`);
   const now = new Date();
   type Item = vscode.QuickPickItem & { ref?: RobotRef };
   const items: Item[] = [...result.due]
@@ -31,11 +34,11 @@ export async function showDueRobots(c: CommandContext): Promise<void> {
     .map((d) => ({
       label: `${d.federated ? '$(shield)' : '$(warning)'} ${d.robot.fullName}`,
       description: [tokenAgeText(d.age, now), d.federated ? vscode.l10n.t('keyless: workloads may not need the static token') : ''].filter((s) => s !== '').join(' · '),
-      detail: new URL(d.instanceUrl).host,
+      detail: hostOf(d.instanceUrl),
       ref: new RobotRef(d.instanceUrl, d.namespace, d.robot),
     }));
   // An instance that reports log aggregation off (GET /config) has no token ages: said as such, not as a failure.
-  const noAggregation = [...new Set(result.problems.filter((p) => p.error instanceof TokenAgesUnavailable).map((p) => new URL(p.instanceUrl).host))];
+  const noAggregation = [...new Set(result.problems.filter((p) => p.error instanceof TokenAgesUnavailable).map((p) => hostOf(p.instanceUrl)))];
   const failed = result.problems.filter((p) => !(p.error instanceof TokenAgesUnavailable));
   const notes = [
     result.undecided > 0 ? vscode.l10n.t('{0} robots: the usage logs read could not tell', result.undecided) : '',
@@ -68,7 +71,7 @@ export async function remindDueRobots(c: CommandContext, state: vscode.Memento):
     return;
   }
   if (c.store.list().length === 0) return;
-  const today = new Date().toISOString().slice(0, 10);
+  const today = isoDay(new Date());
   if (state.get<string>(StorageKeys.lastReminder) === today) {
     c.logger.info(`Rotation reminder: already shown today (${today}).`);
     return;

@@ -6,7 +6,7 @@ import type { WorkspaceExternalSecret } from '../../core/rotation/places';
 import { FORCE_SYNC_ANNOTATION } from '../../core/rotation/externalSecrets';
 
 /**
- * Vault-backed ExternalSecrets in a rotation (issue 21 §5): they keep rendering the old token until their next
+ * Vault-backed ExternalSecrets in a rotation (AGENTS.md, "Token rotation"): they keep rendering the old token until their next
  * refresh, so the plan, the modal and the report list them as "update the vault, then refresh"; in the clusters the
  * user picked, once the user says the vault holds the new token, ESO's documented `force-sync` annotation makes
  * the operator sync them at once (core/rotation/externalSecrets.ts explains why that works, and when it does not).

@@ -10,7 +10,7 @@ import { instanceHost } from '../../core/instances';
 import { scanClusters } from './clusterUsages';
 import { executeRotation } from '../../core/rotation/engine';
 import { recentPulls } from '../../core/rotation/recentUse';
-import { readPredecessor, stepLine, successorName, successorSteps } from '../../core/rotation/successorPlan';
+import { findRetiree, predecessorOf, readPredecessor, recordSuccessor, stepLine, successorName, successorSteps, type SuccessorRecords } from '../../core/rotation/successorPlan';
 import { clusterNotes, rotationPorts, showRotationReport } from './rotationRun';
 import { displayPath, notScannedNotes, pickUsages, scanWorkspace } from './workspaceUsages';
 import { externalSecretLines } from './externalSecretUsages';
@@ -71,7 +71,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
 
   const outcome = await executeRotation(rotationPorts(c, client, scan, clusters), { instanceUrl: instance.url, namespace, robot: robot.fullName, oldToken, successor: { name, steps }, places: ticked, secrets: plan.secrets });
   // Remembered before the robots group is listed again, so the successor's row offers Retire Predecessor.
-  if (outcome.kind !== 'not-rotated') await c.state.update(StorageKeys.successors, { ...c.state.get<Record<string, string>>(StorageKeys.successors, {}), [`${instance.url} ${successor}`]: robot.fullName });
+  if (outcome.kind !== 'not-rotated') await c.state.update(StorageKeys.successors, recordSuccessor(c.state.get<SuccessorRecords>(StorageKeys.successors, {}), instance.url, successor, robot.fullName));
   c.tree.refreshIds([nodeIds.robots(instance.url, namespace), nodeIds.prototypes(instance.url, namespace), nodeIds.teams(instance.url, namespace)]);
   if (outcome.kind === 'not-rotated') throw outcome.error; // no successor, nothing else to do
   const report = [...outcome.steps.map(stepLine), ...(p.federationUnreadable !== undefined ? [`✗ ${p.federationUnreadable}`] : []), ...mirrorSteps.map((m) => `⚠ ${m}`)];
@@ -86,8 +86,8 @@ export async function retirePredecessor(c: CommandContext, node?: unknown): Prom
   const title = vscode.l10n.t('Retire Predecessor');
   const { instance, namespace, robot } = await resolveRobot(c, node, title);
   const client = c.clients.get(instance.url);
-  const predecessorName = c.state.get<Record<string, string>>(StorageKeys.successors, {})[`${instance.url} ${robot.fullName}`] ?? robot.fullName;
-  const predecessor = (await client.listRobots(namespace, { permissions: false, token: false })).find((r) => r.fullName === predecessorName);
+  const predecessorName = predecessorOf(c.state.get<SuccessorRecords>(StorageKeys.successors, {}), instance.url, robot.fullName);
+  const predecessor = await findRetiree(client, namespace, predecessorName);
   if (predecessor === undefined) throw new Error(vscode.l10n.t('{0} no longer exists on {1}.', predecessorName, instance.url));
   const mirrors = await checkMirrors(c, instance, namespace, predecessorName);
   if (mirrors.repositories.length > 0) await refuseForMirror(instance, mirrors, predecessorName);

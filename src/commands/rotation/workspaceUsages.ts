@@ -14,6 +14,7 @@ import { managedReason, secretLabel, type ClusterScan } from '../../core/rotatio
 import { describeEncoding, type ApplyResult, type Usage, type WorkspaceScan } from '../../core/rotation/places';
 import { clusterEsLabel, readsFrom, workspaceEsLabel } from './externalSecretUsages';
 import type { ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
+import { errorMessage } from '../../core/log';
 
 /** `folder/relative/path` inside the workspace, `~/…` under the home folder, else the absolute path. */
 export function displayPath(file: string): string {
@@ -208,7 +209,7 @@ export async function applyReplacement(scan: WorkspaceScan, ticked: readonly Usa
       if (done.rescanned) rescanned.push(file);
       updated.push(...done.updated.map((usage): Usage => ({ file, usage, inWorkspace: usages[0]?.inWorkspace ?? false })));
     } catch (error) {
-      failed.push({ file, reason: error instanceof Error ? error.message : String(error) });
+      failed.push({ file, reason: errorMessage(error) });
     }
   }
   for (const [file, usages] of byFile) {
@@ -216,7 +217,7 @@ export async function applyReplacement(scan: WorkspaceScan, ticked: readonly Usa
     try {
       doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     } catch (error) {
-      failed.push({ file, reason: existsSync(file) ? (error instanceof Error ? error.message : String(error)) : vscode.l10n.t('the file no longer exists') });
+      failed.push({ file, reason: existsSync(file) ? (errorMessage(error)) : vscode.l10n.t('the file no longer exists') });
       continue;
     }
     const text = doc.getText();
@@ -230,7 +231,7 @@ export async function applyReplacement(scan: WorkspaceScan, ticked: readonly Usa
     try {
       edits = planReplacement(text, targets, r);
     } catch (error) {
-      failed.push({ file, reason: error instanceof Error ? error.message : String(error) });
+      failed.push({ file, reason: errorMessage(error) });
       continue;
     }
     for (const e of edits) edit.replace(doc.uri, new vscode.Range(doc.positionAt(e.offset), doc.positionAt(e.offset + e.length)), e.text);

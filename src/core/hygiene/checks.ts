@@ -12,6 +12,7 @@ import type { ClusterPullSecret, Grant, HygieneInputs, HygieneSettings, QuayInpu
 import { DEFAULT_SETTINGS } from './inputs';
 import type { CheckId, ClusterLocation, Evidence, FileLocation, Finding, Fix, Severity } from './types';
 import { CHECK_IDS, SEVERITIES } from './types';
+import { isoDay } from '../time';
 
 const DAY_MS = 86_400_000;
 const WRITE: ReadonlySet<Role> = new Set<Role>(['write', 'admin']);
@@ -40,7 +41,6 @@ export function isNonDescriptive(shortName: string): boolean {
   return GENERIC.test(shortName) || /^[a-z]{1,2}\d*$/.test(shortName) || /^\d+$/.test(shortName);
 }
 
-const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 const days = (from: Date, to: Date): number => Math.max(0, Math.floor((to.getTime() - from.getTime()) / DAY_MS));
 
 function fileLocation(u: Pick<WorkspaceCredential, 'path' | 'line' | 'column'> & { readonly encoding?: string }): FileLocation {

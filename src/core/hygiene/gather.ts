@@ -24,6 +24,7 @@ import type { TokenAge } from '../rotation/tokenAge';
 import { lookbackWindow } from './checks';
 import { tokenFingerprint } from './credentials';
 import type { Grant, QuayInputs, RobotFacts, RobotUsage } from './inputs';
+import { isoDay } from '../time';
 
 export type HygieneSource = Pick<
   QuayClient,
@@ -72,7 +73,6 @@ const API_ONLY_KINDS = new Set([
   'delete_robot_federation',
 ]);
 
-const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
 
 export interface LogWindow {
   readonly from: Date;

@@ -223,26 +223,28 @@ export interface ContextsSearch {
   readonly unreachable: readonly { readonly context: string; readonly reason: string }[];
 }
 
+/** What a caller of `searchContexts` does around each context: `before` it is searched (progress), `also` after. */
+export interface ContextHooks {
+  readonly before?: (context: string) => void;
+  /** Runs after the context's Secrets were found (a rotation looks for ExternalSecrets there); a `KubectlError` it throws makes that context unreachable too. */
+  readonly also?: (context: string, found: ClusterSecrets) => Promise<void>;
+}
+
 /**
  * Every context in turn (`findClusterSecrets`); one that cannot be reached is listed with why, never thrown, and
- * the search goes on. `also` runs after each context's Secrets were found (the editor's rotation looks for
- * ExternalSecrets there); a `KubectlError` it throws makes that context unreachable too.
+ * the search goes on.
  */
-export async function searchContexts(
-  kubectl: Kubectl,
-  contexts: readonly string[],
-  filter: RobotFilter,
-  also?: (context: string, found: ClusterSecrets) => Promise<void>,
-): Promise<ContextsSearch> {
+export async function searchContexts(kubectl: Kubectl, contexts: readonly string[], filter: RobotFilter, hooks: ContextHooks = {}): Promise<ContextsSearch> {
   const matches: SecretMatch[] = [];
   const problems: SecretProblem[] = [];
   const unreachable: { context: string; reason: string }[] = [];
   for (const context of contexts) {
+    hooks.before?.(context);
     try {
       const found = await findClusterSecrets(kubectl, context, filter);
       matches.push(...found.matches);
       problems.push(...found.problems);
-      await also?.(context, found);
+      await hooks.also?.(context, found);
     } catch (e) {
       if (!(e instanceof KubectlError)) throw e;
       unreachable.push({ context, reason: e.message });

@@ -1,7 +1,12 @@
 import { date, listAt, obj, optBool, optDate, optObjAt, optStr, ShapeError, str } from './parse';
 import { followPages, repoDisplay, repoPath, seg } from './paths';
 import type { Transport } from './transport';
-import type { AggregatedLogCount, AggregateLogQuery, CallOptions, LogEntry, LogPage, LogQuery, LogTarget } from './types';
+import type { AggregatedLogCount, AggregateLogQuery, CallOptions, LogEntry, LogPage, LogQuery, LogTarget, Namespace } from './types';
+
+/** The usage logs of a namespace: an organization's, or the signed-in user's own. */
+export function logTarget(ns: Namespace): LogTarget {
+  return ns.kind === 'org' ? { kind: 'org', name: ns.name } : { kind: 'user' };
+}
 
 /** Usage logs of an organization, the signed-in user or a repository (contract §8); 20 per page, newest first. */
 

@@ -1,5 +1,6 @@
 import { ResponseTooLargeError } from '../http/readCapped';
 import type { QuayErrorReason } from './errors';
+import { errorMessage } from '../log';
 
 /** The caller's signal ended the request (while queued, paced, cooling down or on the wire). */
 export class Cancelled extends Error {}
@@ -52,7 +53,7 @@ export function classifyError(error: unknown): TransportFailure {
   if (timeout !== undefined) return new TransportFailure('timeout', `${timeout.message || 'timed out'} (${timeout.code})`, timeout.code, false, error);
   // Prefer the most specific code: undici wraps the socket's ECONNRESET in UND_ERR_SOCKET and so on.
   const first = codes.find((c) => NETWORK_TEXT[c.code] !== undefined && c.code !== 'UND_ERR_SOCKET') ?? codes[0];
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (first === undefined) return new TransportFailure('network', message || 'network error', undefined, false, error);
   const text = NETWORK_TEXT[first.code] ?? (first.message || message);
   return new TransportFailure('network', `${text} (${first.code})`, first.code, RESET_CODES.has(first.code) || codes.some((c) => RESET_CODES.has(c.code)), error);

@@ -1,11 +1,14 @@
 /**
  * The cluster part of a rotation (AGENTS.md "Token rotation"): what the search over kubeconfig contexts found,
  * the update of the ticked pull Secrets (each with its `resourceVersion` as the precondition), and the lines the
- * plan and the report say about them. The editor's `scanClusters` and the command line fill a `ClusterScan`.
+ * plan and the report say about them. `scanContexts` fills the `ClusterScan` for the editor (`scanClusters` picks the
+ * contexts) and the command line (`--context`).
  */
-import { updateClusterSecret, type RobotFilter, type SecretCredentials, type SecretMatch, type SecretProblem, type SecretUpdate } from '../k8s/clusterSecrets';
-import type { ClusterExternalSecret } from '../k8s/clusterExternalSecrets';
+import { searchContexts, updateClusterSecret, type RobotFilter, type SecretCredentials, type SecretMatch, type SecretProblem, type SecretUpdate } from '../k8s/clusterSecrets';
+import { findClusterExternalSecrets, type ClusterExternalSecret } from '../k8s/clusterExternalSecrets';
+import { knownPullSecretNames } from './externalSecrets';
 import type { Kubectl } from '../k8s/kubectl';
+import { errorMessage } from '../log';
 
 /** What the cluster part of a rotation plan found: Secrets holding the robot, and what could not be searched. */
 export interface ClusterScan {
@@ -20,6 +23,26 @@ export interface ClusterScan {
   readonly externalSecrets?: readonly ClusterExternalSecret[];
   /** Contexts whose ExternalSecrets could not be listed, with why. */
   readonly externalSecretProblems?: readonly { readonly context: string; readonly reason: string }[];
+}
+
+/**
+ * The rotation's search of the picked contexts, for the editor and the command line alike: each context's pull
+ * Secrets holding the robot (`searchContexts`) and its vault-backed ExternalSecrets writing one of those Secrets,
+ * Quay's name for the robot's, or naming the robot. `before` is told each context before it is searched.
+ */
+export async function scanContexts(kubectl: Kubectl, contexts: readonly string[], filter: RobotFilter, before?: (context: string) => void): Promise<ClusterScan> {
+  const externalSecrets: ClusterExternalSecret[] = [];
+  const externalSecretProblems: { context: string; reason: string }[] = [];
+  const found = await searchContexts(kubectl, contexts, filter, {
+    ...(before !== undefined ? { before } : {}),
+    also: async (context, secrets) => {
+      const known = (namespace: string): Set<string> => new Set([...knownPullSecretNames(filter.robot), ...secrets.matches.filter((m) => m.namespace === namespace).map((m) => m.name)]);
+      const es = await findClusterExternalSecrets(kubectl, context, filter.robot, known);
+      externalSecrets.push(...es.found);
+      if (es.problem !== undefined) externalSecretProblems.push({ context, reason: es.problem });
+    },
+  });
+  return { kubectl, filter, ...found, externalSecrets, externalSecretProblems };
 }
 
 export function secretLabel(m: SecretMatch): string {
@@ -53,7 +76,7 @@ export async function updateSecrets(scan: Pick<ClusterScan, 'kubectl' | 'filter'
     try {
       out.push(await updateClusterSecret(scan.kubectl, m, credentials, scan.filter));
     } catch (error) {
-      out.push({ match: m, outcome: 'failed', reason: error instanceof Error ? error.message : String(error) });
+      out.push({ match: m, outcome: 'failed', reason: errorMessage(error) });
     }
   }
   return out;

@@ -20,6 +20,7 @@ import type { PendingRotation, RotationJournal } from './journal';
 import type { ApplyResult, Usage } from './places';
 import type { Replacement } from './replace';
 import { runSuccessorSteps, type StepResult, type SuccessorStep } from './successorPlan';
+import { errorMessage } from '../log';
 
 export type QuayPort = Pick<QuayClient, 'getRobot' | 'regenerateRobotToken' | 'registryLogin'>;
 
@@ -197,7 +198,7 @@ async function applyEverywhere(ports: RotationPorts, pending: PendingRotation, n
   try {
     applied = places.length > 0 ? await ports.places.apply(places, r) : { updated: [], rescanned: [], failed: [], unsaved: [] };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     applied = { updated: [], rescanned: [], failed: [...new Set(places.map((u) => u.file))].map((file) => ({ file, reason })), unsaved: [] };
   }
   let updates: readonly SecretUpdate[] = [];
@@ -208,7 +209,7 @@ async function applyEverywhere(ports: RotationPorts, pending: PendingRotation, n
       try {
         updates = await ports.clusters.update(secrets, r);
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorMessage(error);
         updates = secrets.map((match) => ({ match, outcome: 'failed', reason }));
       }
     }

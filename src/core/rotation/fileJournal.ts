@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { writePrivateFile } from '../dockerConfigFile';
 import { journalKey, parsePendingRotation, type JournalEntries, type PendingRotation, type RotationJournal, type UnreadableRotation } from './journal';
+import { errorMessage } from '../log';
 
 /** The folder of the journal files. */
 export function rotationsDir(env: Readonly<Record<string, string | undefined>> = process.env, home: string = homedir()): string {
@@ -65,7 +66,7 @@ export class FileJournal implements RotationJournal {
       try {
         pending.push(parsePendingRotation(await readFile(where, 'utf8')));
       } catch (error) {
-        unreadable.push({ where, reason: error instanceof Error ? error.message : String(error) });
+        unreadable.push({ where, reason: errorMessage(error) });
       }
     }
     return { pending, unreadable };

@@ -13,6 +13,7 @@ import type { PlacesPort } from './engine';
 import { needlesFor } from './match';
 import type { ApplyResult, Usage } from './places';
 import type { Replacement } from './replace';
+import { errorMessage } from '../log';
 
 /** Writes `text` over `file` atomically, keeping the mode the file has now. */
 export async function writeKeepingMode(file: string, text: string): Promise<void> {
@@ -38,7 +39,7 @@ export async function applyToFiles(files: ReadonlyMap<string, Pick<ScannedFile, 
       if (done.rescanned) rescanned.push(file);
       updated.push(...done.updated.map((usage) => ({ file, usage, inWorkspace: usages[0]?.inWorkspace ?? true })));
     } catch (error) {
-      failed.push({ file, reason: error instanceof Error ? error.message : String(error) });
+      failed.push({ file, reason: errorMessage(error) });
     }
   }
   return { updated, rescanned, failed, unsaved: [] };

@@ -1,5 +1,5 @@
 /**
- * The token-usage finder over folders (issue 11, section 1): every file of every root, git-ignored ones
+ * The token-usage finder over folders: every file of every root, git-ignored ones
  * included (that is where `.env` files live), except `.git`, `node_modules`, binary files (a NUL byte in the
  * first 8,000 bytes, as git decides), files over 5 MiB and the caller's excludes; plus the extra files the
  * caller names (user-level credential files, `userCredentialFiles`).
@@ -11,7 +11,7 @@
  * device): every file is opened non-blocking and checked with `fstat` before it is read, so a FIFO given as a
  * root or extra file (or swapped in after the folder was listed) cannot block the scan.
  *
- * Speed (issue 22 §4, test/bench/rotation.ts compares the whole with ripgrep): the walk is cut into tasks
+ * Speed (README, "Benchmarks": test/bench/rotation.ts compares the whole with ripgrep): the walk is cut into tasks
  * (fileRead.ts: list a folder and read its files, or read a run of a long listing's files), run by the main
  * thread and, while cores are idle, by reader threads (readerPool.ts, one per core but one, kept idle 30 s
  * between scans); each file is read into a reused buffer and searched for the needles' literals as bytes, and

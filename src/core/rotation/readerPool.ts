@@ -1,5 +1,5 @@
 /**
- * The finder's walk on every core (issue 22, section 4): a few worker threads (readerWorker.ts) run the walk's
+ * The finder's walk on every core: a few worker threads (readerWorker.ts) run the walk's
  * tasks (fileRead.ts: list a folder and read its files, or read a run of files) with the same
  * {@link ScanReader} as the main thread, which hands the tasks out as the listings find them, runs those no
  * worker has room for, and puts the results together in the order of a sequential scan (finder.ts).

@@ -1,7 +1,7 @@
 import type { QuayClient } from '../quay/client';
 import type { Namespace } from '../quay/types';
 import { exactTime } from '../time';
-import { logTarget } from './tokenAgeTracker';
+import { logTarget } from '../quay/logs';
 
 const DAY_MS = 86_400_000;
 const MAX_PAGES = 5;

@@ -11,6 +11,7 @@ import { clusterReport, type ClusterScan } from './clusters';
 import type { Applied, NotRotated } from './engine';
 import { notScannedSection, scanFigure } from './notScanned';
 import { describeEncoding, type Usage, type WorkspaceScan } from './places';
+import { errorMessage } from '../log';
 
 /** `accepted`, `refused: …` (with why when ROBOTS_DISALLOW refuses every robot), or `could not be checked: …`. */
 export function loginLine(result: RegistryLoginResult, disallowedExplanation?: string): string {
@@ -110,7 +111,7 @@ export function rotationReport(r: RotationReportInput, displayPath: (file: strin
 /** Why the rotation did not start, with Quay's own message, and whether the old token still works. */
 export function notRotatedMessage(o: NotRotated): string {
   const e = o.error;
-  const why = `${e instanceof Error ? e.message : String(e)}${e instanceof QuayApiError && e.userHint !== undefined ? ` ${e.userHint}` : ''}`;
+  const why = `${errorMessage(e)}${e instanceof QuayApiError && e.userHint !== undefined ? ` ${e.userHint}` : ''}`;
   if (o.oldTokenWorks) {
     const proof = o.oldLogin !== undefined ? ' (a registry login with it was accepted)' : '';
     return `${why} Nothing was changed: the old token of ${o.pending.oldUser} still works${proof}.`;

@@ -6,10 +6,12 @@
 import { federationToCopy } from '../federation/trust';
 import type { QuayClient } from '../quay/client';
 import type { FederationEntry, Namespace, Prototype, Robot, RobotPermission } from '../quay/types';
+import { errorMessage } from '../log';
+import { isoDay } from '../time';
 
 /** `<name>_<yyyymmdd>`, Quay's rule permitting. */
 export function successorName(shortName: string, now: Date): string {
-  return `${shortName}_${now.toISOString().slice(0, 10).replace(/-/g, '')}`;
+  return `${shortName}_${isoDay(now).replace(/-/g, '')}`;
 }
 
 export type PredecessorClient = Pick<QuayClient, 'getRobot' | 'getRobotPermissions' | 'getFederation' | 'listRobots' | 'listPrototypes'>;
@@ -99,9 +101,32 @@ export async function runSuccessorSteps(steps: readonly SuccessorStep[]): Promis
       await step.run();
       results.push({ label: step.label, ok: true });
     } catch (error) {
-      results.push({ label: step.label, ok: false, reason: error instanceof Error ? error.message : String(error), error });
+      results.push({ label: step.label, ok: false, reason: errorMessage(error), error });
       if (i === 0) return { results, created: false };
     }
   }
   return { results, created: true };
+}
+
+/**
+ * The successors made in this editor, for Retire Predecessor: `<instance> <successor's full name>` → the
+ * predecessor's full name (the host keeps it under `StorageKeys.successors`).
+ */
+export type SuccessorRecords = Readonly<Record<string, string>>;
+
+const recordKey = (instanceUrl: string, successor: string): string => `${instanceUrl} ${successor}`;
+
+/** The records with `successor` (a full name) made for `predecessor` on that instance. */
+export function recordSuccessor(records: SuccessorRecords, instanceUrl: string, successor: string, predecessor: string): SuccessorRecords {
+  return { ...records, [recordKey(instanceUrl, successor)]: predecessor };
+}
+
+/** What Retire Predecessor retires: on a successor made here, its predecessor; on any other robot, that robot. */
+export function predecessorOf(records: SuccessorRecords, instanceUrl: string, robot: string): string {
+  return records[recordKey(instanceUrl, robot)] ?? robot;
+}
+
+/** The robot to retire as Quay lists it now (its last access included); undefined when it no longer exists. */
+export async function findRetiree(client: Pick<QuayClient, 'listRobots'>, namespace: Namespace, fullName: string): Promise<Robot | undefined> {
+  return (await client.listRobots(namespace, { permissions: false, token: false })).find((r) => r.fullName === fullName);
 }

@@ -1,8 +1,10 @@
 import { TtlPromiseCache } from '../cache';
 import { errorMessage, type Logger } from '../log';
 import { hostOf } from '../instances';
-import type { LogTarget, Namespace, Robot } from '../quay/types';
+import type { Namespace, Robot } from '../quay/types';
+import { logTarget } from '../quay/logs';
 import { tokenAges, type LogSource, type TokenAge, type TokenAges } from './tokenAge';
+import { isoDay } from '../time';
 
 /** Rotations this extension made, by instance and full robot name (the host keeps them in globalState). */
 export interface RotationMemory {
@@ -38,10 +40,6 @@ function key(instanceId: string, ns: Namespace): string {
   return `${instanceId}\n${ns.kind}\n${ns.name}`;
 }
 
-export function logTarget(ns: Namespace): LogTarget {
-  return ns.kind === 'org' ? { kind: 'org', name: ns.name } : { kind: 'user' };
-}
-
 /**
  * Token ages per namespace, computed in the background (at most 20 requests each, see tokenAge.ts), cached an
  * hour, and shared by the tree and the due list. A namespace whose logs cannot be read (no admin rights, an
@@ -71,7 +69,7 @@ export class TokenAgeTracker {
     // After the cache's own handlers: peek() already answers when onDidUpdate redraws.
     promise.then(
       (value) => {
-        this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'}: ${value.ages.size} robots, ${value.requests} requests, logs read back to ${value.examinedBack.toISOString().slice(0, 10)}`);
+        this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'}: ${value.ages.size} robots, ${value.requests} requests, logs read back to ${isoDay(value.examinedBack)}`);
         this.deps.onDidUpdate(instanceId, ns);
       },
       (error: unknown) => {

@@ -1,6 +1,6 @@
 /**
  * `quay-robots rotate` as a child process (`node out/src/cli.js`) against the sandbox started in this process
- * (issue 22 §2 and the command-line half of §3): regenerate and successor, --dry-run, no --yes without a terminal,
+ * (README, "Rotate on the command line"; the crash-safety rules of AGENTS.md, "Token rotation"): regenerate and successor, --dry-run, no --yes without a terminal,
  * --finish after a SIGKILL at the engine's fault point, a file changed or deleted between the plan and the edit,
  * Quay failing the regeneration (500, dropped connection), exit codes and the JSON report. Each test has its own
  * workspace and journal folder; each robot is used by one test only.

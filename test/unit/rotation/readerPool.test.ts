@@ -1,5 +1,5 @@
 /**
- * issue 22 §4: the finder's reader threads (src/core/rotation/readerPool.ts) give the very result of the
+ * The finder's reader threads (src/core/rotation/readerPool.ts) give the very result of the
  * main-thread reader, on a tree with every skip kind, usages in several encodings, references, vault
  * ExternalSecrets, excludes and extra files; and the byte prefilter's in-place check is exact.
  */
