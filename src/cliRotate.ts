@@ -25,6 +25,7 @@ import { executeRotation, finishRotation, type Applied, type RotationPorts } fro
 import { FileJournal, rotationsDir } from './core/rotation/fileJournal';
 import { filePlaces } from './core/rotation/filePlaces';
 import { findTokenUsages } from './core/rotation/finder';
+import { prestartReaders } from './core/rotation/readerPool';
 import type { PendingRotation } from './core/rotation/journal';
 import type { WorkspaceScan } from './core/rotation/places';
 import { recentPulls } from './core/rotation/recentUse';
@@ -224,6 +225,7 @@ async function namespaceOf(quay: QuayClient, robot: string): Promise<Namespace> 
 }
 
 async function start(o: Options, io: CliIo, journal: FileJournal, token: string, successor: string | true | undefined): Promise<number> {
+  prestartReaders(); // the finder's threads start while Quay is asked for the token
   const quay = client(o.origin, token);
   try {
     const doc: Record<string, unknown> = { command: 'rotate', host: o.host, robot: o.robot };
@@ -287,6 +289,7 @@ async function start(o: Options, io: CliIo, journal: FileJournal, token: string,
 }
 
 async function finish(o: Options, io: CliIo, journal: FileJournal, token: string): Promise<number> {
+  prestartReaders();
   const entries = await journal.list();
   for (const u of entries.unreadable) io.stderr(`quay-robots: ${u.where}: ${u.reason}\n`);
   const candidates = entries.pending.filter((p) => p.oldUser === o.robot && (o.origin === '' || p.instanceUrl === o.origin));

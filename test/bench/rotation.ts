@@ -14,10 +14,11 @@
  * The finder is timed as a whole call with its default readers (readerPool.ts: one thread per core but one
  * besides the main thread, none while the cores are busy), two ways, each run next to one of rg's (before it and
  * after it in turn):
- * - first scan: no reader thread waiting, so starting them is inside the time, as for a command-line run or the
- *   editor's first scan (the process itself and the modules already loaded, as in the editor); the headline;
- * - next scan: the threads of the previous scan still waiting (the editor keeps them 30 s), as for Finish
- *   Rotation or a rescan right after a plan.
+ * - first scan: no reader thread waiting, so starting them is inside the time (the process itself and the modules
+ *   already loaded, as in the editor): a scan nobody prepared for;
+ * - next scan: reader threads already waiting, as in a rotation: Rotate, Finish Rotation and `quay-robots rotate`
+ *   start them (`prestartReaders`) before asking Quay for the token, so their start-up overlaps that request; and
+ *   as for a rescan right after a plan (the threads of a scan wait 30 s).
  * Median of 9 runs each after a warm-up. The load average is printed before and after: on this shared 2-core
  * machine other work competes for the cores, and any figure taken at a load over 2 says so; the CPU time of
  * both (all threads; rg's from /proc, Linux only) is printed too, steadier than wall time under load.

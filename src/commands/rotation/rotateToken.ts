@@ -14,6 +14,7 @@ import { UserCancelled } from '../runCommand';
 import { scanClusters } from './clusterUsages';
 import { externalSecretLines } from './externalSecretUsages';
 import { clusterNotes, rotationPorts, showRotationReport } from './rotationRun';
+import { prestartReaders } from '../../core/rotation/readerPool';
 import { displayPath, notScannedNotes, pickUsages, scanWorkspace } from './workspaceUsages';
 
 /**
@@ -24,6 +25,7 @@ import { displayPath, notScannedNotes, pickUsages, scanWorkspace } from './works
 export async function rotateToken(c: CommandContext, node?: unknown): Promise<void> {
   const title = vscode.l10n.t('Rotate Robot Token');
   const { instance, namespace, robot } = await resolveRobot(c, node, title);
+  prestartReaders(); // the finder's threads start while Quay is asked for the token
   const client = c.clients.get(instance.url);
   const current = await client.getRobot(namespace, robot.shortName);
   const oldToken = current.token;
@@ -80,6 +82,7 @@ export async function finishRotation(c: CommandContext): Promise<void> {
           )
         )?.p;
   if (picked === undefined) throw new UserCancelled();
+  prestartReaders();
   const instance = c.store.get(picked.instanceUrl);
   if (instance === undefined) throw new Error(vscode.l10n.t('The instance {0} of this rotation is no longer configured.', picked.instanceUrl));
   c.logger.rememberSecret(picked.oldToken);

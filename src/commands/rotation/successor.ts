@@ -12,6 +12,7 @@ import { executeRotation } from '../../core/rotation/engine';
 import { recentPulls } from '../../core/rotation/recentUse';
 import { findRetiree, predecessorOf, readPredecessor, recordSuccessor, stepLine, successorName, successorSteps, type SuccessorRecords } from '../../core/rotation/successorPlan';
 import { clusterNotes, rotationPorts, showRotationReport } from './rotationRun';
+import { prestartReaders } from '../../core/rotation/readerPool';
 import { displayPath, notScannedNotes, pickUsages, scanWorkspace } from './workspaceUsages';
 import { externalSecretLines } from './externalSecretUsages';
 import { checkMirrors, explainDeleteFailure, mirrorList, mirrorNotes, refuseForMirror } from '../robots/mirrorCheck';
@@ -30,6 +31,7 @@ export async function rotateWithSuccessor(c: CommandContext, node?: unknown): Pr
   await instancesAllowingCreation(c, node, title);
   const { instance, namespace, robot } = await resolveRobot(c, node, title);
   await ensureRobotCreationAllowed(c, instance, title);
+  prestartReaders(); // the finder's threads start while Quay is asked for the predecessor
   const client = c.clients.get(instance.url);
   const p = await readPredecessor(client, namespace, robot.shortName);
   const oldToken = p.robot.token;

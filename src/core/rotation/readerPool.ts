@@ -47,6 +47,26 @@ function spawn(): Worker {
 }
 
 /**
+ * Starts the reader workers the coming scan will use, so that their start-up (tens of milliseconds each) overlaps
+ * with what a rotation does first, asking Quay for the robot's token: Rotate, Finish Rotation and `quay-robots
+ * rotate` call it as they begin. They wait as idle readers do after a scan ({@link IDLE_MS}), not keeping the
+ * process alive.
+ */
+export function prestartReaders(count = defaultReaderWorkers()): void {
+  if (!existsSync(READER_WORKER_SCRIPT)) return;
+  for (let i = idle.length; i < Math.min(count, MAX_WORKERS); i++) {
+    const w = spawn();
+    w.unref();
+    idle.push(w);
+  }
+  if (idleTimer !== undefined) clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => {
+    for (const w of idle.splice(0)) void w.terminate();
+  }, IDLE_MS);
+  idleTimer.unref();
+}
+
+/**
  * How many reader workers a scan uses by default: one per core but one (at most 4), since the main thread runs
  * tasks too, so as many threads as cores, as `rg -j <cores>`; none on a single core, and none while the cores
  * are busy (a load average over the last minute of one per core or more): threads then gain no time, and

@@ -15,6 +15,7 @@ import { pullSecretManifest } from '../../../src/core/k8s/manifests';
 import { hintAndWord, literalPrefilter } from '../../../src/core/rotation/fileRead';
 import { findTokenUsages, MAX_FILE_BYTES } from '../../../src/core/rotation/finder';
 import { needlesFor } from '../../../src/core/rotation/match';
+import { endIdleReaders, prestartReaders } from '../../../src/core/rotation/readerPool';
 import { REFERENCE_HINT, REFERENCE_WORDS } from '../../../src/core/rotation/references';
 import { seededRandom } from '../../sandbox/util';
 import { b64, ROBOT, TOKEN } from './helpers';
@@ -89,6 +90,10 @@ void test('reader threads find exactly what the main thread finds, skips, refere
     assert.deepEqual(main.externalSecrets.map((e) => e.file.slice(tree.length + 1)), ['d9/vault.yaml']);
     assert.deepEqual(main.unreadable, root ? [] : [locked]);
     // A second scan reuses the idle threads and still agrees.
+    assert.deepEqual(await findTokenUsages({ ...options, readers: { workers: 2, after: 0 } }), main);
+    // Threads started ahead of a scan (a rotation starts them while it asks Quay for the token) agree too.
+    await endIdleReaders();
+    prestartReaders(2);
     assert.deepEqual(await findTokenUsages({ ...options, readers: { workers: 2, after: 0 } }), main);
   } finally {
     chmodSync(locked, 0o700);
