@@ -35,7 +35,7 @@ export async function pickNamespace(c: CommandContext, instance: InstanceConfig,
 /** The robot a command applies to: the tree node's or the reference's, or picked through instance → namespace → robot. */
 export async function resolveRobot(c: CommandContext, node: unknown, title: string): Promise<RobotTarget> {
   if (node instanceof RobotNode || node instanceof RobotRef) {
-    const instance = c.store.get(node instanceof RobotNode ? node.instanceId : node.instanceUrl);
+    const instance = c.store.get(node instanceof RobotNode ? node.instanceUrl : node.instanceUrl);
     if (instance !== undefined) return { instance, namespace: node.namespace, robot: node.robot };
   }
   const instance = await pickInstance(c.store, node, title);

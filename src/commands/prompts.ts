@@ -69,8 +69,8 @@ export function inputWithCheck<T>(options: {
 
 /** The instance a command applies to: the node's, or the only one, or the user's pick. */
 export async function pickInstance(store: InstanceStore, node: unknown, placeHolder: string): Promise<InstanceConfig> {
-  if (typeof node === 'object' && node !== null && 'instanceId' in node) {
-    const found = store.get((node as { instanceId: string }).instanceId);
+  if (typeof node === 'object' && node !== null && 'instanceUrl' in node) {
+    const found = store.get((node as { instanceUrl: string }).instanceUrl);
     if (found !== undefined) return found;
   }
   const instances = store.list();

@@ -13,7 +13,7 @@ import { UserCancelled } from '../runCommand';
 
 function nodeInstance(c: CommandContext, node: unknown): InstanceConfig | undefined {
   if (typeof node !== 'object' || node === null) return undefined;
-  const id = 'instanceId' in node ? node.instanceId : 'instanceUrl' in node ? node.instanceUrl : undefined;
+  const id = 'instanceUrl' in node ? node.instanceUrl : 'instanceUrl' in node ? node.instanceUrl : undefined;
   return typeof id === 'string' ? c.store.get(id) : undefined;
 }
 
