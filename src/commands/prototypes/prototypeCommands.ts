@@ -21,7 +21,7 @@ const RULES = () => prototypeRulesMarkdown().replace(/\*\*/g, '').split('\n\n').
 export async function createPrototype(c: CommandContext, node?: unknown): Promise<void> {
   const title = vscode.l10n.t('Create Default Permission');
   const robot = node instanceof RobotRef ? node : undefined;
-  const instance = await pickInstance(c.store, robot !== undefined ? { instanceUrl: robot.instanceUrl } : node, title);
+  const instance = await pickInstance(c.store, node, title);
   const org = node instanceof PrototypesGroupNode ? node.org : robot !== undefined ? robot.namespace.name : (await pickNamespace(c, instance, node, title)).name;
   const client = c.clients.get(instance.url);
   const kind = robot !== undefined ? { pick: 'robot' as const } : await vscode.window.showQuickPick(
