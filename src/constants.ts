@@ -126,8 +126,8 @@ export function pendingRotationKey(instanceUrl: string, oldUser: string): string
 }
 
 /** SecretStorage key of an instance's OAuth token. One key per instance, never anything else in it. */
-export function tokenSecretKey(instanceId: string): string {
-  return `quay.token:${instanceId}`;
+export function tokenSecretKey(instanceUrl: string): string {
+  return `quay.token:${instanceUrl}`;
 }
 
 /**

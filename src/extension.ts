@@ -43,7 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
     now: () => new Date(),
     logsAggregated: async (id) => feature(await capabilities.get(id), 'AGGREGATED_LOG_COUNT_RETRIEVAL'),
     // Only the robot rows of that namespace that are on screen and collapsed (see redrawRows).
-    onDidUpdate: (id, ns) => ages.tree?.redrawRows((n) => n instanceof RobotNode && n.instanceId === id && n.namespace.kind === ns.kind && n.namespace.name === ns.name),
+    onDidUpdate: (id, ns) => ages.tree?.redrawRows((n) => n instanceof RobotNode && n.instanceUrl === id && n.namespace.kind === ns.kind && n.namespace.name === ns.name),
   });
   const hygiene = new HygieneResults();
   const tree = RegistryTreeProvider.create(store, (id) => clients.get(id), logger.tagged('tree'), {
@@ -100,7 +100,7 @@ export function activate(context: vscode.ExtensionContext): void {
     // Any file type: a committed token sits as well in a .env, a Dockerfile or a CI workflow as in a manifest.
     vscode.languages.registerCodeActionsProvider([{ scheme: 'file' }], new HygieneCodeActions(hygieneDiagnostics), HygieneCodeActions.metadata),
     // A review marks its organization's robot rows (only those on screen and collapsed: redrawRows).
-    hygiene.onDidChange((r) => tree.redrawRows((n) => n instanceof RobotNode && n.instanceId === r.instanceUrl && n.namespace.kind === 'org' && n.namespace.name === r.org)),
+    hygiene.onDidChange((r) => tree.redrawRows((n) => n instanceof RobotNode && n.instanceUrl === r.instanceUrl && n.namespace.kind === 'org' && n.namespace.name === r.org)),
     ...registerCommands(commandContext),
   );
   // After start-up settles: an unfinished rotation is offered to be finished, and overdue tokens are named once a day.

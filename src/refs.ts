@@ -40,3 +40,18 @@ export class KeylessEntryRef {
     readonly entry: FederationEntry,
   ) {}
 }
+
+/** The instance a ref names (its robot's for a `KeylessEntryRef`); undefined for anything that is not a ref. */
+export function refInstanceUrl(arg: unknown): string | undefined {
+  if (arg instanceof RobotRef || arg instanceof MembershipRef || arg instanceof PrototypeRef) return arg.instanceUrl;
+  if (arg instanceof KeylessEntryRef) return arg.robot.instanceUrl;
+  return undefined;
+}
+
+/** The namespace a ref names (an organization for a membership or a default permission); undefined for anything else. */
+export function refNamespace(arg: unknown): Namespace | undefined {
+  if (arg instanceof RobotRef) return arg.namespace;
+  if (arg instanceof KeylessEntryRef) return arg.robot.namespace;
+  if (arg instanceof MembershipRef || arg instanceof PrototypeRef) return { kind: 'org', name: arg.org };
+  return undefined;
+}

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { InstanceConfig } from '../core/instances';
 import type { Namespace, Prototype, Robot } from '../core/quay/types';
-import { RobotRef } from '../refs';
+import { RobotRef, refNamespace } from '../refs';
 import type { PermissionRef } from '../views/nodes/itemNode';
 import { RobotNode } from '../views/nodes/robotNode';
 import type { CommandContext } from './commandContext';
@@ -14,8 +14,10 @@ export interface RobotTarget {
   readonly robot: Robot;
 }
 
-/** The namespace a command works in: the node's, or picked among the user's own and the organizations. */
+/** The namespace a command works in: the ref's or node's, or picked among the user's own and the organizations. */
 export async function pickNamespace(c: CommandContext, instance: InstanceConfig, node: unknown, title: string): Promise<Namespace> {
+  const fromRef = refNamespace(node);
+  if (fromRef !== undefined) return fromRef;
   const fromNode = (node as { namespace?: unknown } | undefined)?.namespace;
   if (typeof fromNode === 'object' && fromNode !== null && 'kind' in fromNode && 'name' in fromNode) return fromNode as Namespace;
   const user = await c.clients.get(instance.url).getCurrentUser();
@@ -35,7 +37,7 @@ export async function pickNamespace(c: CommandContext, instance: InstanceConfig,
 /** The robot a command applies to: the tree node's or the reference's, or picked through instance → namespace → robot. */
 export async function resolveRobot(c: CommandContext, node: unknown, title: string): Promise<RobotTarget> {
   if (node instanceof RobotNode || node instanceof RobotRef) {
-    const instance = c.store.get(node instanceof RobotNode ? node.instanceId : node.instanceUrl);
+    const instance = c.store.get(node.instanceUrl);
     if (instance !== undefined) return { instance, namespace: node.namespace, robot: node.robot };
   }
   const instance = await pickInstance(c.store, node, title);

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { instanceLabel, type InstanceConfig } from '../core/instances';
 import { userNameProblem } from '../core/robotName';
 import type { InstanceStore } from '../host/instanceStore';
+import { refInstanceUrl } from '../refs';
+import { TreeNode } from '../views/nodes/treeNode';
 import { UserCancelled } from './runCommand';
 
 /**
@@ -67,12 +69,16 @@ export function inputWithCheck<T>(options: {
   });
 }
 
-/** The instance a command applies to: the node's, or the only one, or the user's pick. */
+/** The instance a command's argument names: a tree node's, or a ref's (robot page, CodeLens, due list, hygiene fix). */
+export function instanceUrlOf(node: unknown): string | undefined {
+  return node instanceof TreeNode ? node.instanceUrl : refInstanceUrl(node);
+}
+
+/** The instance a command applies to: the node's or ref's, or the only one, or the user's pick. */
 export async function pickInstance(store: InstanceStore, node: unknown, placeHolder: string): Promise<InstanceConfig> {
-  if (typeof node === 'object' && node !== null && 'instanceId' in node) {
-    const found = store.get((node as { instanceId: string }).instanceId);
-    if (found !== undefined) return found;
-  }
+  const named = instanceUrlOf(node);
+  const found = named === undefined ? undefined : store.get(named);
+  if (found !== undefined) return found;
   const instances = store.list();
   if (instances.length === 0) throw new Error(vscode.l10n.t('No Quay instance is configured. Run "Quay: Add Instance" first.'));
   if (instances.length === 1) return instances[0];

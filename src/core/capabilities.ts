@@ -17,35 +17,35 @@ export const UNKNOWN_CAPABILITIES: Capabilities = { kind: 'unknown', why: 'noCon
 export class CapabilityCache {
   private readonly entries = new Map<string, { promise: Promise<Capabilities>; value?: Capabilities }>();
 
-  constructor(private readonly load: (instanceId: string) => Promise<ClientConfig | undefined>) {}
+  constructor(private readonly load: (instanceUrl: string) => Promise<ClientConfig | undefined>) {}
 
-  get(instanceId: string): Promise<Capabilities> {
-    const cached = this.entries.get(instanceId);
+  get(instanceUrl: string): Promise<Capabilities> {
+    const cached = this.entries.get(instanceUrl);
     if (cached !== undefined) return cached.promise;
     const entry: { promise: Promise<Capabilities>; value?: Capabilities } = {
-      promise: this.load(instanceId).then(
+      promise: this.load(instanceUrl).then(
         (config): Capabilities => (config === undefined ? { kind: 'unknown', why: 'noConfig' } : { kind: 'known', config }),
         (error: unknown): Capabilities => ({ kind: 'unknown', why: 'failed', detail: errorMessage(error) }),
       ),
     };
     entry.promise = entry.promise.then((value) => {
       // An invalidation while loading drops this entry: its value is not kept.
-      if (this.entries.get(instanceId) === entry) entry.value = value;
+      if (this.entries.get(instanceUrl) === entry) entry.value = value;
       return value;
     });
-    this.entries.set(instanceId, entry);
+    this.entries.set(instanceUrl, entry);
     return entry.promise;
   }
 
   /** What is known now, without asking (undefined: not loaded yet). */
-  peek(instanceId: string): Capabilities | undefined {
-    return this.entries.get(instanceId)?.value;
+  peek(instanceUrl: string): Capabilities | undefined {
+    return this.entries.get(instanceUrl)?.value;
   }
 
   /** Forgets one instance's capabilities, or every instance's. */
-  invalidate(instanceId?: string): void {
-    if (instanceId === undefined) this.entries.clear();
-    else this.entries.delete(instanceId);
+  invalidate(instanceUrl?: string): void {
+    if (instanceUrl === undefined) this.entries.clear();
+    else this.entries.delete(instanceUrl);
   }
 }
 

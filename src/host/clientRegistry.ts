@@ -23,15 +23,15 @@ export class ClientRegistry implements vscode.Disposable {
     });
   }
 
-  get(instanceId: string): QuayClient {
-    const instance = this.store.get(instanceId);
-    if (instance === undefined) throw new Error(vscode.l10n.t('{0} is not a configured Quay instance.', instanceId));
+  get(instanceUrl: string): QuayClient {
+    const instance = this.store.get(instanceUrl);
+    if (instance === undefined) throw new Error(vscode.l10n.t('{0} is not a configured Quay instance.', instanceUrl));
     const key = JSON.stringify(instance);
-    const cached = this.clients.get(instanceId);
+    const cached = this.clients.get(instanceUrl);
     if (cached !== undefined && cached.key === key) return cached.client;
     void cached?.client.close();
-    const client = this.create(instance, () => this.store.getToken(instanceId));
-    this.clients.set(instanceId, { key, client });
+    const client = this.create(instance, () => this.store.getToken(instanceUrl));
+    this.clients.set(instanceUrl, { key, client });
     return client;
   }
 

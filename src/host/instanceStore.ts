@@ -70,24 +70,24 @@ export class InstanceStore implements vscode.Disposable {
     return instances;
   }
 
-  get(instanceId: string): InstanceConfig | undefined {
-    return this.list().find((i) => i.url === instanceId);
+  get(instanceUrl: string): InstanceConfig | undefined {
+    return this.list().find((i) => i.url === instanceUrl);
   }
 
   /**
    * The instance's token. When the keychain has none and the instance names an environment variable
    * that holds one, it is imported into the keychain once (so the variable can be dropped later).
    */
-  async getToken(instanceId: string): Promise<string | undefined> {
-    const key = tokenSecretKey(instanceId);
+  async getToken(instanceUrl: string): Promise<string | undefined> {
+    const key = tokenSecretKey(instanceUrl);
     let token = await this.secrets.get(key);
     if (token === undefined) {
-      const variable = this.get(instanceId)?.tokenEnvironmentVariable;
+      const variable = this.get(instanceUrl)?.tokenEnvironmentVariable;
       const fromEnv = variable !== undefined ? this.env[variable]?.trim() : undefined;
       if (fromEnv !== undefined && fromEnv !== '') {
         this.tokens.set(key, fromEnv);
         await this.secrets.store(key, fromEnv);
-        this.logger.info(`Imported the token for ${instanceId} from the environment variable ${variable} into the keychain.`);
+        this.logger.info(`Imported the token for ${instanceUrl} from the environment variable ${variable} into the keychain.`);
         token = fromEnv;
       }
     }
@@ -96,16 +96,16 @@ export class InstanceStore implements vscode.Disposable {
     return token;
   }
 
-  async setToken(instanceId: string, token: string): Promise<void> {
-    await this.writeToken(instanceId, token);
+  async setToken(instanceUrl: string, token: string): Promise<void> {
+    await this.writeToken(instanceUrl, token);
     this.announce();
   }
 
-  private async writeToken(instanceId: string, token: string): Promise<void> {
+  private async writeToken(instanceUrl: string, token: string): Promise<void> {
     this.logger.rememberSecret(token);
-    this.tokens.set(tokenSecretKey(instanceId), token);
+    this.tokens.set(tokenSecretKey(instanceUrl), token);
     this.tokenChanges++;
-    await this.secrets.store(tokenSecretKey(instanceId), token);
+    await this.secrets.store(tokenSecretKey(instanceUrl), token);
   }
 
   /** Adds or updates an instance in the user's settings and stores its token. */
@@ -120,19 +120,19 @@ export class InstanceStore implements vscode.Disposable {
   }
 
   /** Removes the instance from the user's settings and deletes its token from the keychain. */
-  async remove(instanceId: string): Promise<void> {
-    this.tokens.set(tokenSecretKey(instanceId), undefined);
+  async remove(instanceUrl: string): Promise<void> {
+    this.tokens.set(tokenSecretKey(instanceUrl), undefined);
     this.tokenChanges++;
-    await this.secrets.delete(tokenSecretKey(instanceId));
+    await this.secrets.delete(tokenSecretKey(instanceUrl));
     const config = vscode.workspace.getConfiguration(Settings.section);
     const current = config.inspect<unknown[]>(Settings.instances)?.globalValue ?? [];
-    const kept = current.filter((e) => !(typeof e === 'object' && e !== null && normalise((e as { url?: unknown }).url) === instanceId));
+    const kept = current.filter((e) => !(typeof e === 'object' && e !== null && normalise((e as { url?: unknown }).url) === instanceUrl));
     await config.update(Settings.instances, kept.length > 0 ? kept : undefined, vscode.ConfigurationTarget.Global);
     this.announce();
-    const stillThere = this.get(instanceId);
+    const stillThere = this.get(instanceUrl);
     if (stillThere !== undefined) {
       throw new Error(
-        `${instanceId} is also listed in the workspace or folder settings (quay.instances); remove it there too. Its token was deleted.`,
+        `${instanceUrl} is also listed in the workspace or folder settings (quay.instances); remove it there too. Its token was deleted.`,
       );
     }
   }

@@ -10,14 +10,14 @@ type Stored = Record<string, Record<string, string>>;
 export class GlobalStateRotationMemory implements RotationMemory {
   constructor(private readonly state: vscode.Memento) {}
 
-  get(instanceId: string): ReadonlyMap<string, Date> {
+  get(instanceUrl: string): ReadonlyMap<string, Date> {
     const all = this.state.get<Stored>(KEY, {});
-    return new Map(Object.entries(all[instanceId] ?? {}).map(([robot, iso]) => [robot, new Date(iso)]));
+    return new Map(Object.entries(all[instanceUrl] ?? {}).map(([robot, iso]) => [robot, new Date(iso)]));
   }
 
-  async remember(instanceId: string, robot: string, at: Date): Promise<void> {
+  async remember(instanceUrl: string, robot: string, at: Date): Promise<void> {
     const all = this.state.get<Stored>(KEY, {});
-    await this.state.update(KEY, { ...all, [instanceId]: { ...(all[instanceId] ?? {}), [robot]: at.toISOString() } });
+    await this.state.update(KEY, { ...all, [instanceUrl]: { ...(all[instanceUrl] ?? {}), [robot]: at.toISOString() } });
   }
 }
 

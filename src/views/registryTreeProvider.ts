@@ -31,7 +31,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   /** The provider over a fresh cache, with the instances' clients; what the extension (and the tree benchmark) runs. */
   static create(
     store: InstanceStore,
-    client: (instanceId: string) => QuayClient,
+    client: (instanceUrl: string) => QuayClient,
     logger: RedactingLogger,
     rotation: Pick<TreeContext, 'tokenAges' | 'maxTokenAgeDays' | 'hygiene' | 'successors'> & { readonly capabilities?: CapabilityCache },
   ): RegistryTreeProvider {
@@ -73,7 +73,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
   private async instances(): Promise<InstanceNode[]> {
     const nodes = this.ctx.store.list().map((i) => new InstanceNode(i, this.ctx));
     // The row's tooltip shows the version, and the rows below it are flagged from /config: both before drawing.
-    await Promise.all(nodes.flatMap((n) => [n.loadUser().catch(() => undefined), this.ctx.capabilities.get(n.instanceId)]));
+    await Promise.all(nodes.flatMap((n) => [n.loadUser().catch(() => undefined), this.ctx.capabilities.get(n.instanceUrl)]));
     return nodes;
   }
 
@@ -109,7 +109,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
       this.live.clear();
     } else {
       this.ctx.cache.invalidate(node.id);
-      if (node instanceof InstanceNode) this.ctx.capabilities.invalidate(node.instanceId);
+      if (node instanceof InstanceNode) this.ctx.capabilities.invalidate(node.instanceUrl);
     }
     this.changed.fire(node instanceof InstanceNode ? undefined : node);
   }

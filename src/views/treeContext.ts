@@ -14,7 +14,7 @@ export interface TreeContext {
   readonly store: InstanceStore;
   /** Also the cleaner of error rows and their tooltips (`logger.clean`), the same as the log's. */
   readonly logger: RedactingLogger;
-  client(instanceId: string): QuayClient;
+  client(instanceUrl: string): QuayClient;
   /** Substring filters per group node id ("Filter robots…"); applied without refetching. */
   readonly filters: Map<string, string>;
   /**
@@ -47,6 +47,6 @@ export interface TreeContext {
 }
 
 /** The `noFederation` key of an instance's organization robots or its user-namespace robots. */
-export function federationGapKey(instanceId: string, scope: FederationScope): string {
-  return `${instanceId}#${scope}`;
+export function federationGapKey(instanceUrl: string, scope: FederationScope): string {
+  return `${instanceUrl}#${scope}`;
 }

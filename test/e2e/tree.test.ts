@@ -19,15 +19,19 @@ import {
   forwardPort,
   modalDialog,
   openViewContainer,
+  pickQuickItem,
+  runCommand,
   treeItems,
   typeInQuickInput,
   useVSCode,
   waitForQuickInput,
   waitForQuickInputClosed,
   waitForTreeItem,
+  waitForWebview,
   waitUntil,
   type TreeItemInfo,
 } from './harness';
+import { ExtensionId } from '../../src/constants';
 import { REGISTRY_VIEW } from './sandboxWorkbench';
 
 let sandbox: Sandbox;
@@ -238,4 +242,24 @@ void test('Reveal in Quay asks VS Code to open exactly Quay\'s page of the objec
   ] as const) {
     assert.deepEqual(await revealed(label), { shown: url, copied: url }, label);
   }
+});
+
+void test('a command from the robot page knows its instance: with two instances, Create Default Permission does not ask which', async () => {
+  const { page, session } = vscode;
+  // From the palette the instance is asked (two are configured); from the page the robot's ref names it.
+  await runCommand(page, 'Quay: Open Robot Page');
+  await waitForQuickInput(page, { titleOrPlaceholder: /Open Robot Page/ });
+  await pickQuickItem(page, ALICE);
+  await pickQuickItem(page, 'acme');
+  await pickQuickItem(page, 'ci_pull');
+  const frame = await waitForWebview(page, { extensionId: ExtensionId });
+  await frame.getByRole('heading', { name: 'acme+ci_pull' }).waitFor();
+  await frame.getByRole('tab', { name: 'Teams & default permissions' }).click();
+  await waitForQuickInputClosed(page);
+  await frame.getByRole('button', { name: 'Add default permission…' }).click();
+  const first = await waitForQuickInput(page, { titleOrPlaceholder: /Create Default Permission/ });
+  await session.screenshot('tree-11-robot-page-default-permission');
+  assert.equal(first.title, 'Create Default Permission (3/4)', `the first question is the role, not the instance: ${JSON.stringify(first)}`);
+  await page.keyboard.press('Escape');
+  await waitForQuickInputClosed(page);
 });

@@ -11,11 +11,11 @@ import { pickRole } from './bulkChange';
 export async function addPermission(c: CommandContext, node?: unknown): Promise<void> {
   const target =
     node instanceof RepositoryNode
-      ? { instanceId: node.instanceId, ns: node.namespace, repository: node.repository.name }
-      : await pickRepository(c, node, vscode.l10n.t('Add Permission')).then((p) => ({ instanceId: p.instance.url, ns: p.namespace, repository: p.repository }));
-  const { ns, instanceId } = target;
+      ? { instanceUrl: node.instanceUrl, ns: node.namespace, repository: node.repository.name }
+      : await pickRepository(c, node, vscode.l10n.t('Add Permission')).then((p) => ({ instanceUrl: p.instance.url, ns: p.namespace, repository: p.repository }));
+  const { ns, instanceUrl } = target;
   const fullName = `${ns.name}/${target.repository}`;
-  const client = c.clients.get(instanceId);
+  const client = c.clients.get(instanceUrl);
   const title = vscode.l10n.t('Add permission on {0}', fullName);
   const kind = await vscode.window.showQuickPick(
     [
@@ -42,6 +42,6 @@ export async function addPermission(c: CommandContext, node?: unknown): Promise<
   if (kind.pick === 'team') await client.setRepoTeamPermission(ref, name, role);
   else await client.setRepoUserPermission(ref, name, role);
   c.logger.info(`Granted ${role} to ${name} on ${fullName}.`);
-  c.tree.refreshIds([nodeIds.access(nodeIds.repository(instanceId, ns, target.repository)), nodeIds.robots(instanceId, ns)]);
+  c.tree.refreshIds([nodeIds.access(nodeIds.repository(instanceUrl, ns, target.repository)), nodeIds.robots(instanceUrl, ns)]);
   void vscode.window.showInformationMessage(vscode.l10n.t('{0} now has {1} on {2}.', name, role, fullName));
 }

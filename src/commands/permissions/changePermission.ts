@@ -8,10 +8,10 @@ import { UserCancelled } from '../runCommand';
 import { pickRole } from './bulkChange';
 
 /** The permission a command acts on: the tree row's, or picked through instance → org → repository → permission. */
-async function permissionOf(c: CommandContext, node: unknown, title: string): Promise<{ instanceId: string; p: PermissionRef }> {
-  if (node instanceof ItemNode && node.spec.permission !== undefined) return { instanceId: node.instanceId, p: node.spec.permission };
+async function permissionOf(c: CommandContext, node: unknown, title: string): Promise<{ instanceUrl: string; p: PermissionRef }> {
+  if (node instanceof ItemNode && node.spec.permission !== undefined) return { instanceUrl: node.instanceUrl, p: node.spec.permission };
   const picked = await pickPermission(c, node, title);
-  return { instanceId: picked.instance.url, p: picked.permission };
+  return { instanceUrl: picked.instance.url, p: picked.permission };
 }
 
 function refresh(c: CommandContext, url: string, p: PermissionRef): void {
@@ -24,21 +24,21 @@ function refresh(c: CommandContext, url: string, p: PermissionRef): void {
 
 /** "Change Role…" on a permission row (under a robot or a repository). */
 export async function changeRole(c: CommandContext, target?: unknown): Promise<void> {
-  const { instanceId, p } = await permissionOf(c, target, vscode.l10n.t('Change Role'));
+  const { instanceUrl, p } = await permissionOf(c, target, vscode.l10n.t('Change Role'));
   const role = await pickRole(vscode.l10n.t('Role of {0} on {1}/{2} (now {3})', p.principal, p.namespace.name, p.repository, p.role), p.role);
   if (role === p.role) return;
-  const client = c.clients.get(instanceId);
+  const client = c.clients.get(instanceUrl);
   const ref = { namespace: p.namespace.name, name: p.repository };
   if (p.principalKind === 'team') await client.setRepoTeamPermission(ref, p.principal, role);
   else await client.setRepoUserPermission(ref, p.principal, role);
   c.logger.info(`${p.principal} now has ${role} on ${p.namespace.name}/${p.repository} (was ${p.role}).`);
-  refresh(c, instanceId, p);
+  refresh(c, instanceUrl, p);
   void vscode.window.showInformationMessage(vscode.l10n.t('{0} now has {1} on {2}/{3}.', p.principal, role, p.namespace.name, p.repository));
 }
 
 /** "Revoke" on a permission row, after a modal. */
 export async function revokePermission(c: CommandContext, target?: unknown): Promise<void> {
-  const { instanceId, p } = await permissionOf(c, target, vscode.l10n.t('Revoke Permission'));
+  const { instanceUrl, p } = await permissionOf(c, target, vscode.l10n.t('Revoke Permission'));
   const revoke = vscode.l10n.t('Revoke');
   const choice = await vscode.window.showWarningMessage(
     vscode.l10n.t('Revoke {0} of {1} on {2}/{3}?', p.role, p.principal, p.namespace.name, p.repository),
@@ -46,10 +46,10 @@ export async function revokePermission(c: CommandContext, target?: unknown): Pro
     revoke,
   );
   if (choice !== revoke) throw new UserCancelled();
-  const client = c.clients.get(instanceId);
+  const client = c.clients.get(instanceUrl);
   const ref = { namespace: p.namespace.name, name: p.repository };
   if (p.principalKind === 'team') await client.deleteRepoTeamPermission(ref, p.principal);
   else await client.deleteRepoUserPermission(ref, p.principal);
   c.logger.info(`Revoked ${p.role} of ${p.principal} on ${p.namespace.name}/${p.repository}.`);
-  refresh(c, instanceId, p);
+  refresh(c, instanceUrl, p);
 }

@@ -21,7 +21,7 @@ const RULES = () => prototypeRulesMarkdown().replace(/\*\*/g, '').split('\n\n').
 export async function createPrototype(c: CommandContext, node?: unknown): Promise<void> {
   const title = vscode.l10n.t('Create Default Permission');
   const robot = node instanceof RobotRef ? node : undefined;
-  const instance = await pickInstance(c.store, robot !== undefined ? { instanceId: robot.instanceUrl } : node, title);
+  const instance = await pickInstance(c.store, node, title);
   const org = node instanceof PrototypesGroupNode ? node.org : robot !== undefined ? robot.namespace.name : (await pickNamespace(c, instance, node, title)).name;
   const client = c.clients.get(instance.url);
   const kind = robot !== undefined ? { pick: 'robot' as const } : await vscode.window.showQuickPick(
@@ -63,23 +63,23 @@ export async function createPrototype(c: CommandContext, node?: unknown): Promis
 }
 
 /** The rule a command acts on: the tree row's, or picked through instance → organization → rule. */
-async function ruleOf(c: CommandContext, node: unknown, title: string): Promise<{ instanceId: string; org: string; rule: Prototype }> {
-  if (node instanceof ItemNode && node.spec.prototype !== undefined) return { instanceId: node.instanceId, org: node.spec.prototype.org, rule: node.spec.prototype.rule };
-  if (node instanceof PrototypeRef) return { instanceId: node.instanceUrl, org: node.org, rule: node.rule };
+async function ruleOf(c: CommandContext, node: unknown, title: string): Promise<{ instanceUrl: string; org: string; rule: Prototype }> {
+  if (node instanceof ItemNode && node.spec.prototype !== undefined) return { instanceUrl: node.instanceUrl, org: node.spec.prototype.org, rule: node.spec.prototype.rule };
+  if (node instanceof PrototypeRef) return { instanceUrl: node.instanceUrl, org: node.org, rule: node.rule };
   const picked = await pickPrototype(c, node, title);
-  return { instanceId: picked.instance.url, org: picked.org, rule: picked.rule };
+  return { instanceUrl: picked.instance.url, org: picked.org, rule: picked.rule };
 }
 
 export async function changePrototypeRole(c: CommandContext, target?: unknown): Promise<void> {
-  const { instanceId, org, rule } = await ruleOf(c, target, vscode.l10n.t('Change Default Permission Role'));
+  const { instanceUrl, org, rule } = await ruleOf(c, target, vscode.l10n.t('Change Default Permission Role'));
   const role: Role = await pickRole(vscode.l10n.t('New role for {0}', describePrototype(rule).label), rule.role);
   if (role === rule.role) return;
-  await c.clients.get(instanceId).updatePrototype(org, rule.id, role);
-  c.tree.refreshIds([nodeIds.prototypes(instanceId, { kind: 'org', name: org })]);
+  await c.clients.get(instanceUrl).updatePrototype(org, rule.id, role);
+  c.tree.refreshIds([nodeIds.prototypes(instanceUrl, { kind: 'org', name: org })]);
 }
 
 export async function deletePrototype(c: CommandContext, target?: unknown): Promise<void> {
-  const { instanceId, org, rule } = await ruleOf(c, target, vscode.l10n.t('Delete Default Permission'));
+  const { instanceUrl, org, rule } = await ruleOf(c, target, vscode.l10n.t('Delete Default Permission'));
   const { label, description } = describePrototype(rule);
   const remove = vscode.l10n.t('Delete Default Permission');
   const choice = await vscode.window.showWarningMessage(
@@ -88,17 +88,17 @@ export async function deletePrototype(c: CommandContext, target?: unknown): Prom
     remove,
   );
   if (choice !== remove) throw new UserCancelled();
-  await c.clients.get(instanceId).deletePrototype(org, rule.id);
-  c.tree.refreshIds([nodeIds.prototypes(instanceId, { kind: 'org', name: org })]);
+  await c.clients.get(instanceUrl).deletePrototype(org, rule.id);
+  c.tree.refreshIds([nodeIds.prototypes(instanceUrl, { kind: 'org', name: org })]);
 }
 
 /** "Apply to Existing Repositories": the rule's delegate gets its role on every repository of the org, through the plan. */
 export async function applyPrototype(c: CommandContext, target?: unknown): Promise<void> {
-  const { instanceId, org, rule } = await ruleOf(c, target, vscode.l10n.t('Apply to Existing Repositories'));
-  const client = c.clients.get(instanceId);
+  const { instanceUrl, org, rule } = await ruleOf(c, target, vscode.l10n.t('Apply to Existing Repositories'));
+  const client = c.clients.get(instanceUrl);
   const ns = { kind: 'org' as const, name: org };
   const repos = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading the repositories of {0}…', org) }, () =>
-    repositoryNames(c, instanceId, org),
+    repositoryNames(c, instanceUrl, org),
   );
   const current = new Map<string, Role>();
   const d = rule.delegate;
@@ -114,6 +114,6 @@ export async function applyPrototype(c: CommandContext, target?: unknown): Promi
   }
   const what = vscode.l10n.t('Apply "{0}" to the existing repositories of {1}', describePrototype(rule).label, org);
   const changes = await confirmPlan(what, planBulk(repos, current, rule.role).map((p) => (p.action === 'downgrade' ? { ...p, to: p.from, action: 'unchanged' as const } : p)));
-  const report = await applyGrants(c, instanceId, ns, d.name, changes, d.kind === 'team' ? 'team' : 'user');
+  const report = await applyGrants(c, instanceUrl, ns, d.name, changes, d.kind === 'team' ? 'team' : 'user');
   await showBulkReport(c, what, report);
 }

@@ -3,6 +3,7 @@ import { robotCreationDisallowed } from '../../core/capabilities';
 import { instanceHost, instanceLabel, type InstanceConfig } from '../../core/instances';
 import { robotCreationDisabledReason } from '../../views/capabilityText';
 import type { CommandContext } from '../commandContext';
+import { instanceUrlOf } from '../prompts';
 import { UserCancelled } from '../runCommand';
 
 /**
@@ -12,9 +13,8 @@ import { UserCancelled } from '../runCommand';
  */
 
 function nodeInstance(c: CommandContext, node: unknown): InstanceConfig | undefined {
-  if (typeof node !== 'object' || node === null) return undefined;
-  const id = 'instanceId' in node ? node.instanceId : 'instanceUrl' in node ? node.instanceUrl : undefined;
-  return typeof id === 'string' ? c.store.get(id) : undefined;
+  const url = instanceUrlOf(node);
+  return url === undefined ? undefined : c.store.get(url);
 }
 
 /** Says why `title` cannot run on `instance` (a warning, no question asked) and ends the command silently. */

@@ -19,7 +19,7 @@ export async function addToTeam(c: CommandContext, node?: unknown): Promise<void
   let team: string;
   let member: string;
   if (node instanceof TeamNode) {
-    instanceUrl = node.instanceId;
+    instanceUrl = node.instanceUrl;
     org = node.org;
     team = node.team.name;
     const robots = await c.clients.get(instanceUrl).listRobots({ kind: 'org', name: org });
@@ -48,14 +48,14 @@ export async function addToTeam(c: CommandContext, node?: unknown): Promise<void
 
 /** "Remove from Team" on a membership row (under a robot or a team), after a modal. */
 export async function removeFromTeam(c: CommandContext, node?: unknown): Promise<void> {
-  let m: { instanceId: string; org: string; team: string; member: string };
+  let m: { instanceUrl: string; org: string; team: string; member: string };
   if (node instanceof ItemNode && node.spec.membership !== undefined) {
-    m = { instanceId: node.instanceId, ...node.spec.membership };
+    m = { instanceUrl: node.instanceUrl, ...node.spec.membership };
   } else if (node instanceof MembershipRef) {
-    m = { instanceId: node.instanceUrl, org: node.org, team: node.team, member: node.member };
+    m = { instanceUrl: node.instanceUrl, org: node.org, team: node.team, member: node.member };
   } else {
     const p = await pickMembership(c, node, vscode.l10n.t('Remove from Team'));
-    m = { instanceId: p.instance.url, org: p.org, team: p.team, member: p.member };
+    m = { instanceUrl: p.instance.url, org: p.org, team: p.team, member: p.member };
   }
   const remove = vscode.l10n.t('Remove from Team');
   const choice = await vscode.window.showWarningMessage(
@@ -64,7 +64,7 @@ export async function removeFromTeam(c: CommandContext, node?: unknown): Promise
     remove,
   );
   if (choice !== remove) throw new UserCancelled();
-  await c.clients.get(m.instanceId).removeTeamMember(m.org, m.team, m.member);
-  refresh(c, m.instanceId, m.org, m.team, m.member);
+  await c.clients.get(m.instanceUrl).removeTeamMember(m.org, m.team, m.member);
+  refresh(c, m.instanceUrl, m.org, m.team, m.member);
 }
 

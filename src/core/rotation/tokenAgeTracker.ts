@@ -8,36 +8,36 @@ import { isoDay } from '../time';
 
 /** Rotations this extension made, by instance and full robot name (the host keeps them in globalState). */
 export interface RotationMemory {
-  get(instanceId: string): ReadonlyMap<string, Date>;
-  remember(instanceId: string, robot: string, at: Date): Promise<void>;
+  get(instanceUrl: string): ReadonlyMap<string, Date>;
+  remember(instanceUrl: string, robot: string, at: Date): Promise<void>;
 }
 
 export interface TokenAgeTrackerDeps {
-  readonly source: (instanceId: string) => LogSource;
+  readonly source: (instanceUrl: string) => LogSource;
   readonly memory: RotationMemory;
   readonly logger: Logger;
   readonly now: () => Date;
   /** Told when the ages of a namespace arrive or change. */
-  readonly onDidUpdate: (instanceId: string, namespace: Namespace) => void;
+  readonly onDidUpdate: (instanceUrl: string, namespace: Namespace) => void;
   /**
    * Whether the instance aggregates usage logs (`GET /config` `features.AGGREGATED_LOG_COUNT_RETRIEVAL`); false
    * means the aggregatelogs routes do not exist (`@show_if`), so no request is sent. Undefined: not said.
    */
-  readonly logsAggregated?: (instanceId: string) => Promise<boolean | undefined>;
+  readonly logsAggregated?: (instanceUrl: string) => Promise<boolean | undefined>;
 }
 
 /** Token ages cannot be read on this instance: it reports log aggregation off (not a failure to retry). */
 export class TokenAgesUnavailable extends Error {
-  constructor(readonly instanceId: string) {
-    super(`Quay at ${hostOf(instanceId)} does not aggregate usage logs (FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL is off): token ages are not available there.`);
+  constructor(readonly instanceUrl: string) {
+    super(`Quay at ${hostOf(instanceUrl)} does not aggregate usage logs (FEATURE_AGGREGATED_LOG_COUNT_RETRIEVAL is off): token ages are not available there.`);
   }
 }
 
 /** Ages are computed again after this long. */
 const TTL_MS = 60 * 60 * 1000;
 
-function key(instanceId: string, ns: Namespace): string {
-  return `${instanceId}\n${ns.kind}\n${ns.name}`;
+function key(instanceUrl: string, ns: Namespace): string {
+  return `${instanceUrl}\n${ns.kind}\n${ns.name}`;
 }
 
 /**
@@ -53,24 +53,24 @@ export class TokenAgeTracker {
   }
 
   /** What is known now, without asking Quay. */
-  peek(instanceId: string, ns: Namespace, robot: string): TokenAge | undefined {
-    return this.entries.peek(key(instanceId, ns))?.ages.get(robot);
+  peek(instanceUrl: string, ns: Namespace, robot: string): TokenAge | undefined {
+    return this.entries.peek(key(instanceUrl, ns))?.ages.get(robot);
   }
 
   /** The ages of `robots`, computing them unless a fresh answer is cached. */
-  ages(instanceId: string, ns: Namespace, robots: readonly Robot[]): Promise<TokenAges> {
-    const k = key(instanceId, ns);
+  ages(instanceUrl: string, ns: Namespace, robots: readonly Robot[]): Promise<TokenAges> {
+    const k = key(instanceUrl, ns);
     const cached = this.entries.fresh(k);
     if (cached !== undefined) return cached;
     const promise = this.entries.load(k, async () => {
-      if ((await this.deps.logsAggregated?.(instanceId)) === false) throw new TokenAgesUnavailable(instanceId);
-      return tokenAges(this.deps.source(instanceId), logTarget(ns), robots, { now: this.deps.now(), remembered: this.deps.memory.get(instanceId) });
+      if ((await this.deps.logsAggregated?.(instanceUrl)) === false) throw new TokenAgesUnavailable(instanceUrl);
+      return tokenAges(this.deps.source(instanceUrl), logTarget(ns), robots, { now: this.deps.now(), remembered: this.deps.memory.get(instanceUrl) });
     });
     // After the cache's own handlers: peek() already answers when onDidUpdate redraws.
     promise.then(
       (value) => {
         this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'}: ${value.ages.size} robots, ${value.requests} requests, logs read back to ${isoDay(value.examinedBack)}`);
-        this.deps.onDidUpdate(instanceId, ns);
+        this.deps.onDidUpdate(instanceUrl, ns);
       },
       (error: unknown) => {
         this.deps.logger.debug(`Token ages of ${ns.name || 'your namespace'} unavailable: ${errorMessage(error)}`);
@@ -80,18 +80,18 @@ export class TokenAgeTracker {
   }
 
   /** Starts `ages` in the background (the tree's robots group calls it once its list is on screen). */
-  prefetch(instanceId: string, ns: Namespace, robots: readonly Robot[]): void {
-    this.ages(instanceId, ns, robots).catch(() => undefined);
+  prefetch(instanceUrl: string, ns: Namespace, robots: readonly Robot[]): void {
+    this.ages(instanceUrl, ns, robots).catch(() => undefined);
   }
 
   /** Records a rotation made here and forgets the namespace's cached ages. */
-  async remember(instanceId: string, ns: Namespace, robot: string, at: Date): Promise<void> {
-    await this.deps.memory.remember(instanceId, robot, at);
-    this.entries.delete(key(instanceId, ns));
+  async remember(instanceUrl: string, ns: Namespace, robot: string, at: Date): Promise<void> {
+    await this.deps.memory.remember(instanceUrl, robot, at);
+    this.entries.delete(key(instanceUrl, ns));
   }
 
-  invalidate(instanceId?: string): void {
-    if (instanceId === undefined) this.entries.clear();
-    else this.entries.deleteWhere((k) => k.startsWith(`${instanceId}\n`));
+  invalidate(instanceUrl?: string): void {
+    if (instanceUrl === undefined) this.entries.clear();
+    else this.entries.deleteWhere((k) => k.startsWith(`${instanceUrl}\n`));
   }
 }

@@ -18,7 +18,7 @@ import { TreeNode } from './treeNode';
 /** The robot row the group belongs to (a `RobotNode`, which builds the group; named by shape to keep imports one-way). */
 export interface FederationOwner extends TreeNode {
   readonly federationKey: string;
-  readonly instanceId: string;
+  readonly instanceUrl: string;
   readonly namespace: Namespace;
   readonly robot: Robot;
 }
@@ -35,8 +35,8 @@ export class FederationGroupNode extends TreeNode {
     return this.ctx.cache.peek<readonly FederationEntry[]>(this.id);
   }
 
-  get instanceId(): string {
-    return this.robotNode.instanceId;
+  get instanceUrl(): string {
+    return this.robotNode.instanceUrl;
   }
 
   toTreeItem(): vscode.TreeItem {
@@ -55,7 +55,7 @@ export class FederationGroupNode extends TreeNode {
     const { namespace, robot } = this.robotNode;
     let entries: readonly FederationEntry[];
     try {
-      entries = await this.ctx.cache.get(this.id, () => this.ctx.client(this.instanceId).getFederation(namespace, robot.shortName));
+      entries = await this.ctx.cache.get(this.id, () => this.ctx.client(this.instanceUrl).getFederation(namespace, robot.shortName));
     } catch (error) {
       return [errorNode(this, this.ctx, error, vscode.l10n.t('federation of {0}', robot.fullName))];
     }

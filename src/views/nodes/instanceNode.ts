@@ -19,7 +19,7 @@ export class InstanceNode extends TreeNode {
     super(nodeIds.instance(instance.url), undefined, ctx);
   }
 
-  get instanceId(): string {
+  get instanceUrl(): string {
     return this.instance.url;
   }
 
@@ -50,7 +50,7 @@ export class InstanceNode extends TreeNode {
     if (user !== undefined) md.appendMarkdown(`\n\n${vscode.l10n.t('Signed in as')} **${escapeMarkdown(user.username)}**`);
     if (this.instance.verifyTls === false) md.appendMarkdown(`\n\n$(warning) ${vscode.l10n.t('TLS certificate verification is turned off for this instance.')}`);
     if (this.instance.caFile !== undefined) md.appendMarkdown(`\n\n${vscode.l10n.t('Custom CA')}: \`${this.instance.caFile}\``);
-    const capabilities = capabilityLines(this.ctx.capabilities.peek(this.instanceId));
+    const capabilities = capabilityLines(this.ctx.capabilities.peek(this.instanceUrl));
     if (capabilities.length > 0) md.appendMarkdown(`\n\n${capabilities.join('  \n')}`);
     md.supportThemeIcons = true;
     item.tooltip = md;
@@ -73,9 +73,9 @@ export class InstanceNode extends TreeNode {
    * the outcome, a failure included, so a failing instance is asked once per listing.
    */
   loadUser(): Promise<CurrentUser | undefined> {
-    this.signedIn ??= this.ctx.store.getToken(this.instanceId).then(async (token) => {
+    this.signedIn ??= this.ctx.store.getToken(this.instanceUrl).then(async (token) => {
       if (token === undefined) return undefined;
-      this.user = await this.ctx.cache.get(this.userKey, () => this.ctx.client(this.instanceId).getCurrentUser());
+      this.user = await this.ctx.cache.get(this.userKey, () => this.ctx.client(this.instanceUrl).getCurrentUser());
       return this.user;
     });
     return this.signedIn;

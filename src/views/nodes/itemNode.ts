@@ -45,8 +45,8 @@ export class ItemNode extends TreeNode {
     super(`${parent.id}/${idSuffix}`, parent, ctx);
   }
 
-  get instanceId(): string {
-    return this.parent!.instanceId;
+  get instanceUrl(): string {
+    return this.parent!.instanceUrl;
   }
 
   override get copyName(): string | undefined {

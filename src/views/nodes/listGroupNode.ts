@@ -23,8 +23,8 @@ export abstract class ListGroupNode<T> extends TreeNode {
     super(id, parent, ctx);
   }
 
-  get instanceId(): string {
-    return this.parent!.instanceId;
+  get instanceUrl(): string {
+    return this.parent!.instanceUrl;
   }
 
   protected abstract load(): Promise<Loaded<T>>;

@@ -21,8 +21,8 @@ export class MessageNode extends TreeNode {
     super(`${parent.id}/~message${options.key !== undefined ? `-${options.key}` : ''}`, parent, ctx);
   }
 
-  get instanceId(): string {
-    return this.parent!.instanceId;
+  get instanceUrl(): string {
+    return this.parent!.instanceUrl;
   }
 
   /** The node to refresh when the user clicks "Retry" on this message. */

@@ -21,11 +21,11 @@ export class NamespaceNode extends TreeNode {
     /** Whether the caller administers it; undefined when the token cannot tell (no user:admin scope). */
     private readonly access: { admin: boolean | undefined },
   ) {
-    super(nodeIds.namespace(parent.instanceId, namespace), parent, ctx);
+    super(nodeIds.namespace(parent.instanceUrl, namespace), parent, ctx);
   }
 
-  get instanceId(): string {
-    return this.parent!.instanceId;
+  get instanceUrl(): string {
+    return this.parent!.instanceUrl;
   }
 
   toTreeItem(): vscode.TreeItem {
@@ -35,7 +35,7 @@ export class NamespaceNode extends TreeNode {
     const flags = [
       ...(isUser ? [NodeFlags.user] : []),
       ...(this.access.admin === true ? [NodeFlags.admin] : []),
-      ...(robotCreationDisallowed(this.ctx.capabilities.peek(this.instanceId)) ? [NodeFlags.robotsDisallowed] : []),
+      ...(robotCreationDisallowed(this.ctx.capabilities.peek(this.instanceUrl)) ? [NodeFlags.robotsDisallowed] : []),
     ];
     item.contextValue = contextValue(isUser ? NodeKinds.namespace : NodeKinds.organization, flags);
     item.iconPath = new vscode.ThemeIcon(isUser ? 'account' : 'organization');
@@ -59,7 +59,7 @@ export class NamespaceNode extends TreeNode {
   }
 
   override get webUrl(): string {
-    return this.namespace.kind === 'org' ? webUrls.org(this.instanceId, this.namespace.name) : webUrls.user(this.instanceId, this.namespace.name);
+    return this.namespace.kind === 'org' ? webUrls.org(this.instanceUrl, this.namespace.name) : webUrls.user(this.instanceUrl, this.namespace.name);
   }
 
   /** Four groups for an organization; a user namespace has robots and repositories only. */

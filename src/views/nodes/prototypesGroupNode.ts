@@ -38,12 +38,12 @@ export class PrototypesGroupNode extends ListGroupNode<Prototype> {
     ctx: TreeContext,
     readonly org: string,
   ) {
-    super(nodeIds.prototypes(parent.instanceId, { kind: 'org', name: org }), parent, ctx);
+    super(nodeIds.prototypes(parent.instanceUrl, { kind: 'org', name: org }), parent, ctx);
     this.what = vscode.l10n.t('default permissions of {0}', org);
   }
 
   protected async load(): Promise<Loaded<Prototype>> {
-    return { items: await this.ctx.client(this.instanceId).listPrototypes(this.org) };
+    return { items: await this.ctx.client(this.instanceUrl).listPrototypes(this.org) };
   }
 
   protected toNode(p: Prototype): TreeNode {
@@ -57,7 +57,7 @@ export class PrototypesGroupNode extends ListGroupNode<Prototype> {
       flags: p.delegate.kind === 'robot' ? [NodeFlags.robot] : [],
       tooltip: md,
       name: p.delegate.name,
-      webUrl: `${webUrls.org(this.instanceId, this.org)}?tab=defaultpermissions`,
+      webUrl: `${webUrls.org(this.instanceUrl, this.org)}?tab=defaultpermissions`,
       prototype: { org: this.org, rule: p },
     });
   }

@@ -23,12 +23,12 @@ export class RepositoriesGroupNode extends ListGroupNode<Repository> {
     ctx: TreeContext,
     readonly namespace: Namespace,
   ) {
-    super(nodeIds.repositories(parent.instanceId, namespace), parent, ctx);
+    super(nodeIds.repositories(parent.instanceUrl, namespace), parent, ctx);
     this.what = vscode.l10n.t('repositories of {0}', namespace.name);
   }
 
   protected load(): Promise<PagedList<Repository>> {
-    const client = this.ctx.client(this.instanceId);
+    const client = this.ctx.client(this.instanceUrl);
     return PagedList.load(async (next) => {
       const page = await client.listRepositoriesPage({ namespace: this.namespace.name, lastModified: true }, next);
       return { items: page.repositories, nextPage: page.nextPage };
@@ -64,8 +64,8 @@ export class LoadMoreNode extends TreeNode {
     super(`${group.id}/~more`, group, ctx);
   }
 
-  get instanceId(): string {
-    return this.group.instanceId;
+  get instanceUrl(): string {
+    return this.group.instanceUrl;
   }
 
   toTreeItem(): vscode.TreeItem {

@@ -20,11 +20,11 @@ export class RepositoryNode extends TreeNode {
     readonly repository: Repository,
     readonly namespace: Namespace,
   ) {
-    super(nodeIds.repository(parent.instanceId, namespace, repository.name), parent, ctx);
+    super(nodeIds.repository(parent.instanceUrl, namespace, repository.name), parent, ctx);
   }
 
-  get instanceId(): string {
-    return this.parent!.instanceId;
+  get instanceUrl(): string {
+    return this.parent!.instanceUrl;
   }
 
   get fullName(): string {
@@ -36,7 +36,7 @@ export class RepositoryNode extends TreeNode {
   }
 
   override get webUrl(): string {
-    return webUrls.repository(this.instanceId, this.fullName);
+    return webUrls.repository(this.instanceUrl, this.fullName);
   }
 
   toTreeItem(): vscode.TreeItem {
@@ -56,7 +56,7 @@ export class RepositoryNode extends TreeNode {
   }
 
   override async getChildren(): Promise<TreeNode[]> {
-    const client = this.ctx.client(this.instanceId);
+    const client = this.ctx.client(this.instanceUrl);
     const ref = { namespace: this.repository.namespace, name: this.repository.name };
     let access: Permission[];
     try {

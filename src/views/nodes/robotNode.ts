@@ -29,11 +29,11 @@ export class RobotNode extends TreeNode {
     /** The namespace the robot belongs to (org or the user's own): decides its API paths. */
     readonly namespace: Namespace,
   ) {
-    super(nodeIds.robot(parent.instanceId, namespace, robot.shortName), parent, ctx);
+    super(nodeIds.robot(parent.instanceUrl, namespace, robot.shortName), parent, ctx);
   }
 
-  get instanceId(): string {
-    return this.parent!.instanceId;
+  get instanceUrl(): string {
+    return this.parent!.instanceUrl;
   }
 
   override get copyName(): string {
@@ -41,7 +41,7 @@ export class RobotNode extends TreeNode {
   }
 
   override get webUrl(): string {
-    return webUrls.namespaceTab(this.instanceId, this.namespace, 'robots');
+    return webUrls.namespaceTab(this.instanceUrl, this.namespace, 'robots');
   }
 
   get federationKey(): string {
@@ -61,7 +61,7 @@ export class RobotNode extends TreeNode {
 
   /** Made here as a successor, and its predecessor is still in the list this row came from. */
   private get hasPredecessor(): boolean {
-    const predecessor = this.ctx.successors?.predecessorOf(this.instanceId, this.robot.fullName);
+    const predecessor = this.ctx.successors?.predecessorOf(this.instanceUrl, this.robot.fullName);
     if (predecessor === undefined) return false;
     const listed = this.parent instanceof ListGroupNode ? (this.parent.loaded?.items as readonly Robot[] | undefined) : undefined;
     return listed?.some((r) => r.fullName === predecessor) ?? false;
@@ -75,7 +75,7 @@ export class RobotNode extends TreeNode {
     const flags: NodeFlag[] = [];
     // Known trust decides the keyless entries (Remove All Trust, Test Keyless Login need entries); while unknown
     // (not read yet: a large group reads it on expansion) they are offered, and the command says what it finds.
-    const noKeyless = this.ctx.noFederation.has(federationGapKey(this.instanceId, this.namespace.kind));
+    const noKeyless = this.ctx.noFederation.has(federationGapKey(this.instanceUrl, this.namespace.kind));
     if (federation !== undefined && federation.length > 0) flags.push(NodeFlags.federated);
     else if (federation !== undefined || noKeyless) flags.push(NodeFlags.noTrust);
     if (noKeyless) flags.push(NodeFlags.noKeyless);
@@ -83,15 +83,15 @@ export class RobotNode extends TreeNode {
     if (r.lastAccessed === undefined) flags.push(NodeFlags.unused);
     if (this.hasNoAccess) flags.push(NodeFlags.noAccess);
     if (this.namespace.kind === 'user') flags.push(NodeFlags.user);
-    const capabilities = this.ctx.capabilities.peek(this.instanceId);
+    const capabilities = this.ctx.capabilities.peek(this.instanceUrl);
     if (robotCreationDisallowed(capabilities)) flags.push(NodeFlags.robotsDisallowed);
     const now = this.ctx.now();
-    const age = this.ctx.tokenAges.peek(this.instanceId, this.namespace, r.fullName);
+    const age = this.ctx.tokenAges.peek(this.instanceUrl, this.namespace, r.fullName);
     // A federated robot pulls with exchanged one-hour tokens: its static token's age is shown, not warned about.
     const overdue = age !== undefined && !flags.includes(NodeFlags.federated) && isOverdue(age, now, this.ctx.maxTokenAgeDays()) === true;
     if (overdue) flags.push(NodeFlags.overdue);
     // The last hygiene review's findings about this robot: from memory, no request (src/host/hygieneResults.ts).
-    const review = this.ctx.hygiene?.forRobot(this.instanceId, r.fullName);
+    const review = this.ctx.hygiene?.forRobot(this.instanceUrl, r.fullName);
     const findings = review?.findings ?? [];
     const worst = findings.some((f) => f.severity === 'error') ? 'error' : findings.some((f) => f.severity === 'warning') ? 'warning' : findings.length > 0 ? 'info' : undefined;
     if (worst !== undefined) flags.push(NodeFlags.hygiene);
@@ -143,7 +143,7 @@ export class RobotNode extends TreeNode {
   }
 
   override async getChildren(): Promise<TreeNode[]> {
-    const client = this.ctx.client(this.instanceId);
+    const client = this.ctx.client(this.instanceUrl);
     const [grants, federation] = await Promise.allSettled([
       this.ctx.cache.get(this.permissionsKey, () => client.getRobotPermissions(this.namespace, this.robot.shortName)),
       this.ctx.cache.get(this.federationKey, () => client.getFederation(this.namespace, this.robot.shortName)),
@@ -162,7 +162,7 @@ export class RobotNode extends TreeNode {
             tooltip: vscode.l10n.t('{0} has {1} on {2}/{3} (direct permission)', this.robot.fullName, g.role, repoNs, g.repository),
             name: `${repoNs}/${g.repository}`,
             permission: { namespace: this.namespace, repository: g.repository, principal: this.robot.fullName, principalKind: 'robot', role: g.role },
-            webUrl: webUrls.repository(this.instanceId, `${repoNs}/${g.repository}`),
+            webUrl: webUrls.repository(this.instanceUrl, `${repoNs}/${g.repository}`),
           }),
         );
       }
@@ -180,7 +180,7 @@ export class RobotNode extends TreeNode {
           flags: [NodeFlags.teams],
           name: team,
           ...(this.namespace.kind === 'org' ? { membership: { org: this.namespace.name, team, member: this.robot.fullName } } : {}),
-          ...(this.namespace.kind === 'org' ? { webUrl: webUrls.team(this.instanceId, this.namespace.name, team) } : {}),
+          ...(this.namespace.kind === 'org' ? { webUrl: webUrls.team(this.instanceUrl, this.namespace.name, team) } : {}),
         }),
       );
     }
@@ -189,7 +189,7 @@ export class RobotNode extends TreeNode {
       nodes.push(new FederationGroupNode(this, this.ctx));
     } else if (gap !== undefined) {
       // Said once, on the robots group (RobotsGroupNode), instead of an error under every robot.
-      this.ctx.noFederation.set(federationGapKey(this.instanceId, gap.scope), gap);
+      this.ctx.noFederation.set(federationGapKey(this.instanceUrl, gap.scope), gap);
     } else {
       nodes.push(errorNode(this, this.ctx, federation.reason, vscode.l10n.t('federation of {0}', this.robot.fullName), 'federation'));
     }

@@ -31,7 +31,7 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
     ctx: TreeContext,
     readonly namespace: Namespace,
   ) {
-    super(nodeIds.robots(parent.instanceId, namespace), parent, ctx);
+    super(nodeIds.robots(parent.instanceUrl, namespace), parent, ctx);
     this.what = vscode.l10n.t('robot accounts of {0}', namespace.name);
   }
 
@@ -39,7 +39,7 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
   background: Promise<void> = Promise.resolve();
 
   protected async load(): Promise<Loaded<Robot>> {
-    const client = this.ctx.client(this.instanceId);
+    const client = this.ctx.client(this.instanceUrl);
     const robots = await client.listRobots(this.namespace, { permissions: true, token: false });
     // Quay's robot list says nothing about federation. For a small group it is looked up after the list is on
     // screen (the client's concurrency limit applies), so the first screen costs what the Quay UI's does and the
@@ -48,22 +48,22 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
       this.background = new Promise((resolve) => setTimeout(resolve, 0)).then(() => this.learnFederation(robots));
     }
     // Token ages come from the usage logs (up to 20 requests), after the list is on screen; the rows redraw then.
-    setTimeout(() => this.ctx.tokenAges.prefetch(this.instanceId, this.namespace, robots), 0);
+    setTimeout(() => this.ctx.tokenAges.prefetch(this.instanceUrl, this.namespace, robots), 0);
     return { items: [...robots].sort((a, b) => a.shortName.localeCompare(b.shortName)) };
   }
 
   /** Each robot's trust list into the cache its row and its "Keyless federation" group read; a refusal only means "unknown". */
   private async learnFederation(robots: readonly Robot[]): Promise<void> {
-    const client = this.ctx.client(this.instanceId);
-    const gapKey = federationGapKey(this.instanceId, this.namespace.kind);
+    const client = this.ctx.client(this.instanceUrl);
+    const gapKey = federationGapKey(this.instanceUrl, this.namespace.kind);
     const hadGap = this.ctx.noFederation.has(gapKey);
     await Promise.all(
       robots.map((r) =>
         this.ctx.cache
-          .get(nodeIds.federation(nodeIds.robot(this.instanceId, this.namespace, r.shortName)), () => client.getFederation(this.namespace, r.shortName))
+          .get(nodeIds.federation(nodeIds.robot(this.instanceUrl, this.namespace, r.shortName)), () => client.getFederation(this.namespace, r.shortName))
           .catch((error: unknown) => {
             const gap = federationGap(error);
-            if (gap !== undefined) this.ctx.noFederation.set(federationGapKey(this.instanceId, gap.scope), gap);
+            if (gap !== undefined) this.ctx.noFederation.set(federationGapKey(this.instanceUrl, gap.scope), gap);
           }),
       ),
     );
@@ -76,13 +76,13 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
     const nodes = await super.getChildren();
     // Said once per robots group, for the scope of this namespace: a Quay before 3.18 has federation for the
     // organizations' robots but not for the user's own.
-    const gap = this.ctx.noFederation.get(federationGapKey(this.instanceId, this.namespace.kind));
+    const gap = this.ctx.noFederation.get(federationGapKey(this.instanceUrl, this.namespace.kind));
     if (gap === undefined) return nodes;
     return [new MessageNode(this, this.ctx, vscode.l10n.t('Keyless needs Quay {0}', gap.minVersion), { detail: gap.learnedFrom, tooltip: gap.message, key: 'nofederation' }), ...nodes];
   }
 
   private get creationDisallowed(): boolean {
-    return robotCreationDisallowed(this.ctx.capabilities.peek(this.instanceId));
+    return robotCreationDisallowed(this.ctx.capabilities.peek(this.instanceUrl));
   }
 
   protected override extraFlags(): NodeFlag[] {
@@ -95,7 +95,7 @@ export class RobotsGroupNode extends ListGroupNode<Robot> {
     // The reason in place of the Create Robot button (the menus show a disabled stand-in that says the same).
     const count = typeof item.description === 'string' && item.description !== '' ? item.description : undefined;
     item.description = [count, robotCreationDisabledShort()].filter((p) => p !== undefined).join(' · ');
-    item.tooltip = new vscode.MarkdownString(`$(circle-slash) ${escapeMarkdown(robotCreationDisabledReason(hostOf(this.instanceId)))}`, true);
+    item.tooltip = new vscode.MarkdownString(`$(circle-slash) ${escapeMarkdown(robotCreationDisabledReason(hostOf(this.instanceUrl)))}`, true);
     return item;
   }
 

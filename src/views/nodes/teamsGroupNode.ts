@@ -22,12 +22,12 @@ export class TeamsGroupNode extends ListGroupNode<Team> {
     ctx: TreeContext,
     readonly org: string,
   ) {
-    super(nodeIds.teams(parent.instanceId, { kind: 'org', name: org }), parent, ctx);
+    super(nodeIds.teams(parent.instanceUrl, { kind: 'org', name: org }), parent, ctx);
     this.what = vscode.l10n.t('teams of {0}', org);
   }
 
   protected async load(): Promise<Loaded<Team>> {
-    const org = await this.ctx.client(this.instanceId).getOrganization(this.org);
+    const org = await this.ctx.client(this.instanceUrl).getOrganization(this.org);
     return { items: org.teams };
   }
 
@@ -47,11 +47,11 @@ export class TeamNode extends TreeNode {
     readonly org: string,
     readonly team: Team,
   ) {
-    super(nodeIds.team(parent.instanceId, { kind: 'org', name: org }, team.name), parent, ctx);
+    super(nodeIds.team(parent.instanceUrl, { kind: 'org', name: org }, team.name), parent, ctx);
   }
 
-  get instanceId(): string {
-    return this.parent!.instanceId;
+  get instanceUrl(): string {
+    return this.parent!.instanceUrl;
   }
 
   override get copyName(): string {
@@ -59,7 +59,7 @@ export class TeamNode extends TreeNode {
   }
 
   override get webUrl(): string {
-    return webUrls.team(this.instanceId, this.org, this.team.name);
+    return webUrls.team(this.instanceUrl, this.org, this.team.name);
   }
 
   toTreeItem(): vscode.TreeItem {
@@ -80,7 +80,7 @@ export class TeamNode extends TreeNode {
   override async getChildren(): Promise<TreeNode[]> {
     let members: readonly TeamMember[];
     try {
-      members = await this.ctx.cache.get(nodeIds.members(this.id), () => this.ctx.client(this.instanceId).listTeamMembers(this.org, this.team.name));
+      members = await this.ctx.cache.get(nodeIds.members(this.id), () => this.ctx.client(this.instanceUrl).listTeamMembers(this.org, this.team.name));
     } catch (error) {
       return [errorNode(this, this.ctx, error, vscode.l10n.t('members of team {0}', this.team.name))];
     }

@@ -20,7 +20,7 @@ export abstract class TreeNode {
   }
 
   /** The instance this node belongs to (every node but the root list has one). */
-  abstract get instanceId(): string;
+  abstract get instanceUrl(): string;
 
   /** What "Copy Name" copies: a robot's `ns+name`, a repository's `ns/name`… undefined = not offered. */
   get copyName(): string | undefined {
