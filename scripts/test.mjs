@@ -46,7 +46,7 @@ function tally(where, tap) {
 }
 
 /**
- * The E2E files that run on the packaged extension, installed as a user installs it (issue 23 §1): the smoke test
+ * The E2E files that run on the packaged extension, installed as a user installs it (README "Packaging"): the smoke test
  * (with the README on the details page), a YAML quick fix, the robot page with Reveal, rotation from the CodeLens,
  * the access matrix. The others load the built folder. Each file runs once either way.
  */
