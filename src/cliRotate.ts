@@ -18,7 +18,8 @@ import { checkInstanceUrl, hostOf } from './core/instances';
 import { errorMessage, silentLogger } from './core/log';
 import { QuayClient } from './core/quay/client';
 import type { Namespace } from './core/quay/types';
-import { robotNameProblem } from './core/robotName';
+import { robotNameProblem, splitRobotName } from './core/robotName';
+import { shellQuote } from './core/shell';
 import type { ClusterScan } from './core/rotation/clusters';
 import { scanContexts, updateSecrets } from './core/rotation/clusters';
 import { executeRotation, finishRotation, type Applied, type RotationPorts } from './core/rotation/engine';
@@ -34,7 +35,7 @@ import { readPredecessor, successorName, successorSteps, type StepResult } from 
 import { testFaultFromEnv } from './core/rotation/testFault';
 import { fail, printUsage, readApiToken, UsageError } from './cliCommon';
 import type { CliIo } from './cliCommon';
-import { appliedJson, appliedText, leftAfter, loginsProve, notRotatedJson, notSearched, planJson, planText, shellWord, textBlock, updatableSecrets, type PlanView } from './cliRotateOutput';
+import { appliedJson, appliedText, leftAfter, loginsProve, notRotatedJson, notSearched, planJson, planText, textBlock, updatableSecrets, type PlanView } from './cliRotateOutput';
 
 interface Options {
   readonly origin: string;
@@ -175,7 +176,7 @@ function ports(io: CliIo, quay: QuayClient, journal: FileJournal, scan: Workspac
 /** The exact command that finishes this rotation. */
 function finishCommand(o: Options, pending: PendingRotation): string {
   return ['quay-robots', 'rotate', '--finish', '--host', pending.instanceUrl, '--robot', pending.oldUser, ...o.dirs, ...o.contexts.flatMap((c) => ['--context', c]), ...(o.kubeconfig !== undefined ? ['--kubeconfig', o.kubeconfig] : []), ...(o.kubectl !== undefined ? ['--kubectl', o.kubectl] : [])]
-    .map(shellWord)
+    .map(shellQuote)
     .join(' ');
 }
 
@@ -233,7 +234,7 @@ async function start(o: Options, io: CliIo, journal: FileJournal, token: string,
     let oldToken: string | undefined;
     let steps: { name: string; steps: ReturnType<typeof successorSteps> } | undefined;
     const notes: string[] = [];
-    const shortName = o.robot.slice(robotNamespace(o.robot).length + 1);
+    const { shortName } = splitRobotName(o.robot);
     try {
       namespace = await namespaceOf(quay, o.robot);
       if (successor !== undefined) {
@@ -271,12 +272,13 @@ async function start(o: Options, io: CliIo, journal: FileJournal, token: string,
       const pending = (await journal.list()).pending.find((q) => q.instanceUrl === o.origin && q.oldUser === o.robot);
       io.stderr(`quay-robots: ${errorMessage(e)}\n`);
       if (pending === undefined) return done(o, io, doc, 2);
-      doc.finishCommand = finishCommand(o, pending);
-      io.stderr(`Finish with:\n  ${finishCommand(o, pending)}\n`);
+      const finishing = finishCommand(o, pending);
+      doc.finishCommand = finishing;
+      io.stderr(`Finish with:\n  ${finishing}\n`);
       return done(o, io, doc, 1);
     }
     if (outcome.kind === 'not-rotated') {
-      const message = notRotatedMessage(outcome).replace('run "Quay: Finish Rotation"', `run ${finishCommand(o, outcome.pending)}`);
+      const message = notRotatedMessage(outcome, finishCommand(o, outcome.pending));
       doc.result = notRotatedJson(outcome, message);
       doc.finishCommand = outcome.oldTokenWorks ? null : finishCommand(o, outcome.pending);
       io.stderr(`quay-robots: ${message}\n`);
@@ -316,7 +318,7 @@ async function finish(o: Options, io: CliIo, journal: FileJournal, token: string
       return fail(io, `${errorMessage(e)} The rotation stays unfinished.`);
     }
     if (outcome.kind === 'nothing-found') {
-      const message = nothingFoundMessage(pending.oldUser, outcome.notSearched).replace('run "Quay: Finish Rotation" again', `run ${finishCommand(oo, pending)} again`);
+      const message = nothingFoundMessage(pending.oldUser, outcome.notSearched, finishCommand(oo, pending));
       doc.result = { finished: !outcome.journalKept, message };
       doc.finishCommand = outcome.journalKept ? finishCommand(oo, pending) : null;
       if (!o.json) io.stdout(`${message}\n`);

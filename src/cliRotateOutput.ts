@@ -6,7 +6,6 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import type { SecretMatch, SecretUpdate } from './core/k8s/clusterSecrets';
-import type { RegistryLoginResult } from './core/quay/registry';
 import { managedReason, problemLines, secretLabel, type ClusterScan } from './core/rotation/clusters';
 import type { Applied, NotRotated } from './core/rotation/engine';
 import { notScannedFiles } from './core/rotation/notScanned';
@@ -104,8 +103,6 @@ export function loginsProve(o: Pick<Applied, 'newLogin' | 'oldLogin'>): boolean 
   return o.newLogin.kind === 'ok' && (o.oldLogin === undefined || o.oldLogin.kind === 'refused');
 }
 
-const loginJson = (l: RegistryLoginResult): string => loginLine(l);
-
 /** Everything a rotation's report lists as left: failed places, not updatable ones, Secrets not updated. */
 export function leftAfter(o: Applied, v: PlanView, cwd: string): { place: string; reason: string }[] {
   const failedSecrets = o.secrets.filter((s): s is Exclude<SecretUpdate, { outcome: 'updated' }> => s.outcome !== 'updated');
@@ -127,7 +124,7 @@ export function appliedJson(o: Applied, v: PlanView, cwd: string, steps: readonl
     rescanned: o.applied.rescanned.map((f) => displayPath(f, cwd)),
     left: leftAfter(o, v, cwd),
     notSearched: notSearched(v, cwd),
-    login: { newToken: loginJson(o.newLogin), ...(o.oldLogin !== undefined ? { oldToken: loginJson(o.oldLogin) } : {}) },
+    login: { newToken: loginLine(o.newLogin), ...(o.oldLogin !== undefined ? { oldToken: loginLine(o.oldLogin) } : {}) },
   };
 }
 
@@ -156,7 +153,7 @@ export function notRotatedJson(o: NotRotated, message: string): Record<string, u
     rotated: false,
     error: message,
     oldTokenWorks: o.oldTokenWorks,
-    ...(o.oldLogin !== undefined ? { login: { oldToken: loginJson(o.oldLogin) } } : {}),
+    ...(o.oldLogin !== undefined ? { login: { oldToken: loginLine(o.oldLogin) } } : {}),
     steps: o.steps.map((s) => (s.ok ? { label: s.label, ok: true } : { label: s.label, ok: false, reason: s.reason })),
   };
 }
@@ -166,7 +163,3 @@ export function textBlock(lines: readonly string[]): string {
   return `${lines.map(visibleText).join('\n')}\n`;
 }
 
-/** A word as the shell reads it back: quoted unless it is plain. */
-export function shellWord(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}

@@ -109,7 +109,10 @@ export function rotationReport(r: RotationReportInput, displayPath: (file: strin
 }
 
 /** Why the rotation did not start, with Quay's own message, and whether the old token still works. */
-export function notRotatedMessage(o: NotRotated): string {
+/** How the editor names the way to finish; the command line passes its own `quay-robots rotate --finish …`. */
+const FINISH_IN_EDITOR = '"Quay: Finish Rotation"';
+
+export function notRotatedMessage(o: NotRotated, finish = FINISH_IN_EDITOR): string {
   const e = o.error;
   const why = `${errorMessage(e)}${e instanceof QuayApiError && e.userHint !== undefined ? ` ${e.userHint}` : ''}`;
   if (o.oldTokenWorks) {
@@ -117,13 +120,13 @@ export function notRotatedMessage(o: NotRotated): string {
     return `${why} Nothing was changed: the old token of ${o.pending.oldUser} still works${proof}.`;
   }
   const login = o.oldLogin !== undefined ? `a registry login with the old token: ${loginLine(o.oldLogin)}` : 'the old token could not be checked';
-  return `${why} Quay may have regenerated the token of ${o.pending.oldUser} before the answer was lost (${login}). Nothing was edited; run "Quay: Finish Rotation" to update the places with the current token.`;
+  return `${why} Quay may have regenerated the token of ${o.pending.oldUser} before the answer was lost (${login}). Nothing was edited; run ${finish} to update the places with the current token.`;
 }
 
 /** Finish Rotation found no place with the old token. */
-export function nothingFoundMessage(oldUser: string, notSearched: readonly string[]): string {
+export function nothingFoundMessage(oldUser: string, notSearched: readonly string[], finish = FINISH_IN_EDITOR): string {
   if (notSearched.length === 0) return `No place stores the old token of ${oldUser} any more: the rotation is finished.`;
   const shown = notSearched.slice(0, 5).join('; ');
   const more = notSearched.length > 5 ? ` and ${notSearched.length - 5} more` : '';
-  return `No searched place stores the old token of ${oldUser}, but ${notSearched.length} could not be searched and may: ${shown}${more}. The rotation stays pending: check them, then run "Quay: Finish Rotation" again.`;
+  return `No searched place stores the old token of ${oldUser}, but ${notSearched.length} could not be searched and may: ${shown}${more}. The rotation stays pending: check them, then run ${finish} again.`;
 }
