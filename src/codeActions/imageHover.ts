@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Commands } from '../constants';
-import { robotNamespace } from '../core/k8s/credentials';
+import { splitRobotName } from '../core/robotName';
 import { parseImageReference } from '../core/k8s/imageReference';
 import { documentFacts } from '../core/yaml/facts';
 import { nodeIds } from '../views/nodeIds';
@@ -53,10 +53,10 @@ export class ImageHoverProvider implements vscode.HoverProvider {
     } else {
       md.appendMarkdown(`${vscode.l10n.t('Robots that can pull')}:\n`);
       for (const p of facts.pullers) {
-        const ns = robotNamespace(p.robot);
+        const { namespace: ns, shortName } = splitRobotName(p.robot);
         const kind = ns === ref.namespace ? ('org' as const) : ('user' as const);
         const namespace = { kind, name: ns };
-        const path = [nodeIds.instance(instance.url), nodeIds.namespace(instance.url, namespace), nodeIds.robots(instance.url, namespace), nodeIds.robot(instance.url, namespace, p.robot.slice(ns.length + 1))];
+        const path = [nodeIds.instance(instance.url), nodeIds.namespace(instance.url, namespace), nodeIds.robots(instance.url, namespace), nodeIds.robot(instance.url, namespace, shortName)];
         const via = p.team !== undefined ? vscode.l10n.t(' via team {0}', p.team) : '';
         md.appendMarkdown(`- **${escapeMarkdown(p.robot)}** ${escapeMarkdown(p.role)}${escapeMarkdown(via)} · ${commandLink(vscode.l10n.t('Show in Quay view'), Commands.revealInTree, path)}\n`);
       }

@@ -21,6 +21,7 @@ import type { ApplyResult, Usage } from './places';
 import type { Replacement } from './replace';
 import { runSuccessorSteps, type StepResult, type SuccessorStep } from './successorPlan';
 import { errorMessage } from '../log';
+import { splitRobotName } from '../robotName';
 
 export type QuayPort = Pick<QuayClient, 'getRobot' | 'regenerateRobotToken' | 'registryLogin'>;
 
@@ -109,10 +110,6 @@ function definiteRefusal(error: unknown): boolean {
   return QuayApiError.is(error, ['unauthorized', 'forbidden', 'notFound', 'invalidRequest', 'conflict', 'rateLimited']);
 }
 
-function shortName(namespace: Namespace, fullName: string): string {
-  return fullName.startsWith(`${namespace.name}+`) ? fullName.slice(namespace.name.length + 1) : fullName;
-}
-
 /** Runs a plan the user agreed to: journal, regenerate (or create the successor), update every place, check, report. */
 export async function executeRotation(ports: RotationPorts, plan: RotationPlan): Promise<RotationOutcome> {
   const now = ports.now?.() ?? new Date();
@@ -134,7 +131,7 @@ export async function executeRotation(ports: RotationPorts, plan: RotationPlan):
     newToken = (await ports.quay.getRobot(plan.namespace, plan.successor.name)).token;
   } else {
     try {
-      newToken = (await ports.quay.regenerateRobotToken(plan.namespace, shortName(plan.namespace, plan.robot))).token;
+      newToken = (await ports.quay.regenerateRobotToken(plan.namespace, splitRobotName(plan.robot).shortName)).token;
     } catch (error) {
       if (definiteRefusal(error)) {
         await ports.journal.remove(pending);
@@ -173,7 +170,7 @@ export type FinishOutcome =
 
 /** Reads the new robot's current token from Quay (never kept in the journal). */
 export async function currentToken(quay: Pick<QuayPort, 'getRobot'>, pending: PendingRotation): Promise<string> {
-  const token = (await quay.getRobot(pending.namespace, shortName(pending.namespace, pending.newUser))).token;
+  const token = (await quay.getRobot(pending.namespace, splitRobotName(pending.newUser).shortName)).token;
   if (token === undefined) throw new Error(`Quay at ${pending.instanceUrl} did not return the token of ${pending.newUser}.`);
   return token;
 }
