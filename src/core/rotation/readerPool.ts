@@ -59,6 +59,11 @@ export function prestartReaders(count = defaultReaderWorkers()): void {
     w.unref();
     idle.push(w);
   }
+  endIdleLater();
+}
+
+/** The idle readers end {@link IDLE_MS} from now unless a scan takes them first. */
+function endIdleLater(): void {
   if (idleTimer !== undefined) clearTimeout(idleTimer);
   idleTimer = setTimeout(() => {
     for (const w of idle.splice(0)) void w.terminate();
@@ -196,12 +201,7 @@ export class ReaderPool {
         idle.push(w);
       } else ended.push(w);
     }
-    if (idle.length > 0) {
-      idleTimer = setTimeout(() => {
-        for (const w of idle.splice(0)) void w.terminate();
-      }, IDLE_MS);
-      idleTimer.unref();
-    }
+    if (idle.length > 0) endIdleLater();
     await Promise.all(ended.map((w) => w.terminate()));
   }
 
