@@ -108,7 +108,7 @@ function runE2e() {
   }
   console.log(`=== e2e tests in code-server: ${failures.length} failing runs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   for (const f of failures) console.log(`=== FAILED: ${f}`);
-  console.log(`=== e2e: ${reopened.length} palettes or menus closed by a focus change as they opened, opened again`);
+  console.log(`=== e2e: ${reopened.length} palettes, menus or input boxes closed by a focus change as they opened, opened again`);
   for (const r of reopened) console.log(`=== REOPENED: ${r}`);
 }
 

@@ -105,7 +105,7 @@ void test('a revoked token shows "Token rejected — Sign in again", and signing
   await session.screenshot('add-instance-04-token-rejected');
 
   const fresh = sandbox.mintToken('alice', ALL_SCOPES);
-  await clickInlineAction(page, 'Token rejected — Sign in again', 'Sign In Again', REGISTRY_VIEW);
+  await clickInlineAction(page, 'Token rejected — Sign in again', 'Sign In Again', { ...REGISTRY_VIEW, opensQuickInput: true });
   await waitForQuickInput(page, { titleOrPlaceholder: /Sign in to/ });
   await typeInQuickInput(page, fresh, { submit: true });
   await waitForQuickInputClosed(page);

@@ -39,7 +39,7 @@ void test('create a default permission for a robot, with Quay rules explained', 
   await openViewContainer(page, 'Quay');
   await expandTreeItem(page, 'acme', REGISTRY_VIEW);
   await expandTreeItem(page, 'Default permissions', REGISTRY_VIEW);
-  await clickInlineAction(page, 'Default permissions', 'Create Default Permission…', REGISTRY_VIEW);
+  await clickInlineAction(page, 'Default permissions', 'Create Default Permission…', { ...REGISTRY_VIEW, opensQuickInput: true });
   const first = await waitForQuickInput(page, { titleOrPlaceholder: /Create Default Permission \(1\/4\)/ });
   assert.match(first.placeholder ?? '', /only to repositories created after the rule/);
   await pickQuickItem(page, 'Robot account');

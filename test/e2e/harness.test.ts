@@ -261,6 +261,14 @@ void test('custom tree view: welcome, rows, expansion, inline action, context me
   assert.match(logged, /The context menu of alpha-1 was closed by a focus change to \S+ in \S+ as it opened; opening it again/);
   await waitUntil(() => readRecords().some((r) => r.event === 'itemContext' && r.value === 'alpha-1'), { message: 'Inspect Item ran on alpha-1' });
 
+  // So is an input box opened by an inline action.
+  await stealFocusOnceShown(page, '.quick-input-widget');
+  const loggedInput = await logOf(() => clickInlineAction(page, 'alpha-1', 'Rename Item…', { viewTitle: 'Fixture Tree', opensQuickInput: true }));
+  assert.match(loggedInput, /The quick input of alpha-1's Rename Item… was closed by a focus change to \S+ in \S+ as it opened; opening it again/);
+  await waitForQuickInput(page, { titleOrPlaceholder: 'Rename alpha-1' });
+  await typeInQuickInput(page, 'renamed', { submit: true });
+  await waitUntil(() => readRecords().some((r) => r.event === 'itemRename' && r.value === 'renamed'), { message: 'Rename Item got the value' });
+
   await clickViewAction(page, 'Fixture Tree', 'Log');
   await recorded('log');
   await waitForOutput(session, 'Harness Fixture', 'plain line from the fixture');

@@ -559,8 +559,8 @@ async function openQuickAccess(page: Page, key: 'F1' | 'Control+P' | 'Control+G'
  *
  * A tree view takes the focus back when a refresh of it ends while it still counts itself focused (VS Code's
  * `TreeView.doRefresh` calls `focus()`; its focus tracker clears the flag one task after the blur). So when the tree
- * had the focus (a click in it, or a modal dialog that returned it) and a command then refreshes it, a palette or
- * menu opened in that instant closes on the blur, for a person too, who opens it again. This notes that it showed
+ * had the focus (a click in it, or a modal dialog that returned it) and a command or a background load then refreshes
+ * it, a palette, menu or input box opened in that instant closes on the blur, for a person too, who opens it again. This notes that it showed
  * (even if it closed before Playwright looked), waits two tasks for the deferred blur, and opens it again (at most 3
  * times, each logged) when it was closed meanwhile.
  */
@@ -1001,18 +1001,31 @@ async function openTreeContextMenu(page: Page, treeLabel: Text, opts: { viewTitl
   await openSettled(page, `The context menu of ${String(treeLabel)}`, MENU, Date.now() + (opts.timeout ?? UI_TIMEOUT), () => row.click({ button: 'right' }));
 }
 
-/** Hovers a tree item and clicks its inline action with this title ("Refresh", "Sign In Again"). */
-export async function clickInlineAction(page: Page, treeLabel: Text, actionTitle: string, opts: { viewTitle?: Text; timeout?: number } = {}): Promise<void> {
+/**
+ * Hovers a tree item and clicks its inline action `actionTitle` ("Refresh", "Sign In Again"). `opensQuickInput`: the action opens an input box or
+ * quick pick, which a tree refresh ending in that instant closes (see `openSettled`); it is clicked again then, logged.
+ */
+export async function clickInlineAction(
+  page: Page,
+  treeLabel: Text,
+  actionTitle: string,
+  opts: { viewTitle?: Text; timeout?: number; opensQuickInput?: boolean } = {},
+): Promise<void> {
+  const timeout = opts.timeout ?? UI_TIMEOUT;
   const row = await waitForTreeItem(page, treeLabel, opts);
-  await row.hover();
-  const action = row.locator(`.actions ${actionSelector(actionTitle)}`).first();
-  try {
-    await action.waitFor({ state: 'visible', timeout: opts.timeout ?? UI_TIMEOUT });
-  } catch {
-    const shown = await row.locator('.actions a.action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    throw new Error(`Tree item ${String(treeLabel)} has no inline action "${actionTitle}"; shown: ${JSON.stringify(shown)}`);
-  }
-  await action.click();
+  const click = async (): Promise<void> => {
+    await row.hover();
+    const action = row.locator(`.actions ${actionSelector(actionTitle)}`).first();
+    try {
+      await action.waitFor({ state: 'visible', timeout });
+    } catch {
+      const shown = await row.locator('.actions a.action-label').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+      throw new Error(`Tree item ${String(treeLabel)} has no inline action "${actionTitle}"; shown: ${JSON.stringify(shown)}`);
+    }
+    await action.click();
+  };
+  if (opts.opensQuickInput === true) await openSettled(page, `The quick input of ${String(treeLabel)}'s ${actionTitle}`, QUICK_INPUT, Date.now() + timeout, click);
+  else await click();
 }
 
 /** Titles of a tree item's inline actions (shown on hover). */

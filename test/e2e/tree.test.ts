@@ -158,7 +158,7 @@ void test('a filter narrows robots without refetching, and clearing it restores 
   const { page, session } = vscode;
   await expandTreeItem(page, 'Robot accounts', REGISTRY_VIEW);
   await waitForTreeItem(page, /^api_bot_/, REGISTRY_VIEW);
-  await clickInlineAction(page, 'Robot accounts', 'Filter…', REGISTRY_VIEW);
+  await clickInlineAction(page, 'Robot accounts', 'Filter…', { ...REGISTRY_VIEW, opensQuickInput: true });
   await waitForQuickInput(page, { titleOrPlaceholder: /Filter robot accounts/ });
   await typeInQuickInput(page, '042', { submit: true });
   await waitForQuickInputClosed(page);
