@@ -105,10 +105,10 @@ export const Settings = {
 
 /**
  * Every globalState key the extension writes, in one place (no secret is ever stored under them). The keychain
- * (SecretStorage) keys are built by `tokenSecretKey` and `pendingRotationKey`.
+ * (SecretStorage) keys are built by `tokenSecretKey` and `host/pendingRotations.ts` (`PENDING_ROTATION_SECRET_PREFIX`).
  */
 export const StorageKeys = {
-  /** The SecretStorage keys of the unfinished rotations (`pendingRotationKey`), so they can be listed. */
+  /** The SecretStorage keys of the unfinished rotations (`host/pendingRotations.ts`), so they can be listed. */
   pendingRotations: 'quay.rotation.pending',
   /** `<instance> <successor>` → predecessor's full name, for Retire Predecessor. */
   successors: 'quay.rotation.successors',
@@ -120,10 +120,8 @@ export const StorageKeys = {
   hygieneContexts: 'quay.hygiene.contexts',
 } as const;
 
-/** SecretStorage key of an unfinished rotation's record (`host/pendingRotations.ts`): it holds the robot's old token. */
-export function pendingRotationKey(instanceUrl: string, oldUser: string): string {
-  return `quay.rotation:${instanceUrl}:${oldUser}`;
-}
+/** Prefix of the SecretStorage key of an unfinished rotation's record (`host/pendingRotations.ts` adds `journalKey`). */
+export const PENDING_ROTATION_SECRET_PREFIX = 'quay.rotation:';
 
 /** SecretStorage key of an instance's OAuth token. One key per instance, never anything else in it. */
 export function tokenSecretKey(instanceUrl: string): string {

@@ -1,14 +1,19 @@
 import type * as vscode from 'vscode';
-import { pendingRotationKey, StorageKeys } from '../constants';
-import { parsePendingRotation, type JournalEntries, type PendingRotation, type RotationJournal, type UnreadableRotation } from '../core/rotation/journal';
+import { PENDING_ROTATION_SECRET_PREFIX, StorageKeys } from '../constants';
+import { journalKey, parsePendingRotation, type JournalEntries, type PendingRotation, type RotationJournal, type UnreadableRotation } from '../core/rotation/journal';
 import { errorMessage } from '../core/log';
 
 /**
  * The editor's journal of unfinished rotations (`core/rotation/journal.ts`): each record in the OS keychain
- * (SecretStorage, `pendingRotationKey`: it holds the robot's old token), and the list of their keys in globalState
+ * (SecretStorage, `quay.rotation:` + `journalKey`: it holds the robot's old token), and the list of their keys in globalState
  * (`StorageKeys.pendingRotations`: no secret in it), since SecretStorage cannot be listed. A record that does not
  * read as version 1 is listed as unreadable (and stays until it is forgotten), never silently dropped.
  */
+/** SecretStorage key of an unfinished rotation's record: it holds the robot's old token. */
+function secretKey(p: Pick<PendingRotation, 'instanceUrl' | 'oldUser'>): string {
+  return PENDING_ROTATION_SECRET_PREFIX + journalKey(p);
+}
+
 export class PendingRotationStore implements RotationJournal {
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -20,14 +25,14 @@ export class PendingRotationStore implements RotationJournal {
   }
 
   async save(p: PendingRotation): Promise<void> {
-    const key = pendingRotationKey(p.instanceUrl, p.oldUser);
+    const key = secretKey(p);
     await this.secrets.store(key, JSON.stringify(p));
     const keys = this.keys();
     if (!keys.includes(key)) await this.state.update(StorageKeys.pendingRotations, [...keys, key]);
   }
 
   async remove(p: Pick<PendingRotation, 'instanceUrl' | 'oldUser'>): Promise<void> {
-    await this.forget(pendingRotationKey(p.instanceUrl, p.oldUser));
+    await this.forget(secretKey(p));
   }
 
   /** Deletes the record under `key` (a pending or an unreadable one) and its index entry. */

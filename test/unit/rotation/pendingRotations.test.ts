@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
 import type * as vscode from 'vscode';
-import { pendingRotationKey, StorageKeys } from '../../../src/constants';
+import { StorageKeys } from '../../../src/constants';
 import { PendingRotationStore } from '../../../src/host/pendingRotations';
 import type { PendingRotation } from '../../../src/core/rotation/journal';
 import { ROBOT, TOKEN } from './helpers';
@@ -23,7 +23,9 @@ function fakes(): { secrets: Map<string, string>; state: Map<string, unknown>; s
 }
 
 const record: PendingRotation = { v: 1, instanceUrl: 'https://quay.example', namespace: { kind: 'org', name: 'acme' }, oldUser: ROBOT, oldToken: TOKEN, newUser: ROBOT, startedAt: '2026-12-07T12:00:00.000Z' };
-const key = pendingRotationKey(record.instanceUrl, ROBOT);
+/** The keychain key as earlier versions wrote it: a record left by one must still be found. */
+const keyOf = (oldUser: string): string => `quay.rotation:${record.instanceUrl}:${oldUser}`;
+const key = keyOf(ROBOT);
 
 void test('the record is kept in the keychain under its key, indexed in globalState without the token, and removed', async () => {
   const f = fakes();
@@ -41,7 +43,7 @@ void test('the record is kept in the keychain under its key, indexed in globalSt
 void test('a record written before the version field is read; one this version cannot read is reported with its key, not dropped', async () => {
   const f = fakes();
   const { v: _v, ...unversioned } = record;
-  const other = pendingRotationKey(record.instanceUrl, 'acme+other');
+  const other = keyOf('acme+other');
   f.secrets.set(key, JSON.stringify(unversioned));
   f.secrets.set(other, JSON.stringify({ ...record, oldUser: 'acme+other', v: 2 }));
   f.state.set(StorageKeys.pendingRotations, [key, other]);
