@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { Settings } from '../../constants';
-import { rewriteCredentialFile } from '../../core/rotation/credentialFiles';
+import { applyToFiles } from '../../core/rotation/filePlaces';
 import { findTokenUsages, reachedByScan, textHash, userCredentialFiles, verifyUnchanged, type FindResult } from '../../core/rotation/finder';
 import { needlesFor, scanText, type TextUsage } from '../../core/rotation/match';
 import { notScannedFiles, type NotScanned } from '../../core/rotation/notScanned';
@@ -183,8 +183,8 @@ export async function pickUsages(scan: WorkspaceScan, title: string, placeHolder
  * Replaces the ticked places with the new credentials in one WorkspaceEdit (one undo step). A file that changed
  * since the scan is scanned again and edited on its current text, never on stale offsets. Files that were
  * not dirty are saved; files with unsaved changes are edited and left for the user to save.
- * The user's credential files are not part of the edit: each is rewritten on disk by `rewriteCredentialFile`
- * (mode 0600, a temporary file then a rename), never opened as a document.
+ * The user's credential files are not part of the edit: each is rewritten on disk by `applyToFiles` (mode 0600,
+ * a temporary file then a rename), never opened as a document.
  */
 export async function applyReplacement(scan: WorkspaceScan, ticked: readonly Usage[], r: Replacement): Promise<ApplyResult> {
   const byFile = new Map<string, Usage[]>();
@@ -196,22 +196,19 @@ export async function applyReplacement(scan: WorkspaceScan, ticked: readonly Usa
   const docs: { doc: vscode.TextDocument; wasDirty: boolean }[] = [];
   const needles = needlesFor(r.oldUser, r.oldToken);
   const credentials = credentialFiles();
+  const onDisk: Usage[] = [];
   for (const [file, usages] of byFile) {
     if (!credentials.has(file)) continue;
     byFile.delete(file);
     // Looked up among the open documents, never opened: an editor with unsaved changes would overwrite the new file.
     if (vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'file' && d.uri.fsPath === file && d.isDirty)) {
       failed.push({ file, reason: vscode.l10n.t('it has unsaved changes in an editor: save or revert them, then run "Quay: Finish Rotation"') });
-      continue;
-    }
-    try {
-      const done = await rewriteCredentialFile(file, scan.files.get(file), usages.map((u) => u.usage), needles, r);
-      if (done.rescanned) rescanned.push(file);
-      updated.push(...done.updated.map((usage): Usage => ({ file, usage, inWorkspace: usages[0]?.inWorkspace ?? false })));
-    } catch (error) {
-      failed.push({ file, reason: errorMessage(error) });
-    }
+    } else onDisk.push(...usages);
   }
+  const credentialResult = await applyToFiles(scan.files, onDisk, r);
+  updated.push(...credentialResult.updated);
+  rescanned.push(...credentialResult.rescanned);
+  failed.push(...credentialResult.failed);
   for (const [file, usages] of byFile) {
     let doc: vscode.TextDocument;
     try {

@@ -22,11 +22,20 @@ export async function writeKeepingMode(file: string, text: string): Promise<void
 
 /** The engine's places port over the files the plan scanned (their hashes tell which changed since). */
 export function filePlaces(files: ReadonlyMap<string, Pick<ScannedFile, 'hash'>>): PlacesPort {
-  return { apply: (usages, r) => applyToFiles(files, usages, r) };
+  return { apply: (usages, r) => applyToFiles(files, usages, r, writeKeepingMode) };
 }
 
-/** Replaces the old credentials by the new ones in the given places, file by file; a failure is a result, never thrown. */
-export async function applyToFiles(files: ReadonlyMap<string, Pick<ScannedFile, 'hash'>>, places: readonly Usage[], r: Replacement): Promise<ApplyResult> {
+/**
+ * Replaces the old credentials by the new ones in the given places, file by file, on disk (`rewriteCredentialFile`);
+ * a failure is a result, never thrown. `write` writes a file's new text (default: privately, 0600). The command
+ * line's places, and the editor's for the user's credential files, which it never opens as documents.
+ */
+export async function applyToFiles(
+  files: ReadonlyMap<string, Pick<ScannedFile, 'hash'>>,
+  places: readonly Usage[],
+  r: Replacement,
+  write?: (file: string, text: string) => Promise<void>,
+): Promise<ApplyResult> {
   const byFile = new Map<string, Usage[]>();
   for (const p of places) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
   const needles = needlesFor(r.oldUser, r.oldToken);
@@ -35,7 +44,7 @@ export async function applyToFiles(files: ReadonlyMap<string, Pick<ScannedFile, 
   const failed: { file: string; reason: string }[] = [];
   for (const [file, usages] of byFile) {
     try {
-      const done = await rewriteCredentialFile(file, files.get(file), usages.map((u) => u.usage), needles, r, writeKeepingMode);
+      const done = await rewriteCredentialFile(file, files.get(file), usages.map((u) => u.usage), needles, r, write);
       if (done.rescanned) rescanned.push(file);
       updated.push(...done.updated.map((usage) => ({ file, usage, inWorkspace: usages[0]?.inWorkspace ?? true })));
     } catch (error) {
