@@ -21,7 +21,7 @@ import { GlobalStateRotationMemory, SuccessorMemory } from './host/rotationMemor
 import { PendingRotationStore } from './host/pendingRotations';
 import { testFaultFromEnv } from './core/rotation/testFault';
 import { RobotNode } from './views/nodes/robotNode';
-import { maxTokenAgeDays } from './views/tokenAgeText';
+import { maxTokenAgeDays } from './host/settings';
 import { RegistryTreeProvider } from './views/registryTreeProvider';
 import { HygienePanel } from './webviews/hygienePanel';
 import { MatrixPanel } from './webviews/matrixPanel';

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { Settings } from '../constants';
 import { tokenAgeDays, type TokenAge } from '../core/rotation/tokenAge';
 import { isoDay } from '../core/time';
 
@@ -22,9 +21,4 @@ export function tokenAgeSource(age: TokenAge): string {
     case 'rotatedHere':
       return vscode.l10n.t('rotated from this editor ({0})', isoDay(age.since));
   }
-}
-
-/** `quay.rotation.maxTokenAgeDays`: older tokens are overdue. */
-export function maxTokenAgeDays(): number {
-  return vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.maxTokenAgeDays, 90);
 }

@@ -13,7 +13,7 @@ import { QuayApiError } from '../core/quay/errors';
 import type { Namespace } from '../core/quay/types';
 import { exactTime, isoDay } from '../core/time';
 import { kubectlFromSettings } from '../host/kubectl';
-import { maxTokenAgeDays } from '../views/tokenAgeText';
+import { maxTokenAgeDays } from '../host/settings';
 import { findingOf } from './hygieneRuns';
 import { WebviewPanelHost } from './panel';
 import { isFromHygienePage, type FromHygienePage, type HygieneExportFormat, type ToHygienePage } from './protocol';

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { TrustFixData } from '../../codeActions/fixData';
-import { Settings } from '../../constants';
+import { externalSecretsApiVersion } from '../../host/settings';
 import { githubActionsEntries, githubRepositoryProblem, kubernetesEntry, serviceAccountOf, serviceAccountSubject } from '../../core/federation/presets';
 import { addEntry } from '../../core/federation/trust';
 import { isRobotName, robotNamespace } from '../../core/k8s/credentials';
@@ -41,7 +41,7 @@ async function workspaceYaml(): Promise<{ uri: vscode.Uri; text: string }[]> {
 
 /** The ExternalSecret version to write (setting, else what the workspace uses), with the warning for v1beta1. */
 async function externalSecretsVersion(): Promise<ExternalSecretsVersion> {
-  const setting = vscode.workspace.getConfiguration(Settings.section).get<string>(Settings.externalSecretsApiVersion, 'auto');
+  const setting = externalSecretsApiVersion();
   const used = new Set<string>();
   if (setting !== 'v1' && setting !== 'v1beta1') for (const f of await workspaceYaml()) for (const v of externalSecretVersionsIn(f.text)) used.add(v);
   const { version, warn } = chooseExternalSecretsVersion(setting, used);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { Settings } from '../../constants';
+import { maxConcurrentRequests } from '../../host/settings';
 import { applyPermissionChange, type ChangeTarget } from '../../core/bulk/permissionChanges';
 import { describePlan, type PlannedChange } from '../../core/bulk/plan';
 import { runBulk, type BulkReport } from '../../core/bulk/runner';
@@ -127,7 +127,7 @@ export async function applyChanges<T extends PlannedChange>(
         changes,
         (change) => applyPermissionChange(client, ns, target(change), change),
         {
-          concurrency: vscode.workspace.getConfiguration(Settings.section).get<number>(Settings.maxConcurrentRequests, 4),
+          concurrency: maxConcurrentRequests(),
           signal: controller.signal,
           onProgress: (done, total, change) => progress.report({ increment: 100 / total, message: `${done}/${total} · ${change.repository}` }),
         },

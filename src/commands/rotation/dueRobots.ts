@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { Commands, Settings, StorageKeys } from '../../constants';
+import { Commands, StorageKeys } from '../../constants';
+import { maxTokenAgeDays, rotationReminder, turnRotationReminderOff } from '../../host/settings';
 import { dueRobots, type DueScan } from '../../core/rotation/dueRobots';
 import { TokenAgesUnavailable, type TokenAgeTracker } from '../../core/rotation/tokenAgeTracker';
-import { maxTokenAgeDays, tokenAgeText } from '../../views/tokenAgeText';
+import { tokenAgeText } from '../../views/tokenAgeText';
 import type { CommandContext } from '../commandContext';
 import { RobotRef } from '../../refs';
 import { UserCancelled } from '../runCommand';
@@ -66,7 +67,7 @@ export async function showDueRobots(c: CommandContext): Promise<void> {
  * robots whose static tokens are overdue. Keyless robots are left out.
  */
 export async function remindDueRobots(c: CommandContext, state: vscode.Memento): Promise<void> {
-  if (!vscode.workspace.getConfiguration(Settings.section).get<boolean>(Settings.rotationReminder, true)) {
+  if (!rotationReminder()) {
     c.logger.info('Rotation reminder: off (quay.rotation.dailyReminder).');
     return;
   }
@@ -86,5 +87,5 @@ export async function remindDueRobots(c: CommandContext, state: vscode.Memento):
   const off = vscode.l10n.t("Don't Remind Me");
   const choice = await vscode.window.showWarningMessage(vscode.l10n.t('{0} robot tokens are older than {1} days: {2}.', due.length, maxTokenAgeDays(), names), show, off);
   if (choice === show) await vscode.commands.executeCommand(Commands.showDueRobots);
-  if (choice === off) await vscode.workspace.getConfiguration(Settings.section).update(Settings.rotationReminder, false, vscode.ConfigurationTarget.Global);
+  if (choice === off) await turnRotationReminderOff();
 }

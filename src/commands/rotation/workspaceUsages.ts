@@ -2,7 +2,7 @@ import { existsSync, lstatSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { Settings } from '../../constants';
+import { rotationExclude } from '../../host/settings';
 import { applyToFiles } from '../../core/rotation/filePlaces';
 import { findTokenUsages, reachedByScan, textHash, userCredentialFiles, verifyUnchanged, type FindResult } from '../../core/rotation/finder';
 import { needlesFor, scanText, type TextUsage } from '../../core/rotation/match';
@@ -56,7 +56,7 @@ function dirtyTextSearched(file: string, folders: readonly string[], excludes: r
  */
 export async function scanWorkspace(user: string, token: string, title: string): Promise<WorkspaceScan> {
   const folders = roots();
-  const excludes = vscode.workspace.getConfiguration(Settings.section).get<string[]>(Settings.rotationExclude, []);
+  const excludes = rotationExclude();
   const credentials = credentialFiles();
   const result: FindResult = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title, cancellable: true },
