@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { dockerConfigJson, loginCommand, loginCommandWithToken } from '../../src/core/k8s/credentials';
-import { kubectlApplySecretCommand } from '../../src/core/k8s/manifests';
+import { kubectlApplySecretCommand, kubectlPatchServiceAccountCommand } from '../../src/core/k8s/manifests';
+import { namespaceList } from '../../src/core/k8s/names';
 import { shellQuote, shellQuoteAlways } from '../../src/core/shell';
 
 /** Every character a shell could trip on; checkToken allows any of them. */
@@ -98,6 +99,19 @@ void test('the kubectl command feeds Quay\'s .dockerconfigjson on standard input
   assert.ok(!kubectlApplySecretCommand({ host: 'quay.io', robot: 'acme+ci', scope: 'registry' }).includes('--namespace'));
   assert.ok(kubectlApplySecretCommand({ host: 'quay.io', robot: 'acme+ci', scope: 'registry' }).includes(`printf '%s:%s' 'acme+ci' "$QUAY_TOKEN"`), 'the user name single-quoted (PROJQUAY-9683)');
   assert.throws(() => kubectlApplySecretCommand({ host: 'quay.io', robot: 'acme+ci', scope: 'org', namespace: 'Not Valid' }));
+});
+
+void test('the ServiceAccount patch reaches kubectl as one JSON argument; names are checked, a namespace list is read once each', () => {
+  const command = kubectlPatchServiceAccountCommand({ serviceAccount: 'builder', namespace: 'prod', secretName: 'acme-ci-pull-secret' });
+  assert.equal(command, `kubectl patch serviceaccount builder --namespace=prod -p '{"imagePullSecrets":[{"name":"acme-ci-pull-secret"}]}'`);
+  for (const shell of SHELLS) {
+    const [patch] = run(shell, command);
+    assert.deepEqual(patch?.args, ['patch', 'serviceaccount', 'builder', '--namespace=prod', '-p', '{"imagePullSecrets":[{"name":"acme-ci-pull-secret"}]}'], shell);
+  }
+  assert.throws(() => kubectlPatchServiceAccountCommand({ serviceAccount: 'x;rm -rf', namespace: 'prod', secretName: 's' }), /not a valid/);
+  assert.throws(() => kubectlPatchServiceAccountCommand({ serviceAccount: 'builder', namespace: 'Prod', secretName: 's' }), /not a valid namespace/);
+  assert.deepEqual(namespaceList(' prod, staging  prod,,dev '), ['prod', 'staging', 'dev']);
+  assert.deepEqual(namespaceList(' , '), []);
 });
 
 void test('shellQuote: bare when safe, single-quoted otherwise', () => {

@@ -4,9 +4,8 @@ import type { CannotPullData } from '../../codeActions/fixData';
 import { pullSecretName, type SecretScope } from '../../core/k8s/credentials';
 import { instanceHost } from '../../core/instances';
 import { splitRobotName } from '../../core/robotName';
-import { kubectlApplySecretCommand, pullSecretManifest } from '../../core/k8s/manifests';
-import { namespaceProblem, objectNameProblem } from '../../core/k8s/names';
-import { shellQuote } from '../../core/shell';
+import { kubectlApplySecretCommand, kubectlPatchServiceAccountCommand, pullSecretManifest } from '../../core/k8s/manifests';
+import { namespaceList, namespaceProblem, objectNameProblem } from '../../core/k8s/names';
 import { planAddImagePullSecret } from '../../core/yaml/addImagePullSecret';
 import type { EditPlan } from '../../core/yaml/addImagePullSecret';
 import { applyEdits, singleEdit } from '../../core/yaml/edits';
@@ -166,7 +165,7 @@ export async function rolloutPullSecret(c: CommandContext, args?: unknown): Prom
     prompt: vscode.l10n.t('Namespaces, separated by spaces or commas'),
     value: target?.yamlDocument?.namespace ?? '',
     validateInput: (v) => {
-      const list = v.split(/[\s,]+/).filter((n) => n !== '');
+      const list = namespaceList(v);
       if (list.length === 0) return vscode.l10n.t('Enter at least one namespace');
       for (const n of list) {
         const problem = namespaceProblem(n);
@@ -177,17 +176,16 @@ export async function rolloutPullSecret(c: CommandContext, args?: unknown): Prom
     ignoreFocusOut: true,
   });
   if (input === undefined) throw new UserCancelled();
-  const namespaces = [...new Set(input.split(/[\s,]+/).filter((n) => n !== ''))];
+  const namespaces = namespaceList(input);
   const sa = await askServiceAccount(title, target === undefined ? 'default' : serviceAccountAt(target));
   const scope = await pickScope(robot, title);
   const destination = await tokenDestination(target?.document);
   const host = instanceHost(robot.instance);
   const name = pullSecretName(robot.robot.fullName);
   if (destination === 'kubectl') {
-    const patch = shellQuote(JSON.stringify({ imagePullSecrets: [{ name }] }));
     const lines = namespaces.flatMap((ns) => [
       kubectlApplySecretCommand({ host, robot: robot.robot.fullName, scope, namespace: ns }),
-      `kubectl patch serviceaccount ${sa} --namespace=${ns} -p ${patch}`,
+      kubectlPatchServiceAccountCommand({ serviceAccount: sa, namespace: ns, secretName: name }),
     ]);
     await copyTokenReadingCommand(c, robot, `${lines.join('\n')}\n`, vscode.l10n.t('the kubectl commands for {0} namespace(s)', namespaces.length));
     return;

@@ -111,3 +111,12 @@ export function kubectlApplySecretCommand(o: Omit<PullSecretOptions, 'token'>): 
   create.push('--dry-run=client', '-o', 'yaml');
   return `${json} | ${create.map(shellQuote).join(' ')} | kubectl apply -f -`;
 }
+
+/** `kubectl patch` giving a ServiceAccount the Secret `secretName` as its `imagePullSecrets`. */
+export function kubectlPatchServiceAccountCommand(o: { readonly serviceAccount: string; readonly namespace: string; readonly secretName: string }): string {
+  checkName(o.serviceAccount);
+  checkNamespace(o.namespace);
+  checkName(o.secretName);
+  const patch = JSON.stringify({ imagePullSecrets: [{ name: o.secretName }] });
+  return ['kubectl', 'patch', 'serviceaccount', o.serviceAccount, `--namespace=${o.namespace}`, '-p', patch].map(shellQuote).join(' ');
+}

@@ -22,6 +22,11 @@ export function objectNameProblem(name: string): string | undefined {
   return `"${name}" is not a valid Kubernetes object name (lowercase letters, digits, '-' and '.', at most 253 characters, starting and ending with a letter or digit).`;
 }
 
+/** The namespaces of a list the user typed, separated by spaces or commas, each once. */
+export function namespaceList(text: string): string[] {
+  return [...new Set(text.split(/[\s,]+/).filter((n) => n !== ''))];
+}
+
 /** Why a namespace would be rejected, or undefined. */
 export function namespaceProblem(namespace: string): string | undefined {
   if (isDnsLabel(namespace)) return undefined;
