@@ -5,8 +5,7 @@ import { RobotRef, refNamespace } from '../refs';
 import type { PermissionRef } from '../views/nodes/itemNode';
 import { RobotNode } from '../views/nodes/robotNode';
 import type { CommandContext } from './commandContext';
-import { pickInstance } from './prompts';
-import { UserCancelled } from './runCommand';
+import { pickInstance, required } from './prompts';
 
 export interface RobotTarget {
   readonly instance: InstanceConfig;
@@ -29,8 +28,7 @@ export async function pickNamespace(c: CommandContext, instance: InstanceConfig,
       ns: { kind: 'org' as const, name: o.name },
     })),
   ];
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Organization or your namespace'), ignoreFocusOut: true });
-  if (picked === undefined) throw new UserCancelled();
+  const picked = await required(vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Organization or your namespace'), ignoreFocusOut: true }));
   return picked.ns;
 }
 
@@ -44,11 +42,10 @@ export async function resolveRobot(c: CommandContext, node: unknown, title: stri
   const namespace = await pickNamespace(c, instance, node, title);
   const robots = await c.clients.get(instance.url).listRobots(namespace, { permissions: false, token: false });
   if (robots.length === 0) throw new Error(vscode.l10n.t('{0} has no robot accounts on {1}.', namespace.name, instance.url));
-  const picked = await vscode.window.showQuickPick(
+  const picked = await required(vscode.window.showQuickPick(
     robots.map((r) => ({ label: r.shortName, description: r.description, robot: r })),
     { title, placeHolder: vscode.l10n.t('Robot account'), ignoreFocusOut: true },
-  );
-  if (picked === undefined) throw new UserCancelled();
+  ));
   return { instance, namespace, robot: picked.robot };
 }
 
@@ -71,8 +68,7 @@ export async function repositoryNames(c: CommandContext, instanceUrl: string, or
 export async function pickRepository(c: CommandContext, node: unknown, title: string): Promise<{ instance: InstanceConfig; namespace: Namespace; repository: string }> {
   const { instance, org } = await pickOrg(c, node, title);
   const names = await repositoryNames(c, instance.url, org);
-  const picked = await vscode.window.showQuickPick(names, { title, placeHolder: vscode.l10n.t('Repository of {0}', org), ignoreFocusOut: true });
-  if (picked === undefined) throw new UserCancelled();
+  const picked = await required(vscode.window.showQuickPick(names, { title, placeHolder: vscode.l10n.t('Repository of {0}', org), ignoreFocusOut: true }));
   return { instance, namespace: { kind: 'org', name: org }, repository: picked };
 }
 
@@ -82,11 +78,10 @@ export async function pickPermission(c: CommandContext, node: unknown, title: st
   const client = c.clients.get(instance.url);
   const ref = { namespace: namespace.name, name: repository };
   const [users, teams] = await Promise.all([client.listRepoUserPermissions(ref), client.listRepoTeamPermissions(ref)]);
-  const picked = await vscode.window.showQuickPick(
+  const picked = await required(vscode.window.showQuickPick(
     [...users, ...teams].map((p) => ({ label: p.name, description: `${p.role} · ${p.kind}`, p })),
     { title, placeHolder: vscode.l10n.t('Permission on {0}/{1}', namespace.name, repository), ignoreFocusOut: true },
-  );
-  if (picked === undefined) throw new UserCancelled();
+  ));
   return { instance, permission: { namespace, repository, principal: picked.p.name, principalKind: picked.p.kind, role: picked.p.role } };
 }
 
@@ -95,11 +90,10 @@ export async function pickPrototype(c: CommandContext, node: unknown, title: str
   const { instance, org } = await pickOrg(c, node, title);
   const rules = await c.clients.get(instance.url).listPrototypes(org);
   if (rules.length === 0) throw new Error(vscode.l10n.t('{0} has no default permissions.', org));
-  const picked = await vscode.window.showQuickPick(
+  const picked = await required(vscode.window.showQuickPick(
     rules.map((rule) => ({ label: `${rule.delegate.name} gets ${rule.role}`, description: `created by ${rule.activatingUser?.name ?? 'anyone'}`, rule })),
     { title, ignoreFocusOut: true },
-  );
-  if (picked === undefined) throw new UserCancelled();
+  ));
   return { instance, org, rule: picked.rule };
 }
 
@@ -107,9 +101,7 @@ export async function pickPrototype(c: CommandContext, node: unknown, title: str
 export async function pickMembership(c: CommandContext, node: unknown, title: string): Promise<{ instance: InstanceConfig; org: string; team: string; member: string }> {
   const { instance, org } = await pickOrg(c, node, title);
   const client = c.clients.get(instance.url);
-  const team = await vscode.window.showQuickPick((await client.getOrganization(org)).teams.map((t) => t.name), { title, placeHolder: vscode.l10n.t('Team'), ignoreFocusOut: true });
-  if (team === undefined) throw new UserCancelled();
-  const member = await vscode.window.showQuickPick((await client.listTeamMembers(org, team)).map((m) => m.name), { title, placeHolder: vscode.l10n.t('Member of {0}', team), ignoreFocusOut: true });
-  if (member === undefined) throw new UserCancelled();
+  const team = await required(vscode.window.showQuickPick((await client.getOrganization(org)).teams.map((t) => t.name), { title, placeHolder: vscode.l10n.t('Team'), ignoreFocusOut: true }));
+  const member = await required(vscode.window.showQuickPick((await client.listTeamMembers(org, team)).map((m) => m.name), { title, placeHolder: vscode.l10n.t('Member of {0}', team), ignoreFocusOut: true }));
   return { instance, org, team, member };
 }

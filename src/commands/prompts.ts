@@ -6,6 +6,13 @@ import { refInstanceUrl } from '../refs';
 import { TreeNode } from '../views/nodes/treeNode';
 import { UserCancelled } from './runCommand';
 
+/** The answer of an input box, quick pick or dialog; none (Escape, or the box closed) cancels the command quietly. */
+export async function required<T>(answer: Thenable<T | undefined>): Promise<T> {
+  const value = await answer;
+  if (value === undefined) throw new UserCancelled();
+  return value;
+}
+
 /**
  * An input box that stays open while an asynchronous check of the value runs, and shows the check's
  * message in place when it fails, so the user can correct the value without starting over.
@@ -82,11 +89,10 @@ export async function pickInstance(store: InstanceStore, node: unknown, placeHol
   const instances = store.list();
   if (instances.length === 0) throw new Error(vscode.l10n.t('No Quay instance is configured. Run "Quay: Add Instance" first.'));
   if (instances.length === 1) return instances[0];
-  const picked = await vscode.window.showQuickPick(
+  const picked = await required(vscode.window.showQuickPick(
     instances.map((i) => ({ label: instanceLabel(i), description: i.url, instance: i })),
     { placeHolder, ignoreFocusOut: true },
-  );
-  if (picked === undefined) throw new UserCancelled();
+  ));
   return picked.instance;
 }
 

@@ -18,6 +18,7 @@ import { findingOf } from './hygieneRuns';
 import { WebviewPanelHost } from './panel';
 import { isFromHygienePage, type FromHygienePage, type HygieneExportFormat, type ToHygienePage } from './protocol';
 import { errorMessage } from '../core/log';
+import { required } from '../commands/prompts';
 
 interface Run {
   readonly run: number;
@@ -169,7 +170,7 @@ export class HygienePanel {
     }
     if (names.length === 0) return { kubectl, contexts: [] };
     const last = new Set(this.c.state.get<string[]>(StorageKeys.hygieneContexts, []));
-    const picked = await vscode.window.showQuickPick(
+    const picked = await required(vscode.window.showQuickPick(
       names.map((name) => ({ label: name, picked: last.has(name) })),
       {
         title: vscode.l10n.t('Review the robots of {0}', this.org),
@@ -177,8 +178,7 @@ export class HygienePanel {
         canPickMany: true,
         ignoreFocusOut: true,
       },
-    );
-    if (picked === undefined) throw new UserCancelled();
+    ));
     const contexts = picked.map((p) => p.label);
     await this.c.state.update(StorageKeys.hygieneContexts, contexts);
     return { kubectl, contexts };

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { KubectlError, type Kubectl } from '../../core/k8s/kubectl';
 import { kubectlFromSettings } from '../../host/kubectl';
 import { UserCancelled } from '../runCommand';
+import { required } from '../prompts';
 
 /** A ServiceAccount, as `system:serviceaccount:<namespace>:<name>` names it. */
 export interface ServiceAccountRef {
@@ -71,13 +72,12 @@ export async function pickClusterServiceAccount(kubectl: Kubectl, context: strin
   );
   if (picked === undefined) throw new UserCancelled();
   if (picked.sa !== undefined) return picked.sa;
-  const value = await vscode.window.showInputBox({
+  const value = await required(vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t('namespace/name of the ServiceAccount'),
     ignoreFocusOut: true,
     validateInput: (v) => (/^[a-z0-9.-]+\/[a-z0-9.-]+$/.test(v.trim()) ? undefined : vscode.l10n.t('namespace/name, e.g. prod/app')),
-  });
-  if (value === undefined) throw new UserCancelled();
+  }));
   const [namespace = '', name = ''] = value.trim().split('/');
   return { namespace, name };
 }

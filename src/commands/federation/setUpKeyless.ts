@@ -28,6 +28,7 @@ import { UserCancelled } from '../runCommand';
 import { checkIssuerFromEditor, pickAfterIssuerCheck } from './checkIssuer';
 import { clusterIssuer, pickContext, pickClusterServiceAccount, type ServiceAccountRef } from './cluster';
 import { changeTrust, currentTrust, resolveKeylessRobot, validateIssuerInput } from './trust';
+import { required } from '../prompts';
 
 /** A proposed entry with why it looks as it does, and the rows to show beside it (a pasted token's claims). */
 interface Proposal extends EntryForm {
@@ -38,21 +39,19 @@ interface Proposal extends EntryForm {
 }
 
 async function ask(title: string, prompt: string, options: { value?: string; placeHolder?: string; validate?: (v: string) => string | vscode.InputBoxValidationMessage | undefined } = {}): Promise<string> {
-  const value = await vscode.window.showInputBox({
+  const value = await required(vscode.window.showInputBox({
     title,
     prompt,
     ignoreFocusOut: true,
     ...(options.value !== undefined ? { value: options.value } : {}),
     ...(options.placeHolder !== undefined ? { placeHolder: options.placeHolder } : {}),
     validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Required') : options.validate?.(v.trim())),
-  });
-  if (value === undefined) throw new UserCancelled();
+  }));
   return value.trim();
 }
 
 async function pick<T extends vscode.QuickPickItem>(items: readonly T[], title: string, placeHolder: string): Promise<T> {
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true, matchOnDescription: true, matchOnDetail: true });
-  if (picked === undefined) throw new UserCancelled();
+  const picked = await required(vscode.window.showQuickPick(items, { title, placeHolder, ignoreFocusOut: true, matchOnDescription: true, matchOnDetail: true }));
   return picked;
 }
 
@@ -184,7 +183,7 @@ async function spiffeProposal(title: string): Promise<Proposal> {
 
 /** Reads a pasted token, decoding it locally without verifying it; the token leaves nothing behind. */
 export async function askForToken(title: string, prompt: string): Promise<DecodedJwt & { readonly raw: string }> {
-  const raw = await vscode.window.showInputBox({
+  const raw = await required(vscode.window.showInputBox({
     title,
     prompt,
     password: true,
@@ -197,8 +196,7 @@ export async function askForToken(title: string, prompt: string): Promise<Decode
         return error instanceof JwtFormatError ? error.message : String(error);
       }
     },
-  });
-  if (raw === undefined) throw new UserCancelled();
+  }));
   return { ...decodeJwt(raw), raw: raw.trim().replace(/^bearer\s+/i, '') };
 }
 

@@ -19,6 +19,7 @@ import { UserCancelled } from '../runCommand';
 import { pickContext, pickClusterServiceAccount } from './cluster';
 import { askForToken, claimRows } from './setUpKeyless';
 import { currentTrust, entryOf, resolveKeylessRobot } from './trust';
+import { required } from '../prompts';
 
 type Jwt = DecodedJwt & { readonly raw: string };
 
@@ -47,7 +48,7 @@ async function serviceAccountToken(target: RobotTarget, entries: readonly Federa
   const host = instanceHost(target.instance);
   // Entries with audiences (where Quay returns them): Quay checks aud against them.
   const checked = [...new Set(entries.flatMap((e) => e.audiences ?? []))];
-  const audience = await vscode.window.showInputBox({
+  const audience = await required(vscode.window.showInputBox({
     title,
     prompt:
       checked.length > 0
@@ -55,8 +56,7 @@ async function serviceAccountToken(target: RobotTarget, entries: readonly Federa
         : vscode.l10n.t('Audience of the token (no entry has audiences, so Quay does not check it; use what your workloads request)'),
     value: checked[0] ?? host,
     ignoreFocusOut: true,
-  });
-  if (audience === undefined) throw new UserCancelled();
+  }));
   const { token } = await kubectl.requestToken(context, sa.namespace, sa.name, audience.trim() === '' ? host : audience.trim());
   return { ...decodeJwt(token), raw: token };
 }
@@ -66,8 +66,7 @@ async function pickToken(target: RobotTarget, entries: readonly FederationEntry[
   const paste = { label: vscode.l10n.t('$(clippy) Paste a token'), detail: vscode.l10n.t('e.g. from kubectl create token <sa> --audience … or a CI job') };
   const file = { label: vscode.l10n.t('$(file) Read it from a file…'), detail: vscode.l10n.t('e.g. a projected service account token') };
   const cluster = { label: vscode.l10n.t('$(cloud) Use a ServiceAccount token'), detail: vscode.l10n.t('requested now from a cluster of your kubeconfig (TokenRequest), never shown') };
-  const picked = await vscode.window.showQuickPick([paste, file, cluster], { title, placeHolder: vscode.l10n.t('The OIDC token (JWT) to exchange'), ignoreFocusOut: true });
-  if (picked === undefined) throw new UserCancelled();
+  const picked = await required(vscode.window.showQuickPick([paste, file, cluster], { title, placeHolder: vscode.l10n.t('The OIDC token (JWT) to exchange'), ignoreFocusOut: true }));
   if (picked === cluster) return serviceAccountToken(target, entries, title);
   return picked === file ? tokenFromFile(title) : askForToken(title, vscode.l10n.t('Paste the OIDC token (JWT). It is sent only to Quay, only when you confirm, and never stored.'));
 }

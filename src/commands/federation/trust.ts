@@ -11,6 +11,7 @@ import type { CommandContext } from '../commandContext';
 import { KeylessEntryRef } from '../../refs';
 import { resolveRobot, type RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
+import { required } from '../prompts';
 
 /** The robot of a trust command: from a robot row, its "Keyless federation" group or one of its entries; else picked. */
 export async function resolveKeylessRobot(c: CommandContext, node: unknown, title: string): Promise<RobotTarget> {
@@ -133,7 +134,7 @@ export function validateIssuerInput(issuer: string): vscode.InputBoxValidationMe
 
 /** Asks for an issuer, then a subject, validated in place; `initial` prefills them (Edit…). */
 export async function askEntry(title: string, others: readonly FederationEntry[], initial?: FederationEntry): Promise<FederationEntry> {
-  const issuer = await vscode.window.showInputBox({
+  const issuer = await required(vscode.window.showInputBox({
     title: `${title} (1/2)`,
     prompt: vscode.l10n.t('Issuer URL: exactly the iss claim of the tokens (https://…)'),
     value: initial?.issuer ?? '',
@@ -144,17 +145,15 @@ export async function askEntry(title: string, others: readonly FederationEntry[]
       if (trimmed === '') return vscode.l10n.t('Enter the issuer URL');
       return validateIssuerInput(trimmed);
     },
-  });
-  if (issuer === undefined) throw new UserCancelled();
-  const subject = await vscode.window.showInputBox({
+  }));
+  const subject = await required(vscode.window.showInputBox({
     title: `${title} (2/2)`,
     prompt: vscode.l10n.t('Subject: exactly the sub claim of the tokens'),
     value: initial?.subject ?? '',
     placeHolder: 'system:serviceaccount:<namespace>:<name>',
     ignoreFocusOut: true,
     validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter the subject') : entryProblem({ issuer: issuer.trim(), subject: v.trim() }, others)),
-  });
-  if (subject === undefined) throw new UserCancelled();
+  }));
   return { issuer: issuer.trim(), subject: subject.trim() };
 }
 
@@ -231,10 +230,9 @@ export async function removeAllTrust(c: CommandContext, node?: unknown): Promise
 
 async function pickEntry(entries: readonly FederationEntry[], title: string): Promise<FederationEntry> {
   if (entries.length === 0) throw new Error(vscode.l10n.t('This robot trusts no issuer.'));
-  const picked = await vscode.window.showQuickPick(
+  const picked = await required(vscode.window.showQuickPick(
     entries.map((e) => ({ ...entryDisplay(e, vscode.l10n.t('contains control characters (shown escaped)')), entry: e })),
     { title, ignoreFocusOut: true },
-  );
-  if (picked === undefined) throw new UserCancelled();
+  ));
   return picked.entry;
 }

@@ -13,8 +13,8 @@ import { deletePrototype } from '../prototypes/prototypeCommands';
 import { deleteRobot } from '../robots/deleteRobot';
 import { rotateToken } from '../rotation/rotateToken';
 import { rotateWithSuccessor } from '../rotation/successor';
-import { UserCancelled } from '../runCommand';
 import { removeFromTeam } from '../teams/teamMembership';
+import { required } from '../prompts';
 
 /** Where a fix was asked from a file (a quick fix): that file and line, so a manifest edit lands there. */
 export interface FixPlace {
@@ -33,7 +33,7 @@ export function robotRef(instance: InstanceConfig, namespace: Namespace, fullNam
 /**
  * Runs the fix a finding offers through the existing flow for it (house-style: plan → apply → report for grants,
  * the commands' own modals for delete, rotate, team and default permission, the successor and ExternalSecret flows).
- * Resolves when the flow ran to its end; throws {@link UserCancelled} when the user backed out, like the commands.
+ * Resolves when the flow ran to its end; throws UserCancelled (runCommand.ts) when the user backed out, like the commands.
  *
  * Only the finding's own data is used (the robot, its namespace, the repositories, teams and default permissions of
  * its evidence), and every grant is read again from Quay before a plan is made: a finding from an older review
@@ -125,11 +125,10 @@ async function removeFromTeams(c: CommandContext, instance: InstanceConfig, name
   if (teams.length === 0) throw new Error(vscode.l10n.t('The finding about {0} names no team.', finding.robot));
   let team = teams[0];
   if (teams.length > 1) {
-    const picked = await vscode.window.showQuickPick(
+    const picked = await required(vscode.window.showQuickPick(
       (finding.evidence.teams ?? []).map((t) => ({ label: t.team, description: t.role })),
       { title: vscode.l10n.t('Remove {0} from a team', finding.robot), ignoreFocusOut: true },
-    );
-    if (picked === undefined) throw new UserCancelled();
+    ));
     team = picked.label;
   }
   await removeFromTeam(c, new MembershipRef(instance.url, namespace.name, team, finding.robot));

@@ -3,11 +3,12 @@ import { checkInstanceUrl, isLoopbackHost, type InstanceConfig } from '../../cor
 import type { CommandContext } from '../commandContext';
 import { UserCancelled } from '../runCommand';
 import { askToken } from './askToken';
+import { required } from '../prompts';
 
 /** "Quay: Add Instance": URL, then token; the token is checked with GET /api/v1/user/ before it is stored. */
 export async function addInstance(c: CommandContext): Promise<void> {
   const title = vscode.l10n.t('Add Quay Instance');
-  const url = await vscode.window.showInputBox({
+  const url = await required(vscode.window.showInputBox({
     title: `${title} (1/2)`,
     prompt: vscode.l10n.t('URL of the Quay instance: quay.io or your self-hosted Red Hat Quay'),
     value: 'https://quay.io',
@@ -16,8 +17,7 @@ export async function addInstance(c: CommandContext): Promise<void> {
       const check = checkInstanceUrl(v, true);
       return check.ok ? undefined : check.message;
     },
-  });
-  if (url === undefined) throw new UserCancelled();
+  }));
   let check = checkInstanceUrl(url);
   let allowHttp = false;
   if (!check.ok) {

@@ -27,6 +27,7 @@ import { UserCancelled } from '../runCommand';
 import { applyTextEdits, assertUnchanged, isManifestArgs, manifestTarget, openUntitled, pickScope, refused, type ManifestTarget } from './manifestEditing';
 import type { SecretScope } from '../../core/k8s/credentials';
 import { workspaceYamlFiles } from '../../host/workspaceYaml';
+import { required } from '../prompts';
 
 /** The YAML texts of the workspace (`workspaceYamlFiles`, open documents as edited). */
 async function workspaceYaml(): Promise<{ uri: vscode.Uri; text: string }[]> {
@@ -50,8 +51,7 @@ async function externalSecretsVersion(): Promise<ExternalSecretsVersion> {
 }
 
 async function input(title: string, prompt: string, value: string, validate: (v: string) => string | undefined): Promise<string> {
-  const answer = await vscode.window.showInputBox({ title, prompt, value, validateInput: (v) => validate(v.trim()), ignoreFocusOut: true });
-  if (answer === undefined) throw new UserCancelled();
+  const answer = await required(vscode.window.showInputBox({ title, prompt, value, validateInput: (v) => validate(v.trim()), ignoreFocusOut: true }));
   return answer.trim();
 }
 
@@ -70,8 +70,7 @@ async function pickFileServiceAccount(target: ManifestTarget | undefined, namesp
     ...inFile.map((w): Item => ({ label: w.name ?? '', description: vscode.l10n.t('in this file'), sa: w.name })),
     { label: vscode.l10n.t('$(add) New ServiceAccount…'), detail: vscode.l10n.t('Added to the file, used only to mint tokens for the generator') },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('ServiceAccount whose tokens the generator exchanges at Quay'), ignoreFocusOut: true });
-  if (picked === undefined) throw new UserCancelled();
+  const picked = await required(vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('ServiceAccount whose tokens the generator exchanges at Quay'), ignoreFocusOut: true }));
   return picked.sa ?? (await input(title, vscode.l10n.t('Name of the new ServiceAccount'), 'quay-token', (v) => objectNameProblem(v)));
 }
 
@@ -154,8 +153,7 @@ async function workspaceStores(): Promise<{ kind: SecretStoreKind; name: string;
 
 async function typedStore(title: string): Promise<{ kind: SecretStoreKind; name: string }> {
   const kinds: { label: SecretStoreKind }[] = [{ label: 'ClusterSecretStore' }, { label: 'SecretStore' }];
-  const kind = await vscode.window.showQuickPick(kinds, { title, placeHolder: vscode.l10n.t('Kind of the store'), ignoreFocusOut: true });
-  if (kind === undefined) throw new UserCancelled();
+  const kind = await required(vscode.window.showQuickPick(kinds, { title, placeHolder: vscode.l10n.t('Kind of the store'), ignoreFocusOut: true }));
   return { kind: kind.label, name: await input(title, vscode.l10n.t('Name of the {0}', kind.label), '', (v) => objectNameProblem(v)) };
 }
 

@@ -15,6 +15,7 @@ import type { CommandContext } from '../commandContext';
 import type { RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
 import { errorMessage } from '../../core/log';
+import { required } from '../prompts';
 
 /** Where a manifest command works: a YAML document and an offset in it (the cursor, or the code action's). */
 export interface ManifestTarget {
@@ -179,16 +180,14 @@ export async function pickSecretName(c: CommandContext, target: ManifestTarget, 
     out.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: vscode.l10n.t('$(edit) Enter a Secret name…') });
     return out;
   };
-  const picked = await vscode.window.showQuickPick(items(), { title, placeHolder: vscode.l10n.t('Pull Secret to reference'), ignoreFocusOut: true, matchOnDescription: true });
-  if (picked === undefined) throw new UserCancelled();
+  const picked = await required(vscode.window.showQuickPick(items(), { title, placeHolder: vscode.l10n.t('Pull Secret to reference'), ignoreFocusOut: true, matchOnDescription: true }));
   if (picked.secretName !== undefined) return picked.secretName;
-  const typed = await vscode.window.showInputBox({
+  const typed = await required(vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t('Name of a Secret of type kubernetes.io/dockerconfigjson'),
     validateInput: (v) => (v.trim() === '' ? vscode.l10n.t('Enter a name') : objectNameProblem(v.trim())),
     ignoreFocusOut: true,
-  });
-  if (typed === undefined) throw new UserCancelled();
+  }));
   return typed.trim();
 }
 
@@ -196,13 +195,12 @@ export async function pickSecretName(c: CommandContext, target: ManifestTarget, 
 export async function pickScope(t: RobotTarget, title: string): Promise<SecretScope> {
   const host = instanceHost(t.instance);
   if (t.namespace.kind !== 'org') return 'registry';
-  const picked = await vscode.window.showQuickPick(
+  const picked = await required(vscode.window.showQuickPick(
     [
       { label: vscode.l10n.t('Organization'), description: vscode.l10n.t('auths key {0}/{1}: only images of {1}', host, t.namespace.name), scope: 'org' as const },
       { label: vscode.l10n.t('Registry'), description: vscode.l10n.t('auths key {0}: every image on {0}', host), scope: 'registry' as const },
     ],
     { title: `${title}: ${t.robot.fullName}`, placeHolder: vscode.l10n.t('Secret scope (which images the credentials are offered for)'), ignoreFocusOut: true },
-  );
-  if (picked === undefined) throw new UserCancelled();
+  ));
   return picked.scope;
 }

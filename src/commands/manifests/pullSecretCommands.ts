@@ -18,7 +18,6 @@ import type { CommandContext } from '../commandContext';
 import { resolveRobot, type RobotTarget } from '../pickers';
 import { referenceFromStore } from './externalSecretCommands';
 import { copyTokenReadingCommand, fetchRobotToken } from '../robots/credentials';
-import { UserCancelled } from '../runCommand';
 import {
   applyTextEdits,
   assertUnchanged,
@@ -31,6 +30,7 @@ import {
   tokenDestination,
   type ManifestTarget,
 } from './manifestEditing';
+import { required } from '../prompts';
 
 function describeTargets(plan: EditPlan): string {
   return plan.targets.map((t) => `${t.kind} ${t.name ?? ''}`.trim()).join(', ');
@@ -124,14 +124,13 @@ function serviceAccountAt(target: ManifestTarget): string {
 }
 
 async function askServiceAccount(title: string, value: string): Promise<string> {
-  const sa = await vscode.window.showInputBox({
+  const sa = await required(vscode.window.showInputBox({
     title,
     prompt: vscode.l10n.t('ServiceAccount that gets the pull secret (pods running as it can then pull)'),
     value,
     validateInput: (v) => objectNameProblem(v.trim()),
     ignoreFocusOut: true,
-  });
-  if (sa === undefined) throw new UserCancelled();
+  }));
   return sa.trim();
 }
 
@@ -160,7 +159,7 @@ export async function rolloutPullSecret(c: CommandContext, args?: unknown): Prom
   const title = vscode.l10n.t('Roll Out a Pull Secret');
   const target = await manifestTarget(c, args, false);
   const robot = await resolveRobot(c, isManifestArgs(args) ? undefined : args, title);
-  const input = await vscode.window.showInputBox({
+  const input = await required(vscode.window.showInputBox({
     title: `${title}: ${robot.robot.fullName}`,
     prompt: vscode.l10n.t('Namespaces, separated by spaces or commas'),
     value: target?.yamlDocument?.namespace ?? '',
@@ -174,8 +173,7 @@ export async function rolloutPullSecret(c: CommandContext, args?: unknown): Prom
       return undefined;
     },
     ignoreFocusOut: true,
-  });
-  if (input === undefined) throw new UserCancelled();
+  }));
   const namespaces = namespaceList(input);
   const sa = await askServiceAccount(title, target === undefined ? 'default' : serviceAccountAt(target));
   const scope = await pickScope(robot, title);

@@ -3,7 +3,7 @@ import { RepositoryNode } from '../../views/nodes/repositoryNode';
 import { nodeIds } from '../../views/nodeIds';
 import type { CommandContext } from '../commandContext';
 import { pickRepository } from '../pickers';
-import { askUserName } from '../prompts';
+import { askUserName, required } from '../prompts';
 import { UserCancelled } from '../runCommand';
 import { pickRole } from './bulkChange';
 
@@ -17,15 +17,14 @@ export async function addPermission(c: CommandContext, node?: unknown): Promise<
   const fullName = `${ns.name}/${target.repository}`;
   const client = c.clients.get(instanceUrl);
   const title = vscode.l10n.t('Add permission on {0}', fullName);
-  const kind = await vscode.window.showQuickPick(
+  const kind = await required(vscode.window.showQuickPick(
     [
       { label: vscode.l10n.t('Robot account'), pick: 'robot' as const },
       ...(ns.kind === 'org' ? [{ label: vscode.l10n.t('Team'), pick: 'team' as const }] : []),
       { label: vscode.l10n.t('User'), pick: 'user' as const },
     ],
     { title, ignoreFocusOut: true },
-  );
-  if (kind === undefined) throw new UserCancelled();
+  ));
   let name: string | undefined;
   if (kind.pick === 'robot') {
     const robots = await client.listRobots(ns);

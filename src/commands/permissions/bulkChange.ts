@@ -10,6 +10,7 @@ import { UserCancelled } from '../runCommand';
 import { ROLES_HELP } from './roles';
 import { errorMessage } from '../../core/log';
 import { splitRobotName } from '../../core/robotName';
+import { required } from '../prompts';
 
 /*
  * The steps of a bulk permission change in the editor (pick repositories and a role, confirm the plan, apply it with
@@ -56,11 +57,10 @@ export async function pickRepositories(
 /** Read, write or admin, with the advice of the seed articles: pull-only consumers need read. */
 export async function pickRole(title: string, preselect: Role): Promise<Role> {
   const items = ROLES_HELP.map((r) => ({ label: r.role, description: r.help, picked: r.role === preselect, role: r.role }));
-  const qp = await vscode.window.showQuickPick(
+  const qp = await required(vscode.window.showQuickPick(
     [...items].sort((a, b) => Number(b.picked) - Number(a.picked)),
     { title, placeHolder: vscode.l10n.t('Role (clusters and pipelines that only pull need read)'), ignoreFocusOut: true },
-  );
-  if (qp === undefined) throw new UserCancelled();
+  ));
   return qp.role;
 }
 

@@ -10,7 +10,7 @@ import type { CommandContext } from '../commandContext';
 import { applyGrants, confirmPlan, pickRole, showBulkReport } from '../permissions/bulkChange';
 import { PrototypeRef, RobotRef } from '../../refs';
 import { pickNamespace, pickPrototype, repositoryNames } from '../pickers';
-import { askUserName, pickInstance } from '../prompts';
+import { askUserName, pickInstance, required } from '../prompts';
 import { UserCancelled } from '../runCommand';
 
 const RULES = () => prototypeRulesMarkdown().replace(/\*\*/g, '').split('\n\n').join(' ');
@@ -48,14 +48,13 @@ export async function createPrototype(c: CommandContext, node?: unknown): Promis
   }
   if (delegate === undefined || delegate === '') throw new UserCancelled();
   const role = await pickRole(`${title} (3/4)`, 'read');
-  const creator = await vscode.window.showQuickPick(
+  const creator = await required(vscode.window.showQuickPick(
     [
       { label: vscode.l10n.t('Anyone'), description: vscode.l10n.t('applies to repositories created by any user'), anyone: true },
       { label: vscode.l10n.t('A specific user…'), description: vscode.l10n.t('a rule for one creator beats a rule for anyone'), anyone: false },
     ],
     { title: `${title} (4/4)`, placeHolder: vscode.l10n.t('Repositories created by… (repositories created by robots get no default permissions)'), ignoreFocusOut: true },
-  );
-  if (creator === undefined) throw new UserCancelled();
+  ));
   const activatingUser = creator.anyone ? undefined : await askUserName(`${title} (4/4)`, vscode.l10n.t('Username of the creator'));
   const rule = await client.createPrototype(org, { role, delegate: { kind: kind.pick, name: delegate }, ...(activatingUser !== undefined ? { activatingUser } : {}) });
   c.tree.refreshIds([nodeIds.prototypes(instance.url, { kind: 'org', name: org })]);

@@ -9,6 +9,7 @@ import { pickInstanceForCreation } from './robotCreation';
 import { UserCancelled } from '../runCommand';
 import { applyGrants, pickRepositories, pickRole } from '../permissions/bulkChange';
 import { errorMessage } from '../../core/log';
+import { required } from '../prompts';
 
 /**
  * "Create Robot Account": a multi-step quick input (namespace, name validated live with Quay's rule,
@@ -28,13 +29,12 @@ export async function createRobot(c: CommandContext, node?: unknown): Promise<vo
     validateInput: (v) => (v === '' ? undefined : robotNameProblem(v)),
   });
   if (shortName === undefined || shortName === '') throw new UserCancelled();
-  const description = await vscode.window.showInputBox({
+  const description = await required(vscode.window.showInputBox({
     title: `${title} (3/5)`,
     prompt: vscode.l10n.t('Description (optional): what uses this robot, e.g. "Pulls images for the prod cluster"'),
     ignoreFocusOut: true,
     validateInput: (v) => (v.length > 255 ? vscode.l10n.t('At most 255 characters') : undefined),
-  });
-  if (description === undefined) throw new UserCancelled();
+  }));
 
   let repositories: string[] = [];
   let role: Role = 'read';
@@ -43,22 +43,20 @@ export async function createRobot(c: CommandContext, node?: unknown): Promise<vo
   if (ns.kind === 'org') {
     repositories = await pickRepositories(c, instance.url, ns.name, new Set(), `${title} (4/5)`, { optional: true });
     if (repositories.length > 0) role = await pickRole(`${title} (4/5)`, 'read');
-    const extras = await vscode.window.showQuickPick(
+    const extras = await required(vscode.window.showQuickPick(
       [
         { label: vscode.l10n.t('Default permission'), description: vscode.l10n.t('also grant a role on repositories created from now on'), key: 'prototype' },
         { label: vscode.l10n.t('Teams'), description: vscode.l10n.t('add the robot to teams'), key: 'teams' },
       ],
       { title: `${title} (5/5)`, placeHolder: vscode.l10n.t('Optional: pick extras, or press Enter for none'), canPickMany: true, ignoreFocusOut: true },
-    );
-    if (extras === undefined) throw new UserCancelled();
+    ));
     if (extras.some((e) => e.key === 'prototype')) prototypeRole = await pickRole(vscode.l10n.t('Default permission for new repositories'), role);
     if (extras.some((e) => e.key === 'teams')) {
       const org = await client.getOrganization(ns.name);
-      const picked = await vscode.window.showQuickPick(
+      const picked = await required(vscode.window.showQuickPick(
         org.teams.map((t) => ({ label: t.name, description: t.role })),
         { title: vscode.l10n.t('Teams for {0}+{1}', ns.name, shortName), canPickMany: true, ignoreFocusOut: true },
-      );
-      if (picked === undefined) throw new UserCancelled();
+      ));
       teams = picked.map((p) => p.label);
     }
   }

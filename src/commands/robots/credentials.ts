@@ -8,6 +8,7 @@ import { TOKEN_VARIABLE } from '../../core/shell';
 import type { CommandContext } from '../commandContext';
 import { resolveRobot, type RobotTarget } from '../pickers';
 import { UserCancelled } from '../runCommand';
+import { required } from '../prompts';
 
 type Format = 'username' | 'token' | 'docker' | 'podman' | 'dockerWithToken' | 'podmanWithToken' | 'configRegistry' | 'configOrg';
 
@@ -103,8 +104,7 @@ async function pickDockerConfigPath(title: string): Promise<string> {
     { label: fallback, description: existsSync(fallback) ? vscode.l10n.t('docker\'s configuration: the entry is merged in') : vscode.l10n.t('docker\'s configuration (a new file)'), path: fallback },
     { label: vscode.l10n.t('$(folder-opened) Another file…') },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title, ignoreFocusOut: true });
-  if (picked === undefined) throw new UserCancelled();
+  const picked = await required(vscode.window.showQuickPick(items, { title, ignoreFocusOut: true }));
   if (picked.path !== undefined) return picked.path;
   const chosen = await vscode.window.showSaveDialog({ title, defaultUri: vscode.Uri.file(fallback), saveLabel: vscode.l10n.t('Add Credentials'), filters: { JSON: ['json'] } });
   if (chosen === undefined) throw new UserCancelled();

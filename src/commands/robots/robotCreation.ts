@@ -3,7 +3,7 @@ import { robotCreationDisallowed } from '../../core/capabilities';
 import { instanceHost, instanceLabel, type InstanceConfig } from '../../core/instances';
 import { robotCreationDisabledReason } from '../../views/capabilityText';
 import type { CommandContext } from '../commandContext';
-import { instanceUrlOf } from '../prompts';
+import { instanceUrlOf, required } from '../prompts';
 import { UserCancelled } from '../runCommand';
 
 /**
@@ -56,7 +56,7 @@ export async function pickInstanceForCreation(c: CommandContext, node: unknown, 
   const only = allowed.length === 1 ? allowed[0] : undefined;
   if (only !== undefined) return only;
   const left = c.store.list().filter((i) => !allowed.includes(i));
-  const picked = await vscode.window.showQuickPick(
+  const picked = await required(vscode.window.showQuickPick(
     allowed.map((i) => ({ label: instanceLabel(i), description: i.url, instance: i })),
     {
       title,
@@ -66,8 +66,7 @@ export async function pickInstanceForCreation(c: CommandContext, node: unknown, 
           : vscode.l10n.t('Quay instance'),
       ignoreFocusOut: true,
     },
-  );
-  if (picked === undefined) throw new UserCancelled();
+  ));
   return picked.instance;
 }
 

@@ -6,8 +6,8 @@ import { KubectlError } from '../../core/k8s/kubectl';
 import { kubectlFromSettings, kubectlRefusal } from '../../host/kubectl';
 import { instanceHost } from '../../core/instances';
 import { resolveRobot } from '../pickers';
-import { UserCancelled } from '../runCommand';
 import type { CommandContext } from '../commandContext';
+import { required } from '../prompts';
 
 /**
  * The "Clusters" part of the plan: the user picks kubeconfig contexts (the current one preselected; none picked
@@ -29,11 +29,10 @@ export async function scanClusters(c: CommandContext, filter: RobotFilter, title
   }
   c.logger.info(`Clusters: ${names.length} kubeconfig contexts (current: ${current ?? 'none'}) through ${kubectl.path}`);
   if (names.length === 0) return { ...empty, unreachable: [] };
-  const picked = await vscode.window.showQuickPick(
+  const picked = await required(vscode.window.showQuickPick(
     names.map((name) => ({ label: name, description: name === current ? vscode.l10n.t('current context') : '', picked: name === current })),
     { title, placeHolder: vscode.l10n.t('Clusters: kubeconfig contexts to search for pull Secrets holding {0} (none: skip clusters)', robot), canPickMany: true, ignoreFocusOut: true },
-  );
-  if (picked === undefined) throw new UserCancelled();
+  ));
   const contexts = picked.map((p) => p.label);
   const scan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Looking for pull Secrets holding {0}…', robot) }, (progress) =>
     scanContexts(kubectl, contexts, filter, (context) => progress.report({ message: context })),

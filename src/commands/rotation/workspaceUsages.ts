@@ -15,6 +15,7 @@ import { describeEncoding, type ApplyResult, type Usage, type WorkspaceScan } fr
 import { clusterEsLabel, readsFrom, workspaceEsLabel } from './externalSecretUsages';
 import type { ClusterExternalSecret } from '../../core/k8s/clusterExternalSecrets';
 import { errorMessage } from '../../core/log';
+import { required } from '../prompts';
 
 /** `folder/relative/path` inside the workspace, `~/…` under the home folder, else the absolute path. */
 export function displayPath(file: string): string {
@@ -170,8 +171,7 @@ export async function pickUsages(scan: WorkspaceScan, title: string, placeHolder
       })),
     );
   }
-  const picked = await vscode.window.showQuickPick(items, { title, placeHolder, canPickMany: true, ignoreFocusOut: true, matchOnDescription: true });
-  if (picked === undefined) throw new UserCancelled();
+  const picked = await required(vscode.window.showQuickPick(items, { title, placeHolder, canPickMany: true, ignoreFocusOut: true, matchOnDescription: true }));
   return {
     usages: picked.flatMap((p) => (p.usage !== undefined ? [p.usage] : [])),
     secrets: picked.flatMap((p) => (p.secret !== undefined ? [p.secret] : [])),

@@ -6,6 +6,7 @@ import type { CommandContext } from '../commandContext';
 import { MembershipRef } from '../../refs';
 import { pickMembership, resolveRobot } from '../pickers';
 import { UserCancelled } from '../runCommand';
+import { required } from '../prompts';
 
 function refresh(c: CommandContext, instanceUrl: string, org: string, team: string, member: string): void {
   const ns = { kind: 'org' as const, name: org };
@@ -23,11 +24,10 @@ export async function addToTeam(c: CommandContext, node?: unknown): Promise<void
     org = node.org;
     team = node.team.name;
     const robots = await c.clients.get(instanceUrl).listRobots({ kind: 'org', name: org });
-    const picked = await vscode.window.showQuickPick(robots.map((r) => ({ label: r.fullName, description: r.description })), {
+    const picked = await required(vscode.window.showQuickPick(robots.map((r) => ({ label: r.fullName, description: r.description })), {
       title: vscode.l10n.t('Add a robot to team {0}', team),
       ignoreFocusOut: true,
-    });
-    if (picked === undefined) throw new UserCancelled();
+    }));
     member = picked.label;
   } else {
     const target = await resolveRobot(c, node, vscode.l10n.t('Add to Team'));
@@ -36,8 +36,7 @@ export async function addToTeam(c: CommandContext, node?: unknown): Promise<void
     org = target.namespace.name;
     member = target.robot.fullName;
     const teams = (await c.clients.get(instanceUrl).getOrganization(org)).teams.filter((t) => !(target.robot.teams ?? []).includes(t.name));
-    const picked = await vscode.window.showQuickPick(teams.map((t) => ({ label: t.name, description: t.role })), { title: vscode.l10n.t('Add {0} to a team', member), ignoreFocusOut: true });
-    if (picked === undefined) throw new UserCancelled();
+    const picked = await required(vscode.window.showQuickPick(teams.map((t) => ({ label: t.name, description: t.role })), { title: vscode.l10n.t('Add {0} to a team', member), ignoreFocusOut: true }));
     team = picked.label;
   }
   await c.clients.get(instanceUrl).addTeamMember(org, team, member);
