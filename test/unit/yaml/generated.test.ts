@@ -11,6 +11,10 @@ import { parseManifests } from '../../../src/core/yaml/parse';
 import { checkAddPlan } from './invariants';
 import { seededRandom } from '../../sandbox/util';
 
+/**
+ * Where each workload kind keeps its pod spec, written out here on purpose rather than imported from the code under
+ * test (core/yaml/workloads.ts POD_SPEC_PATHS): an oracle a wrong table in the code cannot agree with.
+ */
 const PATHS: Record<string, string[]> = {
   Pod: ['spec'],
   Deployment: ['spec', 'template', 'spec'],
