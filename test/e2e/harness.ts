@@ -909,6 +909,26 @@ export function treeRow(page: Page, label: Text, viewTitle?: Text): Locator {
     .first();
 }
 
+/**
+ * The tooltip of a tree item as a person reads it: the pointer rests on the row's label and VS Code's hover shows.
+ * `shows`: texts the wanted hover holds, all of them. A hover of another row still in the page (one fading out
+ * counts as visible for Playwright) is not it: the pointer moves away and back until the hover with `shows` is on
+ * screen, or the time is up.
+ */
+export async function treeItemTooltip(page: Page, label: Text, viewTitle: Text, shows: readonly Text[], timeout = UI_TIMEOUT): Promise<string> {
+  const row = treeRow(page, label, viewTitle);
+  const hover = shows.reduce((l, text) => l.filter({ hasText: text }), page.locator('.workbench-hover, .monaco-hover')).first();
+  return waitUntil(
+    async () => {
+      await page.mouse.move(5, 5);
+      await row.locator('.label-name').hover();
+      await hover.waitFor({ state: 'visible', timeout: 3000 });
+      return (await hover.innerText()).replace(/\u00a0/g, ' ').trim() || undefined;
+    },
+    { timeout, message: `the tooltip of ${String(label)} showing ${shows.map(String).join(' and ')}` },
+  );
+}
+
 /** Waits until a tree item with this label is shown; returns its row. */
 export async function waitForTreeItem(
   page: Page,

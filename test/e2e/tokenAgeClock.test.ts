@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { expandTreeItem, openViewContainer, treeItems, treeRow, waitForTreeItem, waitUntil } from './harness';
+import { expandTreeItem, openViewContainer, treeItems, treeItemTooltip, waitForTreeItem, waitUntil } from './harness';
 import { REGISTRY_VIEW, useSandboxWorkbench } from './sandboxWorkbench';
 
 const NOW = '2027-03-30T12:00:00Z';
@@ -17,23 +17,9 @@ const DAY_MS = 86_400_000;
 const workbench = useSandboxWorkbench('demo', { sandbox: () => Promise.resolve({ now: NOW }) });
 const { vscode } = workbench;
 
-/**
- * The row's tooltip, as a person sees it when the pointer rests on the row: the hover that names this robot (a
- * neighbour's, shown when the pointer lands on it or still fading out, is not it), else the pointer moves away and
- * rests on the row again.
- */
-async function tooltip(page: Page, label: string, contains: string): Promise<string> {
-  const row = treeRow(page, label, 'Registry');
-  return waitUntil(
-    async () => {
-      await page.mouse.move(0, 0);
-      await row.hover();
-      const hover = page.locator('.monaco-hover, .workbench-hover').filter({ hasText: `acme+${label}` }).filter({ hasText: contains }).first();
-      await hover.waitFor({ state: 'visible', timeout: 3000 });
-      return ((await hover.textContent()) ?? '').replace(/\u00a0/g, ' ');
-    },
-    { message: `the tooltip of ${label} with ${contains}` },
-  );
+/** The tooltip of a robot's row: the hover that names it and holds `contains`. */
+function tooltip(page: Page, label: string, contains: string): Promise<string> {
+  return treeItemTooltip(page, label, 'Registry', [`acme+${label}`, contains]);
 }
 
 async function description(page: Page, label: string): Promise<string> {
