@@ -22,6 +22,7 @@ import {
   pickQuickItem,
   quickInputState,
   runCommand,
+  treeItemTooltip,
   waitForNotification,
   waitForQuickInput,
   waitForTreeItem,
@@ -182,12 +183,21 @@ void test('from the command palette: change a role, revoke it, change and delete
   await clickDialogButton(page, 'Delete Default Permission');
   await waitUntil(() => !state.prototypes('acme').some((p) => p.delegate.name === 'acme+ci_pull'), { message: 'rule deleted' });
 
+  assert.match(await treeItemTooltip(page, 'ci_push', 'Registry', ['acme+ci_push']), /Teams: .*deployers/);
+  await page.mouse.move(5, 5);
   await runCommand(page, 'Quay: Remove from Team…');
   await pickQuickItem(page, 'acme');
   await pickQuickItem(page, 'deployers');
   await pickQuickItem(page, 'acme+ci_push');
   await clickDialogButton(page, 'Remove from Team');
   await waitUntil(() => !(state.teamMembers('acme', 'deployers') ?? []).includes('acme+ci_push'), { message: 'member removed' });
+  // Quay changed before the extension had its answer: the test ends once the tree shows the change, so the next one
+  // does not expand Teams while VS Code is still applying the refresh of it (the same children then fetched twice
+  // fail: "Element with id … is already registered").
+  await waitUntil(async () => !(await treeItemTooltip(page, 'ci_push', 'Registry', ['acme+ci_push'])).includes('deployers'), {
+    message: "ci_push's tooltip without the team deployers",
+  });
+  await page.mouse.move(5, 5);
 });
 
 void test('Add to Team… from a team node adds the picked robot', async () => {
