@@ -114,7 +114,6 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     this.changed.fire(node instanceof InstanceNode ? undefined : node);
   }
 
-  /** Redraws a node from the cache, loading nothing (after "Load more"). Never from inside getChildren. */
   /**
    * Redraws the collapsed rows on screen (their parent expanded) that `which` selects (e.g. robot rows once their token ages arrive). An
    * expanded row is left as it is: redrawing it would drop its children while the user may be expanding one.
@@ -135,6 +134,7 @@ export class RegistryTreeProvider implements vscode.TreeDataProvider<TreeNode>, 
     else this.expanded.delete(node.id);
   }
 
+  /** Redraws a node from the cache, loading nothing (after "Load more"). Never from inside getChildren. */
   redraw(node: TreeNode): void {
     // VS Code registers the children only after getChildren resolves; a change event before that makes it fetch
     // the same children twice ("Element with id … is already registered"). A macrotask later is safely after.
