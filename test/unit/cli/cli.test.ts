@@ -10,6 +10,7 @@ import { USAGE } from '../../../src/cliCommon';
 import type { CliIo } from '../../../src/cliCommon';
 import { dockerConfigJson } from '../../../src/core/k8s/credentials';
 import { pullSecretManifest } from '../../../src/core/k8s/manifests';
+import { POD_SPEC_PATHS } from '../../../src/core/yaml/workloads';
 import { parseAllDocuments } from 'yaml';
 import { esoProblems } from '../k8s/esoSchema';
 import { FIXTURES, repoRoot } from '../yaml/helpers';
@@ -49,6 +50,13 @@ async function run(argv: string[], opts: { stdin?: string; files?: Record<string
 
 const DEPLOY = readFileSync(join(FIXTURES, 'deployment-indented', 'input.yaml'), 'utf8');
 const DEPLOY_EXPECTED = readFileSync(join(FIXTURES, 'deployment-indented', 'expected.yaml'), 'utf8');
+
+void test('the usage of add-pull-secret names every workload kind the code edits (it lists them by hand)', () => {
+  const text = USAGE.slice(USAGE.indexOf('add-pull-secret'), USAGE.indexOf('quay-robots pull-secret')).replace(/\s+/g, ' ');
+  const kinds = Object.entries(POD_SPEC_PATHS).filter(([, path]) => path.length > 0).map(([kind]) => kind);
+  assert.ok(kinds.length >= 10, kinds.join(', '));
+  for (const kind of kinds) assert.match(text, new RegExp(`[ (]${kind}[,)]`), kind);
+});
 
 void test('--help prints the usage; no arguments or an unknown command exit 2', async () => {
   const help = await run(['--help']);
