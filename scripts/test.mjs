@@ -30,6 +30,7 @@ const skips = [];
 const failures = [];
 /** Palettes and menus the E2E harness opened again after a focus change closed them (its `openSettled`). */
 const reopened = [];
+const askedAgain = [];
 
 function summary() {
   return `${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;
@@ -99,6 +100,7 @@ function runE2e() {
       const r = exec('node', ['--test', '--test-reporter=tap', `out/test/e2e/${file}`], true, installed ? { QUAY_E2E_VSIX: vsix } : {});
       const failing = tally(`e2e ${file}${run}`, r.stdout);
       for (const line of r.stdout.match(/^.*\[e2e\] .* as it opened; opening it again$/gm) ?? []) reopened.push(`${file}${run}: ${line.replace(/^#\s*/, '')}`);
+      for (const line of r.stdout.match(/^.*\[e2e\] Code actions at the cursor without .*; asking again$/gm) ?? []) askedAgain.push(`${file}${run}: ${line.replace(/^#\s*/, '')}`);
       if (r.status !== 0) {
         // A file that dies before reporting any test still counts as one failure.
         if (total.failed === before) total.failed++;
@@ -110,6 +112,8 @@ function runE2e() {
   for (const f of failures) console.log(`=== FAILED: ${f}`);
   console.log(`=== e2e: ${reopened.length} palettes, menus or input boxes closed by a focus change as they opened, opened again`);
   for (const r of reopened) console.log(`=== REOPENED: ${r}`);
+  console.log(`=== e2e: ${askedAgain.length} code action menus without the expected entry, asked again`);
+  for (const r of askedAgain) console.log(`=== ASKED AGAIN: ${r}`);
 }
 
 if (!e2eOnly) {

@@ -196,7 +196,7 @@ void test('The GitHub Actions keyless login step goes into a workflow, and the f
   const subject = 'repo:acme/app:ref:refs/heads/release';
   assert.ok(!trustOf('acme+keyless').some((e) => e.subject === subject));
   await openFile(page, '.github/workflows/image.yml');
-  const items = await triggerCodeActions(page, { line: lineOf('.github/workflows/image.yml', 'steps:'), column: 6 });
+  const items = await triggerCodeActions(page, { line: lineOf('.github/workflows/image.yml', 'steps:'), column: 6 }, undefined, 'Add Quay keyless login step…');
   assert.ok(items.includes('Add Quay keyless login step…'), JSON.stringify(items));
   await pickCodeAction(page, 'Add Quay keyless login step…');
   await pickRobot(page, 'keyless');
