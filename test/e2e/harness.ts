@@ -548,6 +548,11 @@ export async function runCommand(page: Page, title: string, timeout = UI_TIMEOUT
 async function openQuickAccess(page: Page, key: 'F1' | 'Control+P' | 'Control+G', text: string, deadline: number): Promise<void> {
   await openSettled(page, key, QUICK_INPUT, deadline, async () => {
     await closeQuickInput(page);
+    // From a webview, a key reaches the workbench only as the page forwards it, and a full run once saw F1 lost that
+    // way (robotPage): the key goes to the workbench itself.
+    await page.evaluate(() => {
+      if (document.activeElement instanceof HTMLIFrameElement) document.activeElement.blur();
+    });
     await page.keyboard.press(key);
   });
   await page.locator(QUICK_INPUT_BOX).fill(text, { timeout: Math.max(deadline - Date.now(), 1) });
